@@ -1,0 +1,101 @@
+// nanomix info FILE: what a nanomix file holds.
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include "app/commands.hpp"
+#include "core/elements.hpp"
+#include "core/error.hpp"
+#include "core/h5md.hpp"
+#include "core/hdf5_util.hpp"
+#include "core/xyz.hpp"
+
+namespace nanomix::cli {
+
+namespace {
+
+std::string composition(const std::vector<int>& species) {
+  std::map<int, std::size_t> counts;
+  for (int z : species) ++counts[z];
+  std::string out;
+  for (const auto& [z, n] : counts) out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(element(z).symbol);
+  return out;
+}
+
+std::string box_text(const Box& box) {
+  const Eigen::Vector3d l = box.lengths_angstrom();
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "%.3f × %.3f × %.3f Å%s, periodic %c%c%c", l[0], l[1], l[2],
+                box.is_orthorhombic() ? "" : " (triclinic)", box.periodic[0] ? 'T' : 'F', box.periodic[1] ? 'T' : 'F',
+                box.periodic[2] ? 'T' : 'F');
+  return buf;
+}
+
+void describe_xyz(const std::string& path) {
+  const auto frames = read_xyz(path);
+  const Frame& f = frames.front();
+  std::cout << path << ": extended XYZ structure, " << frames.size() << " frame(s)\n"
+            << "  atoms: " << f.size() << " (" << composition(f.atomic_numbers) << ")\n"
+            << "  cell:  " << box_text(f.box) << "\n";
+}
+
+void describe_h5md(const std::string& path) {
+  H5mdReader r(path);
+  std::cout << path << ": H5MD trajectory, " << r.frame_count() << " frame(s) of " << r.atom_count() << " atoms ("
+            << composition(r.atomic_numbers()) << ")\n";
+  if (r.frame_count() > 0) {
+    const Frame first = r.frame(0), last = r.frame(r.frame_count() - 1);
+    std::cout << "  time:  " << first.time_ps << " … " << last.time_ps << " ps (steps " << first.step << " … "
+              << last.step << ")\n"
+              << "  box:   " << box_text(first.box) << "\n";
+  }
+  const auto names = r.observable_names();
+  if (!names.empty()) {
+    std::cout << "  observables:";
+    for (const auto& n : names) {
+      const auto s = r.observable(n);
+      std::cout << " " << n;
+      if (!s.values.empty()) std::cout << " (last " << s.values.back() << (s.unit.empty() ? "" : " " + s.unit) << ")";
+    }
+    std::cout << "\n";
+  }
+}
+
+}  // namespace
+
+Command info_command() {
+  Command c;
+  c.name = "info";
+  c.usage = "FILE";
+  c.summary = "what a nanomix file holds (structure, trajectory, movie, columns, diagrams)";
+  c.needs_config = false;
+  c.positional = "file";
+  c.add_options = [](po::options_description& o) {
+    o.add_options()("file", po::value<std::string>(), "the file to describe (or give it as the only argument)");
+  };
+  c.run = [](const Invocation& inv) {
+    const std::string path = inv.required("file");
+    require_input_file(path, "file");
+    if (h5::is_hdf5(path)) {
+      if (is_h5md(path)) describe_h5md(path);
+      else std::cout << path << ": HDF5 file\n";
+      h5::Id f = h5::open_file(path);
+      std::cout << "  contents:\n" << h5::describe_tree(f);
+      return 0;
+    }
+    std::ifstream in(path);
+    std::string first;
+    std::getline(in, first);
+    if (first.find_first_not_of(" \t\r0123456789") == std::string::npos && !first.empty()) {
+      describe_xyz(path);
+      return 0;
+    }
+    throw InputError(path + ": not a file nanomix knows (extended XYZ or HDF5)");
+  };
+  return c;
+}
+
+}  // namespace nanomix::cli

@@ -1,0 +1,15 @@
+#pragma once
+// The subcommands, one file each (cmd_<name>.cpp).
+#include <vector>
+
+#include "app/cli.hpp"
+
+namespace nanomix::cli {
+
+Command build_command();  // cmd_build.cpp
+Command info_command();   // cmd_info.cpp
+
+/// Every subcommand, in the order `nanomix --help` lists them.
+inline std::vector<Command> all_commands() { return {build_command(), info_command()}; }
+
+}  // namespace nanomix::cli

@@ -1,0 +1,309 @@
+#include "core/h5md.hpp"
+
+#include "core/error.hpp"
+#include "core/hdf5_util.hpp"
+#include "core/units.hpp"
+#include "nanomix/version.hpp"
+
+namespace nanomix {
+
+namespace {
+const char* const particles = "particles/all";
+
+struct TimeSeries {
+  h5::AppendableDataset value, step, time;
+};
+
+TimeSeries create_series(hid_t group, hid_t type, const std::vector<hsize_t>& row, const std::string& unit,
+                         hsize_t rows_per_chunk) {
+  TimeSeries s;
+  s.value = h5::AppendableDataset::create(group, "value", type, row, rows_per_chunk);
+  if (!unit.empty()) h5::write_attribute(s.value.id(), "unit", unit);
+  s.step = h5::AppendableDataset::create(group, "step", H5T_NATIVE_INT64, {}, 256);
+  s.time = h5::AppendableDataset::create(group, "time", H5T_NATIVE_DOUBLE, {}, 256);
+  h5::write_attribute(s.time.id(), "unit", std::string("ps"));
+  return s;
+}
+
+TimeSeries open_series(hid_t group, hid_t type) {
+  TimeSeries s;
+  s.value = h5::AppendableDataset::open(group, "value", type);
+  s.step = h5::AppendableDataset::open(group, "step", H5T_NATIVE_INT64);
+  s.time = h5::AppendableDataset::open(group, "time", H5T_NATIVE_DOUBLE);
+  return s;
+}
+
+void append(TimeSeries& s, const void* value, std::int64_t step, double time_ps) {
+  s.value.append(value);
+  s.step.append(&step);
+  s.time.append(&time_ps);
+}
+}  // namespace
+
+struct H5mdWriter::Impl {
+  h5::Id file;
+  std::size_t atoms = 0;
+  TimeSeries position, edges;
+  std::map<std::string, TimeSeries> observables;
+};
+
+H5mdWriter::H5mdWriter(const std::string& path, const Frame& layout, const std::string& config_ini,
+                       const std::string& author)
+    : impl_(std::make_unique<Impl>()) {
+  layout.validate(path);
+  impl_->atoms = layout.size();
+  impl_->file = h5::create_file(path);
+  hid_t f = impl_->file;
+
+  h5::Id h5md = h5::require_group(f, "h5md");
+  h5::write_attribute(h5md, "version", std::vector<int>{1, 1});
+  h5::Id author_group = h5::require_group(h5md, "author");
+  h5::write_attribute(author_group, "name", author);
+  h5::Id creator = h5::require_group(h5md, "creator");
+  h5::write_attribute(creator, "name", std::string("nanomix"));
+  h5::write_attribute(creator, "version", std::string(version_string));
+
+  h5::Id all = h5::require_group(f, particles);
+  const hsize_t n = layout.size();
+  std::vector<std::int32_t> species(layout.atomic_numbers.begin(), layout.atomic_numbers.end());
+  h5::write_dataset(all, "species", species.data(), {n});
+
+  h5::Id box = h5::require_group(all, "box");
+  h5::write_attribute(box, "dimension", 3);
+  std::vector<std::string> boundary;
+  for (bool p : layout.box.periodic) boundary.emplace_back(p ? "periodic" : "none");
+  h5::write_attribute(box, "boundary", boundary);
+  h5::Id edges = h5::require_group(box, "edges");
+  impl_->edges = create_series(edges, H5T_NATIVE_DOUBLE, {3, 3}, "nm", 64);
+
+  h5::Id position = h5::require_group(all, "position");
+  impl_->position = create_series(position, H5T_NATIVE_DOUBLE, {n, 3}, "nm", 1);
+
+  h5::require_group(f, "observables");
+  h5::Id parameters = h5::require_group(f, "parameters");
+  h5::write_attribute(parameters, "nanomix_format_version", h5md_format_version);
+  h5::write_string_dataset(parameters, "config", config_ini);
+  flush();
+}
+
+std::unique_ptr<H5mdWriter> H5mdWriter::reopen(const std::string& path, std::size_t keep_frames) {
+  {
+    H5mdReader check(path);  // validates the layout and version
+  }
+  std::unique_ptr<H5mdWriter> w(new H5mdWriter());
+  w->impl_ = std::make_unique<Impl>();
+  Impl& m = *w->impl_;
+  m.file = h5::open_file(path, true);
+  h5::Id position = h5::open_group(m.file, std::string(particles) + "/position");
+  m.position = open_series(position, H5T_NATIVE_DOUBLE);
+  h5::Id edges = h5::open_group(m.file, std::string(particles) + "/box/edges");
+  m.edges = open_series(edges, H5T_NATIVE_DOUBLE);
+  m.atoms = h5::dataset_dims(m.file, std::string(particles) + "/species").at(0);
+  if (keep_frames > m.position.value.rows()) {
+    throw InputError(path + ": cannot resume at frame " + std::to_string(keep_frames) + ", the file holds " +
+                     std::to_string(m.position.value.rows()));
+  }
+  std::int64_t last_step = -1;
+  if (keep_frames > 0) {
+    auto steps = h5::read_int64s(position, "step");
+    last_step = steps[keep_frames - 1];
+  }
+  for (TimeSeries* s : {&m.position, &m.edges}) {
+    s->value.truncate(keep_frames);
+    s->step.truncate(keep_frames);
+    s->time.truncate(keep_frames);
+  }
+  h5::Id obs = h5::open_group(m.file, "observables");
+  H5G_info_t info;
+  H5Gget_info(obs, &info);
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    char name[256];
+    H5Lget_name_by_idx(obs, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT);
+    h5::Id g = h5::open_group(obs, name);
+    TimeSeries s = open_series(g, H5T_NATIVE_DOUBLE);
+    auto steps = h5::read_int64s(g, "step");
+    hsize_t keep = 0;
+    while (keep < steps.size() && steps[keep] <= last_step) ++keep;
+    s.value.truncate(keep);
+    s.step.truncate(keep);
+    s.time.truncate(keep);
+    m.observables.emplace(name, std::move(s));
+  }
+  w->flush();
+  return w;
+}
+
+H5mdWriter::~H5mdWriter() = default;
+
+void H5mdWriter::write_frame(const Frame& frame) {
+  if (frame.size() != impl_->atoms) {
+    throw RuntimeError("H5MD: frame with " + std::to_string(frame.size()) + " atoms, trajectory has " +
+                       std::to_string(impl_->atoms));
+  }
+  const Positions nm = frame.positions_angstrom * units::nm_per_angstrom;
+  append(impl_->position, nm.data(), frame.step, frame.time_ps);
+  // Row-major 3×3, rows = cell vectors.
+  Eigen::Matrix<double, 3, 3, Eigen::RowMajor> edges = frame.box.edges_angstrom * units::nm_per_angstrom;
+  append(impl_->edges, edges.data(), frame.step, frame.time_ps);
+  flush();
+}
+
+void H5mdWriter::write_observable(const std::string& name, std::int64_t step, double time_ps, double value,
+                                  const std::string& unit) {
+  auto it = impl_->observables.find(name);
+  if (it == impl_->observables.end()) {
+    h5::Id g = h5::require_group(impl_->file, "observables/" + name);
+    it = impl_->observables.emplace(name, create_series(g, H5T_NATIVE_DOUBLE, {}, unit, 256)).first;
+  }
+  append(it->second, &value, step, time_ps);
+}
+
+void H5mdWriter::write_parameter(const std::string& name, double value) {
+  h5::Id p = h5::require_group(impl_->file, "parameters");
+  h5::write_attribute(p, name, value);
+}
+
+void H5mdWriter::write_parameter(const std::string& name, const std::string& value) {
+  h5::Id p = h5::require_group(impl_->file, "parameters");
+  h5::write_attribute(p, name, value);
+}
+
+std::size_t H5mdWriter::frame_count() const { return impl_->position.value.rows(); }
+
+void H5mdWriter::flush() {
+  if (impl_ && impl_->file.valid()) H5Fflush(impl_->file, H5F_SCOPE_GLOBAL);
+}
+
+void H5mdWriter::close() {
+  if (!impl_) return;
+  flush();
+  impl_.reset();
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct H5mdReader::Impl {
+  std::string path;
+  h5::Id file;
+  std::vector<int> species;
+  std::size_t frames = 0;
+  std::array<bool, 3> periodic{false, false, false};
+  double position_scale = 10.0;  // file unit → Å
+};
+
+bool is_h5md(const std::string& path) {
+  if (!h5::is_hdf5(path)) return false;
+  h5::Id f = h5::open_file(path);
+  return h5::exists(f, "h5md");
+}
+
+H5mdReader::H5mdReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
+  Impl& m = *impl_;
+  m.path = path;
+  m.file = h5::open_file(path);
+  const std::string pos = std::string(particles) + "/position";
+  if (!h5::exists(m.file, "h5md") || !h5::exists(m.file, pos + "/value") || !h5::exists(m.file, std::string(particles) + "/species")) {
+    throw InputError(path + ": not an H5MD trajectory with particles/all/position and species");
+  }
+  if (h5::exists(m.file, "parameters")) {
+    h5::Id p = h5::open_group(m.file, "parameters");
+    if (h5::has_attribute(p, "nanomix_format_version") &&
+        h5::read_double_attribute(p, "nanomix_format_version") > h5md_format_version) {
+      throw InputError(path + ": written by a newer nanomix (format version " +
+                       std::to_string(static_cast<int>(h5::read_double_attribute(p, "nanomix_format_version"))) + ")");
+    }
+  }
+  std::vector<hsize_t> dims;
+  auto species = h5::read_int64s(m.file, std::string(particles) + "/species", &dims);
+  m.species.assign(species.begin(), species.end());
+  const auto pdims = h5::dataset_dims(m.file, pos + "/value");
+  if (pdims.size() != 3 || pdims[1] != m.species.size() || pdims[2] != 3) {
+    throw InputError(path + ": position/value has the wrong shape for " + std::to_string(m.species.size()) + " atoms");
+  }
+  m.frames = pdims[0];
+  h5::Id value = h5::open_dataset(m.file, pos + "/value");
+  if (h5::has_attribute(value, "unit")) {
+    const std::string unit = h5::read_string_attribute(value, "unit");
+    if (unit == "nm") m.position_scale = units::angstrom_per_nm;
+    else if (unit == "Angstrom" || unit == "angstrom" || unit == "A") m.position_scale = 1.0;
+    else throw InputError(path + ": unsupported position unit '" + unit + "'");
+  }
+  h5::Id box = h5::open_group(m.file, std::string(particles) + "/box");
+  if (h5::has_attribute(box, "boundary")) {
+    auto b = h5::read_string_array_attribute(box, "boundary");
+    for (std::size_t k = 0; k < 3 && k < b.size(); ++k) m.periodic[k] = (b[k] == "periodic");
+  }
+}
+
+H5mdReader::~H5mdReader() = default;
+
+std::size_t H5mdReader::frame_count() const { return impl_->frames; }
+std::size_t H5mdReader::atom_count() const { return impl_->species.size(); }
+const std::vector<int>& H5mdReader::atomic_numbers() const { return impl_->species; }
+
+Frame H5mdReader::frame(std::size_t i) const {
+  const Impl& m = *impl_;
+  if (i >= m.frames) throw InputError(m.path + ": frame " + std::to_string(i) + " out of range");
+  const std::string pos = std::string(particles) + "/position";
+  Frame f;
+  f.atomic_numbers = m.species;
+  const auto xyz = h5::read_double_rows(m.file, pos + "/value", i, 1);
+  f.positions_angstrom = Eigen::Map<const Positions>(xyz.data(), static_cast<Eigen::Index>(m.species.size()), 3) * m.position_scale;
+  f.time_ps = h5::read_double_rows(m.file, pos + "/time", i, 1).at(0);
+  f.step = static_cast<std::int64_t>(h5::read_double_rows(m.file, pos + "/step", i, 1).at(0));
+  const std::string edges = std::string(particles) + "/box/edges/value";
+  if (h5::exists(m.file, edges)) {
+    const auto dims = h5::dataset_dims(m.file, edges);
+    if (dims.size() == 3 && dims[1] == 3 && dims[2] == 3 && i < dims[0]) {
+      const auto e = h5::read_double_rows(m.file, edges, i, 1);
+      for (int k = 0; k < 9; ++k) f.box.edges_angstrom(k / 3, k % 3) = e[static_cast<std::size_t>(k)] * m.position_scale;
+    }
+  }
+  f.box.periodic = m.periodic;
+  return f;
+}
+
+std::vector<std::string> H5mdReader::observable_names() const {
+  std::vector<std::string> names;
+  if (!h5::exists(impl_->file, "observables")) return names;
+  h5::Id obs = h5::open_group(impl_->file, "observables");
+  H5G_info_t info;
+  H5Gget_info(obs, &info);
+  for (hsize_t i = 0; i < info.nlinks; ++i) {
+    char name[256];
+    H5Lget_name_by_idx(obs, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT);
+    names.emplace_back(name);
+  }
+  return names;
+}
+
+ObservableSeries H5mdReader::observable(const std::string& name) const {
+  const std::string g = "observables/" + name;
+  if (!h5::exists(impl_->file, g + "/value")) throw InputError(impl_->path + ": no observable '" + name + "'");
+  ObservableSeries s;
+  s.values = h5::read_doubles(impl_->file, g + "/value");
+  s.steps = h5::read_int64s(impl_->file, g + "/step");
+  s.times_ps = h5::read_doubles(impl_->file, g + "/time");
+  h5::Id v = h5::open_dataset(impl_->file, g + "/value");
+  if (h5::has_attribute(v, "unit")) s.unit = h5::read_string_attribute(v, "unit");
+  return s;
+}
+
+std::string H5mdReader::config_ini() const {
+  if (!h5::exists(impl_->file, "parameters/config")) return "";
+  return h5::read_string_dataset(impl_->file, "parameters/config");
+}
+
+double H5mdReader::parameter(const std::string& name, double fallback) const {
+  if (!h5::exists(impl_->file, "parameters")) return fallback;
+  h5::Id p = h5::open_group(impl_->file, "parameters");
+  return h5::has_attribute(p, name) ? h5::read_double_attribute(p, name) : fallback;
+}
+
+std::string H5mdReader::parameter_text(const std::string& name, const std::string& fallback) const {
+  if (!h5::exists(impl_->file, "parameters")) return fallback;
+  h5::Id p = h5::open_group(impl_->file, "parameters");
+  return h5::has_attribute(p, name) ? h5::read_string_attribute(p, name) : fallback;
+}
+
+}  // namespace nanomix

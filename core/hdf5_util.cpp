@@ -1,0 +1,456 @@
+#include "core/hdf5_util.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <fstream>
+#include <cstdio>
+#include <numeric>
+
+#include "core/error.hpp"
+
+namespace nanomix::h5 {
+
+namespace {
+
+template <class T>
+T check(T id, const std::string& what) {
+  if (id < 0) throw RuntimeError("HDF5: " + what);
+  return id;
+}
+
+hsize_t product(const std::vector<hsize_t>& dims) {
+  return std::accumulate(dims.begin(), dims.end(), hsize_t{1}, std::multiplies<>());
+}
+
+Id attribute_for_write(hid_t obj, const std::string& name, hid_t type, hid_t space) {
+  if (H5Aexists(obj, name.c_str()) > 0) H5Adelete(obj, name.c_str());
+  return Id(check(H5Acreate2(obj, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT),
+                  "cannot create attribute " + name));
+}
+
+template <class T>
+void write_numeric_attribute(hid_t obj, const std::string& name, hid_t type, const T* data, hsize_t n,
+                             bool scalar) {
+  Id space(scalar ? H5Screate(H5S_SCALAR) : H5Screate_simple(1, &n, nullptr));
+  Id attr = attribute_for_write(obj, name, type, space);
+  check(H5Awrite(attr, type, data), "cannot write attribute " + name);
+}
+
+template <class T>
+void write_numeric_dataset(hid_t loc, const std::string& name, hid_t type, const T* data,
+                           const std::vector<hsize_t>& dims) {
+  if (H5Lexists(loc, name.c_str(), H5P_DEFAULT) > 0) H5Ldelete(loc, name.c_str(), H5P_DEFAULT);
+  Id space(check(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), "dataspace " + name));
+  Id lcpl(H5Pcreate(H5P_LINK_CREATE));
+  H5Pset_create_intermediate_group(lcpl, 1);
+  Id set(check(H5Dcreate2(loc, name.c_str(), type, space, lcpl, H5P_DEFAULT, H5P_DEFAULT),
+               "cannot create dataset " + name));
+  if (product(dims) > 0) check(H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "cannot write " + name);
+}
+
+template <class T>
+std::vector<T> read_numeric_dataset(hid_t loc, const std::string& name, hid_t type, std::vector<hsize_t>* dims_out) {
+  const std::vector<hsize_t> dims = dataset_dims(loc, name);
+  std::vector<T> out(static_cast<std::size_t>(product(dims)));
+  Id set = open_dataset(loc, name);
+  if (!out.empty()) check(H5Dread(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "cannot read " + name);
+  if (dims_out) *dims_out = dims;
+  return out;
+}
+
+}  // namespace
+
+void Id::reset() {
+  if (id_ < 0) return;
+  switch (H5Iget_type(id_)) {
+    case H5I_FILE: H5Fclose(id_); break;
+    case H5I_GROUP: H5Gclose(id_); break;
+    case H5I_DATASET: H5Dclose(id_); break;
+    case H5I_ATTR: H5Aclose(id_); break;
+    case H5I_DATASPACE: H5Sclose(id_); break;
+    case H5I_DATATYPE: H5Tclose(id_); break;
+    case H5I_GENPROP_LST: H5Pclose(id_); break;
+    default: break;
+  }
+  id_ = H5I_INVALID_HID;
+}
+
+void quiet_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+Id create_file(const std::string& path) {
+  quiet_hdf5_errors();
+  return Id(check(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "cannot create " + path));
+}
+
+bool is_hdf5(const std::string& path) {
+  quiet_hdf5_errors();
+  std::ifstream f(path);
+  if (!f) return false;
+  return H5Fis_hdf5(path.c_str()) > 0;
+}
+
+Id open_file(const std::string& path, bool writable) {
+  quiet_hdf5_errors();
+  if (!std::ifstream(path)) throw InputError(path + ": no such file");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError(path + ": not an HDF5 file");
+  const hid_t id = H5Fopen(path.c_str(), writable ? H5F_ACC_RDWR : H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) throw InputError(path + ": cannot open the HDF5 file (damaged or locked)");
+  return Id(id);
+}
+
+bool exists(hid_t loc, const std::string& path) {
+  // H5Lexists needs every intermediate link to exist: walk the path.
+  std::string partial;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t slash = path.find('/', start);
+    const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (!part.empty()) {
+      partial += (partial.empty() ? "" : "/") + part;
+      if (H5Lexists(loc, partial.c_str(), H5P_DEFAULT) <= 0) return false;
+    }
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return !partial.empty();
+}
+
+Id require_group(hid_t loc, const std::string& path) {
+  if (exists(loc, path)) return open_group(loc, path);
+  Id lcpl(H5Pcreate(H5P_LINK_CREATE));
+  H5Pset_create_intermediate_group(lcpl, 1);
+  return Id(check(H5Gcreate2(loc, path.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT), "cannot create group " + path));
+}
+
+Id open_group(hid_t loc, const std::string& path) {
+  return Id(check(H5Gopen2(loc, path.c_str(), H5P_DEFAULT), "no group " + path));
+}
+
+Id open_dataset(hid_t loc, const std::string& path) {
+  return Id(check(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), "no dataset " + path));
+}
+
+void write_attribute(hid_t obj, const std::string& name, const std::string& value) {
+  Id type(H5Tcopy(H5T_C_S1));
+  H5Tset_size(type, std::max<std::size_t>(value.size(), 1));
+  H5Tset_strpad(type, H5T_STR_NULLTERM);
+  Id space(H5Screate(H5S_SCALAR));
+  Id attr = attribute_for_write(obj, name, type, space);
+  const std::string padded = value.empty() ? std::string(1, '\0') : value;
+  check(H5Awrite(attr, type, padded.data()), "cannot write attribute " + name);
+}
+
+void write_attribute(hid_t obj, const std::string& name, double value) {
+  write_numeric_attribute(obj, name, H5T_NATIVE_DOUBLE, &value, 1, true);
+}
+void write_attribute(hid_t obj, const std::string& name, std::int64_t value) {
+  write_numeric_attribute(obj, name, H5T_NATIVE_INT64, &value, 1, true);
+}
+void write_attribute(hid_t obj, const std::string& name, int value) {
+  write_numeric_attribute(obj, name, H5T_NATIVE_INT, &value, 1, true);
+}
+void write_attribute(hid_t obj, const std::string& name, const std::vector<double>& values) {
+  write_numeric_attribute(obj, name, H5T_NATIVE_DOUBLE, values.data(), values.size(), false);
+}
+void write_attribute(hid_t obj, const std::string& name, const std::vector<int>& values) {
+  write_numeric_attribute(obj, name, H5T_NATIVE_INT, values.data(), values.size(), false);
+}
+
+void write_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
+  // Fixed-length strings (what h5py and H5MD readers decode most easily).
+  std::size_t width = 1;
+  for (const auto& v : values) width = std::max(width, v.size());
+  std::vector<char> buffer(width * values.size(), '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) std::copy(values[i].begin(), values[i].end(), buffer.begin() + i * width);
+  Id type(H5Tcopy(H5T_C_S1));
+  H5Tset_size(type, width);
+  H5Tset_strpad(type, H5T_STR_NULLPAD);
+  const hsize_t n = values.size();
+  Id space(H5Screate_simple(1, &n, nullptr));
+  Id attr = attribute_for_write(obj, name, type, space);
+  check(H5Awrite(attr, type, buffer.data()), "cannot write attribute " + name);
+}
+
+bool has_attribute(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
+
+std::vector<std::string> read_string_array_attribute(hid_t obj, const std::string& name) {
+  Id attr(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "no attribute " + name));
+  Id type(H5Aget_type(attr));
+  if (H5Tget_class(type) != H5T_STRING) throw RuntimeError("HDF5: attribute " + name + " is not a string");
+  Id space(H5Aget_space(attr));
+  const hssize_t n = std::max<hssize_t>(H5Sget_simple_extent_npoints(space), 1);
+  std::vector<std::string> out;
+  if (H5Tis_variable_str(type) > 0) {
+    std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
+    Id mem(H5Tcopy(H5T_C_S1));
+    H5Tset_size(mem, H5T_VARIABLE);
+    check(H5Aread(attr, mem, ptrs.data()), "cannot read attribute " + name);
+    for (char* p : ptrs) out.emplace_back(p ? p : "");
+    H5Dvlen_reclaim(mem, space, H5P_DEFAULT, ptrs.data());
+  } else {
+    const std::size_t width = H5Tget_size(type);
+    std::vector<char> buffer(width * static_cast<std::size_t>(n) + 1, '\0');
+    check(H5Aread(attr, type, buffer.data()), "cannot read attribute " + name);
+    for (hssize_t i = 0; i < n; ++i) {
+      const char* p = buffer.data() + static_cast<std::size_t>(i) * width;
+      out.emplace_back(p, strnlen(p, width));
+    }
+  }
+  return out;
+}
+
+std::string read_string_attribute(hid_t obj, const std::string& name) {
+  auto all = read_string_array_attribute(obj, name);
+  return all.empty() ? std::string() : all.front();
+}
+
+std::vector<double> read_double_array_attribute(hid_t obj, const std::string& name) {
+  Id attr(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "no attribute " + name));
+  Id space(H5Aget_space(attr));
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  std::vector<double> out(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
+  if (!out.empty()) check(H5Aread(attr, H5T_NATIVE_DOUBLE, out.data()), "cannot read attribute " + name);
+  return out;
+}
+
+double read_double_attribute(hid_t obj, const std::string& name) {
+  auto v = read_double_array_attribute(obj, name);
+  if (v.empty()) throw RuntimeError("HDF5: attribute " + name + " is empty");
+  return v.front();
+}
+
+std::vector<std::int64_t> read_int_array_attribute(hid_t obj, const std::string& name) {
+  Id attr(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "no attribute " + name));
+  Id space(H5Aget_space(attr));
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  std::vector<std::int64_t> out(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
+  if (!out.empty()) check(H5Aread(attr, H5T_NATIVE_INT64, out.data()), "cannot read attribute " + name);
+  return out;
+}
+
+void write_dataset(hid_t loc, const std::string& name, const double* data, const std::vector<hsize_t>& dims) {
+  write_numeric_dataset(loc, name, H5T_NATIVE_DOUBLE, data, dims);
+}
+void write_dataset(hid_t loc, const std::string& name, const float* data, const std::vector<hsize_t>& dims) {
+  write_numeric_dataset(loc, name, H5T_NATIVE_FLOAT, data, dims);
+}
+void write_dataset(hid_t loc, const std::string& name, const std::int32_t* data, const std::vector<hsize_t>& dims) {
+  write_numeric_dataset(loc, name, H5T_NATIVE_INT32, data, dims);
+}
+void write_dataset(hid_t loc, const std::string& name, const std::int64_t* data, const std::vector<hsize_t>& dims) {
+  write_numeric_dataset(loc, name, H5T_NATIVE_INT64, data, dims);
+}
+
+void write_string_dataset(hid_t loc, const std::string& name, const std::string& text) {
+  if (H5Lexists(loc, name.c_str(), H5P_DEFAULT) > 0) H5Ldelete(loc, name.c_str(), H5P_DEFAULT);
+  Id type(H5Tcopy(H5T_C_S1));
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
+  Id space(H5Screate(H5S_SCALAR));
+  Id set(check(H5Dcreate2(loc, name.c_str(), type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+               "cannot create dataset " + name));
+  const char* p = text.c_str();
+  check(H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "cannot write " + name);
+}
+
+std::string read_string_dataset(hid_t loc, const std::string& name) {
+  Id set = open_dataset(loc, name);
+  Id type(H5Dget_type(set));
+  if (H5Tget_class(type) != H5T_STRING) throw RuntimeError("HDF5: " + name + " is not a string");
+  if (H5Tis_variable_str(type) > 0) {
+    Id mem(H5Tcopy(H5T_C_S1));
+    H5Tset_size(mem, H5T_VARIABLE);
+    char* p = nullptr;
+    check(H5Dread(set, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "cannot read " + name);
+    std::string out = p ? p : "";
+    Id space(H5Dget_space(set));
+    H5Dvlen_reclaim(mem, space, H5P_DEFAULT, &p);
+    return out;
+  }
+  std::vector<char> buffer(H5Tget_size(type) + 1, '\0');
+  check(H5Dread(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), "cannot read " + name);
+  return std::string(buffer.data());
+}
+
+std::vector<hsize_t> dataset_dims(hid_t loc, const std::string& name) {
+  Id set = open_dataset(loc, name);
+  Id space(H5Dget_space(set));
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+  if (rank > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  return dims;
+}
+
+std::vector<double> read_doubles(hid_t loc, const std::string& name, std::vector<hsize_t>* dims) {
+  return read_numeric_dataset<double>(loc, name, H5T_NATIVE_DOUBLE, dims);
+}
+std::vector<float> read_floats(hid_t loc, const std::string& name, std::vector<hsize_t>* dims) {
+  return read_numeric_dataset<float>(loc, name, H5T_NATIVE_FLOAT, dims);
+}
+std::vector<std::int64_t> read_int64s(hid_t loc, const std::string& name, std::vector<hsize_t>* dims) {
+  return read_numeric_dataset<std::int64_t>(loc, name, H5T_NATIVE_INT64, dims);
+}
+
+std::vector<double> read_double_rows(hid_t loc, const std::string& name, hsize_t first, hsize_t count) {
+  std::vector<hsize_t> dims = dataset_dims(loc, name);
+  if (dims.empty() || first + count > dims[0]) throw RuntimeError("HDF5: rows out of range in " + name);
+  Id set = open_dataset(loc, name);
+  Id space(H5Dget_space(set));
+  std::vector<hsize_t> start(dims.size(), 0), size = dims;
+  start[0] = first;
+  size[0] = count;
+  H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, size.data(), nullptr);
+  Id mem(H5Screate_simple(static_cast<int>(size.size()), size.data(), nullptr));
+  std::vector<double> out(static_cast<std::size_t>(product(size)));
+  if (!out.empty()) check(H5Dread(set, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, out.data()), "cannot read " + name);
+  return out;
+}
+
+Id complex_float_type() {
+  Id type(H5Tcreate(H5T_COMPOUND, sizeof(std::complex<float>)));
+  H5Tinsert(type, "r", 0, H5T_NATIVE_FLOAT);
+  H5Tinsert(type, "i", sizeof(float), H5T_NATIVE_FLOAT);
+  return type;
+}
+
+AppendableDataset AppendableDataset::create(hid_t loc, const std::string& name, hid_t type,
+                                            const std::vector<hsize_t>& row_dims, hsize_t rows_per_chunk,
+                                            int deflate_level) {
+  AppendableDataset d;
+  d.type_ = type;
+  d.row_dims_ = row_dims;
+  std::vector<hsize_t> dims{0}, max{H5S_UNLIMITED}, chunk{std::max<hsize_t>(rows_per_chunk, 1)};
+  for (hsize_t r : row_dims) {
+    dims.push_back(r);
+    max.push_back(r);
+    chunk.push_back(std::max<hsize_t>(r, 1));
+  }
+  Id space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), max.data()));
+  Id dcpl(H5Pcreate(H5P_DATASET_CREATE));
+  H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data());
+  if (deflate_level > 0) H5Pset_deflate(dcpl, static_cast<unsigned>(deflate_level));
+  Id lcpl(H5Pcreate(H5P_LINK_CREATE));
+  H5Pset_create_intermediate_group(lcpl, 1);
+  d.dataset_ = Id(check(H5Dcreate2(loc, name.c_str(), type, space, lcpl, dcpl, H5P_DEFAULT), "cannot create " + name));
+  return d;
+}
+
+AppendableDataset AppendableDataset::open(hid_t loc, const std::string& name, hid_t type) {
+  AppendableDataset d;
+  d.type_ = type;
+  const std::vector<hsize_t> dims = dataset_dims(loc, name);
+  d.rows_ = dims.empty() ? 0 : dims[0];
+  d.row_dims_.assign(dims.begin() + (dims.empty() ? 0 : 1), dims.end());
+  d.dataset_ = open_dataset(loc, name);
+  return d;
+}
+
+void AppendableDataset::append(const void* data, hsize_t rows) {
+  if (rows == 0) return;
+  std::vector<hsize_t> dims{rows_ + rows};
+  dims.insert(dims.end(), row_dims_.begin(), row_dims_.end());
+  check(H5Dset_extent(dataset_, dims.data()), "cannot extend dataset");
+  Id space(H5Dget_space(dataset_));
+  std::vector<hsize_t> start(dims.size(), 0), count = dims;
+  start[0] = rows_;
+  count[0] = rows;
+  H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr);
+  Id mem(H5Screate_simple(static_cast<int>(count.size()), count.data(), nullptr));
+  check(H5Dwrite(dataset_, type_, mem, space, H5P_DEFAULT, data), "cannot append rows");
+  rows_ += rows;
+}
+
+void AppendableDataset::truncate(hsize_t rows) {
+  if (rows >= rows_) return;
+  std::vector<hsize_t> dims{rows};
+  dims.insert(dims.end(), row_dims_.begin(), row_dims_.end());
+  check(H5Dset_extent(dataset_, dims.data()), "cannot truncate dataset");
+  rows_ = rows;
+}
+
+}  // namespace nanomix::h5
+
+namespace nanomix::h5 {
+
+namespace {
+
+std::string type_text(hid_t type) {
+  switch (H5Tget_class(type)) {
+    case H5T_INTEGER: return (H5Tget_sign(type) == H5T_SGN_NONE ? "uint" : "int") + std::to_string(8 * H5Tget_size(type));
+    case H5T_FLOAT: return "float" + std::to_string(8 * H5Tget_size(type));
+    case H5T_STRING: return "string";
+    case H5T_COMPOUND: return "compound";
+    default: return "other";
+  }
+}
+
+std::string attributes_text(hid_t obj) {
+  std::string out;
+  H5O_info_t info;
+  if (H5Oget_info(obj, &info) < 0) return out;
+  for (hsize_t i = 0; i < info.num_attrs; ++i) {
+    Id attr(H5Aopen_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT));
+    if (!attr.valid()) continue;
+    char name[256];
+    H5Aget_name(attr, sizeof name, name);
+    Id type(H5Aget_type(attr));
+    Id space(H5Aget_space(attr));
+    const hssize_t n = H5Sget_simple_extent_npoints(space);
+    std::string value;
+    if (H5Tget_class(type) == H5T_STRING) {
+      auto v = read_string_array_attribute(obj, name);
+      for (std::size_t k = 0; k < v.size(); ++k) value += (k ? "," : "") + v[k];
+      if (value.size() > 40) value = value.substr(0, 37) + "...";
+    } else if ((H5Tget_class(type) == H5T_INTEGER || H5Tget_class(type) == H5T_FLOAT) && n <= 4) {
+      auto v = read_double_array_attribute(obj, name);
+      for (std::size_t k = 0; k < v.size(); ++k) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%g", v[k]);
+        value += (k ? "," : "") + std::string(buf);
+      }
+    } else {
+      value = "[" + std::to_string(n) + " values]";
+    }
+    out += std::string("  ") + name + "=" + value;
+  }
+  return out;
+}
+
+struct Walk {
+  std::vector<std::string> lines;
+  std::size_t max_lines;
+};
+
+herr_t visit(hid_t root, const char* name, const H5O_info_t* info, void* data) {
+  auto* walk = static_cast<Walk*>(data);
+  if (walk->lines.size() >= walk->max_lines) return 1;
+  const std::string path = std::string("/") + (std::string(name) == "." ? "" : name);
+  Id obj(H5Oopen(root, name, H5P_DEFAULT));
+  if (info->type == H5O_TYPE_DATASET) {
+    Id type(H5Dget_type(obj));
+    Id space(H5Dget_space(obj));
+    const int rank = H5Sget_simple_extent_ndims(space);
+    std::vector<hsize_t> dims(static_cast<std::size_t>(std::max(rank, 0)));
+    if (rank > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+    std::string shape = "(";
+    for (std::size_t k = 0; k < dims.size(); ++k) shape += (k ? ", " : "") + std::to_string(dims[k]);
+    shape += rank == 1 ? ",)" : ")";
+    walk->lines.push_back(path + "  " + type_text(type) + " " + shape + attributes_text(obj));
+  } else if (info->type == H5O_TYPE_GROUP) {
+    walk->lines.push_back(path + "/" + attributes_text(obj));
+  }
+  return 0;
+}
+
+}  // namespace
+
+std::string describe_tree(hid_t file, std::size_t max_lines) {
+  Walk walk{{}, max_lines};
+  H5Ovisit(file, H5_INDEX_NAME, H5_ITER_INC, visit, &walk);
+  std::string out;
+  for (const auto& l : walk.lines) out += "  " + l + "\n";
+  if (walk.lines.size() >= max_lines) out += "  …\n";
+  return out;
+}
+
+}  // namespace nanomix::h5
