@@ -2,6 +2,7 @@
 #include "app/commands.hpp"
 #include "core/atomic_file.hpp"
 #include "core/elements.hpp"
+#include "core/parallel.hpp"
 #include "core/progress.hpp"
 #include "core/xyz.hpp"
 #include "sim/structure.hpp"
@@ -22,6 +23,7 @@ Command build_command() {
     check_output_directory(out);
     const auto params = sim::StructureParams::from_config(inv.config);
     const auto structure = sim::build_structure(params);
+    if (mpi_rank() != 0) return 0;  // every rank builds the same structure; rank 0 writes it
     write_xyz(out, {structure.frame});
     std::string summary = "built " + std::to_string(structure.frame.size()) + " atoms";
     for (int z : {6, 11, 17, 53}) {
