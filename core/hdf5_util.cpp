@@ -131,13 +131,15 @@ Id open_dataset(hid_t loc, const std::string& path) {
 }
 
 void write_attribute(hid_t obj, const std::string& name, const std::string& value) {
+  // Variable-length UTF-8: h5py returns it as str (fixed-length strings come back as bytes, which
+  // MDAnalysis and HyperSpy do not decode).
   Id type(H5Tcopy(H5T_C_S1));
-  H5Tset_size(type, std::max<std::size_t>(value.size(), 1));
-  H5Tset_strpad(type, H5T_STR_NULLTERM);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
   Id space(H5Screate(H5S_SCALAR));
   Id attr = attribute_for_write(obj, name, type, space);
-  const std::string padded = value.empty() ? std::string(1, '\0') : value;
-  check(H5Awrite(attr, type, padded.data()), "cannot write attribute " + name);
+  const char* p = value.c_str();
+  check(H5Awrite(attr, type, &p), "cannot write attribute " + name);
 }
 
 void write_attribute(hid_t obj, const std::string& name, double value) {
@@ -157,18 +159,15 @@ void write_attribute(hid_t obj, const std::string& name, const std::vector<int>&
 }
 
 void write_attribute(hid_t obj, const std::string& name, const std::vector<std::string>& values) {
-  // Fixed-length strings (what h5py and H5MD readers decode most easily).
-  std::size_t width = 1;
-  for (const auto& v : values) width = std::max(width, v.size());
-  std::vector<char> buffer(width * values.size(), '\0');
-  for (std::size_t i = 0; i < values.size(); ++i) std::copy(values[i].begin(), values[i].end(), buffer.begin() + i * width);
   Id type(H5Tcopy(H5T_C_S1));
-  H5Tset_size(type, width);
-  H5Tset_strpad(type, H5T_STR_NULLPAD);
+  H5Tset_size(type, H5T_VARIABLE);
+  H5Tset_cset(type, H5T_CSET_UTF8);
   const hsize_t n = values.size();
   Id space(H5Screate_simple(1, &n, nullptr));
   Id attr = attribute_for_write(obj, name, type, space);
-  check(H5Awrite(attr, type, buffer.data()), "cannot write attribute " + name);
+  std::vector<const char*> pointers;
+  for (const auto& v : values) pointers.push_back(v.c_str());
+  check(H5Awrite(attr, type, pointers.data()), "cannot write attribute " + name);
 }
 
 bool has_attribute(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
@@ -184,6 +183,7 @@ std::vector<std::string> read_string_array_attribute(hid_t obj, const std::strin
     std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
     Id mem(H5Tcopy(H5T_C_S1));
     H5Tset_size(mem, H5T_VARIABLE);
+    H5Tset_cset(mem, H5Tget_cset(type));
     check(H5Aread(attr, mem, ptrs.data()), "cannot read attribute " + name);
     for (char* p : ptrs) out.emplace_back(p ? p : "");
     H5Dvlen_reclaim(mem, space, H5P_DEFAULT, ptrs.data());
@@ -260,6 +260,7 @@ std::string read_string_dataset(hid_t loc, const std::string& name) {
   if (H5Tis_variable_str(type) > 0) {
     Id mem(H5Tcopy(H5T_C_S1));
     H5Tset_size(mem, H5T_VARIABLE);
+    H5Tset_cset(mem, H5Tget_cset(type));
     char* p = nullptr;
     check(H5Dread(set, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, &p), "cannot read " + name);
     std::string out = p ? p : "";

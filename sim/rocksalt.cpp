@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/neighbors.hpp"
 #include "core/random.hpp"
 
 namespace nanomix::sim {
@@ -89,6 +90,33 @@ std::vector<Site> pick(std::vector<Site> sites, std::int64_t count, double z0, i
   return out;
 }
 
+/// Displaces every site uniformly within a ball of radius `jitter`; displacements that bring two
+/// ions closer than `min_distance` are drawn again (a few rounds suffice at the default settings;
+/// what still fails is left to the caller's min-distance check).
+void jitter_positions(std::vector<Site>& sites, double jitter, double min_distance, Rng& rng) {
+  auto draw = [&]() {
+    Eigen::Vector3d d = Eigen::Vector3d::Zero();
+    do d = Eigen::Vector3d(rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1));
+    while (d.squaredNorm() > 1);
+    return jitter * d;
+  };
+  std::vector<Eigen::Vector3d> origin;
+  for (auto& s : sites) {
+    origin.push_back(s.r);
+    s.r += draw();
+  }
+  Frame view;
+  view.positions_angstrom.resize(static_cast<Eigen::Index>(sites.size()), 3);
+  view.atomic_numbers.assign(sites.size(), sodium);
+  for (int round = 0; round < 100; ++round) {
+    for (std::size_t i = 0; i < sites.size(); ++i) view.positions_angstrom.row(static_cast<Eigen::Index>(i)) = sites[i].r;
+    std::vector<int> redraw;
+    for_each_pair_within(view, min_distance, [&](int, int j, double) { redraw.push_back(j); });
+    if (redraw.empty()) return;
+    for (int j : redraw) sites[static_cast<std::size_t>(j)].r = origin[static_cast<std::size_t>(j)] + draw();
+  }
+}
+
 }  // namespace
 
 Frame build_ion_cluster(const ClusterParams& p) {
@@ -160,14 +188,7 @@ Frame build_ion_cluster(const ClusterParams& p) {
     std::fill(species.begin(), species.begin() + n_iodide, iodine);
     shuffle(species, rng);
     anion_species = species;
-    if (jitter > 0) {
-      for (auto& s : chosen) {
-        Eigen::Vector3d d;
-        do d = Eigen::Vector3d(rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1));
-        while (d.squaredNorm() > 1);
-        s.r += jitter * d;
-      }
-    }
+    if (jitter > 0) jitter_positions(chosen, jitter, p.min_distance_angstrom, rng);
   }
 
   f.positions_angstrom.resize(static_cast<Eigen::Index>(chosen.size()), 3);
