@@ -95,10 +95,13 @@ std::vector<Site> pick(std::vector<Site> sites, std::int64_t count, double z0, i
 /// what still fails is left to the caller's min-distance check).
 void jitter_positions(std::vector<Site>& sites, double jitter, double min_distance, Rng& rng) {
   auto draw = [&]() {
-    Eigen::Vector3d d = Eigen::Vector3d::Zero();
-    do d = Eigen::Vector3d(rng.uniform(-1, 1), rng.uniform(-1, 1), rng.uniform(-1, 1));
-    while (d.squaredNorm() > 1);
-    return jitter * d;
+    double x = 0, y = 0, z = 0;
+    do {
+      x = rng.uniform(-1, 1);
+      y = rng.uniform(-1, 1);
+      z = rng.uniform(-1, 1);
+    } while (x * x + y * y + z * z > 1);
+    return Eigen::Vector3d(jitter * x, jitter * y, jitter * z);
   };
   std::vector<Eigen::Vector3d> origin;
   for (auto& s : sites) {
