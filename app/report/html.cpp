@@ -1,0 +1,252 @@
+#include "app/report/html.hpp"
+
+#include <png.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <sstream>
+#include <stdexcept>
+
+namespace nanomix::report {
+
+std::string escape(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+const char* const palette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#17becf"};
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+std::string tick_text(double v) {
+  char buf[32];
+  if (v != 0 && (std::abs(v) >= 1e4 || std::abs(v) < 1e-2)) std::snprintf(buf, sizeof buf, "%.1e", v);
+  else std::snprintf(buf, sizeof buf, "%g", std::round(v * 1000) / 1000);
+  return buf;
+}
+
+/// "Nice" tick positions covering [lo, hi].
+std::vector<double> ticks(double lo, double hi) {
+  const double span = hi - lo;
+  const double raw = span / 5;
+  const double mag = std::pow(10, std::floor(std::log10(raw)));
+  double step = mag;
+  for (double m : {1.0, 2.0, 2.5, 5.0, 10.0}) {
+    step = m * mag;
+    if (span / step <= 6) break;
+  }
+  std::vector<double> out;
+  for (double t = std::ceil(lo / step) * step; t <= hi + 1e-9 * span; t += step) out.push_back(std::abs(t) < 1e-12 * span ? 0 : t);
+  return out;
+}
+
+}  // namespace
+
+std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style) {
+  double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+  for (const auto& s : series)
+    for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+      if (std::isfinite(s.x[i])) x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]);
+      if (std::isfinite(s.y[i])) y0 = std::min(y0, s.y[i]), y1 = std::max(y1, s.y[i]);
+    }
+  if (style.diagonal) {
+    x0 = y0 = std::min(x0, y0);
+    x1 = y1 = std::max(x1, y1);
+  }
+  if (std::isfinite(style.y_min)) y0 = style.y_min;
+  if (std::isfinite(style.y_max)) y1 = style.y_max;
+  if (!(x1 > x0)) x0 -= 0.5, x1 += 0.5;
+  if (!(y1 > y0)) y0 -= 0.5, y1 += 0.5;
+  if (!std::isfinite(x0)) x0 = 0, x1 = 1;
+  if (!std::isfinite(y0)) y0 = 0, y1 = 1;
+  const double pad = 0.04 * (y1 - y0);
+  y0 -= pad;
+  y1 += pad;
+
+  const int w = style.width_px, h = style.height_px;
+  const double left = 62, right = 12, top = 26, bottom = 42;
+  auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * (w - left - right); };
+  auto py = [&](double y) { return h - bottom - (y - y0) / (y1 - y0) * (h - top - bottom); };
+
+  std::ostringstream o;
+  o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\"" << h << "\" viewBox=\"0 0 " << w
+    << " " << h << "\" font-family=\"sans-serif\" font-size=\"11\">";
+  o << "<rect x=\"0\" y=\"0\" width=\"" << w << "\" height=\"" << h << "\" fill=\"white\"/>";
+  o << "<text x=\"" << w / 2 << "\" y=\"16\" text-anchor=\"middle\" font-size=\"13\">" << escape(style.title) << "</text>";
+  for (double t : ticks(x0, x1)) {
+    o << "<line x1=\"" << num(px(t)) << "\" y1=\"" << num(py(y0)) << "\" x2=\"" << num(px(t)) << "\" y2=\"" << num(py(y1))
+      << "\" stroke=\"#eee\"/>";
+    o << "<text x=\"" << num(px(t)) << "\" y=\"" << h - bottom + 14 << "\" text-anchor=\"middle\">" << tick_text(t) << "</text>";
+  }
+  for (double t : ticks(y0, y1)) {
+    o << "<line x1=\"" << num(px(x0)) << "\" y1=\"" << num(py(t)) << "\" x2=\"" << num(px(x1)) << "\" y2=\"" << num(py(t))
+      << "\" stroke=\"#eee\"/>";
+    o << "<text x=\"" << left - 4 << "\" y=\"" << num(py(t) + 4) << "\" text-anchor=\"end\">" << tick_text(t) << "</text>";
+  }
+  o << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << w - left - right << "\" height=\"" << h - top - bottom
+    << "\" fill=\"none\" stroke=\"#444\"/>";
+  o << "<text x=\"" << (left + w - right) / 2 << "\" y=\"" << h - 8 << "\" text-anchor=\"middle\">" << escape(style.x_label)
+    << "</text>";
+  o << "<text transform=\"translate(14," << (top + h - bottom) / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
+    << escape(style.y_label) << "</text>";
+  if (style.diagonal) {
+    o << "<line x1=\"" << num(px(x0)) << "\" y1=\"" << num(py(x0)) << "\" x2=\"" << num(px(x1)) << "\" y2=\"" << num(py(x1))
+      << "\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>";
+  }
+  for (std::size_t k = 0; k < series.size(); ++k) {
+    const auto& s = series[k];
+    const std::string colour = palette[k % (sizeof palette / sizeof *palette)];
+    std::string path;
+    for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+      if (!std::isfinite(s.x[i]) || std::isnan(s.y[i])) continue;
+      const double y = std::isinf(s.y[i]) ? y1 : std::clamp(s.y[i], y0, y1);
+      if (style.points) {
+        o << "<circle cx=\"" << num(px(s.x[i])) << "\" cy=\"" << num(py(y)) << "\" r=\"2.2\" fill=\"" << colour
+          << "\" fill-opacity=\"0.7\"/>";
+      } else {
+        path += (path.empty() ? "M" : " L") + num(px(s.x[i])) + " " + num(py(y));
+      }
+    }
+    if (!path.empty()) o << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"1.6\"/>";
+    if (!s.label.empty()) {
+      const double ly = top + 12 + 14 * static_cast<double>(k);
+      o << "<rect x=\"" << w - right - 120 << "\" y=\"" << num(ly - 8) << "\" width=\"10\" height=\"10\" fill=\"" << colour
+        << "\"/><text x=\"" << w - right - 106 << "\" y=\"" << num(ly + 1) << "\">" << escape(s.label) << "</text>";
+    }
+  }
+  o << "</svg>";
+  return o.str();
+}
+
+std::vector<unsigned char> encode_png_rgb(const std::vector<unsigned char>& rgb, int width, int height) {
+  if (width <= 0 || height <= 0 || rgb.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3) {
+    throw std::invalid_argument("encode_png_rgb: size mismatch");
+  }
+  std::vector<unsigned char> out;
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png_create_info_struct(png);
+  if (setjmp(png_jmpbuf(png))) {
+    png_destroy_write_struct(&png, &info);
+    throw std::runtime_error("PNG encoding failed");
+  }
+  png_set_write_fn(
+      png, &out,
+      [](png_structp p, png_bytep data, png_size_t n) {
+        auto* v = static_cast<std::vector<unsigned char>*>(png_get_io_ptr(p));
+        v->insert(v->end(), data, data + n);
+      },
+      nullptr);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8, PNG_COLOR_TYPE_RGB,
+               PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  png_write_info(png, info);
+  for (int r = 0; r < height; ++r) {
+    png_write_row(png, const_cast<png_bytep>(rgb.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(width) * 3));
+  }
+  png_write_end(png, nullptr);
+  png_destroy_write_struct(&png, &info);
+  return out;
+}
+
+std::string base64(const std::vector<unsigned char>& bytes) {
+  static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  for (std::size_t i = 0; i < bytes.size(); i += 3) {
+    const unsigned v = (bytes[i] << 16) | ((i + 1 < bytes.size() ? bytes[i + 1] : 0) << 8) | (i + 2 < bytes.size() ? bytes[i + 2] : 0);
+    out += table[(v >> 18) & 63];
+    out += table[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? table[(v >> 6) & 63] : '=';
+    out += i + 2 < bytes.size() ? table[v & 63] : '=';
+  }
+  return out;
+}
+
+std::string image_tag(const std::vector<float>& pixels, int width, int height, const std::string& caption,
+                      const std::vector<Marker>& markers, int display_width_px) {
+  if (pixels.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height)) {
+    throw std::invalid_argument("image_tag: size mismatch");
+  }
+  float lo = INFINITY, hi = -INFINITY;
+  for (float v : pixels)
+    if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+  const float scale = hi > lo ? 255.0f / (hi - lo) : 0.0f;
+  std::vector<unsigned char> rgb(pixels.size() * 3);
+  for (std::size_t i = 0; i < pixels.size(); ++i) {
+    const float v = std::isfinite(pixels[i]) ? (pixels[i] - lo) * scale : 0.0f;
+    rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = static_cast<unsigned char>(std::clamp(v, 0.0f, 255.0f));
+  }
+  for (const Marker& m : markers) {  // a small ring around each marked position
+    for (int dy = -3; dy <= 3; ++dy)
+      for (int dx = -3; dx <= 3; ++dx) {
+        const int d2 = dx * dx + dy * dy;
+        if (d2 < 5 || d2 > 10) continue;
+        const int x = static_cast<int>(std::lround(m.x_px)) + dx, y = static_cast<int>(std::lround(m.y_px)) + dy;
+        if (x < 0 || y < 0 || x >= width || y >= height) continue;
+        const std::size_t k = 3 * (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x));
+        rgb[k] = static_cast<unsigned char>(m.rgb >> 16);
+        rgb[k + 1] = static_cast<unsigned char>(m.rgb >> 8);
+        rgb[k + 2] = static_cast<unsigned char>(m.rgb);
+      }
+  }
+  std::ostringstream o;
+  o << "<figure><img alt=\"" << escape(caption) << "\" width=\"" << display_width_px << "\" src=\"data:image/png;base64,"
+    << base64(encode_png_rgb(rgb, width, height)) << "\"/><figcaption>" << escape(caption) << "</figcaption></figure>";
+  return o.str();
+}
+
+Document::Document(std::string title) : title_(std::move(title)) {}
+
+void Document::section(const std::string& id, const std::string& heading) {
+  if (open_section_) body_ += "</section>\n";
+  body_ += "<section id=\"" + escape(id) + "\"><h2>" + escape(heading) + "</h2>\n";
+  toc_.emplace_back(id, heading);
+  open_section_ = true;
+}
+
+void Document::paragraph(const std::string& html) { body_ += "<p>" + html + "</p>\n"; }
+void Document::raw(const std::string& html) { body_ += html + "\n"; }
+void Document::preformatted(const std::string& text) { body_ += "<pre>" + escape(text) + "</pre>\n"; }
+
+void Document::table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+  std::string t = "<table><thead><tr>";
+  for (const auto& h : header) t += "<th>" + escape(h) + "</th>";
+  t += "</tr></thead><tbody>";
+  for (const auto& row : rows) {
+    t += "<tr>";
+    for (const auto& c : row) t += "<td>" + escape(c) + "</td>";
+    t += "</tr>";
+  }
+  body_ += t + "</tbody></table>\n";
+}
+
+std::string Document::html() const {
+  std::string toc;
+  for (const auto& [id, heading] : toc_) toc += "<li><a href=\"#" + escape(id) + "\">" + escape(heading) + "</a></li>";
+  return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title_) +
+         "</title><style>body{font-family:sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;color:#222}"
+         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
+         "th{background:#f3f3f3}pre{background:#f7f7f7;padding:.5em;overflow-x:auto;font-size:12px;max-height:24em}"
+         "figure{display:inline-block;margin:4px}figcaption{font-size:11px;text-align:center}svg{margin:4px}"
+         "section{margin-bottom:2em}</style></head><body>\n<h1>" +
+         escape(title_) + "</h1><nav><ol>" + toc + "</ol></nav>\n" + body_ + (open_section_ ? "</section>\n" : "") +
+         "</body></html>\n";
+}
+
+}  // namespace nanomix::report

@@ -1,0 +1,69 @@
+#pragma once
+// A self-contained HTML report: inline SVG plots and PNG images as data URIs, no network, no
+// scripts. Used by `nanomix run` (report.html).
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nanomix::report {
+
+/// Escapes &, <, >, " for HTML text and attributes.
+std::string escape(const std::string& text);
+
+struct Series {
+  std::string label;
+  std::vector<double> x;
+  std::vector<double> y;
+};
+
+struct PlotStyle {
+  std::string title;
+  std::string x_label;
+  std::string y_label;
+  int width_px = 520;
+  int height_px = 300;
+  bool points = false;          ///< markers instead of lines
+  bool diagonal = false;        ///< draw y = x (persistence diagrams)
+  double y_min = std::numeric_limits<double>::quiet_NaN();  ///< fixed range if finite
+  double y_max = std::numeric_limits<double>::quiet_NaN();
+};
+
+/// An SVG plot of one or more series with axes, ticks, labels and a legend. Non-finite values are
+/// skipped (an infinite death in a diagram is drawn at the top edge).
+std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style);
+
+/// A grayscale image (row-major, width × height, any range: scaled min→black, max→white) with
+/// optional coloured markers, as an <img> of an inline PNG.
+struct Marker {
+  double x_px, y_px;  ///< pixel coordinates (column, row)
+  std::uint32_t rgb;  ///< 0xRRGGBB
+};
+std::string image_tag(const std::vector<float>& pixels, int width, int height, const std::string& caption,
+                      const std::vector<Marker>& markers = {}, int display_width_px = 240);
+
+/// PNG bytes of an 8-bit RGB image (row-major, 3 bytes per pixel).
+std::vector<unsigned char> encode_png_rgb(const std::vector<unsigned char>& rgb, int width, int height);
+std::string base64(const std::vector<unsigned char>& bytes);
+
+/// Builds the page section by section.
+class Document {
+ public:
+  explicit Document(std::string title);
+  void section(const std::string& id, const std::string& heading);
+  void paragraph(const std::string& html);
+  void raw(const std::string& html);
+  void preformatted(const std::string& text);
+  /// A table; cells are plain text (escaped).
+  void table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows);
+  std::string html() const;
+
+ private:
+  std::string title_;
+  std::string body_;
+  std::vector<std::pair<std::string, std::string>> toc_;
+  bool open_section_ = false;
+};
+
+}  // namespace nanomix::report
