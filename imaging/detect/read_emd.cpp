@@ -1,0 +1,421 @@
+// HDF5 movies: Berkeley EMD 0.2 and Thermo Fisher Velox EMD.
+//
+// Berkeley EMD 0.2 (https://emdatasets.com/format/): groups /data/<name> with emd_group_type = 1
+// hold `data` (rank 2 or 3) and dim1..dimN vectors (attributes `name` and `units`) for its axes in
+// order. The group read is [detect] emd_group, else `counts`, else the first group with
+// emd_group_type = 1. The frame axis is the one whose name is t/time/frame or whose units are a
+// time; without one, a rank-3 stack has frames along its first axis (the ncempy/HyperSpy layout).
+// Of the two image axes, the one named x (or, unnamed, the faster-varying one) is x. Pixel size and
+// frame time are the spacing of the dim vectors in their units (nm, Å, "[n_m]", s, ms, …).
+//
+// Velox EMD: /Data/Image/<uuid>/Data of shape (height, width, frames) and a JSON Metadata block
+// per frame (uint8 columns); pixel size from BinaryResult.PixelSize (m), frame time from the
+// first "FrameTime" entry when present. [detect] emd_group picks the image by its index.
+//
+// Every HDF5 failure becomes one InputError line; sizes are checked before reading.
+#include <hdf5.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+
+#include "core/hdf5_util.hpp"
+#include "imaging/detect/movie_reader.hpp"
+#include "imaging/detect/reader_util.hpp"
+
+namespace nanomix::imaging {
+
+namespace {
+
+using h5::Id;
+using detail::bad_file;
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+/// "[n_m]" → "n_m" → "nm" (EMD writes unit prefixes with underscores and brackets).
+std::string clean_unit(const std::string& u) {
+  std::string out;
+  for (char c : u) {
+    if (c != '[' && c != ']' && c != '_' && c != ' ') out += c;
+  }
+  return out;
+}
+
+/// A short string attribute (scalar or first element), "" if absent or not a string.
+std::string string_attribute(hid_t obj, const char* name) {
+  if (H5Aexists(obj, name) <= 0) return "";
+  Id attr(H5Aopen(obj, name, H5P_DEFAULT));
+  if (!attr.valid()) return "";
+  Id type(H5Aget_type(attr));
+  Id space(H5Aget_space(attr));
+  if (!type.valid() || !space.valid() || H5Tget_class(type) != H5T_STRING) return "";
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  if (n < 1 || n > 64) return "";
+  if (H5Tis_variable_str(type) > 0) {
+    std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
+    Id mem(H5Tcopy(H5T_C_S1));
+    H5Tset_size(mem, H5T_VARIABLE);
+    H5Tset_cset(mem, H5Tget_cset(type));
+    std::string out;
+    if (H5Aread(attr, mem, ptrs.data()) >= 0) {
+      if (ptrs[0]) out = std::string(ptrs[0], strnlen(ptrs[0], 4096));
+      H5Dvlen_reclaim(mem, space, H5P_DEFAULT, ptrs.data());
+    }
+    return out;
+  }
+  const std::size_t width = H5Tget_size(type);
+  if (width == 0 || width > 4096) return "";
+  std::vector<char> buffer(width * static_cast<std::size_t>(n) + 1, '\0');
+  if (H5Aread(attr, type, buffer.data()) < 0) return "";
+  return std::string(buffer.data(), strnlen(buffer.data(), width));
+}
+
+/// A numeric scalar attribute, or `fallback`.
+double number_attribute(hid_t obj, const char* name, double fallback) {
+  if (H5Aexists(obj, name) <= 0) return fallback;
+  Id attr(H5Aopen(obj, name, H5P_DEFAULT));
+  if (!attr.valid()) return fallback;
+  Id type(H5Aget_type(attr));
+  Id space(H5Aget_space(attr));
+  if (!type.valid() || !space.valid()) return fallback;
+  const H5T_class_t cls = H5Tget_class(type);
+  if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || H5Sget_simple_extent_npoints(space) != 1) return fallback;
+  double v = fallback;
+  if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) < 0) return fallback;
+  return v;
+}
+
+/// Names of the links directly below a group (at most `limit`).
+std::vector<std::string> child_names(hid_t group, std::size_t limit = 4096) {
+  std::vector<std::string> names;
+  H5G_info_t info;
+  if (H5Gget_info(group, &info) < 0) return names;
+  for (hsize_t k = 0; k < info.nlinks && names.size() < limit; ++k) {
+    const ssize_t len = H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, k, nullptr, 0, H5P_DEFAULT);
+    if (len <= 0 || len > 4096) continue;
+    std::string name(static_cast<std::size_t>(len) + 1, '\0');
+    H5Lget_name_by_idx(group, ".", H5_INDEX_NAME, H5_ITER_INC, k, name.data(), name.size(), H5P_DEFAULT);
+    name.resize(static_cast<std::size_t>(len));
+    names.push_back(name);
+  }
+  return names;
+}
+
+bool is_group(hid_t loc, const std::string& name) {
+  if (H5Lexists(loc, name.c_str(), H5P_DEFAULT) <= 0) return false;
+  H5O_info_t info;
+  if (H5Oget_info_by_name(loc, name.c_str(), &info, H5P_DEFAULT) < 0) return false;
+  return info.type == H5O_TYPE_GROUP;
+}
+
+bool is_dataset(hid_t loc, const std::string& name) {
+  if (H5Lexists(loc, name.c_str(), H5P_DEFAULT) <= 0) return false;
+  H5O_info_t info;
+  if (H5Oget_info_by_name(loc, name.c_str(), &info, H5P_DEFAULT) < 0) return false;
+  return info.type == H5O_TYPE_DATASET;
+}
+
+/// The first two values of a 1-D numeric dataset (spacing of a dim vector); false if unusable.
+bool first_two(hid_t loc, const std::string& name, double& a, double& b) {
+  if (!is_dataset(loc, name)) return false;
+  Id set(H5Dopen2(loc, name.c_str(), H5P_DEFAULT));
+  if (!set.valid()) return false;
+  Id type(H5Dget_type(set));
+  Id space(H5Dget_space(set));
+  if (!type.valid() || !space.valid()) return false;
+  const H5T_class_t cls = H5Tget_class(type);
+  if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || H5Sget_simple_extent_ndims(space) != 1) return false;
+  hsize_t n = 0;
+  H5Sget_simple_extent_dims(space, &n, nullptr);
+  if (n < 2) return false;
+  const hsize_t start = 0, count = 2;
+  if (H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, nullptr, &count, nullptr) < 0) return false;
+  Id mem(H5Screate_simple(1, &count, nullptr));
+  double v[2];
+  if (H5Dread(set, H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, v) < 0) return false;
+  a = v[0];
+  b = v[1];
+  return std::isfinite(a) && std::isfinite(b);
+}
+
+struct Stack {
+  hid_t set;
+  std::vector<hsize_t> dims;
+  int t_axis = -1;  // -1: a single frame
+  int x_axis = 1;
+  int y_axis = 0;
+};
+
+/// Checks the dataset's type and storage, then reads it frame by frame (hyperslabs) into `movie`.
+void read_stack(const std::string& path, const Stack& s, const ReadOptions& o, Movie& movie) {
+  Id type(H5Dget_type(s.set));
+  if (!type.valid()) bad_file(path, "cannot read the data type of the movie dataset");
+  const H5T_class_t cls = H5Tget_class(type);
+  if (cls != H5T_INTEGER && cls != H5T_FLOAT) {
+    bad_file(path, std::string("the movie dataset holds ") + (cls == H5T_COMPOUND ? "compound (complex?)" : "non-numeric") +
+                       " values; choose a real-valued group with [detect] emd_group");
+  }
+  const std::uint64_t nx = s.dims[static_cast<std::size_t>(s.x_axis)];
+  const std::uint64_t ny = s.dims[static_cast<std::size_t>(s.y_axis)];
+  const std::uint64_t nt = s.t_axis >= 0 ? s.dims[static_cast<std::size_t>(s.t_axis)] : 1;
+  detail::check_shape(path, nx, ny, nt, o);
+  // Contiguous data must fit in the file (a truncated file would otherwise read as zeros).
+  Id plist(H5Dget_create_plist(s.set));
+  if (plist.valid() && H5Pget_layout(plist) == H5D_CONTIGUOUS) {
+    const std::uint64_t need = nx * ny * nt * H5Tget_size(type);
+    const haddr_t offset = H5Dget_offset(s.set);
+    const std::uint64_t size = detail::file_size(path);
+    if (offset != HADDR_UNDEF && (offset > size || need > size - offset)) {
+      bad_file(path, "truncated EMD file: the movie needs " + std::to_string(need) + " bytes from byte " +
+                         std::to_string(offset) + ", the file has " + std::to_string(size));
+    }
+  }
+  Id space(H5Dget_space(s.set));
+  const int rank = static_cast<int>(s.dims.size());
+  std::vector<hsize_t> start(s.dims.size(), 0), count = s.dims;
+  if (s.t_axis >= 0) count[static_cast<std::size_t>(s.t_axis)] = 1;
+  const hsize_t plane = nx * ny;
+  Id mem(H5Screate_simple(1, &plane, nullptr));
+  std::vector<float> buffer(static_cast<std::size_t>(plane));
+  movie.nx = static_cast<int>(nx);
+  movie.ny = static_cast<int>(ny);
+  movie.frames.assign(static_cast<std::size_t>(nt), {});
+  const bool x_first = s.x_axis < s.y_axis;
+  for (std::uint64_t t = 0; t < nt; ++t) {
+    if (s.t_axis >= 0) start[static_cast<std::size_t>(s.t_axis)] = t;
+    if (H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr) < 0 ||
+        H5Dread(s.set, H5T_NATIVE_FLOAT, mem, space, H5P_DEFAULT, buffer.data()) < 0) {
+      bad_file(path, "cannot read frame " + std::to_string(t) + " of the movie dataset (corrupt or truncated file)");
+    }
+    auto& f = movie.frames[static_cast<std::size_t>(t)];
+    if (!x_first) {
+      f = buffer;  // (…, y, …, x …): row-major with x fastest already
+    } else {
+      f.resize(static_cast<std::size_t>(plane));
+      for (std::uint64_t i = 0; i < nx; ++i) {
+        for (std::uint64_t j = 0; j < ny; ++j) f[j * nx + i] = buffer[i * ny + j];
+      }
+    }
+  }
+  (void)rank;
+}
+
+ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions& o) {
+  if (!is_group(file, "data")) bad_file(path, "not an EMD file: no /data group");
+  Id data(H5Gopen2(file, "data", H5P_DEFAULT));
+  if (!data.valid()) bad_file(path, "cannot open /data");
+  ReadResult r;
+  r.format = "emd";
+  if (H5Aexists(file, "version_major") <= 0) r.notes.push_back("no EMD version attribute at the root");
+  const auto names = child_names(data);
+  std::vector<std::string> emd_groups;
+  for (const auto& n : names) {
+    if (!is_group(data, n)) continue;
+    Id g(H5Gopen2(data, n.c_str(), H5P_DEFAULT));
+    if (g.valid() && number_attribute(g, "emd_group_type", 0) == 1 && is_dataset(g, "data")) emd_groups.push_back(n);
+  }
+  std::string chosen;
+  if (!o.emd_group.empty()) {
+    if (std::find(emd_groups.begin(), emd_groups.end(), o.emd_group) == emd_groups.end()) {
+      std::string list;
+      for (const auto& n : emd_groups) list += (list.empty() ? "" : ", ") + n;
+      bad_file(path, "no EMD group /data/" + o.emd_group + " ([detect] emd_group); the file has: " +
+                         (list.empty() ? std::string("none") : list));
+    }
+    chosen = o.emd_group;
+  } else if (std::find(emd_groups.begin(), emd_groups.end(), "counts") != emd_groups.end()) {
+    chosen = "counts";
+  } else if (!emd_groups.empty()) {
+    chosen = emd_groups.front();
+  } else {
+    bad_file(path, "no EMD data group (emd_group_type = 1 with a `data` dataset) under /data");
+  }
+  r.dataset = "/data/" + chosen;
+  Id group(H5Gopen2(data, chosen.c_str(), H5P_DEFAULT));
+  Id set(H5Dopen2(group, "data", H5P_DEFAULT));
+  if (!group.valid() || !set.valid()) bad_file(path, "cannot open " + r.dataset + "/data");
+  Id space(H5Dget_space(set));
+  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
+  if (rank != 2 && rank != 3) {
+    bad_file(path, r.dataset + "/data has rank " + std::to_string(rank) + "; a movie has rank 3 (or 2: one frame)");
+  }
+  Stack s;
+  s.set = set;
+  s.dims.resize(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, s.dims.data(), nullptr);
+
+  struct Axis {
+    std::string name, units;
+    double spacing = 0;
+  };
+  std::vector<Axis> axes(static_cast<std::size_t>(rank));
+  for (int k = 0; k < rank; ++k) {
+    const std::string dn = "dim" + std::to_string(k + 1);
+    Axis& a = axes[static_cast<std::size_t>(k)];
+    if (!is_dataset(group, dn)) continue;
+    Id dim(H5Dopen2(group, dn.c_str(), H5P_DEFAULT));
+    if (!dim.valid()) continue;
+    a.name = lower(string_attribute(dim, "name"));
+    a.units = clean_unit(string_attribute(dim, "units"));
+    double v0, v1;
+    if (first_two(group, dn, v0, v1)) a.spacing = std::fabs(v1 - v0);
+  }
+  auto is_time = [](const Axis& a) {
+    return a.name == "t" || a.name == "time" || a.name == "frame" || a.name == "frames" || seconds_per_unit(a.units) > 0;
+  };
+  if (rank == 3) {
+    for (int k = 0; k < 3; ++k) {
+      if (is_time(axes[static_cast<std::size_t>(k)])) {
+        s.t_axis = k;
+        break;
+      }
+    }
+    if (s.t_axis < 0) {
+      s.t_axis = 0;
+      r.notes.push_back("no time axis named in dim1..dim3: frames taken along the first axis");
+    }
+  }
+  std::vector<int> image_axes;
+  for (int k = 0; k < rank; ++k) {
+    if (k != s.t_axis) image_axes.push_back(k);
+  }
+  s.y_axis = image_axes[0];
+  s.x_axis = image_axes[1];
+  if (axes[static_cast<std::size_t>(image_axes[0])].name == "x" || axes[static_cast<std::size_t>(image_axes[1])].name == "y") {
+    std::swap(s.x_axis, s.y_axis);
+  }
+  read_stack(path, s, o, r.movie);
+  r.movie.quantity = chosen;
+  const Axis& ax = axes[static_cast<std::size_t>(s.x_axis)];
+  const Axis& ay = axes[static_cast<std::size_t>(s.y_axis)];
+  const double px = ax.spacing * angstrom_per_unit(ax.units);
+  const double py = ay.spacing * angstrom_per_unit(ay.units);
+  double dt = 0;
+  if (s.t_axis >= 0) {
+    const Axis& at = axes[static_cast<std::size_t>(s.t_axis)];
+    dt = at.spacing * seconds_per_unit(at.units);
+  }
+  detail::apply_metadata(r, px, py, dt, o);
+  return r;
+}
+
+/// The number after `"key"` … `"value": "…"` in Velox's JSON metadata, or 0.
+double velox_value(const std::string& json, const std::string& path_a, const std::string& path_b) {
+  auto at = json.find("\"" + path_a + "\"");
+  if (at == std::string::npos) return 0;
+  if (!path_b.empty()) {
+    at = json.find("\"" + path_b + "\"", at);
+    if (at == std::string::npos) return 0;
+  }
+  auto v = json.find("\"value\"", at);
+  if (v == std::string::npos || v > at + 200) return 0;
+  v = json.find(':', v);
+  if (v == std::string::npos) return 0;
+  while (v < json.size() && (json[v] == ':' || json[v] == ' ' || json[v] == '"')) ++v;
+  char* end = nullptr;
+  const double x = std::strtod(json.c_str() + v, &end);
+  return (end != json.c_str() + v && std::isfinite(x) && x > 0) ? x : 0;
+}
+
+ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOptions& o) {
+  if (!is_group(file, "Data") || !is_group(file, "Data/Image")) bad_file(path, "not a Velox EMD file: no /Data/Image group");
+  Id images(H5Gopen2(file, "Data/Image", H5P_DEFAULT));
+  const auto names = child_names(images);
+  std::vector<std::string> usable;
+  for (const auto& n : names) {
+    if (is_group(images, n) && is_dataset(images, n + "/Data")) usable.push_back(n);
+  }
+  if (usable.empty()) bad_file(path, "Velox file without an image (/Data/Image/<id>/Data)");
+  std::size_t index = 0;
+  if (!o.emd_group.empty()) {
+    char* end = nullptr;
+    const long k = std::strtol(o.emd_group.c_str(), &end, 10);
+    if (*end != '\0' || k < 0 || static_cast<std::size_t>(k) >= usable.size()) {
+      bad_file(path, "[detect] emd_group = " + o.emd_group + ": a Velox file needs an image index 0.." +
+                         std::to_string(usable.size() - 1));
+    }
+    index = static_cast<std::size_t>(k);
+  }
+  ReadResult r;
+  r.format = "velox";
+  r.dataset = "/Data/Image/" + usable[index] + "/Data";
+  Id group(H5Gopen2(images, usable[index].c_str(), H5P_DEFAULT));
+  Id set(H5Dopen2(group, "Data", H5P_DEFAULT));
+  Id space(H5Dget_space(set));
+  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
+  if (rank != 2 && rank != 3) bad_file(path, r.dataset + " has rank " + std::to_string(rank) + "; expected 3 (height, width, frames)");
+  Stack s;
+  s.set = set;
+  s.dims.resize(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, s.dims.data(), nullptr);
+  s.y_axis = 0;
+  s.x_axis = 1;
+  s.t_axis = rank == 3 ? 2 : -1;
+  read_stack(path, s, o, r.movie);
+  r.movie.quantity = "intensity";
+
+  double px = 0, py = 0, dt = 0;
+  if (is_dataset(group, "Metadata")) {
+    Id meta(H5Dopen2(group, "Metadata", H5P_DEFAULT));
+    Id mspace(H5Dget_space(meta));
+    const int mrank = mspace.valid() ? H5Sget_simple_extent_ndims(mspace) : -1;
+    if (mrank == 1 || mrank == 2) {
+      hsize_t md[2] = {0, 1};
+      H5Sget_simple_extent_dims(mspace, md, nullptr);
+      const hsize_t len = md[0];
+      if (len > 0 && len <= (hsize_t{1} << 22) && (mrank == 1 || md[1] > 0)) {
+        hsize_t start[2] = {0, 0}, count[2] = {len, 1};
+        std::vector<char> text(static_cast<std::size_t>(len) + 1, '\0');
+        Id mem(H5Screate_simple(1, &len, nullptr));
+        if (H5Sselect_hyperslab(mspace, H5S_SELECT_SET, start, nullptr, count, nullptr) >= 0 &&
+            H5Dread(meta, H5T_NATIVE_CHAR, mem, mspace, H5P_DEFAULT, text.data()) >= 0) {
+          const std::string json(text.data(), strnlen(text.data(), text.size()));
+          px = velox_value(json, "PixelSize", "width") * 1e10;  // metres
+          py = velox_value(json, "PixelSize", "height") * 1e10;
+          dt = velox_value(json, "FrameTime", "");
+          if (dt == 0) {
+            // Some Velox versions write "FrameTime": "0.04" without a value object.
+            const auto at = json.find("\"FrameTime\"");
+            if (at != std::string::npos) {
+              auto v = json.find(':', at);
+              while (v != std::string::npos && v < json.size() && (json[v] == ':' || json[v] == ' ' || json[v] == '"')) ++v;
+              if (v != std::string::npos) {
+                const double x = std::strtod(json.c_str() + v, nullptr);
+                dt = std::isfinite(x) && x > 0 ? x : 0;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+  if (px == 0) r.notes.push_back("no pixel size in the Velox metadata");
+  detail::apply_metadata(r, px, py, dt, o);
+  return r;
+}
+
+ReadResult read_hdf5_movie(const std::string& path, const ReadOptions& o, bool velox) {
+  detail::file_size(path);
+  h5::quiet_hdf5_errors();
+  if (H5Fis_hdf5(path.c_str()) <= 0) bad_file(path, "not an HDF5 file");
+  const hid_t id = H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  if (id < 0) bad_file(path, "cannot open the HDF5 file (damaged or truncated)");
+  Id file(id);
+  try {
+    if (velox || (!is_group(file, "data") && is_group(file, "Data"))) return read_velox_file(path, file, o);
+    return read_berkeley(path, file, o);
+  } catch (const RuntimeError& e) {
+    bad_file(path, e.what());
+  }
+}
+
+}  // namespace
+
+ReadResult read_emd(const std::string& path, const ReadOptions& o) { return read_hdf5_movie(path, o, false); }
+ReadResult read_velox(const std::string& path, const ReadOptions& o) { return read_hdf5_movie(path, o, true); }
+
+}  // namespace nanomix::imaging
