@@ -1,0 +1,367 @@
+#include "imaging/detect/detect_columns.hpp"
+
+#include <Eigen/Dense>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "core/error.hpp"
+#include "imaging/detect/preprocess.hpp"
+
+namespace nanomix::imaging {
+
+namespace {
+
+struct Grid {
+  int nx, ny;
+  double px, py;  // Å per pixel
+  std::size_t at(int i, int j) const { return static_cast<std::size_t>(j) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(i); }
+};
+
+/// −σ_c² ∇² (G_σ ∗ image), σ² = σ_c² + σ_d² (Å), Laplacian by central differences in Å⁻².
+std::vector<float> log_response(const std::vector<float>& image, const Grid& g, double sigma_c, double sigma_d) {
+  const double s = std::sqrt(sigma_c * sigma_c + sigma_d * sigma_d);
+  const auto b = gaussian_blur(image, g.nx, g.ny, s / g.px, s / g.py);
+  std::vector<float> r(image.size(), 0.0f);
+  const double cx = 1.0 / (g.px * g.px), cy = 1.0 / (g.py * g.py), scale = -sigma_c * sigma_c;
+  for (int j = 0; j < g.ny; ++j) {
+    const int jm = std::max(j - 1, 0), jp = std::min(j + 1, g.ny - 1);
+    for (int i = 0; i < g.nx; ++i) {
+      const int im = std::max(i - 1, 0), ip = std::min(i + 1, g.nx - 1);
+      const double c = b[g.at(i, j)];
+      const double lap = cx * (b[g.at(im, j)] - 2 * c + b[g.at(ip, j)]) + cy * (b[g.at(i, jm)] - 2 * c + b[g.at(i, jp)]);
+      r[g.at(i, j)] = static_cast<float>(scale * lap);
+    }
+  }
+  return r;
+}
+
+double median_of(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
+
+/// σ of the pixel noise from adjacent-pixel differences (robust to smooth signal).
+double pixel_noise(const std::vector<float>& f, const Grid& g) {
+  std::vector<double> d;
+  d.reserve(f.size());
+  for (int j = 0; j < g.ny; ++j) {
+    for (int i = 0; i + 1 < g.nx; ++i) d.push_back(std::abs(static_cast<double>(f[g.at(i + 1, j)]) - f[g.at(i, j)]));
+  }
+  return 1.4826 * median_of(std::move(d)) / std::sqrt(2.0);
+}
+
+/// L2 norm of the LoG filter's impulse response (pixel noise σ → response noise σ).
+double filter_norm(const Grid& g, double sigma_c, double sigma_d) {
+  const double s = std::sqrt(sigma_c * sigma_c + sigma_d * sigma_d);
+  const int hx = static_cast<int>(std::ceil(6 * s / g.px)) + 2, hy = static_cast<int>(std::ceil(6 * s / g.py)) + 2;
+  Grid d{2 * hx + 1, 2 * hy + 1, g.px, g.py};
+  std::vector<float> delta(static_cast<std::size_t>(d.nx) * static_cast<std::size_t>(d.ny), 0.0f);
+  delta[d.at(hx, hy)] = 1.0f;
+  const auto r = log_response(delta, d, sigma_c, sigma_d);
+  double s2 = 0;
+  for (float v : r) s2 += static_cast<double>(v) * v;
+  return std::sqrt(s2);
+}
+
+struct Peak {
+  int i, j;
+  double value;
+};
+
+/// Local maxima of r within an elliptical disc of radius `radius` Å, above `floor`, away from the border.
+std::vector<Peak> local_maxima(const std::vector<float>& r, const Grid& g, double radius, double floor, double margin) {
+  const int rx = std::max(1, static_cast<int>(std::floor(radius / g.px))), ry = std::max(1, static_cast<int>(std::floor(radius / g.py)));
+  const int mx = std::max(1, static_cast<int>(std::ceil(margin / g.px))), my = std::max(1, static_cast<int>(std::ceil(margin / g.py)));
+  std::vector<Peak> peaks;
+  for (int j = my; j < g.ny - my; ++j) {
+    for (int i = mx; i < g.nx - mx; ++i) {
+      const float v = r[g.at(i, j)];
+      if (!(v > floor)) continue;
+      bool best = true;
+      for (int dj = -ry; dj <= ry && best; ++dj) {
+        const int jj = j + dj;
+        if (jj < 0 || jj >= g.ny) continue;
+        for (int di = -rx; di <= rx; ++di) {
+          const int ii = i + di;
+          if (ii < 0 || ii >= g.nx || (di == 0 && dj == 0)) continue;
+          const double ex = di * g.px, ey = dj * g.py;
+          if (ex * ex + ey * ey > radius * radius) continue;
+          const float w = r[g.at(ii, jj)];
+          // Strict against earlier pixels, >= against later ones: one peak per plateau.
+          if (w > v || (w == v && (dj < 0 || (dj == 0 && di < 0)))) {
+            best = false;
+            break;
+          }
+        }
+      }
+      if (best) peaks.push_back({i, j, v});
+    }
+  }
+  return peaks;
+}
+
+double parabolic(double m, double c, double p) {
+  const double d = m - 2 * c + p;
+  return std::abs(d) > 1e-30 ? std::clamp(0.5 * (m - p) / d, -0.5, 0.5) : 0.0;
+}
+
+struct FitResult {
+  bool ok = false;
+  double a = 0, x = 0, y = 0, s = 0, b = 0, rms = 0;
+};
+
+/// Levenberg–Marquardt fit of A·exp(−((x−x0)²+(y−y0)²)/2s²) + B to the pixels of `img` within
+/// `radius` Å of (x0, y0).
+FitResult fit_gaussian(const std::vector<float>& img, const Grid& g, double x0, double y0, double sigma0, double radius) {
+  std::vector<double> xs, ys, ds;
+  const int i0 = std::max(0, static_cast<int>(std::floor((x0 - radius) / g.px))), i1 = std::min(g.nx - 1, static_cast<int>(std::ceil((x0 + radius) / g.px)));
+  const int j0 = std::max(0, static_cast<int>(std::floor((y0 - radius) / g.py))), j1 = std::min(g.ny - 1, static_cast<int>(std::ceil((y0 + radius) / g.py)));
+  for (int j = j0; j <= j1; ++j) {
+    for (int i = i0; i <= i1; ++i) {
+      const double x = i * g.px, y = j * g.py;
+      if ((x - x0) * (x - x0) + (y - y0) * (y - y0) > radius * radius) continue;
+      xs.push_back(x);
+      ys.push_back(y);
+      ds.push_back(img[g.at(i, j)]);
+    }
+  }
+  FitResult f;
+  const std::size_t n = ds.size();
+  if (n < 8) return f;
+  // Start: background = lowest 20 % of the disc, amplitude = peak pixel − background.
+  std::vector<double> sorted = ds;
+  std::sort(sorted.begin(), sorted.end());
+  double bg = 0;
+  const std::size_t nlow = std::max<std::size_t>(1, n / 5);
+  for (std::size_t k = 0; k < nlow; ++k) bg += sorted[k];
+  bg /= static_cast<double>(nlow);
+  Eigen::Matrix<double, 5, 1> p;
+  p << std::max(sorted.back() - bg, 1e-6), x0, y0, sigma0, bg;
+  auto residuals = [&](const Eigen::Matrix<double, 5, 1>& q, Eigen::VectorXd& r, Eigen::Matrix<double, Eigen::Dynamic, 5>* J) {
+    r.resize(static_cast<Eigen::Index>(n));
+    if (J) J->resize(static_cast<Eigen::Index>(n), 5);
+    const double inv2s2 = 1.0 / (2 * q[3] * q[3]);
+    for (std::size_t k = 0; k < n; ++k) {
+      const double dx = xs[k] - q[1], dy = ys[k] - q[2];
+      const double e = std::exp(-(dx * dx + dy * dy) * inv2s2);
+      const auto kk = static_cast<Eigen::Index>(k);
+      r[kk] = q[0] * e + q[4] - ds[k];
+      if (J) {
+        (*J)(kk, 0) = e;
+        (*J)(kk, 1) = q[0] * e * dx / (q[3] * q[3]);
+        (*J)(kk, 2) = q[0] * e * dy / (q[3] * q[3]);
+        (*J)(kk, 3) = q[0] * e * (dx * dx + dy * dy) / (q[3] * q[3] * q[3]);
+        (*J)(kk, 4) = 1.0;
+      }
+    }
+  };
+  Eigen::VectorXd r;
+  Eigen::Matrix<double, Eigen::Dynamic, 5> J;
+  residuals(p, r, &J);
+  double chi2 = r.squaredNorm();
+  double lambda = 1e-3;
+  bool converged = false;
+  for (int it = 0; it < 60; ++it) {
+    const Eigen::Matrix<double, 5, 5> JtJ = J.transpose() * J;
+    const Eigen::Matrix<double, 5, 1> g5 = J.transpose() * r;
+    Eigen::Matrix<double, 5, 5> A = JtJ;
+    for (int k = 0; k < 5; ++k) A(k, k) += lambda * std::max(JtJ(k, k), 1e-12);
+    const Eigen::Matrix<double, 5, 1> step = A.ldlt().solve(-g5);
+    if (!step.allFinite()) break;
+    Eigen::Matrix<double, 5, 1> q = p + step;
+    if (q[3] <= 0.05 * sigma0) q[3] = 0.05 * sigma0;
+    Eigen::VectorXd rq;
+    residuals(q, rq, nullptr);
+    const double chi2q = rq.squaredNorm();
+    if (chi2q < chi2) {
+      const double gain = chi2 - chi2q;
+      p = q;
+      residuals(p, r, &J);
+      chi2 = chi2q;
+      lambda = std::max(lambda * 0.3, 1e-9);
+      if (gain < 1e-10 * (chi2 + 1e-30) || step.cwiseAbs().maxCoeff() < 1e-6) {
+        converged = true;
+        break;
+      }
+    } else {
+      lambda *= 10;
+      if (lambda > 1e8) {
+        converged = true;  // no further decrease possible: at a minimum
+        break;
+      }
+    }
+  }
+  f.a = p[0];
+  f.x = p[1];
+  f.y = p[2];
+  f.s = p[3];
+  f.b = p[4];
+  f.rms = std::sqrt(chi2 / static_cast<double>(n));
+  const double moved = std::hypot(f.x - x0, f.y - y0);
+  f.ok = converged && std::isfinite(chi2) && f.a > 0 && moved <= 0.5 * radius && f.s >= 0.25 * sigma0 && f.s <= 3 * sigma0;
+  return f;
+}
+
+}  // namespace
+
+void DetectParams::validate() const {
+  if (!(column_sigma_angstrom > 0)) throw InputError("[detect] column_sigma_angstrom must be > 0");
+  if (!(gaussian_sigma_angstrom >= 0)) throw InputError("[detect] gaussian_sigma_angstrom must be >= 0");
+  if (!(min_separation_angstrom > 0)) throw InputError("[detect] min_separation_angstrom must be > 0");
+  if (!(fit_radius_angstrom > 0)) throw InputError("[detect] fit_radius_angstrom must be > 0");
+  if (!(threshold_sigma >= 0) || !(min_relative_response >= 0) || !(edge_margin_angstrom >= 0) || !(class_separation >= 0)) {
+    throw InputError("[detect] thresholds must be >= 0");
+  }
+}
+
+double otsu_threshold(std::vector<double> v, double* separation) {
+  if (separation) *separation = 0;
+  if (v.size() < 2) return std::numeric_limits<double>::quiet_NaN();
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  std::vector<double> cs(n + 1, 0.0), cs2(n + 1, 0.0);
+  for (std::size_t k = 0; k < n; ++k) {
+    cs[k + 1] = cs[k] + v[k];
+    cs2[k + 1] = cs2[k] + v[k] * v[k];
+  }
+  double best = -1;
+  std::size_t split = 1;
+  for (std::size_t k = 1; k < n; ++k) {  // class 0 = v[0..k), class 1 = v[k..n)
+    const double w0 = static_cast<double>(k), w1 = static_cast<double>(n - k);
+    const double m0 = cs[k] / w0, m1 = (cs[n] - cs[k]) / w1;
+    const double between = w0 * w1 * (m1 - m0) * (m1 - m0);
+    if (between > best) {
+      best = between;
+      split = k;
+    }
+  }
+  const double w0 = static_cast<double>(split), w1 = static_cast<double>(n - split);
+  const double m0 = cs[split] / w0, m1 = (cs[n] - cs[split]) / w1;
+  const double v0 = std::max(0.0, cs2[split] / w0 - m0 * m0), v1 = std::max(0.0, (cs2[n] - cs2[split]) / w1 - m1 * m1);
+  if (separation) {
+    const double pooled = std::sqrt(0.5 * (v0 + v1));
+    *separation = pooled > 0 ? (m1 - m0) / pooled : std::numeric_limits<double>::infinity();
+  }
+  return 0.5 * (v[split - 1] + v[split]);
+}
+
+DetectResult detect_columns(const Movie& movie, const DetectParams& p) {
+  p.validate();
+  if (!(movie.pixel_size_x_angstrom > 0) || !(movie.pixel_size_y_angstrom > 0)) {
+    throw InputError("the movie has no pixel size: set [detect] pixel_size_angstrom");
+  }
+  const Grid g{movie.nx, movie.ny, movie.pixel_size_x_angstrom, movie.pixel_size_y_angstrom};
+  if (g.nx < 3 || g.ny < 3) throw InputError("the movie's frames are smaller than 3 x 3 pixels");
+  DetectResult result;
+
+  // 1. Polarity.
+  double sign = 1.0;
+  if (p.polarity == Polarity::dark) sign = -1.0;
+  if (p.polarity == Polarity::automatic) {
+    const std::size_t nav = std::min<std::size_t>(10, movie.frame_count());
+    std::vector<float> avg(movie.pixel_count(), 0.0f);
+    for (std::size_t t = 0; t < nav; ++t) {
+      for (std::size_t k = 0; k < avg.size(); ++k) avg[k] += movie.frames[t][k] / static_cast<float>(nav);
+    }
+    auto score = [&](double s) {
+      std::vector<float> img(avg.size());
+      for (std::size_t k = 0; k < avg.size(); ++k) img[k] = static_cast<float>(s * avg[k]);
+      const auto r = log_response(img, g, p.column_sigma_angstrom, p.gaussian_sigma_angstrom);
+      auto peaks = local_maxima(r, g, 0.5 * p.min_separation_angstrom, 0.0, p.edge_margin_angstrom);
+      if (peaks.empty()) return 0.0;
+      std::sort(peaks.begin(), peaks.end(), [](const Peak& a, const Peak& b) { return a.value > b.value; });
+      const std::size_t top = std::max<std::size_t>(1, peaks.size() / 2);
+      double sum = 0;
+      for (std::size_t k = 0; k < top; ++k) sum += peaks[k].value;
+      return sum / static_cast<double>(top);
+    };
+    const double bright = score(1.0), dark = score(-1.0);
+    sign = dark > bright ? -1.0 : 1.0;
+    result.notes.push_back(std::string("polarity auto: ") + (sign > 0 ? "bright" : "dark") + " columns (LoG peak strength bright " +
+                           std::to_string(bright) + ", dark " + std::to_string(dark) + ")");
+  }
+  result.polarity_used = sign > 0 ? Polarity::bright : Polarity::dark;
+
+  const double norm = filter_norm(g, p.column_sigma_angstrom, p.gaussian_sigma_angstrom);
+  const double sd = p.gaussian_sigma_angstrom;
+  for (std::size_t t = 0; t < movie.frame_count(); ++t) {
+    std::vector<float> img(movie.frames[t].size());
+    for (std::size_t k = 0; k < img.size(); ++k) img[k] = static_cast<float>(sign * movie.frames[t][k]);
+    const double noise = pixel_noise(img, g);
+    result.noise_sigma.push_back(noise);
+    const auto r = log_response(img, g, p.column_sigma_angstrom, sd);
+    auto peaks = local_maxima(r, g, 0.5 * p.min_separation_angstrom, p.threshold_sigma * noise * norm, p.edge_margin_angstrom);
+    if (!peaks.empty() && p.min_relative_response > 0) {
+      std::vector<double> vals;
+      for (const auto& q : peaks) vals.push_back(q.value);
+      std::sort(vals.begin(), vals.end());
+      const double p90 = vals[static_cast<std::size_t>(0.9 * static_cast<double>(vals.size() - 1))];
+      const double floor = p.min_relative_response * p90;
+      peaks.erase(std::remove_if(peaks.begin(), peaks.end(), [&](const Peak& q) { return q.value < floor; }), peaks.end());
+    }
+    const std::vector<float> smooth = sd > 0 ? gaussian_blur(img, g.nx, g.ny, sd / g.px, sd / g.py) : img;
+    std::vector<Column> cols;
+    for (const auto& q : peaks) {
+      const int im = std::max(q.i - 1, 0), ip = std::min(q.i + 1, g.nx - 1), jm = std::max(q.j - 1, 0), jp = std::min(q.j + 1, g.ny - 1);
+      const double x0 = (q.i + parabolic(r[g.at(im, q.j)], q.value, r[g.at(ip, q.j)])) * g.px;
+      const double y0 = (q.j + parabolic(r[g.at(q.i, jm)], q.value, r[g.at(q.i, jp)])) * g.py;
+      Column c;
+      c.frame = static_cast<int>(t);
+      c.x_angstrom = x0;
+      c.y_angstrom = y0;
+      c.intensity = q.value;
+      c.fit_residual = -1;
+      if (p.fit) {
+        const double s0 = std::sqrt(p.column_sigma_angstrom * p.column_sigma_angstrom + sd * sd);
+        const auto f = fit_gaussian(smooth, g, x0, y0, s0, p.fit_radius_angstrom);
+        if (f.ok) {
+          c.x_angstrom = f.x;
+          c.y_angstrom = f.y;
+          c.intensity = f.a;
+          c.sigma_angstrom = f.s;
+          c.fit_residual = f.rms / f.a;
+        }
+      }
+      cols.push_back(c);
+    }
+    // Merge columns that converged onto each other (the stronger is kept).
+    std::sort(cols.begin(), cols.end(), [](const Column& a, const Column& b) { return a.intensity > b.intensity; });
+    std::vector<Column> kept;
+    const double merge = 0.5 * p.min_separation_angstrom;
+    for (const auto& c : cols) {
+      bool near = false;
+      for (const auto& k : kept) {
+        if (std::hypot(c.x_angstrom - k.x_angstrom, c.y_angstrom - k.y_angstrom) < merge) {
+          near = true;
+          break;
+        }
+      }
+      if (!near) kept.push_back(c);
+    }
+    std::sort(kept.begin(), kept.end(), [](const Column& a, const Column& b) {
+      return a.y_angstrom != b.y_angstrom ? a.y_angstrom < b.y_angstrom : a.x_angstrom < b.x_angstrom;
+    });
+    result.columns.insert(result.columns.end(), kept.begin(), kept.end());
+  }
+
+  // 5. Classes over the whole movie (fitted columns only decide the threshold).
+  std::vector<double> amps;
+  for (const auto& c : result.columns) {
+    if (c.fit_residual >= 0 || !p.fit) amps.push_back(c.intensity);
+  }
+  double separation = 0;
+  const double threshold = amps.size() >= 4 ? otsu_threshold(amps, &separation) : std::numeric_limits<double>::quiet_NaN();
+  result.class_separation = separation;
+  result.classes_split = p.classes == ClassMode::two ? std::isfinite(threshold)
+                         : p.classes == ClassMode::automatic ? (std::isfinite(threshold) && separation >= p.class_separation)
+                                                            : false;
+  result.class_threshold = result.classes_split ? threshold : std::numeric_limits<double>::quiet_NaN();
+  for (auto& c : result.columns) c.klass = result.classes_split && c.intensity > threshold ? 1 : 0;
+  return result;
+}
+
+}  // namespace nanomix::imaging

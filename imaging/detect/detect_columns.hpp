@@ -1,0 +1,75 @@
+#pragma once
+// Atom-column detection in one movie, frame by frame:
+//   1. polarity: columns are made bright (dark columns — e.g. HRTEM near Scherzer underfocus with
+//      positive Cs — are inverted). `auto` compares, on the average of the first frames, the mean
+//      of the strongest Laplacian-of-Gaussian peaks of the image and of its negative, and takes the
+//      stronger; the choice is reported.
+//   2. noise: σ of a pixel from the median absolute difference of horizontally adjacent pixels
+//      (σ = 1.4826 · MAD / √2), propagated through the exact detection filter (its L2 norm).
+//   3. candidates: local maxima of the scale-normalised LoG response −σ_c²∇²(G_σc ∗ G_σd ∗ image)
+//      (σ_c = column_sigma_angstrom, σ_d = gaussian_sigma_angstrom) within a disc of radius
+//      min_separation/2, above threshold_sigma × the propagated noise and above
+//      min_relative_response × the 90th percentile of all maxima of the frame; not within
+//      edge_margin of the border.
+//   4. refinement: a 2D Gaussian + constant background, A·exp(−r²/2s²) + B, fitted by
+//      Levenberg–Marquardt to the (polarity-corrected, σ_d-denoised) image in a disc of radius
+//      fit_radius_angstrom around each candidate. A fit that fails (centre moved by more than half
+//      the radius, s outside [0.25, 3]·σ_c, A <= 0, no convergence) keeps the candidate's
+//      parabolic sub-pixel position, its LoG response as intensity and fit_residual = −1.
+//      Columns closer than min_separation/2 after fitting are merged (the stronger kept).
+//   5. classes: the fitted amplitudes of the whole movie are split in two by Otsu's threshold
+//      (class 1 = heavy, e.g. I-rich; class 0 = light) when the two groups are separated by at
+//      least class_separation pooled standard deviations (`auto`), always (`two`) or never (`none`).
+#include <string>
+#include <vector>
+
+#include "imaging/movie.hpp"
+
+namespace nanomix::imaging {
+
+enum class Polarity { automatic, bright, dark };
+enum class ClassMode { automatic, two, none };
+
+struct DetectParams {
+  Polarity polarity = Polarity::automatic;
+  double column_sigma_angstrom = 0.6;
+  double gaussian_sigma_angstrom = 0.0;
+  double min_separation_angstrom = 2.0;
+  double threshold_sigma = 4.0;
+  double min_relative_response = 0.2;
+  double edge_margin_angstrom = 1.0;
+  bool fit = true;
+  double fit_radius_angstrom = 1.2;
+  ClassMode classes = ClassMode::automatic;
+  double class_separation = 2.0;
+
+  void validate() const;
+};
+
+struct Column {
+  int frame = 0;
+  double x_angstrom = 0, y_angstrom = 0;
+  double intensity = 0;     ///< fitted amplitude A above the local background (image units, polarity-corrected)
+  int klass = 0;            ///< 1 heavy, 0 light
+  double fit_residual = 0;  ///< RMS(data − model)/A over the fit disc; −1 = fit failed
+  double sigma_angstrom = 0;  ///< fitted Gaussian width (0 if the fit failed)
+};
+
+struct DetectResult {
+  std::vector<Column> columns;  ///< ordered by frame
+  Polarity polarity_used = Polarity::bright;
+  double class_threshold = 0;    ///< amplitude separating the classes (NaN if one class)
+  double class_separation = 0;   ///< measured separation (pooled standard deviations)
+  bool classes_split = false;
+  std::vector<double> noise_sigma;  ///< per frame, image units
+  std::vector<std::string> notes;
+};
+
+/// Detects columns in every frame. Pixel sizes must be known (> 0).
+DetectResult detect_columns(const Movie& movie, const DetectParams& params);
+
+/// Otsu's two-class split of values: returns the threshold (between the classes) and writes the
+/// separation (difference of means over the pooled standard deviation).
+double otsu_threshold(std::vector<double> values, double* separation = nullptr);
+
+}  // namespace nanomix::imaging

@@ -1,0 +1,268 @@
+#include "imaging/detect/preprocess.hpp"
+
+#include <fftw3.h>
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <mutex>
+#include <numeric>
+
+#include "core/error.hpp"
+
+namespace nanomix::imaging {
+
+namespace {
+
+std::mutex& fftw_planner_mutex() {
+  static std::mutex m;  // FFTW's planner is not thread-safe; fftw_execute is
+  return m;
+}
+
+int reflect(int i, int n) {
+  if (n == 1) return 0;
+  const int period = 2 * n - 2;
+  i %= period;
+  if (i < 0) i += period;
+  return i < n ? i : period - i;
+}
+
+std::vector<double> gaussian_kernel(double sigma) {
+  const int r = std::max(1, static_cast<int>(std::ceil(4.0 * sigma)));
+  std::vector<double> k(static_cast<std::size_t>(2 * r + 1));
+  double sum = 0;
+  for (int i = -r; i <= r; ++i) sum += k[static_cast<std::size_t>(i + r)] = std::exp(-0.5 * i * i / (sigma * sigma));
+  for (double& v : k) v /= sum;
+  return k;
+}
+
+double frame_mean(const std::vector<float>& f) {
+  double s = 0;
+  for (float v : f) s += v;
+  return f.empty() ? 0.0 : s / static_cast<double>(f.size());
+}
+
+struct Fft2 {
+  int nx, ny;
+  double* real = nullptr;
+  fftw_complex* spec = nullptr;
+  fftw_plan forward = nullptr, backward = nullptr;
+  Fft2(int nx_, int ny_) : nx(nx_), ny(ny_) {
+    const std::size_t nc = static_cast<std::size_t>(ny) * static_cast<std::size_t>(nx / 2 + 1);
+    real = fftw_alloc_real(static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny));
+    spec = fftw_alloc_complex(nc);
+    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
+    forward = fftw_plan_dft_r2c_2d(ny, nx, real, spec, FFTW_ESTIMATE);
+    backward = fftw_plan_dft_c2r_2d(ny, nx, spec, real, FFTW_ESTIMATE);
+  }
+  ~Fft2() {
+    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
+    fftw_destroy_plan(forward);
+    fftw_destroy_plan(backward);
+    fftw_free(real);
+    fftw_free(spec);
+  }
+  Fft2(const Fft2&) = delete;
+  Fft2& operator=(const Fft2&) = delete;
+  std::vector<std::complex<double>> transform(const std::vector<float>& image) {
+    // Remove the mean and taper the edges (Hann window) so the borders do not dominate.
+    const double m = frame_mean(image);
+    for (int j = 0; j < ny; ++j) {
+      const double wy = 0.5 - 0.5 * std::cos(2 * M_PI * (j + 0.5) / ny);
+      for (int i = 0; i < nx; ++i) {
+        const double wx = 0.5 - 0.5 * std::cos(2 * M_PI * (i + 0.5) / nx);
+        const std::size_t k = static_cast<std::size_t>(j) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(i);
+        real[k] = (image[k] - m) * wx * wy;
+      }
+    }
+    fftw_execute(forward);
+    const std::size_t nc = static_cast<std::size_t>(ny) * static_cast<std::size_t>(nx / 2 + 1);
+    std::vector<std::complex<double>> out(nc);
+    for (std::size_t k = 0; k < nc; ++k) out[k] = {spec[k][0], spec[k][1]};
+    return out;
+  }
+};
+
+}  // namespace
+
+void PreprocessParams::validate() const {
+  if (!(background_sigma_angstrom > 0)) throw InputError("[detect] background_sigma_angstrom must be > 0");
+  if (temporal_window_frames < 1) throw InputError("[detect] temporal_window_frames must be >= 1");
+  if (!(drift_max_angstrom > 0)) throw InputError("[detect] drift_max_angstrom must be > 0");
+  if (normalisation == Normalisation::vacuum &&
+      !(vacuum_region_angstrom[2] > vacuum_region_angstrom[0] && vacuum_region_angstrom[3] > vacuum_region_angstrom[1])) {
+    throw InputError("[detect] vacuum_region_angstrom must be x0,y0,x1,y1 with x1 > x0 and y1 > y0");
+  }
+}
+
+std::vector<float> gaussian_blur(const std::vector<float>& image, int nx, int ny, double sx, double sy) {
+  std::vector<float> out = image;
+  if (sx > 0) {
+    const auto k = gaussian_kernel(sx);
+    const int r = static_cast<int>(k.size() / 2);
+    std::vector<float> row(static_cast<std::size_t>(nx));
+    for (int j = 0; j < ny; ++j) {
+      const float* src = out.data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(nx);
+      for (int i = 0; i < nx; ++i) {
+        double s = 0;
+        for (int q = -r; q <= r; ++q) s += k[static_cast<std::size_t>(q + r)] * src[reflect(i + q, nx)];
+        row[static_cast<std::size_t>(i)] = static_cast<float>(s);
+      }
+      std::copy(row.begin(), row.end(), out.begin() + static_cast<std::ptrdiff_t>(j) * nx);
+    }
+  }
+  if (sy > 0) {
+    const auto k = gaussian_kernel(sy);
+    const int r = static_cast<int>(k.size() / 2);
+    std::vector<float> col(static_cast<std::size_t>(ny));
+    for (int i = 0; i < nx; ++i) {
+      for (int j = 0; j < ny; ++j) {
+        double s = 0;
+        for (int q = -r; q <= r; ++q) {
+          s += k[static_cast<std::size_t>(q + r)] * out[static_cast<std::size_t>(reflect(j + q, ny)) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(i)];
+        }
+        col[static_cast<std::size_t>(j)] = static_cast<float>(s);
+      }
+      for (int j = 0; j < ny; ++j) out[static_cast<std::size_t>(j) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(i)] = col[static_cast<std::size_t>(j)];
+    }
+  }
+  return out;
+}
+
+std::array<double, 2> phase_correlation_shift(const std::vector<float>& reference, const std::vector<float>& moved,
+                                              int nx, int ny) {
+  Fft2 fft(nx, ny);
+  const auto a = fft.transform(reference);
+  const auto b = fft.transform(moved);
+  const std::size_t nc = a.size();
+  for (std::size_t k = 0; k < nc; ++k) {
+    std::complex<double> c = b[k] * std::conj(a[k]);
+    const double m = std::abs(c);
+    c = m > 1e-30 ? c / m : std::complex<double>(0, 0);
+    fft.spec[k][0] = c.real();
+    fft.spec[k][1] = c.imag();
+  }
+  fftw_execute(fft.backward);
+  std::size_t best = 0;
+  for (std::size_t k = 1; k < static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny); ++k) {
+    if (fft.real[k] > fft.real[best]) best = k;
+  }
+  const int bi = static_cast<int>(best % static_cast<std::size_t>(nx)), bj = static_cast<int>(best / static_cast<std::size_t>(nx));
+  auto value = [&](int i, int j) {
+    i = (i % nx + nx) % nx;
+    j = (j % ny + ny) % ny;
+    return fft.real[static_cast<std::size_t>(j) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(i)];
+  };
+  auto parabola = [](double m, double c, double p) {
+    const double d = m - 2 * c + p;
+    return std::abs(d) > 1e-30 ? std::clamp(0.5 * (m - p) / d, -0.5, 0.5) : 0.0;
+  };
+  double dx = bi + parabola(value(bi - 1, bj), value(bi, bj), value(bi + 1, bj));
+  double dy = bj + parabola(value(bi, bj - 1), value(bi, bj), value(bi, bj + 1));
+  if (dx > nx / 2.0) dx -= nx;
+  if (dy > ny / 2.0) dy -= ny;
+  return {dx, dy};
+}
+
+std::vector<float> shift_image(const std::vector<float>& image, int nx, int ny, double dx, double dy) {
+  std::vector<float> out(image.size());
+  for (int j = 0; j < ny; ++j) {
+    const double y = std::clamp(j + dy, 0.0, static_cast<double>(ny - 1));
+    const int j0 = std::min(static_cast<int>(y), ny - 1), j1 = std::min(j0 + 1, ny - 1);
+    const double fy = y - j0;
+    for (int i = 0; i < nx; ++i) {
+      const double x = std::clamp(i + dx, 0.0, static_cast<double>(nx - 1));
+      const int i0 = std::min(static_cast<int>(x), nx - 1), i1 = std::min(i0 + 1, nx - 1);
+      const double fx = x - i0;
+      auto at = [&](int a, int b) { return image[static_cast<std::size_t>(b) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(a)]; };
+      out[static_cast<std::size_t>(j) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(i)] =
+          static_cast<float>((1 - fy) * ((1 - fx) * at(i0, j0) + fx * at(i1, j0)) + fy * ((1 - fx) * at(i0, j1) + fx * at(i1, j1)));
+    }
+  }
+  return out;
+}
+
+PreprocessResult preprocess(Movie& movie, const PreprocessParams& p) {
+  p.validate();
+  PreprocessResult result;
+  const int nx = movie.nx, ny = movie.ny;
+  const double px = movie.pixel_size_x_angstrom > 0 ? movie.pixel_size_x_angstrom : 1.0;
+  const double py = movie.pixel_size_y_angstrom > 0 ? movie.pixel_size_y_angstrom : 1.0;
+  result.drift_angstrom.assign(movie.frame_count(), {0.0, 0.0});
+
+  // 1. Normalisation.
+  for (std::size_t t = 0; t < movie.frame_count(); ++t) {
+    auto& f = movie.frames[t];
+    if (p.normalisation == Normalisation::mean) {
+      const double m = frame_mean(f);
+      if (!(std::abs(m) > 1e-12)) throw InputError("frame " + std::to_string(t) + " has mean 0: [detect] normalise = mean needs positive intensities (use none)");
+      for (float& v : f) v = static_cast<float>(v / m - 1.0);
+    } else if (p.normalisation == Normalisation::background) {
+      const auto bg = gaussian_blur(f, nx, ny, p.background_sigma_angstrom / px, p.background_sigma_angstrom / py);
+      for (std::size_t k = 0; k < f.size(); ++k) {
+        if (!(std::abs(bg[k]) > 1e-12)) throw InputError("frame " + std::to_string(t) + ": background 0, cannot normalise ([detect] normalise = background)");
+        f[k] = static_cast<float>(f[k] / bg[k] - 1.0);
+      }
+    } else if (p.normalisation == Normalisation::vacuum) {
+      const auto& r = p.vacuum_region_angstrom;
+      const int i0 = std::max(0, static_cast<int>(std::ceil(r[0] / px))), i1 = std::min(nx - 1, static_cast<int>(std::floor(r[2] / px)));
+      const int j0 = std::max(0, static_cast<int>(std::ceil(r[1] / py))), j1 = std::min(ny - 1, static_cast<int>(std::floor(r[3] / py)));
+      if (i1 < i0 || j1 < j0) throw InputError("[detect] vacuum_region_angstrom holds no pixel of the image");
+      double s = 0;
+      for (int j = j0; j <= j1; ++j) {
+        for (int i = i0; i <= i1; ++i) s += f[static_cast<std::size_t>(j) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(i)];
+      }
+      const double m = s / ((i1 - i0 + 1.0) * (j1 - j0 + 1.0));
+      if (!(std::abs(m) > 1e-12)) throw InputError("frame " + std::to_string(t) + ": vacuum region mean is 0");
+      for (float& v : f) v = static_cast<float>(v / m - 1.0);
+    }
+  }
+
+  // 2. Drift correction.
+  if (p.drift_correction && movie.frame_count() > 1) {
+    std::vector<std::array<double, 2>> shift_px(movie.frame_count(), {0.0, 0.0});
+    const std::vector<float> first = movie.frames[0];
+    for (std::size_t t = 1; t < movie.frame_count(); ++t) {
+      const auto& ref = p.drift_reference == DriftReference::first ? first : movie.frames[t - 1];
+      // Against the previous frame the raw (unshifted) previous frame is compared, then accumulated.
+      auto d = phase_correlation_shift(ref, movie.frames[t], nx, ny);
+      if (p.drift_reference == DriftReference::previous) {
+        d[0] += shift_px[t - 1][0];
+        d[1] += shift_px[t - 1][1];
+      }
+      shift_px[t] = d;
+      const double mag = std::hypot(d[0] * px, d[1] * py);
+      if (mag > p.drift_max_angstrom) {
+        throw RuntimeError("drift correction: frame " + std::to_string(t) + " seems shifted by " + std::to_string(mag) +
+                           " Å, more than [detect] drift_max_angstrom = " + std::to_string(p.drift_max_angstrom));
+      }
+    }
+    // Shift after estimating everything (the "previous" reference compares raw neighbours).
+    for (std::size_t t = 1; t < movie.frame_count(); ++t) {
+      movie.frames[t] = shift_image(movie.frames[t], nx, ny, shift_px[t][0], shift_px[t][1]);
+      result.drift_angstrom[t] = {shift_px[t][0] * px, shift_px[t][1] * py};
+    }
+  }
+
+  // 3. Temporal running average (centred, truncated at the ends).
+  if (p.temporal_window_frames > 1 && movie.frame_count() > 1) {
+    const int half = p.temporal_window_frames / 2;
+    const int even_extra = p.temporal_window_frames % 2 == 0 ? 1 : 0;  // even windows lean backwards
+    const auto source = movie.frames;
+    const int nt = static_cast<int>(movie.frame_count());
+    for (int t = 0; t < nt; ++t) {
+      const int a = std::max(0, t - half), b = std::min(nt - 1, t + half - even_extra);
+      auto& f = movie.frames[static_cast<std::size_t>(t)];
+      std::vector<double> acc(f.size(), 0.0);
+      for (int s = a; s <= b; ++s) {
+        const auto& g = source[static_cast<std::size_t>(s)];
+        for (std::size_t k = 0; k < acc.size(); ++k) acc[k] += g[k];
+      }
+      for (std::size_t k = 0; k < acc.size(); ++k) f[k] = static_cast<float>(acc[k] / (b - a + 1));
+    }
+    result.notes.push_back("temporal running average over " + std::to_string(p.temporal_window_frames) + " frames");
+  }
+  return result;
+}
+
+}  // namespace nanomix::imaging

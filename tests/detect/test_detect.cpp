@@ -1,0 +1,250 @@
+// Column detection, preprocessing and scoring on synthetic images whose columns are known:
+// Gaussian blobs at known positions (a jittered square lattice), two intensity classes, either
+// polarity, Poisson noise at a set dose, known drift.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+
+#include "core/error.hpp"
+#include "imaging/detect/column_match.hpp"
+#include "imaging/detect/detect_columns.hpp"
+#include "imaging/detect/preprocess.hpp"
+
+using namespace nanomix;
+using namespace nanomix::imaging;
+
+namespace {
+
+struct Truth {
+  std::vector<std::array<double, 2>> xy;
+  std::vector<int> heavy;
+};
+
+constexpr double kPixel = 0.2;   // Å
+constexpr int kN = 128;          // pixels a side (25.6 Å)
+constexpr double kSigma = 0.6;   // Å, column width
+
+Truth lattice(unsigned seed, double spacing = 2.8) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> jitter(-0.3, 0.3);
+  std::bernoulli_distribution heavy(0.35);
+  Truth t;
+  for (double y = 3.0; y < kN * kPixel - 3.0; y += spacing) {
+    for (double x = 3.0; x < kN * kPixel - 3.0; x += spacing) {
+      t.xy.push_back({x + jitter(rng), y + jitter(rng)});
+      t.heavy.push_back(heavy(rng) ? 1 : 0);
+    }
+  }
+  return t;
+}
+
+/// Intensity 1 ± Σ blobs (amplitude 0.25 light, 0.5 heavy), shifted by (dx, dy) Å, Poisson at
+/// `dose` e/Å² (0 = noiseless).
+std::vector<float> render(const Truth& t, double sign, double dose, unsigned seed, double dx = 0, double dy = 0) {
+  std::vector<float> img(static_cast<std::size_t>(kN) * kN);
+  std::mt19937_64 rng(seed);
+  for (int j = 0; j < kN; ++j) {
+    for (int i = 0; i < kN; ++i) {
+      double v = 1.0;
+      for (std::size_t k = 0; k < t.xy.size(); ++k) {
+        const double ex = i * kPixel - (t.xy[k][0] + dx), ey = j * kPixel - (t.xy[k][1] + dy);
+        const double r2 = ex * ex + ey * ey;
+        if (r2 < 25 * kSigma * kSigma) v += sign * (t.heavy[k] ? 0.5 : 0.25) * std::exp(-r2 / (2 * kSigma * kSigma));
+      }
+      if (dose > 0) {
+        std::poisson_distribution<int> counts(v * dose * kPixel * kPixel);
+        v = counts(rng);
+      }
+      img[static_cast<std::size_t>(j) * kN + static_cast<std::size_t>(i)] = static_cast<float>(v);
+    }
+  }
+  return img;
+}
+
+Movie movie_of(std::vector<std::vector<float>> frames) {
+  Movie m;
+  m.nx = m.ny = kN;
+  m.pixel_size_x_angstrom = m.pixel_size_y_angstrom = kPixel;
+  m.frame_time_s = 0.04;
+  m.frames = std::move(frames);
+  return m;
+}
+
+std::vector<std::array<double, 2>> frame_positions(const DetectResult& r, int frame) {
+  std::vector<std::array<double, 2>> xy;
+  for (const auto& c : r.columns) {
+    if (c.frame == frame) xy.push_back({c.x_angstrom, c.y_angstrom});
+  }
+  return xy;
+}
+
+}  // namespace
+
+TEST_CASE("matching: a hand-drawn case") {
+  // Truth at (0,0), (3,0), (6,0); detections near the first two, one spurious, one matching two.
+  const std::vector<std::array<double, 2>> truth = {{0, 0}, {3, 0}, {6, 0}};
+  const std::vector<std::array<double, 2>> det = {{0.1, 0}, {2.8, 0}, {3.2, 0.0}, {10, 10}};
+  const auto m = match_columns(det, truth, 1.0);
+  CHECK(m.true_positives == 2);
+  CHECK(m.false_positives == 2);  // (3.2, 0) lost to the closer (2.8, 0)... both 0.2 away: one wins
+  CHECK(m.false_negatives == 1);
+  CHECK(m.rms_error_angstrom() == doctest::Approx(std::sqrt((0.01 + 0.04) / 2)));
+  CHECK(m.precision() == doctest::Approx(0.5));
+  CHECK(m.recall() == doctest::Approx(2.0 / 3.0));
+  CHECK(m.f1() == doctest::Approx(2 * 0.5 * (2.0 / 3.0) / (0.5 + 2.0 / 3.0)));
+}
+
+TEST_CASE("grouping projected atoms into columns") {
+  // Two columns of three atoms each (x-y within 0.1 Å) and a lone iodide.
+  const std::vector<std::array<double, 2>> xy = {{0, 0}, {0.05, 0}, {0, 0.05}, {3, 0}, {3.05, 0}, {3, 0.05}, {0, 3}};
+  const std::vector<int> z = {11, 17, 11, 11, 17, 11, 53};
+  const auto cols = group_projected_atoms(xy, z, 0.3);
+  REQUIRE(cols.size() == 3);
+  int heavy = 0, atoms = 0;
+  for (const auto& c : cols) {
+    heavy += c.heavy;
+    atoms += c.atoms;
+  }
+  CHECK(heavy == 1);
+  CHECK(atoms == 7);
+  std::vector<std::array<double, 2>> pos;
+  for (const auto& c : cols) pos.push_back({c.x_angstrom, c.y_angstrom});
+  // Closest pair: the lone iodide at (0, 3) and the first column's centroid (0.05/3, 0.05/3).
+  CHECK(smallest_spacing(pos) == doctest::Approx(std::hypot(0.05 / 3, 3.0 - 0.05 / 3)));
+}
+
+TEST_CASE("Otsu splits two separated groups and reports their separation") {
+  std::mt19937_64 rng(3);
+  std::normal_distribution<double> a(1.0, 0.1), b(2.0, 0.1);
+  std::vector<double> v;
+  for (int k = 0; k < 300; ++k) v.push_back(a(rng));
+  for (int k = 0; k < 100; ++k) v.push_back(b(rng));
+  double sep = 0;
+  const double th = otsu_threshold(v, &sep);
+  CHECK(th > 1.3);
+  CHECK(th < 1.7);
+  CHECK(sep > 7.0);  // (2 − 1)/0.1 = 10 in expectation
+}
+
+TEST_CASE("Gaussian blur keeps the sum and has the requested width") {
+  std::vector<float> img(64 * 64, 0.0f);
+  img[32 * 64 + 32] = 1.0f;
+  const auto b = gaussian_blur(img, 64, 64, 2.0, 3.0);
+  double s = 0, vx = 0, vy = 0;
+  for (int j = 0; j < 64; ++j) {
+    for (int i = 0; i < 64; ++i) {
+      const double w = b[static_cast<std::size_t>(j) * 64 + static_cast<std::size_t>(i)];
+      s += w;
+      vx += w * (i - 32) * (i - 32);
+      vy += w * (j - 32) * (j - 32);
+    }
+  }
+  CHECK(s == doctest::Approx(1.0).epsilon(1e-5));
+  CHECK(std::sqrt(vx) == doctest::Approx(2.0).epsilon(0.01));  // truncation at 4σ: < 1 % low
+  CHECK(std::sqrt(vy) == doctest::Approx(3.0).epsilon(0.01));
+}
+
+TEST_CASE("noiseless bright columns: every column found, positions to a few pm") {
+  const Truth t = lattice(1);
+  const auto r = detect_columns(movie_of({render(t, +1, 0, 0)}), DetectParams{});
+  CHECK(r.polarity_used == Polarity::bright);
+  const auto m = match_columns(frame_positions(r, 0), t.xy, 0.4 * 2.2);
+  CHECK(m.false_negatives == 0);
+  CHECK(m.false_positives == 0);
+  CHECK(m.rms_error_angstrom() < 0.03);
+  MESSAGE("noiseless: " << t.xy.size() << " columns, RMS " << m.rms_error_angstrom() * 100 << " pm");
+  // Two classes found, matching the truth.
+  CHECK(r.classes_split);
+  int right = 0;
+  for (const auto& [d, k] : m.pairs) right += r.columns[d].klass == t.heavy[k];
+  CHECK(right == static_cast<int>(m.pairs.size()));
+}
+
+TEST_CASE("dark columns under Poisson noise: polarity found automatically, F1 and RMS at a SMART-EM-like dose") {
+  const Truth t = lattice(2);
+  std::vector<std::vector<float>> frames;
+  for (unsigned f = 0; f < 3; ++f) frames.push_back(render(t, -1, 2000.0, 10 + f));  // 80 e per pixel
+  Movie m = movie_of(frames);
+  preprocess(m, PreprocessParams{});
+  const auto r = detect_columns(m, DetectParams{});
+  CHECK(r.polarity_used == Polarity::dark);
+  MatchResult all;
+  for (int f = 0; f < 3; ++f) all += match_columns(frame_positions(r, f), t.xy, 0.4 * 2.2);
+  MESSAGE("dose 2000 e/Å²: precision " << all.precision() << " recall " << all.recall() << " RMS "
+                                      << all.rms_error_angstrom() * 100 << " pm");
+  CHECK(all.f1() >= 0.95);
+  CHECK(all.rms_error_angstrom() < 0.20);
+  int right = 0;
+  for (int f = 0; f < 3; ++f) {
+    const auto pos = frame_positions(r, f);
+    const auto mm = match_columns(pos, t.xy, 0.88);
+    std::vector<const Column*> in_frame;
+    for (const auto& c : r.columns) {
+      if (c.frame == f) in_frame.push_back(&c);
+    }
+    for (const auto& [d, k] : mm.pairs) right += in_frame[d]->klass == t.heavy[k];
+  }
+  CHECK(static_cast<double>(right) / static_cast<double>(all.true_positives) > 0.9);
+}
+
+TEST_CASE("detection can fail: pure noise gives (almost) nothing, a wrong polarity gives worse scores") {
+  Truth empty;
+  const auto noise = detect_columns(movie_of({render(empty, 1, 2000.0, 5)}), DetectParams{});
+  CHECK(noise.columns.size() <= 3);
+  const Truth t = lattice(4);
+  DetectParams wrong;
+  wrong.polarity = Polarity::bright;
+  const auto r = detect_columns(movie_of({render(t, -1, 2000.0, 6)}), wrong);
+  const auto m = match_columns(frame_positions(r, 0), t.xy, 0.88);
+  CHECK(m.f1() < 0.5);
+}
+
+TEST_CASE("drift: phase correlation finds a known sub-pixel shift, and correction aligns the columns") {
+  const Truth t = lattice(7);
+  const double dx = 1.37, dy = -0.86;  // Å
+  std::vector<std::vector<float>> frames = {render(t, 1, 0, 0), render(t, 1, 0, 0, dx, dy)};
+  const auto d = phase_correlation_shift(frames[0], frames[1], kN, kN);
+  CHECK(d[0] * kPixel == doctest::Approx(dx).epsilon(0.05));
+  CHECK(d[1] * kPixel == doctest::Approx(dy).epsilon(0.05));
+  Movie m = movie_of(frames);
+  PreprocessParams pp;
+  pp.drift_correction = true;
+  const auto pr = preprocess(m, pp);
+  CHECK(pr.drift_angstrom[1][0] == doctest::Approx(dx).epsilon(0.05));
+  CHECK(pr.drift_angstrom[1][1] == doctest::Approx(dy).epsilon(0.05));
+  const auto r = detect_columns(m, DetectParams{});
+  const auto m1 = match_columns(frame_positions(r, 1), t.xy, 0.88);  // frame 1 in frame 0's coordinates
+  CHECK(m1.recall() > 0.9);
+  CHECK(m1.rms_error_angstrom() < 0.05);
+}
+
+TEST_CASE("temporal running average lowers the noise by about sqrt(window)") {
+  Truth empty;
+  std::vector<std::vector<float>> frames;
+  for (unsigned f = 0; f < 9; ++f) frames.push_back(render(empty, 1, 2000.0, 100 + f));
+  Movie a = movie_of(frames), b = movie_of(frames);
+  preprocess(a, PreprocessParams{});
+  PreprocessParams avg;
+  avg.temporal_window_frames = 9;
+  preprocess(b, avg);
+  auto sd = [](const std::vector<float>& f) {
+    double s = 0, s2 = 0;
+    for (float v : f) {
+      s += v;
+      s2 += double(v) * v;
+    }
+    const double n = static_cast<double>(f.size());
+    return std::sqrt(s2 / n - (s / n) * (s / n));
+  };
+  CHECK(sd(b.frames[4]) / sd(a.frames[4]) == doctest::Approx(1.0 / 3.0).epsilon(0.05));
+}
+
+TEST_CASE("bad parameters and movies without pixel size are InputErrors") {
+  Movie m = movie_of({render(Truth{}, 1, 0, 0)});
+  DetectParams p;
+  p.column_sigma_angstrom = 0;
+  CHECK_THROWS_AS(detect_columns(m, p), InputError);
+  m.pixel_size_x_angstrom = 0;
+  CHECK_THROWS_AS(detect_columns(m, DetectParams{}), InputError);
+}
