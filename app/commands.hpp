@@ -8,8 +8,9 @@ namespace nanomix::cli {
 
 Command build_command();  // cmd_build.cpp
 Command info_command();   // cmd_info.cpp
+Command detect_command();  // cmd_detect.cpp
 
 /// Every subcommand, in the order `nanomix --help` lists them.
-inline std::vector<Command> all_commands() { return {build_command(), info_command()}; }
+inline std::vector<Command> all_commands() { return {build_command(), detect_command(), info_command()}; }
 
 }  // namespace nanomix::cli

@@ -249,7 +249,7 @@ double otsu_threshold(std::vector<double> v, double* separation) {
   return 0.5 * (v[split - 1] + v[split]);
 }
 
-DetectResult detect_columns(const Movie& movie, const DetectParams& p) {
+DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std::function<void(std::size_t)>& on_frame) {
   p.validate();
   if (!(movie.pixel_size_x_angstrom > 0) || !(movie.pixel_size_y_angstrom > 0)) {
     throw InputError("the movie has no pixel size: set [detect] pixel_size_angstrom");
@@ -346,6 +346,7 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p) {
       return a.y_angstrom != b.y_angstrom ? a.y_angstrom < b.y_angstrom : a.x_angstrom < b.x_angstrom;
     });
     result.columns.insert(result.columns.end(), kept.begin(), kept.end());
+    if (on_frame) on_frame(t + 1);
   }
 
   // 5. Classes over the whole movie (fitted columns only decide the threshold).

@@ -20,6 +20,8 @@
 //   5. classes: the fitted amplitudes of the whole movie are split in two by Otsu's threshold
 //      (class 1 = heavy, e.g. I-rich; class 0 = light) when the two groups are separated by at
 //      least class_separation pooled standard deviations (`auto`), always (`two`) or never (`none`).
+#include <cstddef>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -66,7 +68,9 @@ struct DetectResult {
 };
 
 /// Detects columns in every frame. Pixel sizes must be known (> 0).
-DetectResult detect_columns(const Movie& movie, const DetectParams& params);
+/// `on_frame(done)` is called after each frame (progress), if given.
+DetectResult detect_columns(const Movie& movie, const DetectParams& params,
+                            const std::function<void(std::size_t)>& on_frame = {});
 
 /// Otsu's two-class split of values: returns the threshold (between the classes) and writes the
 /// separation (difference of means over the pooled standard deviation).

@@ -1,0 +1,69 @@
+// nanomix detect --config C --movie M(.h5|.emd|.tif|.mrc|.raw) --out columns.h5
+#include <cstdio>
+
+#include "app/commands.hpp"
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "core/parallel.hpp"
+#include "core/progress.hpp"
+#include "imaging/detect/columns_file.hpp"
+#include "imaging/detect/detect_config.hpp"
+
+namespace nanomix::cli {
+
+Command detect_command() {
+  Command c;
+  c.name = "detect";
+  c.usage = "--config C --movie M(.h5|.emd|.tif|.mrc|.raw) --out columns.h5";
+  c.summary = "find atom columns in an experimental or simulated movie ([detect]): EMD, Velox, TIFF, MRC or raw in, /columns out";
+  c.sections = {"detect"};
+  c.add_options = [](po::options_description& o) {
+    o.add_options()("movie,m", po::value<std::string>(), "input movie (EMD 0.2 / Velox HDF5, TIFF stack, MRC 2014, raw)")(
+        "out,o", po::value<std::string>(), "output columns file (HDF5)");
+  };
+  c.run = [](const Invocation& inv) {
+    const std::string movie_path = inv.required("movie");
+    const std::string out = inv.required("out");
+    require_input_file(movie_path, "movie");
+    check_output_directory(out);
+    const auto read_options = imaging::read_options_from_config(inv.config);
+    const auto pre_params = imaging::preprocess_params_from_config(inv.config);
+    const auto det_params = imaging::detect_params_from_config(inv.config);
+    if (mpi_rank() != 0) return 0;  // detection runs on rank 0 (frames are cheap next to imaging)
+
+    auto read = imaging::read_movie(movie_path, read_options);
+    if (read.pixel_size_source == "unknown") {
+      throw InputError(movie_path + ": the file gives no pixel size; set [detect] pixel_size_angstrom");
+    }
+    char line[256];
+    std::snprintf(line, sizeof line, "read %s (%s %s): %d x %d pixels x %zu frames, pixel %.4g Å (%s), frame time %.4g s (%s)",
+                  movie_path.c_str(), read.format.c_str(), read.dataset.c_str(), read.movie.nx, read.movie.ny,
+                  read.movie.frame_count(), read.movie.pixel_size_x_angstrom, read.pixel_size_source.c_str(),
+                  read.movie.frame_time_s, read.frame_time_source.c_str());
+    log_info(inv.quiet, line);
+    for (const auto& n : read.notes) log_info(inv.quiet, "  " + n);
+
+    imaging::Movie movie = read.movie;  // the read result keeps the raw movie's metadata for the file
+    const auto pre = imaging::preprocess(movie, pre_params);
+    imaging::DetectResult det;
+    {
+      Progress progress("detect", static_cast<std::int64_t>(movie.frame_count()), inv.quiet);
+      det = imaging::detect_columns(movie, det_params, [&](std::size_t done) { progress.update(static_cast<std::int64_t>(done)); });
+    }
+    for (const auto& n : det.notes) log_info(inv.quiet, "  " + n);
+    read.movie.frames.clear();  // not needed any more
+    AtomicOutput output(out);
+    imaging::write_columns_file(output.temp_path().string(), movie_path, read, pre, det, inv.config.to_ini());
+    output.commit();
+    std::size_t heavy = 0;
+    for (const auto& col : det.columns) heavy += col.klass == 1;
+    std::snprintf(line, sizeof line, "found %zu columns in %zu frames (%s polarity; %s) → %s", det.columns.size(),
+                  movie.frame_count(), det.polarity_used == imaging::Polarity::dark ? "dark" : "bright",
+                  det.classes_split ? (std::to_string(heavy) + " heavy").c_str() : "one intensity class", out.c_str());
+    log_info(inv.quiet, line);
+    return 0;
+  };
+  return c;
+}
+
+}  // namespace nanomix::cli

@@ -1,0 +1,38 @@
+#pragma once
+// The columns file (`nanomix detect --out K.h5`), HDF5:
+//   /columns            float64 (N, 6): frame, x_angstrom, y_angstrom, intensity, class, fit_residual
+//                       attributes: columns (names), units ("", "angstrom", "angstrom",
+//                       "normalised image units", "", "relative"), nanomix_format ("columns"),
+//                       nanomix_format_version (1), and the meaning of class and fit_residual
+//   /frames             float64 (T, 4): frame, time_s, drift_x_angstrom, drift_y_angstrom (the shift removed)
+//                       + noise_sigma per frame as a separate dataset /frames_noise_sigma
+//   /movie              attributes: source path, format, dataset, nx, ny, pixel sizes (Å) and their
+//                       source, frame_time_s and its source, polarity used, class threshold/separation
+//   /parameters/config  the resolved config (INI text); attribute nanomix_format_version
+#include <string>
+#include <vector>
+
+#include "imaging/detect/detect_columns.hpp"
+#include "imaging/detect/movie_reader.hpp"
+#include "imaging/detect/preprocess.hpp"
+
+namespace nanomix::imaging {
+
+inline constexpr int columns_format_version = 1;
+
+struct ColumnsFile {
+  std::vector<Column> columns;
+  int frame_count = 0;
+  double pixel_size_x_angstrom = 0, pixel_size_y_angstrom = 0, frame_time_s = 0;
+  int nx = 0, ny = 0;
+  std::string config_ini;
+};
+
+/// Writes `path` (the caller makes it atomic).
+void write_columns_file(const std::string& path, const std::string& source, const ReadResult& read,
+                        const PreprocessResult& pre, const DetectResult& det, const std::string& config_ini);
+
+/// Reads a columns file; InputError if it is not one or is of a newer format version.
+ColumnsFile read_columns_file(const std::string& path);
+
+}  // namespace nanomix::imaging
