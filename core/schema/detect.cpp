@@ -40,8 +40,10 @@ std::vector<KeySpec> detect_keys() {
                  "columns brighter or darker than the background (HRTEM: depends on defocus and Cs); auto decides from the movie"),
       real_key(s, "column_sigma_angstrom", 0.6, 0.05, 20.0, "Å", "expected Gaussian width of a column (scale of the LoG filter)"),
       real_key(s, "min_separation_angstrom", 2.0, 0.1, 100.0, "Å", "two columns are at least this far apart (non-maximum suppression)"),
-      real_key(s, "threshold_sigma", 4.0, 0.0, 1000.0, "",
-               "candidate LoG response must exceed this many standard deviations of the noise propagated through the filter"),
+      real_key(s, "candidate_sigma", 2.5, 0.0, 1000.0, "",
+               "candidates: LoG response above this many standard deviations of the noise propagated through the filter"),
+      real_key(s, "threshold_sigma", 3.0, 0.0, 1000.0, "",
+               "accepted columns: fitted amplitude above this many of its standard errors (unfitted: LoG response above it)"),
       real_key(s, "min_relative_response", 0.2, 0.0, 1.0, "",
                "and this fraction of the 90th percentile of the frame's candidate responses"),
       real_key(s, "edge_margin_angstrom", 1.0, 0.0, 1000.0, "Å", "no candidates this close to the image border"),
@@ -49,7 +51,8 @@ std::vector<KeySpec> detect_keys() {
       real_key(s, "fit_radius_angstrom", 1.2, 0.1, 100.0, "Å", "radius of the disc of pixels each fit uses"),
       choice_key(s, "classes", "auto", {"auto", "two", "none"},
                  "intensity classes (1 heavy, 0 light) by Otsu on fitted amplitudes: auto = only when separated by class_separation"),
-      real_key(s, "class_separation", 2.0, 0.0, 100.0, "", "auto classes: minimum separation of the two groups in pooled standard deviations"),
+      real_key(s, "class_separation", 3.5, 0.0, 100.0, "",
+               "auto classes: minimum separation of the two groups in pooled standard deviations (one normal group measures 2.4–2.9)"),
   };
 }
 

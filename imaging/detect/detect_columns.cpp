@@ -44,14 +44,32 @@ double median_of(std::vector<double> v) {
   return *mid;
 }
 
-/// σ of the pixel noise from adjacent-pixel differences (robust to smooth signal).
+/// σ of the pixel noise from adjacent-pixel differences (robust to smooth signal): the RMS of the
+/// horizontal differences over √2, after dropping differences beyond 5 robust standard deviations
+/// (edges of strong features). The RMS, not the median, so that low-count Poisson frames (small
+/// integers) are not quantised.
 double pixel_noise(const std::vector<float>& f, const Grid& g) {
   std::vector<double> d;
   d.reserve(f.size());
   for (int j = 0; j < g.ny; ++j) {
     for (int i = 0; i + 1 < g.nx; ++i) d.push_back(std::abs(static_cast<double>(f[g.at(i + 1, j)]) - f[g.at(i, j)]));
   }
-  return 1.4826 * median_of(std::move(d)) / std::sqrt(2.0);
+  if (d.empty()) return 0.0;
+  double mean_abs = 0;
+  for (double v : d) mean_abs += v;
+  mean_abs /= static_cast<double>(d.size());
+  double robust = 1.4826 * median_of(d);
+  if (!(robust > 0)) robust = 1.2533 * mean_abs;  // mean |N(0, s)| = s·sqrt(2/π)
+  const double clip = 5.0 * robust;
+  double s2 = 0;
+  std::size_t n = 0;
+  for (double v : d) {
+    if (v <= clip) {
+      s2 += v * v;
+      ++n;
+    }
+  }
+  return n ? std::sqrt(s2 / static_cast<double>(n) / 2.0) : 0.0;
 }
 
 /// L2 norm of the LoG filter's impulse response (pixel noise σ → response noise σ).
@@ -112,6 +130,8 @@ double parabolic(double m, double c, double p) {
 struct FitResult {
   bool ok = false;
   double a = 0, x = 0, y = 0, s = 0, b = 0, rms = 0;
+  double a_fixed = 0;            ///< amplitude with the width fixed at sigma0 (linear fit with background)
+  double a_sigma_per_noise = 0;  ///< standard error of a_fixed for unit pixel noise
 };
 
 /// Levenberg–Marquardt fit of A·exp(−((x−x0)²+(y−y0)²)/2s²) + B to the pixels of `img` within
@@ -201,6 +221,23 @@ FitResult fit_gaussian(const std::vector<float>& img, const Grid& g, double x0, 
   f.s = p[3];
   f.b = p[4];
   f.rms = std::sqrt(chi2 / static_cast<double>(n));
+  // Fixed-shape amplitude: A and B by linear least squares with the Gaussian of width sigma0 at the
+  // fitted centre (robust to the width/amplitude correlation of the free fit); its standard error
+  // for unit pixel noise is sqrt((MᵀM)⁻¹₀₀), M = [g 1].
+  double sg = 0, sg2 = 0, sd = 0, sgd = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    const double dx = xs[k] - p[1], dy = ys[k] - p[2];
+    const double gk = std::exp(-(dx * dx + dy * dy) / (2 * sigma0 * sigma0));
+    sg += gk;
+    sg2 += gk * gk;
+    sd += ds[k];
+    sgd += gk * ds[k];
+  }
+  const double nn = static_cast<double>(n), det = sg2 * nn - sg * sg;
+  if (det > 1e-12) {
+    f.a_fixed = (nn * sgd - sg * sd) / det;
+    f.a_sigma_per_noise = std::sqrt(nn / det);
+  }
   const double moved = std::hypot(f.x - x0, f.y - y0);
   f.ok = converged && std::isfinite(chi2) && f.a > 0 && moved <= 0.5 * radius && f.s >= 0.25 * sigma0 && f.s <= 3 * sigma0;
   return f;
@@ -213,7 +250,7 @@ void DetectParams::validate() const {
   if (!(gaussian_sigma_angstrom >= 0)) throw InputError("[detect] gaussian_sigma_angstrom must be >= 0");
   if (!(min_separation_angstrom > 0)) throw InputError("[detect] min_separation_angstrom must be > 0");
   if (!(fit_radius_angstrom > 0)) throw InputError("[detect] fit_radius_angstrom must be > 0");
-  if (!(threshold_sigma >= 0) || !(min_relative_response >= 0) || !(edge_margin_angstrom >= 0) || !(class_separation >= 0)) {
+  if (!(threshold_sigma >= 0) || !(candidate_sigma >= 0) || !(min_relative_response >= 0) || !(edge_margin_angstrom >= 0) || !(class_separation >= 0)) {
     throw InputError("[detect] thresholds must be >= 0");
   }
 }
@@ -294,7 +331,7 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
     const double noise = pixel_noise(img, g);
     result.noise_sigma.push_back(noise);
     const auto r = log_response(img, g, p.column_sigma_angstrom, sd);
-    auto peaks = local_maxima(r, g, 0.5 * p.min_separation_angstrom, p.threshold_sigma * noise * norm, p.edge_margin_angstrom);
+    auto peaks = local_maxima(r, g, 0.5 * p.min_separation_angstrom, p.candidate_sigma * noise * norm, p.edge_margin_angstrom);
     if (!peaks.empty() && p.min_relative_response > 0) {
       std::vector<double> vals;
       for (const auto& q : peaks) vals.push_back(q.value);
@@ -304,6 +341,7 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
       peaks.erase(std::remove_if(peaks.begin(), peaks.end(), [&](const Peak& q) { return q.value < floor; }), peaks.end());
     }
     const std::vector<float> smooth = sd > 0 ? gaussian_blur(img, g.nx, g.ny, sd / g.px, sd / g.py) : img;
+    const double smooth_noise = sd > 0 ? pixel_noise(smooth, g) : noise;
     std::vector<Column> cols;
     for (const auto& q : peaks) {
       const int im = std::max(q.i - 1, 0), ip = std::min(q.i + 1, g.nx - 1), jm = std::max(q.j - 1, 0), jp = std::min(q.j + 1, g.ny - 1);
@@ -315,17 +353,23 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
       c.y_angstrom = y0;
       c.intensity = q.value;
       c.fit_residual = -1;
+      bool fitted = false;
       if (p.fit) {
         const double s0 = std::sqrt(p.column_sigma_angstrom * p.column_sigma_angstrom + sd * sd);
         const auto f = fit_gaussian(smooth, g, x0, y0, s0, p.fit_radius_angstrom);
         if (f.ok) {
+          // Accept a fitted column when its amplitude is significant: A / σ_A >= threshold_sigma.
+          if (f.a_fixed < p.threshold_sigma * f.a_sigma_per_noise * smooth_noise) continue;
           c.x_angstrom = f.x;
           c.y_angstrom = f.y;
-          c.intensity = f.a;
+          c.intensity = f.a_fixed;
           c.sigma_angstrom = f.s;
           c.fit_residual = f.rms / f.a;
+          fitted = true;
         }
       }
+      // Without a fit, the LoG response itself must pass threshold_sigma.
+      if (!fitted && q.value < p.threshold_sigma * noise * norm) continue;
       cols.push_back(c);
     }
     // Merge columns that converged onto each other (the stronger is kept).

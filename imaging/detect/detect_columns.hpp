@@ -8,7 +8,7 @@
 //      (σ = 1.4826 · MAD / √2), propagated through the exact detection filter (its L2 norm).
 //   3. candidates: local maxima of the scale-normalised LoG response −σ_c²∇²(G_σc ∗ G_σd ∗ image)
 //      (σ_c = column_sigma_angstrom, σ_d = gaussian_sigma_angstrom) within a disc of radius
-//      min_separation/2, above threshold_sigma × the propagated noise and above
+//      min_separation/2, above candidate_sigma × the propagated noise and above
 //      min_relative_response × the 90th percentile of all maxima of the frame; not within
 //      edge_margin of the border.
 //   4. refinement: a 2D Gaussian + constant background, A·exp(−r²/2s²) + B, fitted by
@@ -16,8 +16,14 @@
 //      fit_radius_angstrom around each candidate. A fit that fails (centre moved by more than half
 //      the radius, s outside [0.25, 3]·σ_c, A <= 0, no convergence) keeps the candidate's
 //      parabolic sub-pixel position, its LoG response as intensity and fit_residual = −1.
+//      The column's intensity is then the amplitude of a Gaussian of the expected width
+//      sqrt(σ_c² + σ_d²) at the fitted centre, with a constant background, by linear least squares
+//      over the disc (robust against the width–amplitude correlation of the free fit). Acceptance:
+//      that amplitude >= threshold_sigma × its standard error for the frame's pixel noise (the
+//      matched-filter significance); an unfitted candidate needs a LoG response >= threshold_sigma
+//      × the propagated noise.
 //      Columns closer than min_separation/2 after fitting are merged (the stronger kept).
-//   5. classes: the fitted amplitudes of the whole movie are split in two by Otsu's threshold
+//   5. classes: the intensities (fixed-width amplitudes) of the whole movie are split in two by Otsu's threshold
 //      (class 1 = heavy, e.g. I-rich; class 0 = light) when the two groups are separated by at
 //      least class_separation pooled standard deviations (`auto`), always (`two`) or never (`none`).
 #include <cstddef>
@@ -37,13 +43,14 @@ struct DetectParams {
   double column_sigma_angstrom = 0.6;
   double gaussian_sigma_angstrom = 0.0;
   double min_separation_angstrom = 2.0;
-  double threshold_sigma = 4.0;
+  double candidate_sigma = 2.5;
+  double threshold_sigma = 3.0;
   double min_relative_response = 0.2;
   double edge_margin_angstrom = 1.0;
   bool fit = true;
   double fit_radius_angstrom = 1.2;
   ClassMode classes = ClassMode::automatic;
-  double class_separation = 2.0;
+  double class_separation = 3.5;
 
   void validate() const;
 };
@@ -51,7 +58,7 @@ struct DetectParams {
 struct Column {
   int frame = 0;
   double x_angstrom = 0, y_angstrom = 0;
-  double intensity = 0;     ///< fitted amplitude A above the local background (image units, polarity-corrected)
+  double intensity = 0;     ///< fixed-width amplitude above the local background (image units, polarity-corrected)
   int klass = 0;            ///< 1 heavy, 0 light
   double fit_residual = 0;  ///< RMS(data − model)/A over the fit disc; −1 = fit failed
   double sigma_angstrom = 0;  ///< fitted Gaussian width (0 if the fit failed)

@@ -65,6 +65,7 @@ DetectParams detect_params_from_config(const Config& c) {
   p.column_sigma_angstrom = c.real(s, "column_sigma_angstrom");
   p.gaussian_sigma_angstrom = c.real(s, "gaussian_sigma_angstrom");
   p.min_separation_angstrom = c.real(s, "min_separation_angstrom");
+  p.candidate_sigma = c.real(s, "candidate_sigma");
   p.threshold_sigma = c.real(s, "threshold_sigma");
   p.min_relative_response = c.real(s, "min_relative_response");
   p.edge_margin_angstrom = c.real(s, "edge_margin_angstrom");

@@ -21,7 +21,14 @@ std::uint64_t file_size(const std::string& path) {
   return size;
 }
 
-void bad_file(const std::string& path, const std::string& why) { throw InputError(path + ": " + why); }
+void bad_file(const std::string& path, const std::string& why) {
+  // One line, whatever the libraries put in their messages.
+  std::string line = why;
+  for (char& c : line) {
+    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
+  }
+  throw InputError(path + ": " + line);
+}
 
 void check_shape(const std::string& path, std::uint64_t nx, std::uint64_t ny, std::uint64_t frames,
                  const ReadOptions& options) {

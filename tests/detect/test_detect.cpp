@@ -183,15 +183,22 @@ TEST_CASE("dark columns under Poisson noise: polarity found automatically, F1 an
     for (const auto& c : r.columns) {
       if (c.frame == f) in_frame.push_back(&c);
     }
-    for (const auto& [d, k] : mm.pairs) right += in_frame[d]->klass == t.heavy[k];
+    for (const auto& [d, k] : mm.pairs) {
+      right += in_frame[d]->klass == t.heavy[k];
+    }
   }
+  MESSAGE("classes: split " << r.classes_split << ", separation " << r.class_separation << ", right " << right << " of "
+                            << all.true_positives);
+  CHECK(r.classes_split);
   CHECK(static_cast<double>(right) / static_cast<double>(all.true_positives) > 0.9);
 }
 
 TEST_CASE("detection can fail: pure noise gives (almost) nothing, a wrong polarity gives worse scores") {
   Truth empty;
   const auto noise = detect_columns(movie_of({render(empty, 1, 2000.0, 5)}), DetectParams{});
-  CHECK(noise.columns.size() <= 3);
+  // A 3σ significance threshold over the few hundred noise maxima of a 128² frame lets a handful
+  // through; a lattice in the same frame has 49 columns.
+  CHECK(noise.columns.size() <= 6);
   const Truth t = lattice(4);
   DetectParams wrong;
   wrong.polarity = Polarity::bright;
