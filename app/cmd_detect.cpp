@@ -43,7 +43,15 @@ Command detect_command() {
     log_info(inv.quiet, line);
     for (const auto& n : read.notes) log_info(inv.quiet, "  " + n);
 
-    imaging::Movie movie = read.movie;  // the read result keeps the raw movie's metadata for the file
+    imaging::Movie movie = std::move(read.movie);
+    read.movie.frames.clear();  // the read result keeps only the metadata, for the output file
+    read.movie.nx = movie.nx;
+    read.movie.ny = movie.ny;
+    read.movie.pixel_size_x_angstrom = movie.pixel_size_x_angstrom;
+    read.movie.pixel_size_y_angstrom = movie.pixel_size_y_angstrom;
+    read.movie.frame_time_s = movie.frame_time_s;
+    read.movie.quantity = movie.quantity;
+    read.movie.unit = movie.unit;
     const auto pre = imaging::preprocess(movie, pre_params);
     imaging::DetectResult det;
     {
@@ -51,7 +59,6 @@ Command detect_command() {
       det = imaging::detect_columns(movie, det_params, [&](std::size_t done) { progress.update(static_cast<std::int64_t>(done)); });
     }
     for (const auto& n : det.notes) log_info(inv.quiet, "  " + n);
-    read.movie.frames.clear();  // not needed any more
     AtomicOutput output(out);
     imaging::write_columns_file(output.temp_path().string(), movie_path, read, pre, det, inv.config.to_ini());
     output.commit();

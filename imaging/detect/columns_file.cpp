@@ -33,7 +33,7 @@ void write_columns_file(const std::string& path, const std::string& source, cons
   h5::write_attribute(set, "class_meaning", std::string("1 = heavy (I-rich) column, 0 = light (or a single class)"));
   h5::write_attribute(set, "fit_residual_meaning", std::string("RMS(data - model)/amplitude over the fit disc; -1 = fit failed"));
 
-  const std::size_t nt = read.movie.frame_count();
+  const std::size_t nt = det.noise_sigma.size();
   std::vector<double> frames;
   for (std::size_t t = 0; t < nt; ++t) {
     const auto d = t < pre.drift_angstrom.size() ? pre.drift_angstrom[t] : std::array<double, 2>{0, 0};

@@ -28,7 +28,8 @@ struct ColumnsFile {
   std::string config_ini;
 };
 
-/// Writes `path` (the caller makes it atomic).
+/// Writes `path` (the caller makes it atomic). `read` supplies the movie's metadata (its frames may
+/// be empty); the frame count comes from `det`.
 void write_columns_file(const std::string& path, const std::string& source, const ReadResult& read,
                         const PreprocessResult& pre, const DetectResult& det, const std::string& config_ini);
 

@@ -51,6 +51,8 @@ def score(path):
         check(names == ["frame", "x_angstrom", "y_angstrom", "intensity", "class", "fit_residual"], f"column names {names}")
         check(int(f["columns"].attrs["nanomix_format_version"]) == 1, "format version")
         check("[detect]" in f["parameters/config"][()].decode(), "config stored")
+        check(int(f["movie"].attrs["frame_count"]) == 4 and f["frames"].shape == (4, 4), "frame count and /frames")
+        check(abs(float(f["movie"].attrs["pixel_size_x_angstrom"]) - px) < 1e-4, "pixel size")
         polarity = f["movie"].attrs["polarity_used"]
         polarity = polarity.decode() if isinstance(polarity, bytes) else polarity
         check(polarity == "dark", f"polarity {polarity}")

@@ -16,6 +16,10 @@ projected ground truth stored in the movie file:
     the distance matrix, pairs beyond the radius forbidden — independent of nanomix's own matcher;
   * truth columns and detections within EDGE = 1.5 Å of the image border are left out (the
     detector does not look there: edge_margin_angstrom = 1);
+  * with a nanotube (carbon in the ground truth), only the tube's interior counts: |y - y_axis| <=
+    R - WALL, R the projected tube radius from the carbon atoms; the side walls project as dense
+    carbon lines that are not ion columns. The front and back walls still overlap the interior in
+    projection, so carbon contrast there can still give false positives (they are counted);
   * precision, recall, F1 over all frames; RMS position error (pm) over matched pairs;
   * for the cluster, heavy/light class agreement of matched columns.
 
@@ -40,6 +44,7 @@ from scipy.optimize import linear_sum_assignment
 HERE = Path(__file__).resolve().parent
 GROUP_TOL = 0.5
 EDGE = 1.5
+WALL = 2.0
 ION_Z = (11, 17, 53)
 
 STRUCTURES = {
@@ -111,7 +116,17 @@ def score(movie, columns_file, crystalline):
         nx, ny = int(f["movie"].attrs["nx"]), int(f["movie"].attrs["ny"])
         px, py = float(f["movie"].attrs["pixel_size_x_angstrom"]), float(f["movie"].attrs["pixel_size_y_angstrom"])
     lx, ly = (nx - 1) * px, (ny - 1) * py
-    inside = lambda p: (p[:, 0] >= EDGE) & (p[:, 0] <= lx - EDGE) & (p[:, 1] >= EDGE) & (p[:, 1] <= ly - EDGE)
+    xy0, z0 = truth[0]
+    carbon = xy0[z0 == 6]
+    if len(carbon):  # tube along x: keep its interior band
+        yc = 0.5 * (carbon[:, 1].max() + carbon[:, 1].min())
+        half = 0.5 * (carbon[:, 1].max() - carbon[:, 1].min()) - WALL
+    else:
+        yc, half = 0.5 * ly, np.inf
+
+    def inside(p):
+        return ((p[:, 0] >= EDGE) & (p[:, 0] <= lx - EDGE) & (p[:, 1] >= EDGE) & (p[:, 1] <= ly - EDGE)
+                & (np.abs(p[:, 1] - yc) <= half))
     tp = fp = fn = 0
     err2, class_right, class_n = [], 0, 0
     radius = None
