@@ -21,7 +21,10 @@ projected ground truth stored in the movie file:
     carbon lines that are not ion columns. The front and back walls still overlap the interior in
     projection, so carbon contrast there can still give false positives (they are counted);
   * precision, recall, F1 over all frames; RMS position error (pm) over matched pairs;
-  * for the cluster, heavy/light class agreement of matched columns.
+  * for the cluster, heavy/light class agreement of matched columns;
+  * the image route into topology (with --diagrams): 2D alpha-complex persistence diagrams of the
+    detected columns and of the truth columns in the same region, frame by frame, and their
+    bottleneck distance in H0 and H1 (GUDHI; squared radii, Å²), averaged over frames.
 
 Movies: `nanomix image --structure S.xyz` when the nanomix binary has an `image` command and the
 renderer is `multislice` or `auto`; otherwise (or with --renderer blob) validation/detect/
@@ -109,7 +112,7 @@ def read_truth(movie):
         raise SystemExit(f"{movie}: unknown ground-truth layout: {list(g.keys())}")
 
 
-def score(movie, columns_file, crystalline):
+def score(movie, columns_file, crystalline, diagrams=None, work=None):
     truth = read_truth(movie)
     with h5py.File(columns_file) as f:
         det = f["columns"][...]
@@ -130,6 +133,7 @@ def score(movie, columns_file, crystalline):
     tp = fp = fn = 0
     err2, class_right, class_n = [], 0, 0
     radius = None
+    pts_truth, pts_det = [], []
     for t, (xy, z) in enumerate(truth):
         cols, heavy = truth_columns(xy, z)
         if radius is None:
@@ -141,6 +145,8 @@ def score(movie, columns_file, crystalline):
         cols, heavy = cols[keep], heavy[keep]
         d_t = det[det[:, 0] == t]
         d_t = d_t[inside(d_t[:, 1:3])]
+        pts_truth.extend(f"{t} {x:.4f} {y:.4f}" for x, y in cols)
+        pts_det.extend(f"{t} {x:.4f} {y:.4f}" for x, y in d_t[:, 1:3])
         if len(cols) == 0 or len(d_t) == 0:
             fp += len(d_t)
             fn += len(cols)
@@ -160,8 +166,17 @@ def score(movie, columns_file, crystalline):
     r = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
     rms = 100 * float(np.sqrt(np.mean(err2))) if err2 else float("nan")
+    b0 = b1 = float("nan")
+    if diagrams:
+        ft, fd = Path(work) / "truth_points.txt", Path(work) / "detected_points.txt"
+        ft.write_text("\n".join(pts_truth) + "\n")
+        fd.write_text("\n".join(pts_det) + "\n")
+        out = run([diagrams, fd, ft]).stdout.split("\n")
+        vals = np.array([[float(v) for v in line.split()[1:3]] for line in out if line.strip()])
+        if len(vals):
+            b0, b1 = vals.mean(axis=0)
     return dict(tp=tp, fp=fp, fn=fn, precision=p, recall=r, f1=f1, rms_pm=rms, radius=radius,
-                class_agreement=class_right / class_n if class_n else float("nan"))
+                class_agreement=class_right / class_n if class_n else float("nan"), bottleneck_h0=b0, bottleneck_h1=b1)
 
 
 def main():
@@ -173,6 +188,7 @@ def main():
     ap.add_argument("--reference-dose", type=float, default=1000.0, help="the demo's dose, e/Å² per frame")
     ap.add_argument("--results", help="write the Markdown table here")
     ap.add_argument("--imaging-ini", default="", help="extra [imaging] keys for nanomix image")
+    ap.add_argument("--diagrams", help="the detect_column_diagrams program (bottleneck distances of 2D diagrams)")
     a = ap.parse_args()
     work = Path(a.workdir)
     work.mkdir(parents=True, exist_ok=True)
@@ -203,22 +219,25 @@ def main():
                 run([a.nanomix, "image", "--config", icfg, "--structure", xyz, "--out", movie, "--quiet"])
             cols = work / f"{tag}_{int(dose)}_columns.h5"
             run([a.nanomix, "detect", "--config", work / "detect.ini", "--movie", movie, "--out", cols, "--quiet"])
-            s = score(movie, cols, crystalline)
+            s = score(movie, cols, crystalline, a.diagrams, work)
             s.update(structure=name, dose=dose, renderer=renderer)
             rows.append(s)
             print(f"{name:42s} dose {dose:6.0f}  P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} "
                   f"RMS {s['rms_pm']:5.1f} pm  (TP {s['tp']} FP {s['fp']} FN {s['fn']}, radius {s['radius']:.2f} Å"
-                  + ("" if crystalline else f", classes {s['class_agreement']:.2f}") + ")", flush=True)
+                  + ("" if crystalline else f", classes {s['class_agreement']:.2f}")
+                  + ("" if not a.diagrams else f", bottleneck H0 {s['bottleneck_h0']:.3f} H1 {s['bottleneck_h1']:.3f} Å²") + ")",
+                  flush=True)
             if crystalline and dose == a.reference_dose and (s["f1"] < 0.9 or not s["rms_pm"] <= 20):
                 failures.append(f"{name} at {dose} e/Å²: F1 {s['f1']:.3f}, RMS {s['rms_pm']:.1f} pm")
     (work / "results.json").write_text(json.dumps(rows, indent=1))
     if a.results:
-        lines = [f"| structure | dose (e/Å² per frame) | precision | recall | F1 | RMS (pm) | TP / FP / FN | match radius (Å) | classes right |",
-                 "|---|---:|---:|---:|---:|---:|---|---:|---:|"]
+        lines = [f"| structure | dose (e/Å² per frame) | precision | recall | F1 | RMS (pm) | TP / FP / FN | match radius (Å) | classes right | bottleneck H0 (Å²) | bottleneck H1 (Å²) |",
+                 "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"]
         for s in rows:
             cls = "" if "crystal" in s["structure"] else f"{s['class_agreement']:.2f}"
             lines.append(f"| {s['structure']} | {s['dose']:.0f} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
-                         f"{s['rms_pm']:.1f} | {s['tp']} / {s['fp']} / {s['fn']} | {s['radius']:.2f} | {cls} |")
+                         f"{s['rms_pm']:.1f} | {s['tp']} / {s['fp']} / {s['fn']} | {s['radius']:.2f} | {cls} | "
+                         f"{s['bottleneck_h0']:.3f} | {s['bottleneck_h1']:.3f} |")
         Path(a.results).write_text(f"<!-- renderer: {renderer}; written by validate_detect.py -->\n" + "\n".join(lines) + "\n")
     if failures:
         print("GOAL MISSED:", *failures, sep="\n  ")
