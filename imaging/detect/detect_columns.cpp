@@ -336,8 +336,8 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
       std::vector<double> vals;
       for (const auto& q : peaks) vals.push_back(q.value);
       std::sort(vals.begin(), vals.end());
-      const double p90 = vals[static_cast<std::size_t>(0.9 * static_cast<double>(vals.size() - 1))];
-      const double floor = p.min_relative_response * p90;
+      const double median = vals[vals.size() / 2];
+      const double floor = p.min_relative_response * median;
       peaks.erase(std::remove_if(peaks.begin(), peaks.end(), [&](const Peak& q) { return q.value < floor; }), peaks.end());
     }
     const std::vector<float> smooth = sd > 0 ? gaussian_blur(img, g.nx, g.ny, sd / g.px, sd / g.py) : img;

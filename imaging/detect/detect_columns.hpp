@@ -9,7 +9,7 @@
 //   3. candidates: local maxima of the scale-normalised LoG response −σ_c²∇²(G_σc ∗ G_σd ∗ image)
 //      (σ_c = column_sigma_angstrom, σ_d = gaussian_sigma_angstrom) within a disc of radius
 //      min_separation/2, above candidate_sigma × the propagated noise and above
-//      min_relative_response × the 90th percentile of all maxima of the frame; not within
+//      min_relative_response × the median of the frame's candidate responses; not within
 //      edge_margin of the border.
 //   4. refinement: a 2D Gaussian + constant background, A·exp(−r²/2s²) + B, fitted by
 //      Levenberg–Marquardt to the (polarity-corrected, σ_d-denoised) image in a disc of radius
@@ -45,7 +45,7 @@ struct DetectParams {
   double min_separation_angstrom = 2.0;
   double candidate_sigma = 2.5;
   double threshold_sigma = 3.0;
-  double min_relative_response = 0.2;
+  double min_relative_response = 0.4;
   double edge_margin_angstrom = 1.0;
   bool fit = true;
   double fit_radius_angstrom = 1.2;

@@ -8,10 +8,18 @@ Counts are Poisson(dose * pixel area * I), seeded per frame. Written in nanomix'
 truth beside it: /ground_truth/projected_positions_angstrom (nt, natoms, 2) and
 /ground_truth/atomic_numbers (natoms).
 
-This is NOT multislice (no CTF, no delocalisation): it tests the detector on known columns with
-realistic shot noise; validate_detect.py says which renderer each row of the table used.
+With --ctf, a weak-phase-object HRTEM model instead: the atoms' Gaussian bumps (peak phase
+0.015 * Z**0.7 rad, width --phase-sigma) make a phase image phi, and the image is
+I = 1 + 2 * IFFT[FFT(phi) * sin(chi(k)) * E_t(k)] with chi = pi*lambda*k^2*(Cs*lambda^2*k^2/2 - defocus)
+(defocus > 0 = underfocus, lambda = 0.041757 Å at 80 kV) and the temporal envelope
+E_t = exp(-(pi*lambda*focal_spread)^2 * k^4 / 2): contrast delocalisation, halos and polarity that
+depends on defocus, as in real HRTEM (but linear imaging, no dynamical scattering).
+
+Neither is multislice: they test the detector on known columns with realistic shot noise;
+validate_detect.py says which renderer each row of the table used.
 
 Usage: blob_movie.py STRUCTURE.xyz OUT.h5 --dose E_PER_A2 [--frames N] [--pixel A] [--sigma A] [--seed S]
+       [--ctf --defocus A --cs A --focal-spread A]
 """
 import argparse
 import re
@@ -48,6 +56,11 @@ def main():
     ap.add_argument("--sigma", type=float, default=0.5)
     ap.add_argument("--depth", type=float, default=0.012, help="dip per unit Z**0.7")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--ctf", action="store_true", help="weak-phase-object HRTEM model instead of dips")
+    ap.add_argument("--defocus", type=float, default=40.0, help="Å, > 0 underfocus")
+    ap.add_argument("--cs", type=float, default=1.0e4, help="Å (1 µm: a Cs-corrected microscope)")
+    ap.add_argument("--focal-spread", type=float, default=30.0, help="Å, standard deviation")
+    ap.add_argument("--phase-sigma", type=float, default=0.3, help="Å, width of an atom's phase bump")
     a = ap.parse_args()
     symbols, pos, cell, periodic = read_xyz(a.structure)
     z = np.array([Z[s] for s in symbols])
@@ -57,9 +70,14 @@ def main():
     xs = np.arange(nx) * px
     ys = np.arange(ny) * py
     img = np.ones((ny, nx))
+    if a.ctf:
+        img = np.zeros((ny, nx))  # the phase image
+        a.depth, sigma_atom = -0.015, a.phase_sigma
+    else:
+        sigma_atom = a.sigma
     shifts_x = [-lx, 0.0, lx] if periodic[0] else [0.0]
     shifts_y = [-ly, 0.0, ly] if periodic[1] else [0.0]
-    cut = 5 * a.sigma
+    cut = 5 * sigma_atom
     for (x, y, _), zz in zip(pos, z):
         amp = a.depth * zz**0.7
         for sx in shifts_x:
@@ -69,9 +87,17 @@ def main():
                 j0, j1 = max(0, int((cy - cut) / py)), min(ny, int((cy + cut) / py) + 2)
                 if i0 >= i1 or j0 >= j1:
                     continue
-                gx = np.exp(-((xs[i0:i1] - cx) ** 2) / (2 * a.sigma**2))
-                gy = np.exp(-((ys[j0:j1] - cy) ** 2) / (2 * a.sigma**2))
+                gx = np.exp(-((xs[i0:i1] - cx) ** 2) / (2 * sigma_atom**2))
+                gy = np.exp(-((ys[j0:j1] - cy) ** 2) / (2 * sigma_atom**2))
                 img[j0:j1, i0:i1] -= amp * np.outer(gy, gx)
+    if a.ctf:
+        lam = 0.041757
+        kx = np.fft.fftfreq(nx, d=px)
+        ky = np.fft.fftfreq(ny, d=py)
+        k2 = kx[None, :] ** 2 + ky[:, None] ** 2
+        chi = np.pi * lam * k2 * (0.5 * a.cs * lam**2 * k2 - a.defocus)
+        env = np.exp(-0.5 * (np.pi * lam * a.focal_spread) ** 2 * k2**2)
+        img = 1.0 + 2.0 * np.real(np.fft.ifft2(np.fft.fft2(img) * np.sin(chi) * env))
     img = np.clip(img, 0.05, None)
     frames = []
     for t in range(a.frames):
@@ -93,7 +119,12 @@ def main():
             d.attrs["name"] = name
             d.attrs["units"] = units
         m = f.create_group("microscope")
-        m.attrs["renderer"] = "blob_movie.py (Gaussian dips, depth ~ Z^0.7, Poisson)"
+        m.attrs["renderer"] = ("blob_movie.py --ctf (weak-phase object, CTF, temporal envelope, Poisson)" if a.ctf
+                               else "blob_movie.py (Gaussian dips, depth ~ Z^0.7, Poisson)")
+        if a.ctf:
+            m.attrs["defocus_angstrom"] = a.defocus
+            m.attrs["cs_angstrom"] = a.cs
+            m.attrs["focal_spread_angstrom"] = a.focal_spread
         m.attrs["dose_e_per_angstrom2"] = a.dose
         m.attrs["sigma_angstrom"] = a.sigma
         gt = f.create_group("ground_truth")

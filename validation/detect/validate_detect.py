@@ -27,8 +27,10 @@ projected ground truth stored in the movie file:
     bottleneck distance in H0 and H1 (GUDHI; squared radii, Å²), averaged over frames.
 
 Movies: `nanomix image --structure S.xyz` when the nanomix binary has an `image` command and the
-renderer is `multislice` or `auto`; otherwise (or with --renderer blob) validation/detect/
-blob_movie.py, a Gaussian-dip model with Poisson noise (not multislice; said in the table).
+renderer is `multislice` or `auto`; otherwise (or with --renderer blob|ctf) validation/detect/
+blob_movie.py: Gaussian dips (blob) or a weak-phase-object image through a CTF with a temporal
+envelope (ctf; --defocus sets the polarity), with Poisson noise — not multislice; the table says
+which renderer made each row.
 
 Usage: validate_detect.py NANOMIX WORKDIR [--renderer auto|blob|multislice] [--quick]
        [--results validation/detect/RESULTS.md]
@@ -183,7 +185,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("nanomix")
     ap.add_argument("workdir")
-    ap.add_argument("--renderer", default="auto", choices=["auto", "blob", "multislice"])
+    ap.add_argument("--renderer", default="auto", choices=["auto", "blob", "ctf", "multislice"])
+    ap.add_argument("--defocus", type=float, default=40.0, help="ctf renderer: Å, > 0 underfocus (dark columns)")
     ap.add_argument("--quick", action="store_true", help="fewer doses and frames (ctest)")
     ap.add_argument("--reference-dose", type=float, default=1000.0, help="the demo's dose, e/Å² per frame")
     ap.add_argument("--results", help="write the Markdown table here")
@@ -211,8 +214,9 @@ def main():
         run([a.nanomix, "build", "--config", cfg, "--out", xyz, "--quiet"])
         for dose in doses:
             movie = work / f"{tag}_{int(dose)}.h5"
-            if renderer == "blob":
-                run([sys.executable, HERE / "blob_movie.py", xyz, movie, "--dose", dose, "--frames", frames])
+            if renderer in ("blob", "ctf"):
+                extra = ["--ctf", f"--defocus={a.defocus}"] if renderer == "ctf" else []
+                run([sys.executable, HERE / "blob_movie.py", xyz, movie, "--dose", dose, "--frames", frames, *extra])
             else:
                 icfg = work / f"{tag}_{int(dose)}_image.ini"
                 icfg.write_text(ini + f"[imaging]\ndose_e_per_angstrom2 = {dose}\n" + a.imaging_ini)
@@ -238,7 +242,8 @@ def main():
             lines.append(f"| {s['structure']} | {s['dose']:.0f} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
                          f"{s['rms_pm']:.1f} | {s['tp']} / {s['fp']} / {s['fn']} | {s['radius']:.2f} | {cls} | "
                          f"{s['bottleneck_h0']:.3f} | {s['bottleneck_h1']:.3f} |")
-        Path(a.results).write_text(f"<!-- renderer: {renderer}; written by validate_detect.py -->\n" + "\n".join(lines) + "\n")
+        Path(a.results).write_text(f"<!-- renderer: {renderer}" + (f", defocus {a.defocus} Å" if renderer == "ctf" else "")
+                                   + "; written by validate_detect.py -->\n" + "\n".join(lines) + "\n")
     if failures:
         print("GOAL MISSED:", *failures, sep="\n  ")
         return 1
