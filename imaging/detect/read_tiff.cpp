@@ -123,9 +123,12 @@ void read_page(const std::string& path, TIFF* t, const PageInfo& p, RawType type
     TIFFGetField(t, TIFFTAG_TILEWIDTH, &tw);
     TIFFGetField(t, TIFFTAG_TILELENGTH, &th);
     const tmsize_t tile_bytes = TIFFTileSize(t);
-    if (tw == 0 || th == 0 || tile_bytes <= 0 ||
-        static_cast<std::uint64_t>(tile_bytes) < std::uint64_t{tw} * th * w || tile_bytes > (tmsize_t{1} << 31)) {
-      detail::bad_file(path, failure("TIFF has a corrupt tile layout"));
+    // A tile may exceed the image (padding), but not absurdly: at most the image + 16 MiB.
+    const std::uint64_t limit = 4 * frame.size() * w + (std::uint64_t{16} << 20);
+    if (tw == 0 || th == 0 || tile_bytes <= 0 || static_cast<std::uint64_t>(tile_bytes) < std::uint64_t{tw} * th * w ||
+        static_cast<std::uint64_t>(tile_bytes) > limit) {
+      detail::bad_file(path, failure("TIFF has a corrupt tile layout (" + std::to_string(tw) + " x " + std::to_string(th) +
+                                     " tiles for a " + std::to_string(p.width) + " x " + std::to_string(p.height) + " image)"));
     }
     std::vector<unsigned char> buf(static_cast<std::size_t>(tile_bytes));
     std::vector<float> conv(std::size_t{tw} * th);
@@ -148,7 +151,8 @@ void read_page(const std::string& path, TIFF* t, const PageInfo& p, RawType type
   if (rows_per_strip == 0 || rows_per_strip > p.height) rows_per_strip = p.height;
   const std::uint64_t row_bytes = std::uint64_t{p.width} * w;
   const tmsize_t strip_bytes = TIFFStripSize(t);
-  if (strip_bytes <= 0 || static_cast<std::uint64_t>(strip_bytes) < row_bytes) {
+  if (strip_bytes <= 0 || static_cast<std::uint64_t>(strip_bytes) < row_bytes ||
+      static_cast<std::uint64_t>(strip_bytes) > row_bytes * p.height + (std::uint64_t{16} << 20)) {
     detail::bad_file(path, failure("TIFF has a corrupt strip layout"));
   }
   std::vector<unsigned char> buf(static_cast<std::size_t>(strip_bytes));

@@ -1,5 +1,9 @@
 // Replays files through a fuzz harness without libFuzzer (ctest: every file of the seed corpus
-// and of the regression folder, each must end in success or an InputError, never a crash).
+// and of the regression folder, each must end in success or an InputError, never a crash). The
+// address space is capped at 1 GiB, so a huge allocation fails the test as the fuzzer's
+// -malloc_limit_mb would.
+#include <sys/resource.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -10,6 +14,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size);
 
 int main(int argc, char** argv) {
+  const rlimit cap{rlim_t{1} << 30, rlim_t{1} << 30};
+  setrlimit(RLIMIT_AS, &cap);
   std::size_t files = 0;
   for (int a = 1; a < argc; ++a) {
     std::vector<std::filesystem::path> paths;
