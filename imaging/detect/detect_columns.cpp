@@ -340,6 +340,26 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
       const double floor = p.min_relative_response * median;
       peaks.erase(std::remove_if(peaks.begin(), peaks.end(), [&](const Peak& q) { return q.value < floor; }), peaks.end());
     }
+    // Peak-to-peak suppression: a peak with a stronger peak within min_separation is dropped (the
+    // pixel disc above only looks min_separation/2 around, so that the slope of a neighbour just
+    // beyond min_separation cannot hide a column).
+    {
+      std::sort(peaks.begin(), peaks.end(), [](const Peak& a, const Peak& b) { return a.value > b.value; });
+      std::vector<Peak> kept;
+      const double d2 = p.min_separation_angstrom * p.min_separation_angstrom;
+      for (const auto& q : peaks) {
+        bool near = false;
+        for (const auto& k : kept) {
+          const double ex = (q.i - k.i) * g.px, ey = (q.j - k.j) * g.py;
+          if (ex * ex + ey * ey < d2) {
+            near = true;
+            break;
+          }
+        }
+        if (!near) kept.push_back(q);
+      }
+      peaks.swap(kept);
+    }
     const std::vector<float> smooth = sd > 0 ? gaussian_blur(img, g.nx, g.ny, sd / g.px, sd / g.py) : img;
     const double smooth_noise = sd > 0 ? pixel_noise(smooth, g) : noise;
     std::vector<Column> cols;

@@ -8,7 +8,7 @@
 //      (σ = 1.4826 · MAD / √2), propagated through the exact detection filter (its L2 norm).
 //   3. candidates: local maxima of the scale-normalised LoG response −σ_c²∇²(G_σc ∗ G_σd ∗ image)
 //      (σ_c = column_sigma_angstrom, σ_d = gaussian_sigma_angstrom) within a disc of radius
-//      min_separation/2, above candidate_sigma × the propagated noise and above
+//      min_separation/2 and with no stronger such maximum within min_separation, above candidate_sigma × the propagated noise and above
 //      min_relative_response × the median of the frame's candidate responses; not within
 //      edge_margin of the border.
 //   4. refinement: a 2D Gaussian + constant background, A·exp(−r²/2s²) + B, fitted by

@@ -59,7 +59,7 @@ STRUCTURES = {
         "[structure]\nkind = tube_cluster\ntube_axis = x\ntube_n = 20\ntube_m = 20\ntube_length_angstrom = 50\n"
         "ion_pairs = 60\niodide_fraction = 0.5\narrangement = random_mixed\n",
 }
-DETECT_INI = "[detect]\ncolumn_sigma_angstrom = 0.5\nmin_separation_angstrom = 2.0\n"
+DETECT_INI = "[detect]\ncolumn_sigma_angstrom = 0.5\nmin_separation_angstrom = 2.4\n"  # 0.85 x 2.82 Å, NaCl [001]
 
 
 def run(cmd, **kw):
