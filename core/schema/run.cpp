@@ -2,7 +2,16 @@
 
 namespace nanomix::schema {
 
-// Keys of [run]: added with the stage that reads them.
-std::vector<KeySpec> run_keys() { return {}; }
+std::vector<KeySpec> run_keys() {
+  const std::string s = "run";
+  return {
+      string_key(s, "stages", "build md image detect topology compare report",
+                 "stages of `nanomix run`, in order (a subset of: build md image detect topology compare report)"),
+      string_key(s, "second_mechanism", "",
+                 "without [compare] experimental: a second [md] mechanism (a value of [md] mechanism) to simulate "
+                 "and compare with the first; empty = compare the first and the second half of the one simulation"),
+      int_key(s, "filmstrip_frames", 6, 1, 50, "", "frames shown in the report's filmstrip"),
+  };
+}
 
 }  // namespace nanomix::schema

@@ -1,0 +1,32 @@
+#pragma once
+// The report of `nanomix run`: one self-contained HTML page built from the run's files.
+// Every section reads its file itself and says so plainly when the file is missing, so a
+// partial run still gives a readable report.
+#include <string>
+#include <vector>
+
+namespace nanomix::report {
+
+struct StageRecord {
+  std::string name;
+  std::string command_line;
+  double seconds = 0;
+  bool skipped = false;  ///< --resume found its outputs for the same config
+};
+
+struct RunFiles {
+  std::string config_ini;          ///< the resolved config of the run
+  std::string structure;           ///< structure.xyz
+  std::string trajectory;          ///< trajectory.h5 (H5MD)
+  std::string movie;               ///< movie.h5 (EMD)
+  std::string columns;             ///< columns.h5
+  std::vector<std::string> diagrams;  ///< diagrams files (atoms, columns, …)
+  std::string comparison;          ///< comparison.h5
+  std::string comparison_note;     ///< what was compared with what
+  int filmstrip_frames = 6;
+};
+
+/// Builds report.html's text.
+std::string pipeline_report(const RunFiles& files, const std::vector<StageRecord>& stages);
+
+}  // namespace nanomix::report
