@@ -2,6 +2,8 @@
 # Runs every reader's fuzzer for SECONDS (default 660) one after the other, under ASan + UBSan,
 # from the seed corpus; new inputs go to build-fuzz/work/<format>, crashes to build-fuzz/artifacts.
 # Usage: tests/fuzz/run_all.sh [SECONDS] [formats…]   (formats: emd tiff mrc raw auto)
+# FUZZ_EXTRA adds libFuzzer flags, e.g. FUZZ_EXTRA="-fork=1 -ignore_crashes=1" to keep going past
+# known crashes inside libhdf5 (then triage build-fuzz/artifacts by their stacks).
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-660}
@@ -18,7 +20,7 @@ for f in "${formats[@]}"; do
   echo "== fuzz_$f for ${seconds}s ($(date -u +%H:%M:%S))"
   # shellcheck disable=SC2086
   nice -n 10 "$out/fuzz_$f" "$out/work/$f" $seeds -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
-    -malloc_limit_mb=512 -timeout=20 -print_final_stats=1 -artifact_prefix="$out/artifacts/$f-" \
+    -malloc_limit_mb=512 -timeout=20 -print_final_stats=1 -artifact_prefix="$out/artifacts/$f-" ${FUZZ_EXTRA:-} \
     >"$out/fuzz_$f.log" 2>&1
   echo "   exit $? — $(grep -E 'stat::number_of_executed_units|Done' "$out/fuzz_$f.log" | tr '\n' ' ')"
 done
