@@ -303,19 +303,29 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
   return r;
 }
 
-/// The number after `"key"` … `"value": "…"` in Velox's JSON metadata, or 0.
+/// The number stored under `"a"` … `"b"` in Velox's JSON metadata, or 0. Velox writes
+/// "PixelSize": {"width": "1.2e-10", "height": …} (a string); a {"value": …} object is accepted too.
 double velox_value(const std::string& json, const std::string& path_a, const std::string& path_b) {
   auto at = json.find("\"" + path_a + "\"");
   if (at == std::string::npos) return 0;
   if (!path_b.empty()) {
-    at = json.find("\"" + path_b + "\"", at);
-    if (at == std::string::npos) return 0;
+    const auto b = json.find("\"" + path_b + "\"", at);
+    if (b == std::string::npos || b > at + 400) return 0;
+    at = b;
   }
-  auto v = json.find("\"value\"", at);
-  if (v == std::string::npos || v > at + 200) return 0;
-  v = json.find(':', v);
+  auto v = json.find(':', at);
   if (v == std::string::npos) return 0;
-  while (v < json.size() && (json[v] == ':' || json[v] == ' ' || json[v] == '"')) ++v;
+  ++v;
+  while (v < json.size() && (json[v] == ' ' || json[v] == '"')) ++v;
+  if (v < json.size() && json[v] == '{') {  // {"value": "…", "unit": "…"}
+    const auto val = json.find("\"value\"", v);
+    if (val == std::string::npos || val > v + 200) return 0;
+    v = json.find(':', val);
+    if (v == std::string::npos) return 0;
+    ++v;
+    while (v < json.size() && (json[v] == ' ' || json[v] == '"')) ++v;
+  }
+  if (v >= json.size()) return 0;
   char* end = nullptr;
   const double x = std::strtod(json.c_str() + v, &end);
   return (end != json.c_str() + v && std::isfinite(x) && x > 0) ? x : 0;
@@ -374,21 +384,21 @@ ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOption
         if (H5Sselect_hyperslab(mspace, H5S_SELECT_SET, start, nullptr, count, nullptr) >= 0 &&
             H5Dread(meta, H5T_NATIVE_CHAR, mem, mspace, H5P_DEFAULT, text.data()) >= 0) {
           const std::string json(text.data(), strnlen(text.data(), text.size()));
-          px = velox_value(json, "PixelSize", "width") * 1e10;  // metres
-          py = velox_value(json, "PixelSize", "height") * 1e10;
+          // Pixel size in PixelUnitX/Y (Velox writes "m").
+          const auto unit_of = [&](const char* key) {
+            const auto k = json.find(key);
+            const auto colon = k == std::string::npos ? k : json.find(':', k);
+            if (colon == std::string::npos) return 1e10;
+            const auto q1 = json.find('"', colon + 1);
+            const auto q2 = q1 == std::string::npos ? q1 : json.find('"', q1 + 1);
+            if (q2 == std::string::npos || q2 - q1 > 16) return 1e10;
+            const double f = angstrom_per_unit(json.substr(q1 + 1, q2 - q1 - 1));
+            return f > 0 ? f : 1e10;
+          };
+          const double ux = unit_of("\"PixelUnitX\""), uy = unit_of("\"PixelUnitY\"");
+          px = velox_value(json, "PixelSize", "width") * ux;
+          py = velox_value(json, "PixelSize", "height") * uy;
           dt = velox_value(json, "FrameTime", "");
-          if (dt == 0) {
-            // Some Velox versions write "FrameTime": "0.04" without a value object.
-            const auto at = json.find("\"FrameTime\"");
-            if (at != std::string::npos) {
-              auto v = json.find(':', at);
-              while (v != std::string::npos && v < json.size() && (json[v] == ':' || json[v] == ' ' || json[v] == '"')) ++v;
-              if (v != std::string::npos) {
-                const double x = std::strtod(json.c_str() + v, nullptr);
-                dt = std::isfinite(x) && x > 0 ? x : 0;
-              }
-            }
-          }
         }
       }
     }

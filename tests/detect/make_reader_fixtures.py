@@ -140,9 +140,9 @@ with h5py.File(out / "ncempy_layout.emd", "w") as f:
 with h5py.File(out / "velox.emd", "w") as f:
     g = f.create_group("Data/Image/6fdbde41eecc4375b45cd86bd2be17c0")
     g.create_dataset("Data", data=np.transpose(pattern("uint16"), (1, 2, 0)))
-    meta = {"BinaryResult": {"PixelSize": {"width": {"value": "5e-11", "unit": "m"},
-                                           "height": {"value": "5e-11", "unit": "m"}},
-                             "PixelUnitX": "m"},
+    # Velox writes PixelSize width/height as strings in PixelUnitX/Y (ncempy's emdVelox reader).
+    meta = {"BinaryResult": {"PixelSize": {"width": "5e-11", "height": "5e-11"},
+                             "PixelUnitX": "m", "PixelUnitY": "m", "Detector": "BM-Ceta"},
             "Detectors": {"Detector-0": {"FrameTime": "0.04"}}}
     text = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
     m = np.zeros((len(text) + 100, NT), dtype=np.uint8)
