@@ -1,0 +1,65 @@
+#pragma once
+// The objective lens: aberration function χ(k), aperture, partial-coherence envelopes.
+//
+// Conventions (written into every movie's /microscope):
+//  * k is the spatial frequency in Å⁻¹ (no 2π), θ = λ|k|, φ its azimuth from +x towards +y.
+//  * χ(k) = (2π/λ)[ ½θ²(C10 + C12 cos 2(φ−φ12)) + ⅓θ³(C21 cos(φ−φ21) + C23 cos 3(φ−φ23))
+//                 + ¼θ⁴ C30 + ⅙θ⁶ C50 ]   (Krivanek's coefficients; all in Å)
+//    with C10 = −Δf: `defocus_angstrom` Δf > 0 is underfocus; C30 = Cs, C50 = C5.
+//    So for round aberrations χ = πλk²(½Csλ²k² − Δf) (Kirkland 2010, eq. 3.42).
+//  * The image wave is ψ_i(k) = ψ_e(k) · A(k) · E(k) · exp(−iχ(k)), with the FFT e^{−2πi k·r} and
+//    waves e^{+2πi k·r} (so a weak phase object images as 1 + 2σ v_z ⊗ F⁻¹[sin χ · E]).
+//  * A(k): objective aperture, 1 for θ ≤ α_ap (aperture_mrad; 0 = none).
+//  * Temporal envelope from a Gaussian spread of defocus with standard deviation Δ
+//    (`focal_spread_angstrom`): E_t(k) = exp(−½(πλΔ)²k⁴).
+//  * Spatial envelope from a Gaussian distribution of illumination angles ∝ exp(−θ²/α²)
+//    (`source_semiangle_mrad` = α, the 1/e half-width): E_s(k) = exp(−α²|∇_k χ|²/(4λ²)),
+//    i.e. exp[−(πα/λ)²(Csλ³k³ − Δfλk)²] for round aberrations (Kirkland 2010, eq. 3.50).
+//  * Envelopes act on the wave (quasi-coherent approximation) — or, with focal_spread_points ≥ 2,
+//    the defocus spread is integrated incoherently by Gauss–Hermite quadrature of the image
+//    intensities and only E_s multiplies the wave.
+#include <vector>
+
+#include "imaging/grid.hpp"
+
+namespace nanomix::imaging {
+
+struct OpticsParams {
+  double voltage_kv = 80;
+  double defocus_angstrom = 0;       ///< Δf = −C10, > 0 underfocus
+  double cs_angstrom = 0;            ///< C30
+  double c5_angstrom = 0;            ///< C50
+  double c12_angstrom = 0;           ///< twofold astigmatism
+  double phi12_deg = 0;
+  double c21_angstrom = 0;           ///< axial coma
+  double phi21_deg = 0;
+  double c23_angstrom = 0;           ///< threefold astigmatism
+  double phi23_deg = 0;
+  double aperture_mrad = 0;          ///< 0 = no objective aperture
+  double focal_spread_angstrom = 0;  ///< standard deviation of the defocus spread
+  int focal_spread_points = 0;       ///< 0: envelope on the wave; ≥ 2: Gauss–Hermite points
+  double source_semiangle_mrad = 0;  ///< α, 1/e half-width of the illumination angles
+
+  void validate() const;  ///< InputError on a value out of range
+};
+
+/// χ(k) in rad at frequency (kx, ky) Å⁻¹ for a wavelength λ (Å), with defocus Δf added to the params' one.
+double aberration_phase(const OpticsParams& p, double lambda_angstrom, double kx, double ky, double extra_defocus_angstrom = 0);
+/// ∇_k χ in rad·Å (analytic derivative of each term).
+void aberration_gradient(const OpticsParams& p, double lambda_angstrom, double kx, double ky, double& gx, double& gy);
+double temporal_envelope(const OpticsParams& p, double lambda_angstrom, double k);
+double spatial_envelope(const OpticsParams& p, double lambda_angstrom, double kx, double ky);
+
+/// Gauss–Hermite nodes and weights for ∫ exp(−x²) f(x) dx (weights sum to √π).
+void gauss_hermite(int n, std::vector<double>& nodes, std::vector<double>& weights);
+
+/// The lens transfer on a grid: one or several (defocus points) arrays H_n(k), with weights w_n that
+/// sum to 1: I = Σ w_n |F⁻¹[ψ_e H_n]|². The 2/3-Nyquist band limit is applied too.
+struct LensTransfer {
+  std::vector<std::vector<cfloat>> h;
+  std::vector<double> weights;
+  std::vector<double> defocus_angstrom;  ///< Δf of each point
+};
+LensTransfer make_lens_transfer(const Grid& grid, const OpticsParams& p);
+
+}  // namespace nanomix::imaging

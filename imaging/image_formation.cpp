@@ -1,0 +1,32 @@
+#include "imaging/image_formation.hpp"
+
+#include <algorithm>
+
+namespace nanomix::imaging {
+
+void add_image_intensity(const Grid& grid, const Fft2d& fft, const FftBuffer& exit, const LensTransfer& lens,
+                         double scale, FftBuffer& work, double* intensity) {
+  const std::size_t n = grid.size();
+  // Vacuum (Ψ = δ): every Hₙ(0) = 1, so the image is exactly 1; skip the transforms.
+  bool vacuum = exit[0] == cfloat(1.0f, 0.0f);
+  for (std::size_t i = 1; vacuum && i < n; ++i) vacuum = exit[i] == cfloat(0.0f, 0.0f);
+  if (vacuum) {
+    for (std::size_t i = 0; i < n; ++i) intensity[i] += scale;
+    return;
+  }
+  for (std::size_t p = 0; p < lens.h.size(); ++p) {
+    const cfloat* h = lens.h[p].data();
+    cfloat* w = work.data();
+    for (std::size_t i = 0; i < n; ++i) w[i] = exit[i] * h[i];
+    fft.backward(w);
+    const double s = scale * lens.weights[p];
+    for (std::size_t i = 0; i < n; ++i) intensity[i] += s * static_cast<double>(std::norm(w[i]));
+  }
+}
+
+void exit_wave_from_spectrum(const Fft2d& fft, const FftBuffer& exit, FftBuffer& wave) {
+  std::copy(exit.data(), exit.data() + exit.size(), wave.data());
+  fft.backward(wave.data());
+}
+
+}  // namespace nanomix::imaging

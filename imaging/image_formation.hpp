@@ -1,0 +1,17 @@
+#pragma once
+// From the exit wave to the image at the camera: I(r) = Σₙ wₙ |F⁻¹[Ψ_e(k) Hₙ(k)]|² (ctf.hpp), the
+// intensity relative to the incident beam (vacuum = 1).
+#include "imaging/ctf.hpp"
+#include "imaging/fft.hpp"
+
+namespace nanomix::imaging {
+
+/// Adds `scale` × the image intensity of the exit spectrum `exit` to `intensity` (grid.size()
+/// doubles). `work` is a scratch buffer of the same size.
+void add_image_intensity(const Grid& grid, const Fft2d& fft, const FftBuffer& exit, const LensTransfer& lens,
+                         double scale, FftBuffer& work, double* intensity);
+
+/// The exit wave in real space (backward FFT of the spectrum) into `wave`.
+void exit_wave_from_spectrum(const Fft2d& fft, const FftBuffer& exit, FftBuffer& wave);
+
+}  // namespace nanomix::imaging
