@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# nanomix run on a small config, then the report opened in headless Chromium.
+# usage: run_report_test.sh NANOMIX CONFIG STAGES SECTION…
+set -euo pipefail
+nanomix=$1 config=$2 stages=$3
+shift 3
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$nanomix" run --quiet --config "$config" --out "$tmp/run" --run.stages="$stages"
+/usr/bin/python3 "$(dirname "$0")/report_chromium.py" "$tmp/run/report.html" "$@"
