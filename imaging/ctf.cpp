@@ -124,6 +124,12 @@ LensTransfer make_lens_transfer(const Grid& g, const OpticsParams& p) {
           v = 0;
           continue;
         }
+        // N Gauss–Hermite points resolve the defocus phase πλk²Δ√2·x only while it stays below √(2N);
+        // beyond, where E_t < exp(−N/2), the quadrature would alias: cut those frequencies.
+        if (integrate && units::pi * lambda * k * k * p.focal_spread_angstrom * std::sqrt(2.0) > std::sqrt(2.0 * p.focal_spread_points)) {
+          v = 0;
+          continue;
+        }
         double env = spatial_envelope(p, lambda, kx, ky);
         if (!integrate) env *= temporal_envelope(p, lambda, k);
         const double chi = aberration_phase(p, lambda, kx, ky, df - p.defocus_angstrom);

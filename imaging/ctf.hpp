@@ -17,7 +17,8 @@
 //    i.e. exp[−(πα/λ)²(Csλ³k³ − Δfλk)²] for round aberrations (Kirkland 2010, eq. 3.50).
 //  * Envelopes act on the wave (quasi-coherent approximation) — or, with focal_spread_points ≥ 2,
 //    the defocus spread is integrated incoherently by Gauss–Hermite quadrature of the image
-//    intensities and only E_s multiplies the wave.
+//    intensities and only E_s multiplies the wave; frequencies where N points cannot resolve the
+//    defocus phase (πλk²Δ√2 > √(2N), where E_t < exp(−N/2)) are cut.
 #include <vector>
 
 #include "imaging/grid.hpp"

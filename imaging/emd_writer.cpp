@@ -54,9 +54,11 @@ void write_axes(hid_t group, int nx, int ny, std::size_t nt, double dx, double d
   for (int i = 0; i < nx; ++i) x[static_cast<std::size_t>(i)] = i * dx * 0.1;
   for (int j = 0; j < ny; ++j) y[static_cast<std::size_t>(j)] = j * dy * 0.1;
   for (std::size_t k = 0; k < nt; ++k) t[k] = static_cast<double>(k) * dt;
-  write_dim(group, 1, x, "x", "nm");
-  write_dim(group, 2, y, "y", "nm");
-  write_dim(group, 3, t, "t", "s");
+  // EMD writes units with SI prefixes split by '_' inside brackets ("[n_m]" = nm), as ncempy and
+  // HyperSpy write and parse them.
+  write_dim(group, 1, x, "x", "[n_m]");
+  write_dim(group, 2, y, "y", "[n_m]");
+  write_dim(group, 3, t, "t", "[s]");
 }
 
 }  // namespace

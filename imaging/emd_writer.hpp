@@ -3,7 +3,7 @@
 //   /                     version_major = 0, version_minor = 2, nanomix_movie_format_version
 //   /data/<quantity>      emd_group_type = 1; data float32 (nx, ny, nt) — x slowest, t fastest;
 //                         dim1 = x, dim2 = y (pixel centres i·dx, j·dy in nm), dim3 = t (s), each
-//                         with `name` and `units`; `units` of the values and a `description`
+//                         with `name` and `units` (EMD's notation: "[n_m]", "[s]"); `units` of the values and a `description`
 //   /data/exit_wave       the same with complex64 ({r, i}) values, when asked
 //   /microscope           attributes: every optics, camera and dose parameter and the conventions
 //   /ground_truth         what the caller gives (datasets)

@@ -43,14 +43,15 @@ RadialPotential make_radial_potential(const ScatteringParameters& p, const Radia
   }
   t.cutoff_angstrom = rc;
   const auto n = static_cast<std::size_t>(std::ceil(rc / o.step_angstrom));
-  const double shift = p.projected_potential_volt_angstrom(rc);
   const double core = p.disc_mean_projected_potential_volt_angstrom(o.core_angstrom);
+  const double taper_start = (1 - o.taper_fraction) * rc;
   t.values.resize(n + 2, 0.0f);
   for (std::size_t k = 0; k <= n; ++k) {
     const double r = static_cast<double>(k) * o.step_angstrom;
     if (r >= rc) break;
-    const double v = r < o.core_angstrom ? core : p.projected_potential_volt_angstrom(r);
-    t.values[k] = static_cast<float>(v - shift);
+    double v = r < o.core_angstrom ? core : p.projected_potential_volt_angstrom(r);
+    if (r > taper_start) v *= 0.5 * (1 + std::cos(units::pi * (r - taper_start) / (rc - taper_start)));
+    t.values[k] = static_cast<float>(v);
   }
   return t;
 }

@@ -3,8 +3,8 @@
 //
 // Each element's table holds Kirkland's v_z(r) (V·Å, kirkland.hpp) on a uniform radial grid out to
 // a cutoff r_c chosen so that the tail beyond it carries less than `tail_tolerance` of the atom's
-// integral ∫v_z d²r = 2π a₀e f_e(0); the table is shifted by −v_z(r_c) so it reaches 0 at r_c
-// continuously. Inside r_min (half a pixel diagonal / √2, i.e. a disc with the area of a pixel)
+// integral ∫v_z d²r = 2π a₀e f_e(0) (tail_tolerance, default 10⁻⁴); over the outer fifth of r_c a
+// cosine taper takes it smoothly to 0. Inside r_min (half a pixel diagonal / √2, i.e. a disc with the area of a pixel)
 // the logarithmic singularity of the Lorentzian terms is replaced by the mean of v_z over that
 // disc. A pixel takes the table's value at its centre (linear interpolation in r). The full
 // projected potential of an atom goes to the slice that holds its nucleus.
@@ -19,7 +19,7 @@ struct RadialPotential {
   double step_angstrom = 0;    ///< radial spacing of the table
   double cutoff_angstrom = 0;  ///< r_c: zero beyond
   double core_angstrom = 0;    ///< r_min: the disc mean inside
-  std::vector<float> values;   ///< v_z(k·step) − v_z(r_c) in V·Å, k = 0..n, with values[n] = 0 (padding)
+  std::vector<float> values;   ///< v_z(k·step) (tapered) in V·Å, k = 0..n, with values[n] = 0 (padding)
 
   /// The tabulated v_z(r) in V·Å (linear interpolation; 0 beyond the cutoff).
   double operator()(double r_angstrom) const;
@@ -28,7 +28,8 @@ struct RadialPotential {
 struct RadialPotentialOptions {
   double core_angstrom = 0.02;        ///< r_min
   double step_angstrom = 0.002;       ///< table spacing
-  double tail_tolerance = 1e-3;       ///< fraction of ∫v_z d²r allowed beyond the cutoff
+  double tail_tolerance = 1e-4;       ///< fraction of ∫v_z d²r allowed beyond the cutoff
+  double taper_fraction = 0.2;        ///< cosine taper over the outer part of the cutoff radius
   double max_cutoff_angstrom = 8.0;   ///< never further than this
   double fixed_cutoff_angstrom = 0;   ///< > 0: use this cutoff instead of the tolerance
 };
