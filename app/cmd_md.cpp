@@ -1,0 +1,45 @@
+// nanomix md --config C --out trajectory.h5 [--resume]
+#include <filesystem>
+
+#include "app/commands.hpp"
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "core/parallel.hpp"
+#include "core/progress.hpp"
+#include "sim/md_params.hpp"
+#include "sim/md_run.hpp"
+#include "sim/structure.hpp"
+
+namespace nanomix::cli {
+
+Command md_command() {
+  Command c;
+  c.name = "md";
+  c.usage = "--config C --out trajectory.h5 [--resume]";
+  c.summary = "molecular dynamics of the ions in the tube through LAMMPS ([structure], [md]): trajectory (H5MD) "
+              "with observables, and the LAMMPS input beside it";
+  c.sections = {"structure", "md"};
+  c.add_options = [](po::options_description& o) {
+    o.add_options()("out,o", po::value<std::string>(), "output trajectory (H5MD); T.lammps, T.data, T.checkpoint* beside it")(
+        "resume", "continue a killed run from its last checkpoint, to the same number of frames");
+  };
+  c.run = [](const Invocation& inv) {
+    const std::string out = inv.required("out");
+    check_output_directory(out);
+    const bool resume = inv.has("resume");
+    if (resume && !std::filesystem::exists(out)) throw InputError("--resume: " + out + " does not exist");
+    const auto structure = sim::build_structure(sim::StructureParams::from_config(inv.config));
+    const auto params = sim::MdParams::from_config(inv.config);
+    const auto r = sim::run_md(inv.config, params, structure, out, resume, inv.quiet);
+    if (mpi_rank() == 0) {
+      log_info(inv.quiet, "md: " + std::to_string(r.frames_written) + " frames → " + out + " (anion_sro " +
+                              std::to_string(r.last_anion_sro) + ", crystallinity " + std::to_string(r.last_crystallinity) +
+                              "; wall " + std::to_string(r.wall_seconds) + " s, LAMMPS runs " +
+                              std::to_string(r.lammps_seconds) + " s)");
+    }
+    return 0;
+  };
+  return c;
+}
+
+}  // namespace nanomix::cli

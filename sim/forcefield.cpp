@@ -1,0 +1,112 @@
+#include "sim/forcefield.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include "core/elements.hpp"
+#include "core/error.hpp"
+#include "sim/rocksalt.hpp"
+
+namespace nanomix::sim {
+
+double BornPair::energy_ev(double r) const {
+  const double r2 = r * r, r6 = r2 * r2 * r2;
+  return a_ev * std::exp((sigma_angstrom - r) / rho_angstrom) - c_ev_angstrom6 / r6 + d_ev_angstrom8 / (r6 * r2);
+}
+
+double LjPair::energy_ev(double r) const {
+  const double s6 = std::pow(sigma_angstrom / r, 6);
+  return 4 * epsilon_ev * (s6 * s6 - s6);
+}
+
+SpeciesPair species_pair(int z1, int z2) { return z1 < z2 ? SpeciesPair{z1, z2} : SpeciesPair{z2, z1}; }
+
+namespace {
+
+int species_of(const std::string& symbol, const std::string& where) {
+  try {
+    return atomic_number(symbol);
+  } catch (const std::exception&) {
+    throw InputError(where + ": unknown species '" + symbol + "'");
+  }
+}
+
+/// Non-comment lines of a potential file as (line number, fields).
+std::vector<std::pair<int, std::vector<std::string>>> read_table(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path + ": potential file not found (see potentials/README.md)");
+  std::vector<std::pair<int, std::vector<std::string>>> rows;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    std::istringstream ls(line);
+    std::vector<std::string> f;
+    for (std::string w; ls >> w;) f.push_back(w);
+    if (!f.empty()) rows.emplace_back(n, f);
+  }
+  return rows;
+}
+
+double number(const std::string& text, const std::string& where) {
+  try {
+    std::size_t used = 0;
+    const double v = std::stod(text, &used);
+    if (used == text.size() && std::isfinite(v)) return v;
+  } catch (const std::exception&) {
+  }
+  throw InputError(where + ": '" + text + "' is not a finite number");
+}
+
+}  // namespace
+
+ForceField ForceField::load(const std::string& ion_file, const std::string& carbon_ion_file) {
+  ForceField ff;
+  ff.ion_file = ion_file;
+  ff.carbon_ion_file = carbon_ion_file;
+  for (const auto& [line, f] : read_table(ion_file)) {
+    const std::string where = ion_file + ":" + std::to_string(line);
+    if (f[0] == "charge") {
+      if (f.size() != 3) throw InputError(where + ": expected 'charge <species> <e>'");
+      ff.charge_e[species_of(f[1], where)] = number(f[2], where);
+      continue;
+    }
+    if (f.size() != 7) throw InputError(where + ": expected '<species> <species> A rho sigma C D'");
+    BornPair b{number(f[2], where), number(f[3], where), number(f[4], where), number(f[5], where),
+               number(f[6], where)};
+    if (b.rho_angstrom <= 0) throw InputError(where + ": rho must be > 0");
+    ff.born[species_pair(species_of(f[0], where), species_of(f[1], where))] = b;
+  }
+  for (const auto& [line, f] : read_table(carbon_ion_file)) {
+    const std::string where = carbon_ion_file + ":" + std::to_string(line);
+    if (f.size() != 4) throw InputError(where + ": expected '<species> <species> epsilon sigma'");
+    const int z1 = species_of(f[0], where), z2 = species_of(f[1], where);
+    if (z1 != carbon && z2 != carbon) throw InputError(where + ": one species of each pair must be C");
+    LjPair lj{number(f[2], where), number(f[3], where)};
+    if (lj.epsilon_ev < 0 || lj.sigma_angstrom <= 0) throw InputError(where + ": need epsilon >= 0, sigma > 0");
+    ff.carbon_ion[species_pair(z1, z2)] = lj;
+  }
+  const int ions[] = {sodium, chlorine, iodine};
+  for (int a : ions) {
+    if (!ff.charge_e.count(a)) {
+      throw InputError(ion_file + ": no charge for " + std::string(element(a).symbol));
+    }
+    if (!ff.carbon_ion.count(species_pair(carbon, a))) {
+      throw InputError(carbon_ion_file + ": no C–" + std::string(element(a).symbol) + " pair");
+    }
+    for (int b : ions) {
+      if (!ff.born.count(species_pair(a, b))) {
+        throw InputError(ion_file + ": no " + std::string(element(a).symbol) + "–" +
+                         std::string(element(b).symbol) + " pair");
+      }
+    }
+  }
+  return ff;
+}
+
+bool ForceField::has_species(int z) const { return z == carbon || charge_e.count(z) > 0; }
+
+}  // namespace nanomix::sim

@@ -1,0 +1,64 @@
+#pragma once
+// Parameters of `nanomix md` (config section [md]), with units in the field names, and the checks
+// that must pass before LAMMPS sees anything (the Debian LAMMPS ends the process on an error).
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/config.hpp"
+#include "sim/forcefield.hpp"
+#include "sim/structure.hpp"
+
+namespace nanomix::sim {
+
+enum class Mechanism { thermal, swap_accelerated, beam };
+enum class Thermostat { nose_hoover, langevin, berendsen };
+enum class TubeModel { rigid, flexible_tersoff, flexible_airebo };
+
+/// Piecewise-linear temperature against production time: (time_ps, kelvin), times increasing from 0.
+struct AnnealSchedule {
+  std::vector<std::pair<double, double>> points;
+  double kelvin_at(double time_ps) const;
+  /// Parses "0:650, 100:500"; InputError (via `fail`) on a bad entry.
+  static AnnealSchedule parse(const std::string& text, const std::function<void(const std::string&)>& fail);
+};
+
+struct MdParams {
+  Mechanism mechanism = Mechanism::thermal;
+  std::uint64_t seed = 1;
+  double timestep_fs = 2.0;
+  AnnealSchedule schedule;                ///< production temperature
+  Thermostat thermostat = Thermostat::nose_hoover;
+  double thermostat_damping_ps = 0.1;
+  double melt_temperature_kelvin = 1200;
+  double melt_ps = 20, quench_ps = 10;
+  std::int64_t frames = 100;
+  double frame_interval_ps = 1.0;
+  std::int64_t checkpoint_every_frames = 10;
+  double experiment_seconds_per_frame = 0.04;
+  TubeModel tube = TubeModel::rigid;
+  double coulomb_cutoff_angstrom = 80, born_cutoff_angstrom = 9, lj_cutoff_angstrom = 12;
+  double neighbor_skin_angstrom = 4;
+  std::string ion_potential_file, carbon_ion_potential_file, tersoff_file, airebo_file;  ///< resolved paths
+  double min_start_distance_angstrom = 1.5;
+  double swap_sweeps_per_frame = 20;
+  double swap_temperature_kelvin = 0;     ///< 0 = the MD temperature
+  double beam_voltage_kv = 80, dose_rate_e_per_nm2_s = 1e6, kick_min_energy_ev = 0.5, dose_multiplier = 1;
+  int beam_axis = 1;                      ///< 0 x, 1 y, 2 z
+  double tube_vibration_amplitude_angstrom = 0, tube_vibration_period_ps = 2;
+  double sro_shell_angstrom = 5.4;
+
+  /// Reads [md] and resolves potential paths (missing file: InputError naming the key).
+  static MdParams from_config(const Config& config);
+  std::int64_t steps_per_frame() const;
+  double max_temperature_kelvin() const;  ///< over melt and schedule
+};
+
+/// Every check that must pass before LAMMPS starts: species with force-field parameters, no
+/// overlapping atoms, every ion inside the tube's open space and clear of the carbon, a safe time
+/// step, a Coulomb cut-off longer than the cluster can become, an open (non-periodic) tube.
+/// Throws InputError naming the [md] or [structure] key at fault.
+void validate_md_input(const Config& config, const MdParams& params, const ForceField& ff, const Structure& s);
+
+}  // namespace nanomix::sim

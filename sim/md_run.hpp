@@ -1,0 +1,42 @@
+#pragma once
+// The md stage: a Structure and MdParams in, an H5MD trajectory out (frame by frame), driven
+// through LAMMPS' library interface. Beside the trajectory T.h5 it writes
+//   T.lammps             the complete LAMMPS input that ran (rerun with `lmp -in T.lammps`)
+//   T.data               the starting atoms as a LAMMPS data file (read by T.lammps)
+//   T.checkpoint.data    + T.checkpoint (frames done, step): the state --resume continues from
+#include <cstdint>
+#include <string>
+
+#include "core/config.hpp"
+#include "sim/forcefield.hpp"
+#include "sim/md_params.hpp"
+#include "sim/structure.hpp"
+
+namespace nanomix::sim {
+
+struct MdRunResult {
+  std::int64_t frames_written = 0;  ///< in the file at the end
+  std::int64_t first_frame = 0;     ///< first frame this call ran (> 0 on resume)
+  double wall_seconds = 0;
+  double lammps_seconds = 0;        ///< time inside LAMMPS `run` commands
+  double last_anion_sro = 0, last_crystallinity = 0;
+};
+
+struct MdPaths {
+  std::string trajectory, script, data, checkpoint_data, checkpoint_state;
+  static MdPaths beside(const std::string& trajectory);
+};
+
+/// LAMMPS commands that set up the system from a data file (units, atoms, force field, groups,
+/// neighbour lists, thermo). Pure text: tested without LAMMPS.
+std::string lammps_setup_commands(const MdParams& params, const ForceField& ff, const std::string& data_file,
+                                  std::size_t ion_count);
+/// The starting atoms as a LAMMPS data file (types 1 C, 2 Na, 3 Cl, 4 I; charges from ff).
+std::string lammps_data_file(const Frame& frame, const ForceField& ff);
+
+/// Runs (or, with resume, continues) the md stage. Validates everything first (InputError);
+/// `config` is stored in the trajectory and names keys in errors.
+MdRunResult run_md(const Config& config, const MdParams& params, const Structure& structure,
+                   const std::string& trajectory, bool resume, bool quiet);
+
+}  // namespace nanomix::sim
