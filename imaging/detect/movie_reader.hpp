@@ -48,6 +48,9 @@ struct ReadOptions {
 
   /// Refuse movies whose float32 pixels would need more than this many bytes.
   std::uint64_t max_bytes = std::uint64_t{8} << 30;
+  /// HDF5 (EMD, Velox): rehearse the read in a child process first, so that a crash or hang inside
+  /// libhdf5 on a damaged file becomes an InputError (costs a second pass over the file).
+  bool isolate_hdf5 = true;
 };
 
 struct ReadResult {

@@ -12,8 +12,16 @@
 // per frame (uint8 columns); pixel size from BinaryResult.PixelSize (m), frame time from the
 // first "FrameTime" entry when present. [detect] emd_group picks the image by its index.
 //
-// Every HDF5 failure becomes one InputError line; sizes are checked before reading.
+// Every HDF5 failure becomes one InputError line; sizes are checked before reading. Because
+// libhdf5 itself can crash or hang on damaged files, the read is first rehearsed in a child
+// process (ReadOptions::isolate_hdf5, on by default; see probe_in_child).
 #include <hdf5.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
 
 #include <algorithm>
 #include <cctype>
@@ -150,8 +158,9 @@ struct Stack {
   int y_axis = 0;
 };
 
-/// Checks the dataset's type and storage, then reads it frame by frame (hyperslabs) into `movie`.
-void read_stack(const std::string& path, const Stack& s, const ReadOptions& o, Movie& movie) {
+/// Checks the dataset's type and storage, then reads it frame by frame (hyperslabs) into `movie`
+/// (`probe`: reads every frame into one buffer and keeps none, see probe_in_child).
+void read_stack(const std::string& path, const Stack& s, const ReadOptions& o, Movie& movie, bool probe) {
   Id type(H5Dget_type(s.set));
   if (!type.valid()) bad_file(path, "cannot read the data type of the movie dataset");
   const H5T_class_t cls = H5Tget_class(type);
@@ -165,8 +174,14 @@ void read_stack(const std::string& path, const Stack& s, const ReadOptions& o, M
   detail::check_shape(path, nx, ny, nt, o);
   // Contiguous data must fit in the file (a truncated file would otherwise read as zeros).
   Id plist(H5Dget_create_plist(s.set));
-  if (plist.valid() && H5Pget_layout(plist) == H5D_CONTIGUOUS) {
-    const std::uint64_t need = nx * ny * nt * H5Tget_size(type);
+  const H5D_layout_t layout = plist.valid() ? H5Pget_layout(plist) : H5D_LAYOUT_ERROR;
+  const std::uint64_t need = nx * ny * nt * H5Tget_size(type);
+  if (layout == H5D_COMPACT && H5Dget_storage_size(s.set) < need) {
+    // libhdf5 1.10 would copy past the end of a compact dataset whose stored size is too small.
+    bad_file(path, "corrupt EMD file: the compact movie dataset stores " + std::to_string(H5Dget_storage_size(s.set)) +
+                       " bytes, its shape needs " + std::to_string(need));
+  }
+  if (layout == H5D_CONTIGUOUS) {
     const haddr_t offset = H5Dget_offset(s.set);
     const std::uint64_t size = detail::file_size(path);
     if (offset != HADDR_UNDEF && (offset > size || need > size - offset)) {
@@ -183,7 +198,7 @@ void read_stack(const std::string& path, const Stack& s, const ReadOptions& o, M
   std::vector<float> buffer(static_cast<std::size_t>(plane));
   movie.nx = static_cast<int>(nx);
   movie.ny = static_cast<int>(ny);
-  movie.frames.assign(static_cast<std::size_t>(nt), {});
+  movie.frames.assign(probe ? 0 : static_cast<std::size_t>(nt), {});
   const bool x_first = s.x_axis < s.y_axis;
   for (std::uint64_t t = 0; t < nt; ++t) {
     if (s.t_axis >= 0) start[static_cast<std::size_t>(s.t_axis)] = t;
@@ -191,6 +206,7 @@ void read_stack(const std::string& path, const Stack& s, const ReadOptions& o, M
         H5Dread(s.set, H5T_NATIVE_FLOAT, mem, space, H5P_DEFAULT, buffer.data()) < 0) {
       bad_file(path, "cannot read frame " + std::to_string(t) + " of the movie dataset (corrupt or truncated file)");
     }
+    if (probe) continue;
     auto& f = movie.frames[static_cast<std::size_t>(t)];
     if (!x_first) {
       f = buffer;  // (…, y, …, x …): row-major with x fastest already
@@ -204,7 +220,7 @@ void read_stack(const std::string& path, const Stack& s, const ReadOptions& o, M
   (void)rank;
 }
 
-ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions& o) {
+ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions& o, bool probe) {
   if (!is_group(file, "data")) bad_file(path, "not an EMD file: no /data group");
   Id data(H5Gopen2(file, "data", H5P_DEFAULT));
   if (!data.valid()) bad_file(path, "cannot open /data");
@@ -288,7 +304,7 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
   if (axes[static_cast<std::size_t>(image_axes[0])].name == "x" || axes[static_cast<std::size_t>(image_axes[1])].name == "y") {
     std::swap(s.x_axis, s.y_axis);
   }
-  read_stack(path, s, o, r.movie);
+  read_stack(path, s, o, r.movie, probe);
   r.movie.quantity = chosen;
   const Axis& ax = axes[static_cast<std::size_t>(s.x_axis)];
   const Axis& ay = axes[static_cast<std::size_t>(s.y_axis)];
@@ -331,7 +347,7 @@ double velox_value(const std::string& json, const std::string& path_a, const std
   return (end != json.c_str() + v && std::isfinite(x) && x > 0) ? x : 0;
 }
 
-ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOptions& o) {
+ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOptions& o, bool probe) {
   if (!is_group(file, "Data") || !is_group(file, "Data/Image")) bad_file(path, "not a Velox EMD file: no /Data/Image group");
   Id images(H5Gopen2(file, "Data/Image", H5P_DEFAULT));
   const auto names = child_names(images);
@@ -365,7 +381,7 @@ ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOption
   s.y_axis = 0;
   s.x_axis = 1;
   s.t_axis = rank == 3 ? 2 : -1;
-  read_stack(path, s, o, r.movie);
+  read_stack(path, s, o, r.movie, probe);
   r.movie.quantity = "intensity";
 
   double px = 0, py = 0, dt = 0;
@@ -408,7 +424,7 @@ ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOption
   return r;
 }
 
-ReadResult read_hdf5_movie(const std::string& path, const ReadOptions& o, bool velox) {
+ReadResult read_hdf5_movie_here(const std::string& path, const ReadOptions& o, bool velox, bool probe) {
   detail::file_size(path);
   h5::quiet_hdf5_errors();
   if (H5Fis_hdf5(path.c_str()) <= 0) bad_file(path, "not an HDF5 file");
@@ -416,11 +432,89 @@ ReadResult read_hdf5_movie(const std::string& path, const ReadOptions& o, bool v
   if (id < 0) bad_file(path, "cannot open the HDF5 file (damaged or truncated)");
   Id file(id);
   try {
-    if (velox || (!is_group(file, "data") && is_group(file, "Data"))) return read_velox_file(path, file, o);
-    return read_berkeley(path, file, o);
+    if (velox || (!is_group(file, "data") && is_group(file, "Data"))) return read_velox_file(path, file, o, probe);
+    return read_berkeley(path, file, o, probe);
   } catch (const RuntimeError& e) {
     bad_file(path, e.what());
   }
+}
+
+/// libhdf5 1.10 is not hardened against damaged files: fuzzing finds out-of-bounds reads, crashes
+/// and endless loops inside it (global heaps, object-header messages). So the whole read is first
+/// done in a child process that keeps no frames; if it dies, hangs (alarm) or fails, the parent
+/// reports one line instead of crashing. Only then does the parent read for real.
+void probe_in_child(const std::string& path, const ReadOptions& o, bool velox) {
+  int fds[2];
+  if (pipe(fds) != 0) return;  // cannot isolate: read directly
+  const std::uint64_t size = detail::file_size(path);
+  const unsigned seconds = static_cast<unsigned>(std::min<std::uint64_t>(3600, 60 + size / (20u << 20)));
+  const pid_t pid = fork();
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return;
+  }
+  if (pid == 0) {
+    close(fds[0]);
+    // Die quietly: no crash handlers (OpenMPI installs some that print backtraces), no stderr.
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(sig, SIG_DFL);
+    const int devnull = open("/dev/null", O_WRONLY);
+    if (devnull >= 0) dup2(devnull, 2);
+    alarm(seconds);
+    int code = 0;
+    std::string message;
+    try {
+      (void)read_hdf5_movie_here(path, o, velox, true);
+    } catch (const InputError& e) {
+      message = e.what();
+      code = 3;
+    } catch (const std::exception& e) {
+      message = path + ": " + e.what();
+      code = 4;
+    }
+    if (!message.empty()) {
+      const char* p = message.data();
+      std::size_t left = message.size();
+      while (left > 0) {
+        const ssize_t n = write(fds[1], p, left);
+        if (n <= 0) break;
+        p += n;
+        left -= static_cast<std::size_t>(n);
+      }
+    }
+    _exit(code);
+  }
+  close(fds[1]);
+  std::string message;
+  char buffer[512];
+  for (;;) {
+    const ssize_t n = read(fds[0], buffer, sizeof buffer);
+    if (n > 0) {
+      if (message.size() < 4096) message.append(buffer, static_cast<std::size_t>(n));
+    } else if (n == 0 || errno != EINTR) {
+      break;
+    }
+  }
+  close(fds[0]);
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFSIGNALED(status)) {
+    if (WTERMSIG(status) == SIGALRM) {
+      bad_file(path, "reading the HDF5 file did not finish in " + std::to_string(seconds) + " s (corrupt HDF5 structure?)");
+    }
+    bad_file(path, "the HDF5 library failed on this file (signal " + std::to_string(WTERMSIG(status)) +
+                       "): corrupt or not a valid HDF5/EMD file");
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
+    if (WEXITSTATUS(status) == 3 && !message.empty()) throw InputError(message);
+    bad_file(path, message.empty() ? "the HDF5 reader failed (exit " + std::to_string(WEXITSTATUS(status)) + ")" : message);
+  }
+}
+
+ReadResult read_hdf5_movie(const std::string& path, const ReadOptions& o, bool velox) {
+  if (o.isolate_hdf5) probe_in_child(path, o, velox);
+  return read_hdf5_movie_here(path, o, velox, false);
 }
 
 }  // namespace
