@@ -3,7 +3,9 @@
 namespace nanomix::schema {
 
 // Keys of [imaging]: synthetic SMART-EM movies by plane-wave multislice (docs/imaging.md states every
-// convention; the same text goes into each movie's /microscope attributes).
+// convention; the same text goes into each movie's /microscope attributes). The optics defaults are
+// a Cs-corrected 80 kV TEM at SMART-EM conditions: Cs = 1 µm, Δf = 30 Å underfocus (near Scherzer),
+// a 30 Å focal spread, 0.1 mrad illumination, 400 e/Å² per 40 ms frame.
 std::vector<KeySpec> imaging_keys() {
   const std::string s = "imaging";
   return {
@@ -20,9 +22,9 @@ std::vector<KeySpec> imaging_keys() {
                "radius of each atom's projected potential (0 = per element: the tail beyond carries < 0.1 % of its integral, at most 8 Å)"),
       path_key(s, "scattering_table", "", "Kirkland-format parameter file (empty = Kirkland 2010, App. C, built in)"),
       // Objective lens (Krivanek coefficients; Δf = −C10).
-      real_key(s, "defocus_angstrom", 0.0, -1.0e7, 1.0e7, "Å",
+      real_key(s, "defocus_angstrom", 30.0, -1.0e7, 1.0e7, "Å",
                "Δf = −C10, positive = underfocus, measured from defocus_reference_z_angstrom (the exit surface)"),
-      real_key(s, "cs_angstrom", 0.0, -1.0e9, 1.0e9, "Å", "spherical aberration C30 (Cs-corrected TEM: a few µm or less)"),
+      real_key(s, "cs_angstrom", 1.0e4, -1.0e9, 1.0e9, "Å", "spherical aberration C30 (Cs-corrected TEM: a few µm or less)"),
       real_key(s, "c5_angstrom", 0.0, -1.0e11, 1.0e11, "Å", "fifth-order spherical aberration C50"),
       real_key(s, "c12_angstrom", 0.0, -1.0e7, 1.0e7, "Å", "twofold astigmatism C12 (magnitude)"),
       real_key(s, "phi12_deg", 0.0, -360.0, 360.0, "deg", "azimuth of C12 from +x towards +y"),
@@ -31,10 +33,10 @@ std::vector<KeySpec> imaging_keys() {
       real_key(s, "c23_angstrom", 0.0, -1.0e9, 1.0e9, "Å", "threefold astigmatism C23 (magnitude)"),
       real_key(s, "phi23_deg", 0.0, -360.0, 360.0, "deg", "azimuth of C23"),
       real_key(s, "aperture_mrad", 0.0, 0.0, 1000.0, "mrad", "objective aperture semi-angle (0 = none)"),
-      real_key(s, "focal_spread_angstrom", 0.0, 0.0, 1.0e5, "Å", "standard deviation of the defocus spread (chromatic; temporal coherence)"),
+      real_key(s, "focal_spread_angstrom", 30.0, 0.0, 1.0e5, "Å", "standard deviation of the defocus spread (chromatic; temporal coherence)"),
       int_key(s, "focal_spread_points", 0, 0, 64, "",
               "0: temporal envelope exp(−½(πλΔk²)²) on the wave; 2..64: incoherent Gauss–Hermite sum of images over defocus"),
-      real_key(s, "source_semiangle_mrad", 0.0, 0.0, 100.0, "mrad",
+      real_key(s, "source_semiangle_mrad", 0.1, 0.0, 100.0, "mrad",
                "illumination semi-angle α (angular distribution ∝ exp(−θ²/α²)); spatial envelope on the wave"),
       // Camera.
       choice_key(s, "mtf", "none", {"none", "parametric", "file"},
