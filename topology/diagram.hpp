@@ -1,0 +1,41 @@
+#pragma once
+// Persistence diagrams as nanomix passes them around: per homology dimension, the (birth, death)
+// pairs with the atoms (or pixels) of the simplices (cells) that create and destroy each class.
+#include <array>
+#include <cstddef>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nanomix::topology {
+
+/// One point of a persistence diagram. Filtration values are in the unit of the complex (alpha:
+/// squared radii in Å² by GUDHI's convention; cubical: image intensity). `death` is +inf for the
+/// classes that never die (the one H0 class of a connected complex).
+struct PersistencePair {
+  double birth = 0.0;
+  double death = std::numeric_limits<double>::infinity();
+  /// Atom indices (into the frame) of the vertices of the birth simplex (d+1 of them) and of the
+  /// death simplex (d+2), padded with -1; for cubical complexes of images, the pixel (x, y) of
+  /// the top-dimensional cell behind the birth and death cells, then -1.
+  std::array<int, 4> birth_atoms{-1, -1, -1, -1};
+  std::array<int, 4> death_atoms{-1, -1, -1, -1};
+
+  double persistence() const { return death - birth; }
+  bool finite() const { return death < std::numeric_limits<double>::infinity(); }
+};
+
+using Diagram = std::vector<PersistencePair>;
+
+/// The diagrams of one frame, dimensions 0 … 2 (2D complexes leave dimension 2 empty).
+struct FrameDiagrams {
+  std::array<Diagram, 3> dims;
+  int max_dimension = 2;  ///< 1 for 2D complexes
+  std::string note;       ///< why a frame has no complex (fewer than 4 points, coplanar …), else ""
+};
+
+/// (birth, death) of the finite points of `d` (the form the distances take).
+std::vector<std::pair<double, double>> finite_points(const Diagram& d);
+
+}  // namespace nanomix::topology

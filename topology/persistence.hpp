@@ -1,0 +1,48 @@
+#pragma once
+// Persistence diagrams of point clouds (alpha complexes) and images (cubical complexes).
+// The only header of ours in front of GUDHI/CGAL (topology/persistence_gudhi.cpp), so that their
+// slow headers are compiled in one translation unit.
+//
+// Conventions (GUDHI's):
+//   * alpha filtration values are squared radii (Å²). A simplex enters at the squared radius of
+//     its smallest empty circumsphere (Gabriel simplices) or with its first coface.
+//   * weighted: point i carries weight w_i = r_i² (Å²); balls of radius sqrt(r_i² + α) grow, so a
+//     vertex enters at α = −w_i and an edge i–j of length d at α = ((d² + w_i − w_j)/(2d))² − w_i
+//     (the power distance to the orthogonal sphere). Points whose ball is hidden by their
+//     neighbours' (redundant in the regular triangulation) are not in the complex.
+//   * cubical: pixels are the top-dimensional cells (T-construction); the sublevel filtration of
+//     the intensity (superlevel = sublevel of −intensity; values are then written as −intensity).
+//   * coefficients in Z/2; pairs of zero persistence are dropped.
+#include <cstdint>
+#include <vector>
+
+#include "core/frame.hpp"
+#include "topology/diagram.hpp"
+
+namespace nanomix::topology {
+
+/// Diagrams (dimensions 0, 1, 2) of the 3D alpha complex of `points` (N×3, Å). `weights_angstrom2`
+/// empty: unweighted; else one weight (radius²) per point. `atoms[i]`: the atom index reported
+/// for point i (defaults to i when empty).
+/// Degenerate input, a documented result rather than an error:
+///   * 0 points: empty diagrams; duplicates count once (the first atom's index is reported);
+///   * fewer than 4 points, or all points coplanar: the alpha complex in their plane (which is the
+///     3D alpha complex of such points), collinear: in their line; the note says so;
+/// Non-finite coordinates or weights: InputError.
+FrameDiagrams alpha_diagrams_3d(const Positions& points, const std::vector<double>& weights_angstrom2,
+                                const std::vector<int>& atoms = {});
+
+/// Diagrams (dimensions 0, 1) of the 2D alpha complex of the points (x, y) = (xy[2i], xy[2i+1]).
+FrameDiagrams alpha_diagrams_2d(const std::vector<double>& xy, const std::vector<double>& weights_angstrom2 = {},
+                                const std::vector<int>& atoms = {});
+
+/// Diagrams (dimensions 0, 1) of the cubical complex of an nx × ny image (pixel (x, y) at
+/// pixels[y * nx + x]); sublevel filtration of `pixels`, or of −pixels when `superlevel`.
+/// The birth/death "atoms" are the pixel (x, y) of the top-dimensional cell giving the value.
+FrameDiagrams cubical_diagrams_2d(const std::vector<float>& pixels, int nx, int ny, bool superlevel);
+
+/// For the benchmark: the bare GUDHI calls (Alpha_complex_3d → Simplex_tree → persistent
+/// cohomology over Z/2), nothing of ours around them. Returns the number of persistence pairs.
+std::size_t bare_gudhi_alpha_3d(const Positions& points, const std::vector<double>& weights_angstrom2);
+
+}  // namespace nanomix::topology

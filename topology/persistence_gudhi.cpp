@@ -1,0 +1,359 @@
+// The GUDHI/CGAL translation unit: alpha complexes (3D weighted/unweighted, 2D), cubical complexes
+// of images, persistent cohomology over Z/2, and the atoms behind every pair.
+#include <gudhi/Alpha_complex.h>
+#include <gudhi/Alpha_complex_3d.h>
+#include <gudhi/Bitmap_cubical_complex.h>
+#include <gudhi/Persistent_cohomology.h>
+#include <gudhi/Simplex_tree.h>
+
+#include <CGAL/Epick_d.h>
+
+#include <Eigen/Eigenvalues>
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <unordered_map>
+
+#include "core/error.hpp"
+#include "topology/persistence.hpp"
+
+namespace nanomix::topology {
+
+std::vector<std::pair<double, double>> finite_points(const Diagram& d) {
+  std::vector<std::pair<double, double>> out;
+  out.reserve(d.size());
+  for (const auto& p : d)
+    if (p.finite()) out.emplace_back(p.birth, p.death);
+  return out;
+}
+
+namespace {
+
+// GUDHI's fast-persistence options with double filtration values (theirs are float: 1e-7 relative).
+struct Simplex_tree_options : Gudhi::Simplex_tree_options_fast_persistence {
+  typedef double Filtration_value;
+};
+using Simplex_tree = Gudhi::Simplex_tree<Simplex_tree_options>;
+using Field_Zp = Gudhi::persistent_cohomology::Field_Zp;
+constexpr double inf = std::numeric_limits<double>::infinity();
+
+void sort_pairs(FrameDiagrams& out) {
+  for (auto& d : out.dims)
+    std::sort(d.begin(), d.end(), [](const PersistencePair& a, const PersistencePair& b) {
+      return a.birth != b.birth ? a.birth < b.birth : a.death < b.death;
+    });
+}
+
+/// Persistent cohomology of a filtered simplicial complex; `atom_of(vertex)` gives the atom index.
+template <class Complex, class AtomOf>
+void persistence_of(Complex& st, AtomOf atom_of, FrameDiagrams& out) {
+  Gudhi::persistent_cohomology::Persistent_cohomology<Complex, Field_Zp> pcoh(st);
+  pcoh.init_coefficients(2);
+  pcoh.compute_persistent_cohomology(0.0);
+  for (const auto& interval : pcoh.get_persistent_pairs()) {
+    const auto b = std::get<0>(interval);
+    const auto d = std::get<1>(interval);
+    const int dim = st.dimension(b);
+    if (dim < 0 || dim > 2) continue;
+    PersistencePair p;
+    p.birth = st.filtration(b);
+    int k = 0;
+    for (auto v : st.simplex_vertex_range(b)) p.birth_atoms[static_cast<std::size_t>(k++)] = atom_of(v);
+    if (d != st.null_simplex()) {
+      p.death = st.filtration(d);
+      k = 0;
+      for (auto v : st.simplex_vertex_range(d))
+        if (k < 4) p.death_atoms[static_cast<std::size_t>(k++)] = atom_of(v);
+    }
+    out.dims[static_cast<std::size_t>(dim)].push_back(p);
+  }
+}
+
+void check_finite(const Positions& points, const std::vector<double>& weights) {
+  if (!weights.empty() && weights.size() != static_cast<std::size_t>(points.rows()))
+    throw InputError("alpha complex: " + std::to_string(weights.size()) + " weights for " +
+                     std::to_string(points.rows()) + " points");
+  for (Eigen::Index i = 0; i < points.rows(); ++i)
+    for (int c = 0; c < points.cols(); ++c)
+      if (!std::isfinite(points(i, c)))
+        throw InputError("alpha complex: point " + std::to_string(i) + " has a non-finite coordinate");
+  for (std::size_t i = 0; i < weights.size(); ++i)
+    if (!std::isfinite(weights[i]) || weights[i] < 0.0)
+      throw InputError("alpha complex: point " + std::to_string(i) + " has a non-finite or negative weight");
+}
+
+/// Points on one line (coordinate t along it): the alpha complex is the chain of consecutive
+/// points; only H0. Weighted edges use the power-distance formula of persistence.hpp.
+FrameDiagrams line_diagrams(const std::vector<double>& t, const std::vector<double>& w, const std::vector<int>& atoms) {
+  FrameDiagrams out;
+  const std::size_t n = t.size();
+  if (n == 0) return out;
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return t[a] < t[b]; });
+  auto weight = [&](std::size_t i) { return w.empty() ? 0.0 : w[i]; };
+  struct Edge {
+    double value;
+    std::size_t a, b;
+  };
+  std::vector<Edge> edges;
+  std::vector<std::size_t> kept;  // duplicates count once
+  for (std::size_t k = 0; k < n; ++k)
+    if (kept.empty() || t[order[k]] != t[kept.back()]) kept.push_back(order[k]);
+  for (std::size_t k = 1; k < kept.size(); ++k) {
+    const std::size_t i = kept[k - 1], j = kept[k];
+    const double d = t[j] - t[i];
+    const double x = (d * d + weight(i) - weight(j)) / (2.0 * d);
+    edges.push_back({x * x - weight(i), i, j});
+  }
+  std::stable_sort(edges.begin(), edges.end(), [](const Edge& a, const Edge& b) { return a.value < b.value; });
+  std::vector<std::size_t> parent(n);
+  std::iota(parent.begin(), parent.end(), 0);
+  std::vector<std::size_t> root_vertex(n);  // oldest vertex of each component
+  std::iota(root_vertex.begin(), root_vertex.end(), 0);
+  auto find = [&](std::size_t x) {
+    while (parent[x] != x) x = parent[x] = parent[parent[x]];
+    return x;
+  };
+  auto atom = [&](std::size_t i) { return atoms.empty() ? static_cast<int>(i) : atoms[i]; };
+  for (const auto& e : edges) {
+    std::size_t ra = find(e.a), rb = find(e.b);
+    std::size_t va = root_vertex[ra], vb = root_vertex[rb];
+    // elder rule: the component born later (larger −w) dies
+    if (-weight(va) < -weight(vb)) {
+      std::swap(ra, rb);
+      std::swap(va, vb);
+    }
+    if (e.value > -weight(va)) {
+      PersistencePair p;
+      p.birth = -weight(va);
+      p.death = e.value;
+      p.birth_atoms[0] = atom(va);
+      p.death_atoms[0] = atom(e.a);
+      p.death_atoms[1] = atom(e.b);
+      out.dims[0].push_back(p);
+    }
+    parent[ra] = rb;
+  }
+  PersistencePair p;
+  std::size_t oldest = kept[0];
+  for (auto i : kept)
+    if (-weight(i) < -weight(oldest)) oldest = i;
+  p.birth = -weight(oldest);
+  p.birth_atoms[0] = atom(oldest);
+  out.dims[0].push_back(p);
+  return out;
+}
+
+template <bool Weighted>
+bool planar_alpha(const std::vector<double>& xy, const std::vector<double>& w, const std::vector<int>& atoms,
+                  FrameDiagrams& out) {
+  using Kernel = CGAL::Epick_d<CGAL::Dimension_tag<2>>;
+  using Point = Kernel::Point_d;
+  const std::size_t n = xy.size() / 2;
+  std::vector<Point> pts;
+  pts.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) pts.emplace_back(xy[2 * i], xy[2 * i + 1]);
+  Simplex_tree st;
+  bool ok;
+  if constexpr (Weighted) {
+    Gudhi::alpha_complex::Alpha_complex<Kernel, true> alpha(pts, w);
+    ok = alpha.create_complex(st);
+  } else {
+    Gudhi::alpha_complex::Alpha_complex<Kernel, false> alpha(pts);
+    ok = alpha.create_complex(st);
+  }
+  if (!ok) return false;
+  persistence_of(st, [&](auto v) { return atoms.empty() ? static_cast<int>(v) : atoms[static_cast<std::size_t>(v)]; }, out);
+  return true;
+}
+
+/// Spread of a point set: eigenvalues (ascending) and eigenvectors of its covariance.
+template <int D>
+Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, D, D>> spread(const double* data, std::size_t n) {
+  Eigen::Matrix<double, D, 1> mean = Eigen::Matrix<double, D, 1>::Zero();
+  for (std::size_t i = 0; i < n; ++i) mean += Eigen::Map<const Eigen::Matrix<double, D, 1>>(data + D * i);
+  mean /= static_cast<double>(std::max<std::size_t>(n, 1));
+  Eigen::Matrix<double, D, D> cov = Eigen::Matrix<double, D, D>::Zero();
+  for (std::size_t i = 0; i < n; ++i) {
+    const Eigen::Matrix<double, D, 1> x = Eigen::Map<const Eigen::Matrix<double, D, 1>>(data + D * i) - mean;
+    cov += x * x.transpose();
+  }
+  return Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, D, D>>(cov);
+}
+
+constexpr double flat = 1e-20;  // relative eigenvalue of the covariance below which a direction is flat
+
+FrameDiagrams diagrams_2d(const std::vector<double>& xy, const std::vector<double>& w, const std::vector<int>& atoms) {
+  const std::size_t n = xy.size() / 2;
+  FrameDiagrams out;
+  out.max_dimension = 1;
+  if (n == 0) return out;
+  const auto es = spread<2>(xy.data(), n);
+  const double big = es.eigenvalues()(1);
+  if (n >= 3 && es.eigenvalues()(0) > flat * big) {
+    const bool ok = w.empty() ? planar_alpha<false>(xy, w, atoms, out) : planar_alpha<true>(xy, w, atoms, out);
+    if (ok) {
+      sort_pairs(out);
+      return out;
+    }
+  }
+  // collinear (or a single point): the chain along the line
+  const Eigen::Vector2d dir = es.eigenvectors().col(1);
+  std::vector<double> t(n);
+  for (std::size_t i = 0; i < n; ++i) t[i] = dir.x() * xy[2 * i] + dir.y() * xy[2 * i + 1];
+  auto line = line_diagrams(t, w, atoms);
+  line.max_dimension = 1;
+  line.note = n < 2 ? "one point" : "collinear points: the alpha complex along their line (H0 only)";
+  sort_pairs(line);
+  return line;
+}
+
+struct CoordHash {
+  std::size_t operator()(const std::array<double, 3>& a) const {
+    std::size_t h = 1469598103934665603ULL;
+    for (double x : a) h = (h ^ std::hash<double>()(x)) * 1099511628211ULL;
+    return h;
+  }
+};
+
+template <bool Weighted>
+bool alpha_3d(const Positions& points, const std::vector<double>& w, const std::vector<int>& atoms, FrameDiagrams& out) {
+  using Alpha = Gudhi::alpha_complex::Alpha_complex_3d<Gudhi::alpha_complex::complexity::SAFE, Weighted, false>;
+  using Bare = typename Alpha::Bare_point_3;
+  const std::size_t n = static_cast<std::size_t>(points.rows());
+  std::vector<Bare> pts;
+  pts.reserve(n);
+  std::unordered_map<std::array<double, 3>, int, CoordHash> index;
+  index.reserve(2 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Eigen::Index r = static_cast<Eigen::Index>(i);
+    pts.emplace_back(points(r, 0), points(r, 1), points(r, 2));
+    index.emplace(std::array<double, 3>{points(r, 0), points(r, 1), points(r, 2)},
+                  atoms.empty() ? static_cast<int>(i) : atoms[i]);
+  }
+  std::unique_ptr<Alpha> alpha;
+  if constexpr (Weighted)
+    alpha = std::make_unique<Alpha>(pts, w);
+  else
+    alpha = std::make_unique<Alpha>(pts);
+  Simplex_tree st;
+  if (!alpha->create_complex(st)) return false;
+  std::vector<int> atom_of_vertex(st.num_vertices(), -1);
+  for (auto v : st.complex_vertex_range()) {
+    const auto& p = alpha->get_point(static_cast<std::size_t>(v));
+    std::array<double, 3> c;
+    if constexpr (Weighted)
+      c = {CGAL::to_double(p.point().x()), CGAL::to_double(p.point().y()), CGAL::to_double(p.point().z())};
+    else
+      c = {CGAL::to_double(p.x()), CGAL::to_double(p.y()), CGAL::to_double(p.z())};
+    const auto it = index.find(c);
+    if (static_cast<std::size_t>(v) >= atom_of_vertex.size()) atom_of_vertex.resize(static_cast<std::size_t>(v) + 1, -1);
+    atom_of_vertex[static_cast<std::size_t>(v)] = it == index.end() ? -1 : it->second;
+  }
+  persistence_of(st, [&](auto v) { return atom_of_vertex[static_cast<std::size_t>(v)]; }, out);
+  return true;
+}
+
+}  // namespace
+
+FrameDiagrams alpha_diagrams_3d(const Positions& points, const std::vector<double>& weights, const std::vector<int>& atoms) {
+  check_finite(points, weights);
+  const std::size_t n = static_cast<std::size_t>(points.rows());
+  if (!atoms.empty() && atoms.size() != n) throw InputError("alpha complex: atom list and points differ in length");
+  FrameDiagrams out;
+  if (n == 0) {
+    out.note = "no points";
+    return out;
+  }
+  const auto es = spread<3>(points.data(), n);
+  const double big = es.eigenvalues()(2);
+  if (n >= 4 && es.eigenvalues()(0) > flat * big) {
+    const bool ok = weights.empty() ? alpha_3d<false>(points, weights, atoms, out) : alpha_3d<true>(points, weights, atoms, out);
+    if (ok) {
+      sort_pairs(out);
+      return out;
+    }
+  }
+  // fewer than 4 points or coplanar ones: the complex lives in their plane
+  const Eigen::Vector3d e1 = es.eigenvectors().col(2), e2 = es.eigenvectors().col(1);
+  std::vector<double> xy(2 * n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Eigen::Vector3d p = points.row(static_cast<Eigen::Index>(i)).transpose();
+    xy[2 * i] = p.dot(e1);
+    xy[2 * i + 1] = p.dot(e2);
+  }
+  auto planar = diagrams_2d(xy, weights, atoms);
+  planar.max_dimension = 2;
+  if (planar.note.empty()) planar.note = n < 4 ? "fewer than 4 points: the alpha complex in their plane" : "coplanar points: the alpha complex in their plane";
+  return planar;
+}
+
+FrameDiagrams alpha_diagrams_2d(const std::vector<double>& xy, const std::vector<double>& weights, const std::vector<int>& atoms) {
+  if (xy.size() % 2 != 0) throw InputError("alpha complex 2D: odd number of coordinates");
+  const std::size_t n = xy.size() / 2;
+  for (std::size_t i = 0; i < xy.size(); ++i)
+    if (!std::isfinite(xy[i])) throw InputError("alpha complex 2D: point " + std::to_string(i / 2) + " has a non-finite coordinate");
+  if (!weights.empty() && weights.size() != n) throw InputError("alpha complex 2D: weights and points differ in number");
+  for (double w : weights)
+    if (!std::isfinite(w) || w < 0.0) throw InputError("alpha complex 2D: a weight is non-finite or negative");
+  if (!atoms.empty() && atoms.size() != n) throw InputError("alpha complex 2D: atom list and points differ in length");
+  auto out = diagrams_2d(xy, weights, atoms);
+  if (n == 0) out.note = "no points";
+  return out;
+}
+
+FrameDiagrams cubical_diagrams_2d(const std::vector<float>& pixels, int nx, int ny, bool superlevel) {
+  if (nx <= 0 || ny <= 0 || pixels.size() != static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny))
+    throw InputError("cubical complex: image size and pixel count disagree");
+  std::vector<double> values(pixels.size());
+  for (std::size_t i = 0; i < pixels.size(); ++i) {
+    if (!std::isfinite(pixels[i])) throw InputError("cubical complex: pixel " + std::to_string(i) + " is not finite");
+    values[i] = superlevel ? -static_cast<double>(pixels[i]) : static_cast<double>(pixels[i]);
+  }
+  using Bitmap = Gudhi::cubical_complex::Bitmap_cubical_complex<Gudhi::cubical_complex::Bitmap_cubical_complex_base<double>>;
+  Bitmap cub({static_cast<unsigned>(nx), static_cast<unsigned>(ny)}, values);
+  FrameDiagrams out;
+  out.max_dimension = 1;
+  const std::size_t row = 2 * static_cast<std::size_t>(nx) + 1;
+  auto pixel_of = [&](std::size_t cell, int* xy) {
+    const std::size_t top = cub.get_top_dimensional_coface_of_a_cell(cell);
+    xy[0] = static_cast<int>((top % row - 1) / 2);
+    xy[1] = static_cast<int>((top / row - 1) / 2);
+  };
+  Gudhi::persistent_cohomology::Persistent_cohomology<Bitmap, Field_Zp> pcoh(cub);
+  pcoh.init_coefficients(2);
+  pcoh.compute_persistent_cohomology(0.0);
+  for (const auto& interval : pcoh.get_persistent_pairs()) {
+    const auto b = std::get<0>(interval);
+    const auto d = std::get<1>(interval);
+    const int dim = cub.dimension(b);
+    if (dim < 0 || dim > 1) continue;
+    PersistencePair p;
+    p.birth = cub.filtration(b);
+    pixel_of(b, p.birth_atoms.data());
+    if (d != cub.null_simplex()) {
+      p.death = cub.filtration(d);
+      pixel_of(d, p.death_atoms.data());
+    }
+    out.dims[static_cast<std::size_t>(dim)].push_back(p);
+  }
+  sort_pairs(out);
+  return out;
+}
+
+std::size_t bare_gudhi_alpha_3d(const Positions& points, const std::vector<double>& weights) {
+  using Alpha = Gudhi::alpha_complex::Alpha_complex_3d<Gudhi::alpha_complex::complexity::SAFE, true, false>;
+  std::vector<Alpha::Bare_point_3> pts;
+  pts.reserve(static_cast<std::size_t>(points.rows()));
+  for (Eigen::Index i = 0; i < points.rows(); ++i) pts.emplace_back(points(i, 0), points(i, 1), points(i, 2));
+  Alpha alpha(pts, weights);
+  Simplex_tree st;
+  alpha.create_complex(st);
+  Gudhi::persistent_cohomology::Persistent_cohomology<Simplex_tree, Field_Zp> pcoh(st);
+  pcoh.init_coefficients(2);
+  pcoh.compute_persistent_cohomology(0.0);
+  return pcoh.get_persistent_pairs().size();
+}
+
+}  // namespace nanomix::topology
