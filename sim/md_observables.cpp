@@ -63,11 +63,11 @@ Crystallinity crystallinity(const Frame& frame) {
     const auto& nb = counter[i];
     if (nb.size() < 4) continue;
     bool ok = true;
-    const Eigen::RowVector3d p = ions.positions_angstrom.row(static_cast<Eigen::Index>(i));
+    const int ii = static_cast<int>(i);
     for (std::size_t a = 0; a < nb.size() && ok; ++a) {
-      const Eigen::RowVector3d u = (ions.positions_angstrom.row(nb[a]) - p).normalized();
+      const Eigen::Vector3d u = displacement_angstrom(ions, ii, nb[a]).normalized();
       for (std::size_t b = a + 1; b < nb.size() && ok; ++b) {
-        const double c = u.dot((ions.positions_angstrom.row(nb[b]) - p).normalized());
+        const double c = u.dot(displacement_angstrom(ions, ii, nb[b]).normalized());
         ok = std::abs(c) < cos_right || c < cos_straight;
       }
     }

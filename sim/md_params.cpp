@@ -104,6 +104,10 @@ MdParams MdParams::from_config(const Config& c) {
   p.min_start_distance_angstrom = c.real(s, "min_start_distance_angstrom");
   p.swap_sweeps_per_frame = c.real(s, "swap_sweeps_per_frame");
   p.swap_temperature_kelvin = c.real(s, "swap_temperature_kelvin");
+  p.swap_batches_per_frame = c.integer(s, "swap_batches_per_frame");
+  if (p.mechanism == Mechanism::swap_accelerated && p.steps_per_frame() % p.swap_batches_per_frame != 0) {
+    c.fail(s, "swap_batches_per_frame", "must divide the " + std::to_string(p.steps_per_frame()) + " steps of a frame");
+  }
   p.beam_voltage_kv = c.real(s, "beam_voltage_kv");
   p.dose_rate_e_per_nm2_s = c.real(s, "dose_rate_e_per_nm2_s");
   p.kick_min_energy_ev = c.real(s, "kick_min_energy_ev");

@@ -43,6 +43,7 @@ struct MdParams {
   std::string ion_potential_file, carbon_ion_potential_file, tersoff_file, airebo_file;  ///< resolved paths
   double min_start_distance_angstrom = 1.5;
   double swap_sweeps_per_frame = 20;
+  std::int64_t swap_batches_per_frame = 5;
   double swap_temperature_kelvin = 0;     ///< 0 = the MD temperature
   double beam_voltage_kv = 80, dose_rate_e_per_nm2_s = 1e6, kick_min_energy_ev = 0.5, dose_multiplier = 1;
   int beam_axis = 1;                      ///< 0 x, 1 y, 2 z

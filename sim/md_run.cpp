@@ -346,14 +346,14 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
   for (std::int64_t f = first_frame; f < p.frames; ++f) {
     const double t0 = static_cast<double>(f - 1) * p.frame_interval_ps, t1 = static_cast<double>(f) * p.frame_interval_ps;
     const double k0 = p.schedule.kelvin_at(t0), k1 = p.schedule.kelvin_at(t1);
-    if (p.mechanism == Mechanism::swap_accelerated && p.swap_sweeps_per_frame > 0) {
+    auto swap_batch = [&](std::uint64_t batch, double kelvin, double sweeps) {
       // Every rank makes the same draws from the same gathered state.
       Frame state = frame;
-      Rng rng(p.seed, RandomPurpose::md_swaps, static_cast<std::uint64_t>(f));
+      Rng rng(p.seed, RandomPurpose::md_swaps, static_cast<std::uint64_t>(f), batch);
       const std::size_t anions = state.count(chlorine) + state.count(iodine);
-      const double kt = p.swap_temperature_kelvin > 0 ? p.swap_temperature_kelvin : k0;
+      const double kt = p.swap_temperature_kelvin > 0 ? p.swap_temperature_kelvin : kelvin;
       const SwapStats st = swap_anions(state, ff, p.born_cutoff_angstrom, p.lj_cutoff_angstrom, kt,
-                                       std::llround(p.swap_sweeps_per_frame * static_cast<double>(anions)), rng);
+                                       std::llround(sweeps * static_cast<double>(anions)), rng);
       swaps_attempted += st.attempts;
       swaps_accepted += st.accepted;
       std::vector<int> to_cl, to_i;
@@ -361,8 +361,9 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
         if (state.atomic_numbers[i] == frame.atomic_numbers[i]) continue;
         (state.atomic_numbers[i] == chlorine ? to_cl : to_i).push_back(static_cast<int>(i) + 1);
       }
+      frame.atomic_numbers = state.atomic_numbers;
       lmp.command(set_types_commands(to_cl, type_cl) + set_types_commands(to_i, type_i));
-    }
+    };
     if (p.mechanism == Mechanism::beam) {
       Rng rng(p.seed, RandomPurpose::beam_kicks, static_cast<std::uint64_t>(f));
       const double e = p.beam_voltage_kv * 1e3;
@@ -388,9 +389,21 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
       }
       if (!cmds.empty()) lmp.command(cmds);
     }
-    lmp.command(thermostat_fix(p, k0, k1, derive_seed(p.seed, RandomPurpose::velocities, 10 + static_cast<std::uint64_t>(f), 1)));
-    run(spf);
-    lmp.command(unfix_thermostat(p));
+    // The frame's MD, in pieces when swaps come between them.
+    const std::int64_t pieces = p.mechanism == Mechanism::swap_accelerated ? p.swap_batches_per_frame : 1;
+    for (std::int64_t k = 0; k < pieces; ++k) {
+      const double ka = k0 + (k1 - k0) * static_cast<double>(k) / static_cast<double>(pieces);
+      const double kb = k0 + (k1 - k0) * static_cast<double>(k + 1) / static_cast<double>(pieces);
+      if (p.mechanism == Mechanism::swap_accelerated && p.swap_sweeps_per_frame > 0) {
+        if (k > 0) gather(f - 1);  // current positions (the time stamp is not used)
+        swap_batch(static_cast<std::uint64_t>(k), ka, p.swap_sweeps_per_frame / static_cast<double>(pieces));
+      }
+      lmp.command(thermostat_fix(p, ka, kb,
+                                 derive_seed(p.seed, RandomPurpose::velocities, 10 + static_cast<std::uint64_t>(f),
+                                             1 + static_cast<std::uint64_t>(k))));
+      run(spf / pieces);
+      lmp.command(unfix_thermostat(p));
+    }
     record(f);
     progress.update(f + 1);
     if ((f + 1) % p.checkpoint_every_frames == 0 || f + 1 == p.frames) checkpoint(f + 1);

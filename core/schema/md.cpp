@@ -46,6 +46,8 @@ std::vector<KeySpec> md_keys() {
                "refuse a start with two atoms closer than this (overlap), or an ion this close to carbon"),
       real_key(s, "swap_sweeps_per_frame", 20.0, 0.0, 1.0e5, "",
                "swap_accelerated: Cl<->I swap attempts per frame, in units of the number of anions"),
+      int_key(s, "swap_batches_per_frame", 5, 1, 10000, "",
+              "swap_accelerated: the frame's MD is cut into this many pieces, each after a batch of swaps"),
       real_key(s, "swap_temperature_kelvin", 0.0, 0.0, 5000.0, "K",
                "swap_accelerated: Metropolis temperature of the swaps (0 = the current MD temperature)"),
       real_key(s, "beam_voltage_kv", 80.0, 1.0, 3000.0, "kV", "beam: accelerating voltage"),
