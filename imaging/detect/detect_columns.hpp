@@ -14,7 +14,7 @@
 //   4. refinement: a 2D Gaussian + constant background, A·exp(−r²/2s²) + B, fitted by
 //      Levenberg–Marquardt to the (polarity-corrected, σ_d-denoised) image in a disc of radius
 //      fit_radius_angstrom around each candidate. A fit that fails (centre moved by more than half
-//      the radius, s outside [0.25, 3]·σ_c, A <= 0, no convergence) keeps the candidate's
+//      the radius, s outside [0.25, 3]·σ_c, A <= 0, non-finite χ²) keeps the candidate's
 //      parabolic sub-pixel position, its LoG response as intensity and fit_residual = −1.
 //      The column's intensity is then the amplitude of a Gaussian of the expected width
 //      sqrt(σ_c² + σ_d²) at the fitted centre, with a constant background, by linear least squares

@@ -51,6 +51,8 @@ struct ReadOptions {
   /// HDF5 (EMD, Velox): rehearse the read in a child process first, so that a crash or hang inside
   /// libhdf5 on a damaged file becomes an InputError (costs a second pass over the file).
   bool isolate_hdf5 = true;
+  /// Time limit of that rehearsal in seconds (0 = 60 s + 1 s per 20 MiB of file).
+  unsigned hdf5_probe_timeout_s = 0;
 };
 
 struct ReadResult {

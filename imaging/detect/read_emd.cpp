@@ -447,7 +447,9 @@ void probe_in_child(const std::string& path, const ReadOptions& o, bool velox) {
   int fds[2];
   if (pipe(fds) != 0) return;  // cannot isolate: read directly
   const std::uint64_t size = detail::file_size(path);
-  const unsigned seconds = static_cast<unsigned>(std::min<std::uint64_t>(3600, 60 + size / (20u << 20)));
+  const unsigned seconds = o.hdf5_probe_timeout_s > 0
+                               ? o.hdf5_probe_timeout_s
+                               : static_cast<unsigned>(std::min<std::uint64_t>(3600, 60 + size / (20u << 20)));
   const pid_t pid = fork();
   if (pid < 0) {
     close(fds[0]);

@@ -1,38 +1,30 @@
-// The image route into topology, for validation: 2D alpha-complex persistence diagrams (GUDHI;
-// filtration values are squared radii in Å², GUDHI's convention) of two point sets per frame —
-// detected columns and projected ground-truth columns — and the bottleneck distance between them
-// in dimensions 0 and 1 (GUDHI's Bottleneck_distance, exact: e = 0).
+// The image route into topology, for validation: 2D alpha-complex persistence diagrams of two point
+// sets per frame — detected columns and projected ground-truth columns — with nanomix's topology
+// library (topology::alpha_diagrams_2d: GUDHI, filtration values = squared radii in Å²), and the
+// bottleneck distance between them in dimensions 0 and 1 over the finite points (the one infinite
+// H0 class of each set is left out), exact (GUDHI's Bottleneck_distance with e = 0: the topology
+// library's distances were not committed yet when this was written; swap in
+// topology::bottleneck_distance once they are).
 //
-// Usage: column_diagrams A.txt B.txt   (lines "frame x_angstrom y_angstrom")
+// Usage: detect_column_diagrams A.txt B.txt   (lines "frame x_angstrom y_angstrom")
 // Prints one line per frame present in either file: "frame bottleneck_dim0 bottleneck_dim1
-// points_a points_b". Infinite bars (the one H0 class) are dropped before comparing.
-//
-// This uses GUDHI directly because nanomix's topology library has no 2D diagrams yet; when it
-// does, this program should call it instead.
-#include <gudhi/Alpha_complex.h>
+// points_a points_b".
 #include <gudhi/Bottleneck.h>
-#include <gudhi/Persistent_cohomology.h>
-#include <gudhi/Simplex_tree.h>
 
-#include <CGAL/Epick_d.h>
-
-#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
-#include <utility>
 #include <vector>
+
+#include "topology/diagram.hpp"
+#include "topology/persistence.hpp"
 
 namespace {
 
-using Kernel = CGAL::Epick_d<CGAL::Dimension_tag<2>>;
-using Point = Kernel::Point_d;
-using Diagram = std::vector<std::pair<double, double>>;
-
-std::map<int, std::vector<Point>> read_points(const char* path) {
-  std::map<int, std::vector<Point>> frames;
+std::map<int, std::vector<double>> read_points(const char* path) {
+  std::map<int, std::vector<double>> frames;
   std::ifstream in(path);
   if (!in) {
     std::cerr << path << ": cannot open\n";
@@ -43,33 +35,20 @@ std::map<int, std::vector<Point>> read_points(const char* path) {
     std::istringstream ls(line);
     int f;
     double x, y;
-    if (ls >> f >> x >> y) frames[f].push_back(Point(x, y));
-  }
-  return frames;
-}
-
-std::array<Diagram, 2> diagrams(const std::vector<Point>& points) {
-  std::array<Diagram, 2> out;
-  if (points.size() < 2) return out;
-  Gudhi::alpha_complex::Alpha_complex<Kernel> alpha(points);
-  Gudhi::Simplex_tree<> st;
-  if (!alpha.create_complex(st)) return out;
-  Gudhi::persistent_cohomology::Persistent_cohomology<Gudhi::Simplex_tree<>, Gudhi::persistent_cohomology::Field_Zp> pcoh(st);
-  pcoh.init_coefficients(2);
-  pcoh.compute_persistent_cohomology();
-  for (int d = 0; d < 2; ++d) {
-    for (const auto& [birth, death] : pcoh.intervals_in_dimension(d)) {
-      if (std::isfinite(death)) out[static_cast<std::size_t>(d)].emplace_back(birth, death);
+    if (ls >> f >> x >> y) {
+      frames[f].push_back(x);
+      frames[f].push_back(y);
     }
   }
-  return out;
+  return frames;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  using namespace nanomix::topology;
   if (argc != 3) {
-    std::cerr << "usage: column_diagrams A.txt B.txt\n";
+    std::cerr << "usage: detect_column_diagrams A.txt B.txt\n";
     return 2;
   }
   auto a = read_points(argv[1]);
@@ -78,11 +57,11 @@ int main(int argc, char** argv) {
   for (const auto& [f, p] : a) all[f] = 1;
   for (const auto& [f, p] : b) all[f] = 1;
   for (const auto& [f, unused] : all) {
-    const auto da = diagrams(a[f]);
-    const auto db = diagrams(b[f]);
-    const double b0 = Gudhi::persistence_diagram::bottleneck_distance(da[0], db[0], 0.0);
-    const double b1 = Gudhi::persistence_diagram::bottleneck_distance(da[1], db[1], 0.0);
-    std::printf("%d %.6g %.6g %zu %zu\n", f, b0, b1, a[f].size(), b[f].size());
+    const FrameDiagrams da = alpha_diagrams_2d(a[f]);
+    const FrameDiagrams db = alpha_diagrams_2d(b[f]);
+    const double b0 = Gudhi::persistence_diagram::bottleneck_distance(finite_points(da.dims[0]), finite_points(db.dims[0]), 0.0);
+    const double b1 = Gudhi::persistence_diagram::bottleneck_distance(finite_points(da.dims[1]), finite_points(db.dims[1]), 0.0);
+    std::printf("%d %.6g %.6g %zu %zu\n", f, b0, b1, a[f].size() / 2, b[f].size() / 2);
   }
   return 0;
 }

@@ -110,7 +110,8 @@ def read_truth(movie):
         if "projected_positions_angstrom" in g:
             pos = g["projected_positions_angstrom"][...]
             z = g["atomic_numbers"][...]
-            return [(pos[t], z) for t in range(pos.shape[0])]
+            inside = g["in_field_of_view"][...].astype(bool) if "in_field_of_view" in g else np.ones(pos.shape[:2], bool)
+            return [(pos[t][inside[t]], z[inside[t]]) for t in range(pos.shape[0])]
         raise SystemExit(f"{movie}: unknown ground-truth layout: {list(g.keys())}")
 
 
@@ -188,7 +189,8 @@ def main():
     ap.add_argument("--renderer", default="auto", choices=["auto", "blob", "ctf", "multislice"])
     ap.add_argument("--defocus", type=float, default=40.0, help="ctf renderer: Å, > 0 underfocus (dark columns)")
     ap.add_argument("--quick", action="store_true", help="fewer doses and frames (ctest)")
-    ap.add_argument("--reference-dose", type=float, default=1000.0, help="the demo's dose, e/Å² per frame")
+    ap.add_argument("--reference-dose", type=float, default=400.0,
+                    help="the demo's dose, e/Å² per frame (nanomix image's default: 10⁶ e/(nm² s) × 40 ms)")
     ap.add_argument("--results", help="write the Markdown table here")
     ap.add_argument("--imaging-ini", default="", help="extra [imaging] keys for nanomix image")
     ap.add_argument("--diagrams", help="the detect_column_diagrams program (bottleneck distances of 2D diagrams)")
@@ -198,7 +200,7 @@ def main():
     renderer = a.renderer
     if renderer == "auto":
         renderer = "multislice" if has_image_command(a.nanomix) else "blob"
-    doses = [200.0, 1000.0] if a.quick else [50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0]
+    doses = [400.0, 1000.0] if a.quick else [50.0, 100.0, 200.0, 400.0, 1000.0, 2000.0, 5000.0]
     if a.reference_dose not in doses:
         doses.append(a.reference_dose)
     frames = 2 if a.quick else 4
@@ -218,9 +220,14 @@ def main():
                 extra = ["--ctf", f"--defocus={a.defocus}"] if renderer == "ctf" else []
                 run([sys.executable, HERE / "blob_movie.py", xyz, movie, "--dose", dose, "--frames", frames, *extra])
             else:
+                # nanomix image renders every frame of the XYZ file: repeat the structure for
+                # independent noise per frame. Optics: nanomix image's SMART-EM defaults.
+                xyz_n = work / f"{tag}_x{frames}.xyz"
+                if not xyz_n.exists():
+                    xyz_n.write_text(xyz.read_text() * frames)
                 icfg = work / f"{tag}_{int(dose)}_image.ini"
-                icfg.write_text(ini + f"[imaging]\ndose_e_per_angstrom2 = {dose}\n" + a.imaging_ini)
-                run([a.nanomix, "image", "--config", icfg, "--structure", xyz, "--out", movie, "--quiet"])
+                icfg.write_text(ini + f"[imaging]\npixel_size_angstrom = 0.1\ndose_e_per_angstrom2 = {dose}\n" + a.imaging_ini)
+                run([a.nanomix, "image", "--config", icfg, "--structure", xyz_n, "--out", movie, "--quiet"])
             cols = work / f"{tag}_{int(dose)}_columns.h5"
             run([a.nanomix, "detect", "--config", work / "detect.ini", "--movie", movie, "--out", cols, "--quiet"])
             s = score(movie, cols, crystalline, a.diagrams, work)
