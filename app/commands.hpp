@@ -12,8 +12,10 @@ Command info_command();   // cmd_info.cpp
 Command run_command();    // cmd_run.cpp
 Command detect_command();  // cmd_detect.cpp
 Command image_command();  // cmd_image.cpp
+Command topology_command();  // cmd_topology.cpp
+Command compare_command();  // cmd_compare.cpp
 
 /// Every subcommand, in the order `nanomix --help` lists them.
-inline std::vector<Command> all_commands() { return {build_command(), md_command(), image_command(), detect_command(), run_command(), info_command()}; }
+inline std::vector<Command> all_commands() { return {build_command(), md_command(), image_command(), detect_command(), topology_command(), compare_command(), run_command(), info_command()}; }
 
 }  // namespace nanomix::cli

@@ -1,0 +1,58 @@
+// nanomix compare --config C --simulated A.h5 [--simulated B.h5 …] --experimental E.h5 --out comparison.h5
+#include <cstdio>
+
+#include "app/commands.hpp"
+#include "core/atomic_file.hpp"
+#include "core/error.hpp"
+#include "core/parallel.hpp"
+#include "core/progress.hpp"
+#include "topology/compare.hpp"
+
+namespace nanomix::cli {
+
+Command compare_command() {
+  Command c;
+  c.name = "compare";
+  c.usage = "--config C --simulated A.h5 [--simulated B.h5 ...] --experimental E.h5 --out comparison.h5";
+  c.summary = "simulated vs experimental diagrams ([compare]): permutation and kernel tests, time alignment, closest mechanism";
+  c.sections = {"compare"};
+  c.add_options = [](po::options_description& o) {
+    o.add_options()("simulated", po::value<std::vector<std::string>>()->composing(), "diagrams file of a simulated mechanism (repeatable)")(
+        "experimental", po::value<std::string>(), "diagrams file of the experiment")("out,o", po::value<std::string>(), "output comparison file (HDF5)");
+  };
+  c.run = [](const Invocation& inv) {
+    if (!inv.has("simulated")) throw InputError("--simulated is required");
+    const auto sims = inv.options["simulated"].as<std::vector<std::string>>();
+    const std::string exp_path = inv.required("experimental");
+    const std::string out = inv.required("out");
+    for (const auto& s : sims) require_input_file(s, "simulated");
+    require_input_file(exp_path, "experimental");
+    check_output_directory(out);
+    const auto params = topology::CompareParams::from_config(inv.config);
+    if (mpi_rank() != 0) return 0;  // the tests run on rank 0 (threads inside)
+    const auto experimental = topology::read_diagrams_file(exp_path, params.subset);
+    std::vector<topology::DiagramsRead> simulated;
+    for (const auto& s : sims) simulated.push_back(topology::read_diagrams_file(s, experimental.group));
+    const auto result = topology::compare(simulated, sims, experimental, params);
+    AtomicOutput output(out);
+    topology::write_comparison_file(output.temp_path().string(), result, exp_path, params, inv.config.to_ini());
+    output.commit();
+    for (const auto& m : result.mechanisms) {
+      char line[512];
+      std::snprintf(line, sizeof line, "%s: permutation p = %.4g, kernel (MMD) p = %.4g, mean W%g distance %.4g %s", m.path.c_str(),
+                    m.permutation.p_value, m.kernel.p_value, params.p, m.mean_distance, result.unit.c_str());
+      log_info(inv.quiet, line);
+    }
+    if (result.mechanisms.size() > 1) {
+      char line[512];
+      std::snprintf(line, sizeof line, "closest to experiment: %s (p = %.4g against the runner-up)",
+                    result.mechanisms[static_cast<std::size_t>(result.closest)].path.c_str(), result.closest_p_value);
+      log_info(inv.quiet, line);
+    }
+    log_info(inv.quiet, "→ " + out);
+    return 0;
+  };
+  return c;
+}
+
+}  // namespace nanomix::cli

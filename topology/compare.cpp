@@ -1,0 +1,251 @@
+#include "topology/compare.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <cmath>
+#include <thread>
+
+#include "core/error.hpp"
+#include "core/hdf5_util.hpp"
+#include "core/random.hpp"
+#include "topology/distances.hpp"
+#include "topology/statistics.hpp"
+
+namespace nanomix::topology {
+
+CompareParams CompareParams::from_config(const Config& c) {
+  const std::string s = "compare";
+  CompareParams p;
+  p.subset = c.string(s, "subset");
+  p.dimensions.clear();
+  std::string w;
+  for (char ch : c.string(s, "dimensions") + " ") {
+    if (ch == ' ' || ch == ',') {
+      if (!w.empty()) {
+        if (w != "0" && w != "1" && w != "2") c.fail(s, "dimensions", "each dimension is 0, 1 or 2");
+        p.dimensions.push_back(w[0] - '0');
+      }
+      w.clear();
+    } else {
+      w += ch;
+    }
+  }
+  if (p.dimensions.empty()) c.fail(s, "dimensions", "name at least one homology dimension");
+  p.p = c.real(s, "wasserstein_p");
+  p.relative_error = c.real(s, "relative_error");
+  p.permutations = static_cast<int>(c.integer(s, "permutations"));
+  p.seed = static_cast<std::uint64_t>(c.integer(s, "seed"));
+  p.max_diagrams = static_cast<int>(c.integer(s, "max_diagrams"));
+  p.image_pixels = static_cast<int>(c.integer(s, "image_pixels"));
+  p.threads = static_cast<int>(c.integer(s, "threads"));
+  return p;
+}
+
+std::vector<std::size_t> evenly_spaced(std::size_t n, std::size_t max) {
+  std::vector<std::size_t> out;
+  if (n <= max) {
+    for (std::size_t i = 0; i < n; ++i) out.push_back(i);
+    return out;
+  }
+  for (std::size_t k = 0; k < max; ++k) out.push_back(k * (n - 1) / (max - 1));
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+double diagram_cost(const FrameDiagrams& a, const FrameDiagrams& b, const CompareParams& params) {
+  double c = 0;
+  for (int d : params.dimensions) {
+    const double w = wasserstein_distance(a.dims[static_cast<std::size_t>(d)], b.dims[static_cast<std::size_t>(d)], params.p,
+                                          params.relative_error);
+    c += std::pow(w, params.p);
+  }
+  return c;
+}
+
+namespace {
+
+/// Symmetric cost matrix of a list of diagrams, over threads.
+std::vector<double> cost_matrix(const std::vector<const FrameDiagrams*>& d, const CompareParams& params) {
+  const std::size_t n = d.size();
+  std::vector<double> m(n * n, 0.0);
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 1; j < n; ++j) pairs.emplace_back(i, j);
+  std::atomic<std::size_t> next{0};
+  std::exception_ptr error;
+  std::mutex lock;
+  auto work = [&] {
+    for (;;) {
+      const std::size_t k = next++;
+      if (k >= pairs.size()) return;
+      try {
+        const auto [i, j] = pairs[k];
+        m[i * n + j] = m[j * n + i] = diagram_cost(*d[i], *d[j], params);
+      } catch (...) {
+        std::lock_guard<std::mutex> g(lock);
+        if (!error) error = std::current_exception();
+        next = pairs.size();
+      }
+    }
+  };
+  int threads = params.threads > 0 ? params.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (auto& t : pool) t.join();
+  if (error) std::rethrow_exception(error);
+  return m;
+}
+
+std::vector<double> image_vector(const FrameDiagrams& f, const std::vector<int>& dims, const std::vector<PersistenceImageParams>& ip) {
+  std::vector<double> v;
+  for (std::size_t k = 0; k < dims.size(); ++k) {
+    const auto im = persistence_image(f.dims[static_cast<std::size_t>(dims[k])], ip[k]);
+    v.insert(v.end(), im.begin(), im.end());
+  }
+  return v;
+}
+
+}  // namespace
+
+CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vector<std::string>& paths,
+                      const DiagramsRead& experimental, const CompareParams& params) {
+  if (simulated.empty()) throw InputError("compare: give at least one --simulated file");
+  CompareResult res;
+  res.unit = experimental.unit;
+  res.group = experimental.group;
+  for (std::size_t m = 0; m < simulated.size(); ++m) {
+    if (simulated[m].unit != experimental.unit || simulated[m].source == "movie" != (experimental.source == "movie"))
+      throw InputError("compare: " + paths[m] + " (" + simulated[m].filtration + ", unit " + simulated[m].unit +
+                       ") and the experimental file (" + experimental.filtration + ", unit " + experimental.unit +
+                       ") hold different kinds of diagrams");
+  }
+  res.experimental_frames = evenly_spaced(experimental.frames.size(), static_cast<std::size_t>(params.max_diagrams));
+  const std::size_t ne = res.experimental_frames.size();
+  if (ne < 2) throw InputError("compare: the experimental file needs at least 2 frames");
+
+  // Persistence-image grid shared by every file: per dimension, the range of all diagrams used.
+  std::vector<PersistenceImageParams> ip(params.dimensions.size());
+  for (std::size_t k = 0; k < params.dimensions.size(); ++k) {
+    std::vector<const Diagram*> all;
+    const auto d = static_cast<std::size_t>(params.dimensions[k]);
+    for (auto i : res.experimental_frames) all.push_back(&experimental.frames[i].dims[d]);
+    for (const auto& s : simulated)
+      for (const auto& f : s.frames) all.push_back(&f.dims[d]);
+    const auto [lo, hi] = value_range(all);
+    double maxp = 0;
+    for (const auto* dg : all)
+      for (const auto& p : *dg)
+        if (p.finite()) maxp = std::max(maxp, p.persistence());
+    ip[k].birth_min = lo;
+    ip[k].birth_max = hi;
+    ip[k].persistence_max = maxp > 0 ? maxp : hi - lo;
+    ip[k].birth_pixels = ip[k].persistence_pixels = params.image_pixels;
+    ip[k].sigma = 2.0 * (hi - lo) / params.image_pixels;
+    ip[k].weight_persistence = ip[k].persistence_max;
+  }
+
+  for (std::size_t m = 0; m < simulated.size(); ++m) {
+    MechanismResult mr;
+    mr.path = paths[m];
+    mr.frames = evenly_spaced(simulated[m].frames.size(), static_cast<std::size_t>(params.max_diagrams));
+    const std::size_t ns = mr.frames.size();
+    if (ns < 2) throw InputError("compare: " + paths[m] + " needs at least 2 frames");
+    std::vector<const FrameDiagrams*> pooled;
+    for (auto i : res.experimental_frames) pooled.push_back(&experimental.frames[i]);
+    for (auto i : mr.frames) pooled.push_back(&simulated[m].frames[i]);
+    const auto cost = cost_matrix(pooled, params);
+    mr.permutation = permutation_test(cost, ne, ns, params.permutations, params.seed, 2 * m);
+    std::vector<std::vector<double>> vec;
+    for (const auto* f : pooled) vec.push_back(image_vector(*f, params.dimensions, ip));
+    mr.kernel = mmd_test(vec, ne, params.permutations, params.seed, 0.0, 2 * m + 1);
+    const std::size_t n = ne + ns;
+    double total = 0;
+    for (std::size_t i = 0; i < ne; ++i) {
+      std::size_t best = 0;
+      double bd = INFINITY, mean = 0;
+      for (std::size_t j = 0; j < ns; ++j) {
+        const double d = std::pow(cost[i * n + ne + j], 1.0 / params.p);
+        mean += d / static_cast<double>(ns);
+        if (d < bd) {
+          bd = d;
+          best = mr.frames[j];
+        }
+      }
+      mr.best_frame.push_back(best);
+      mr.best_distance.push_back(bd);
+      mr.mean_distance_per_experimental_frame.push_back(mean);
+      total += mean;
+    }
+    mr.mean_distance = total / static_cast<double>(ne);
+    res.mechanisms.push_back(std::move(mr));
+  }
+  // Closest mechanism and its significance against the runner-up.
+  std::vector<std::size_t> order(res.mechanisms.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return res.mechanisms[a].mean_distance < res.mechanisms[b].mean_distance; });
+  res.closest = static_cast<int>(order[0]);
+  if (order.size() > 1) {
+    const auto& a = res.mechanisms[order[0]].mean_distance_per_experimental_frame;
+    const auto& b = res.mechanisms[order[1]].mean_distance_per_experimental_frame;
+    std::vector<double> delta(ne);
+    double obs = 0;
+    for (std::size_t i = 0; i < ne; ++i) obs += (delta[i] = a[i] - b[i]) / static_cast<double>(ne);
+    Rng rng(params.seed, RandomPurpose::permutation_test, 1000);
+    int as_extreme = 0;
+    for (int k = 0; k < params.permutations; ++k) {
+      double s = 0;
+      for (std::size_t i = 0; i < ne; ++i) s += (rng.bits() & 1 ? delta[i] : -delta[i]) / static_cast<double>(ne);
+      if (s <= obs + 1e-12 * std::abs(obs)) ++as_extreme;
+    }
+    res.closest_p_value = (1.0 + as_extreme) / (1.0 + params.permutations);
+  }
+  return res;
+}
+
+void write_comparison_file(const std::string& path, const CompareResult& r, const std::string& experimental_path,
+                           const CompareParams& params, const std::string& config_ini) {
+  h5::Id f = h5::create_file(path);
+  h5::write_attribute(f, "nanomix_format", std::string("comparison"));
+  h5::write_attribute(f, "nanomix_format_version", 1);
+  h5::write_attribute(f, "experimental", experimental_path);
+  h5::write_attribute(f, "group", r.group);
+  h5::write_attribute(f, "unit", r.unit);
+  h5::write_attribute(f, "wasserstein_p", params.p);
+  h5::write_attribute(f, "dimensions", params.dimensions);
+  h5::write_attribute(f, "permutations", params.permutations);
+  std::vector<std::string> paths;
+  for (const auto& m : r.mechanisms) paths.push_back(m.path);
+  h5::write_attribute(f, "simulated", paths);
+  h5::write_attribute(f, "closest", r.mechanisms[static_cast<std::size_t>(r.closest)].path);
+  h5::write_attribute(f, "closest_index", r.closest);
+  h5::write_attribute(f, "closest_p_value", r.closest_p_value);
+  h5::write_attribute(f, "closest_test",
+                      std::string("one-sided paired sign-flip test on per-experimental-frame mean distance, closest vs runner-up"));
+  std::vector<double> ef(r.experimental_frames.begin(), r.experimental_frames.end());
+  h5::write_dataset(f, "experimental_frames", ef.data(), {ef.size()});
+  for (std::size_t m = 0; m < r.mechanisms.size(); ++m) {
+    const auto& mr = r.mechanisms[m];
+    h5::Id g = h5::require_group(f, "mechanisms/" + std::to_string(m));
+    h5::write_attribute(g, "simulated", mr.path);
+    h5::write_attribute(g, "permutation_loss", mr.permutation.statistic);
+    h5::write_attribute(g, "permutation_p_value", mr.permutation.p_value);
+    h5::write_attribute(g, "mmd2", mr.kernel.statistic);
+    h5::write_attribute(g, "mmd_p_value", mr.kernel.p_value);
+    h5::write_attribute(g, "mean_distance", mr.mean_distance);
+    std::vector<double> rows;
+    for (std::size_t i = 0; i < mr.best_frame.size(); ++i)
+      rows.insert(rows.end(), {static_cast<double>(r.experimental_frames[i]), static_cast<double>(mr.best_frame[i]), mr.best_distance[i],
+                               mr.mean_distance_per_experimental_frame[i]});
+    h5::write_dataset(g, "alignment", rows.data(), {mr.best_frame.size(), 4});
+    h5::Id a = h5::open_dataset(g, "alignment");
+    h5::write_attribute(a, "columns", std::vector<std::string>{"experimental_frame", "best_simulated_frame", "distance", "mean_distance"});
+    h5::write_attribute(a, "unit", r.unit);
+  }
+  h5::Id par = h5::require_group(f, "parameters");
+  h5::write_string_dataset(par, "config", config_ini);
+}
+
+}  // namespace nanomix::topology

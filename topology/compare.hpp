@@ -1,0 +1,64 @@
+#pragma once
+// nanomix compare: simulated against experimental diagrams.
+//   * per simulated mechanism: the Robinson–Turner permutation test (Wasserstein loss) and the MMD
+//     kernel test on persistence images between its frames and the experimental frames;
+//   * time alignment: for each experimental frame, the simulated frame at the smallest distance
+//     d = (Σ_dims W_p^p)^(1/p);
+//   * with several mechanisms, the closest one is that of the smallest mean distance to the
+//     experimental frames; how significantly: a paired sign-flip permutation test on the
+//     per-experimental-frame differences of mean distance to the closest and to the runner-up.
+// Frames enter the tests at most `max_diagrams` per file, evenly spaced.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "topology/hypothesis_tests.hpp"
+#include "topology/topology_run.hpp"
+
+namespace nanomix::topology {
+
+struct CompareParams {
+  std::string subset;
+  std::vector<int> dimensions{0, 1};
+  double p = 2.0;
+  double relative_error = 1e-3;
+  int permutations = 999;
+  std::uint64_t seed = 1;
+  int max_diagrams = 100;
+  int image_pixels = 20;
+  int threads = 0;
+  static CompareParams from_config(const Config& config);
+};
+
+struct MechanismResult {
+  std::string path;
+  std::vector<std::size_t> frames;  ///< simulated frames used (rows of the file's /frames)
+  TestResult permutation, kernel;
+  double mean_distance = 0.0;
+  std::vector<std::size_t> best_frame;  ///< per experimental frame used: the closest simulated frame
+  std::vector<double> best_distance;
+  std::vector<double> mean_distance_per_experimental_frame;
+};
+
+struct CompareResult {
+  std::vector<std::size_t> experimental_frames;
+  std::vector<MechanismResult> mechanisms;
+  int closest = 0;
+  double closest_p_value = 1.0;  ///< sign-flip test closest vs runner-up (1 with one mechanism)
+  std::string unit, group;
+};
+
+/// Σ over `dims` of W_p(a_d, b_d)^p.
+double diagram_cost(const FrameDiagrams& a, const FrameDiagrams& b, const CompareParams& params);
+
+CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vector<std::string>& simulated_paths,
+                      const DiagramsRead& experimental, const CompareParams& params);
+
+void write_comparison_file(const std::string& path, const CompareResult& result, const std::string& experimental_path,
+                           const CompareParams& params, const std::string& config_ini);
+
+/// Evenly spaced subset of at most `max` of `n` indices.
+std::vector<std::size_t> evenly_spaced(std::size_t n, std::size_t max);
+
+}  // namespace nanomix::topology
