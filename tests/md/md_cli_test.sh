@@ -1,9 +1,11 @@
 #!/bin/bash
+# (An ion outside the tube cannot come from the builder; test_md.cpp checks that case by hand.)
 # nanomix md from the command line: bad input (exit 2, one line, nothing left behind), a short run
 # with every observable, the saved LAMMPS input rerun by plain lmp (same energy), --resume after a
 # kill, and mpirun -np 2. Usage: md_cli_test.sh NANOMIX PYTHON
 set -u
-NANOMIX=$1
+NANOMIX=$(realpath "$1")
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 PY=${2:-/usr/bin/python3}
 export HDF5_USE_FILE_LOCKING=FALSE
 T=$(mktemp -d)
@@ -36,11 +38,10 @@ bad() {  # name, expected text, options...
 }
 bad "T <= 0" "temperature_kelvin" --md.temperature_kelvin=0
 bad "negative schedule" "anneal_schedule" "--md.anneal_schedule=0:500,5:-3"
-bad "unsafe time step" "timestep_fs" --md.timestep_fs=8
+bad "unsafe time step" "timestep_fs" --md.timestep_fs=8 --md.frame_interval_ps=0.08
 bad "missing potential" "ion_potential_file" --md.ion_potential_file=nope.txt
 bad "overlapping atoms" "overlap" --md.min_start_distance_angstrom=3.5
 bad "short Coulomb cut-off" "coulomb_cutoff_angstrom" --md.coulomb_cutoff_angstrom=20
-bad "ions outside the tube" "wall_clearance_angstrom" --structure.wall_clearance_angstrom=0.0 --structure.position_jitter_angstrom=0 --md.min_start_distance_angstrom=0.5 --structure.ion_pairs=400
 bad "periodic tube" "tube_periodic" --structure.tube_periodic=true
 
 "$NANOMIX" md --config small.ini --out run.h5 --quiet; rc=$?
