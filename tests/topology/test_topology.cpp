@@ -1,0 +1,266 @@
+// Unit tests of the topology library: hand-checkable complexes, known distances, statistics,
+// degenerate input, the diagrams file.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+
+#include "core/error.hpp"
+#include "core/frame.hpp"
+#include "topology/distances.hpp"
+#include "topology/hypothesis_tests.hpp"
+#include "topology/lattice.hpp"
+#include "topology/local_structures.hpp"
+#include "topology/persistence.hpp"
+#include "topology/statistics.hpp"
+#include "topology/topology_run.hpp"
+
+using namespace nanomix;
+using namespace nanomix::topology;
+using doctest::Approx;
+
+namespace {
+Positions rows(std::initializer_list<std::array<double, 3>> pts) {
+  Positions p(static_cast<Eigen::Index>(pts.size()), 3);
+  Eigen::Index i = 0;
+  for (const auto& x : pts) p.row(i++) << x[0], x[1], x[2];
+  return p;
+}
+Diagram bars(std::initializer_list<std::pair<double, double>> pts) {
+  Diagram d;
+  for (const auto& [b, e] : pts) {
+    PersistencePair p;
+    p.birth = b;
+    p.death = e;
+    d.push_back(p);
+  }
+  return d;
+}
+}  // namespace
+
+TEST_CASE("2D alpha: square and equilateral triangle by hand") {
+  // square of side 2: edges enter at 1 (= (2/2)²), the diagonal and triangles at 2 (= (2√2/2)²)
+  const auto sq = alpha_diagrams_2d({0, 0, 2, 0, 2, 2, 0, 2}, {}, {10, 11, 12, 13});
+  REQUIRE(sq.dims[0].size() == 4);
+  int infinite = 0;
+  for (const auto& p : sq.dims[0]) {
+    infinite += !p.finite();
+    if (p.finite()) CHECK(p.death == Approx(1.0));
+  }
+  CHECK(infinite == 1);
+  REQUIRE(sq.dims[1].size() == 1);
+  CHECK(sq.dims[1][0].birth == Approx(1.0));
+  CHECK(sq.dims[1][0].death == Approx(2.0));
+  // atoms of the ring's birth edge and death triangle are square corners (10..13)
+  for (int a : sq.dims[1][0].birth_atoms) CHECK((a == -1 || (a >= 10 && a <= 13)));
+  CHECK(sq.dims[1][0].death_atoms[2] >= 10);
+  // equilateral triangle of side 1: cycle born at 1/4, filled at the circumradius² 1/3
+  const auto tri = alpha_diagrams_2d({0, 0, 1, 0, 0.5, std::sqrt(3.0) / 2});
+  REQUIRE(tri.dims[1].size() == 1);
+  CHECK(tri.dims[1][0].birth == Approx(0.25));
+  CHECK(tri.dims[1][0].death == Approx(1.0 / 3.0));
+}
+
+TEST_CASE("3D alpha: regular tetrahedron, degenerate input") {
+  // regular tetrahedron of edge √2 (cube corners): edges at 1/2, faces at 2/3, the void dies at 3/4
+  const auto t = alpha_diagrams_3d(rows({{0, 0, 0}, {1, 1, 0}, {1, 0, 1}, {0, 1, 1}}), {});
+  REQUIRE(t.dims[2].size() == 1);
+  CHECK(t.dims[2][0].birth == Approx(2.0 / 3.0));
+  CHECK(t.dims[2][0].death == Approx(0.75));
+  // the six edges (length √2) enter at 1/2 and make 3 independent cycles; the faces (circumradius²
+  // 2/3) fill them
+  REQUIRE(t.dims[1].size() == 3);
+  for (const auto& p : t.dims[1]) {
+    CHECK(p.birth == Approx(0.5));
+    CHECK(p.death == Approx(2.0 / 3.0));
+  }
+}
+
+TEST_CASE("degenerate point sets give documented results") {
+  SUBCASE("no points") { CHECK(alpha_diagrams_3d(Positions(0, 3), {}).dims[0].empty()); }
+  SUBCASE("one point: one infinite H0 class") {
+    const auto d = alpha_diagrams_3d(rows({{1, 2, 3}}), {});
+    REQUIRE(d.dims[0].size() == 1);
+    CHECK(!d.dims[0][0].finite());
+  }
+  SUBCASE("two points 3 Å apart: H0 dies at (3/2)²") {
+    const auto d = alpha_diagrams_3d(rows({{0, 0, 0}, {3, 0, 0}}), {});
+    REQUIRE(d.dims[0].size() == 2);
+    CHECK(d.dims[0][0].death == Approx(2.25));
+    CHECK(!d.note.empty());
+  }
+  SUBCASE("coplanar square in 3D = the 2D square") {
+    const auto d = alpha_diagrams_3d(rows({{0, 0, 5}, {2, 0, 5}, {2, 2, 5}, {0, 2, 5}}), {});
+    REQUIRE(d.dims[1].size() == 1);
+    CHECK(d.dims[1][0].birth == Approx(1.0));
+    CHECK(d.dims[1][0].death == Approx(2.0));
+    CHECK(d.note.find("coplanar") != std::string::npos);
+  }
+  SUBCASE("collinear points: H0 of the chain") {
+    const auto d = alpha_diagrams_3d(rows({{0, 0, 0}, {1, 1, 1}, {3, 3, 3}, {4, 4, 4}, {2, 2, 2}}), {});
+    REQUIRE(d.dims[0].size() == 5);
+    for (const auto& p : d.dims[0])
+      if (p.finite()) CHECK(p.death == Approx(0.75));  // gaps √3: (√3/2)²
+  }
+  SUBCASE("a duplicate counts once") {
+    const auto a = alpha_diagrams_3d(rows({{0, 0, 0}, {1, 1, 0}, {1, 0, 1}, {0, 1, 1}}), {});
+    const auto b = alpha_diagrams_3d(rows({{0, 0, 0}, {1, 1, 0}, {1, 0, 1}, {0, 1, 1}, {1, 1, 0}}), {});
+    for (int d = 0; d < 3; ++d) CHECK(a.dims[d].size() == b.dims[d].size());
+  }
+  SUBCASE("NaN is a one-line InputError") {
+    CHECK_THROWS_AS(alpha_diagrams_3d(rows({{0, 0, 0}, {NAN, 1, 0}, {1, 0, 1}, {0, 1, 1}}), {}), InputError);
+    CHECK_THROWS_AS(alpha_diagrams_2d({0, 0, INFINITY, 1}), InputError);
+  }
+  SUBCASE("empty subset: empty diagrams and a note") {
+    Frame f;
+    f.positions_angstrom = rows({{0, 0, 0}, {2.8, 0, 0}});
+    f.atomic_numbers = {11, 17};
+    TopologyParams p;
+    const auto d = frame_diagrams(f, "I", p);
+    CHECK(d.dims[0].empty());
+    CHECK(d.note.find("empty") != std::string::npos);
+  }
+}
+
+TEST_CASE("cubical complex of a ring image") {
+  // sublevel: the ring of 1s is born at 1, the centre (5) fills it at 5
+  const std::vector<float> img = {1, 1, 1, 1, 5, 1, 1, 1, 1};
+  const auto d = cubical_diagrams_2d(img, 3, 3, false);
+  REQUIRE(d.dims[1].size() == 1);
+  CHECK(d.dims[1][0].birth == Approx(1.0));
+  CHECK(d.dims[1][0].death == Approx(5.0));
+  CHECK(d.dims[1][0].death_atoms[0] == 1);  // centre pixel (1, 1)
+  CHECK(d.dims[1][0].death_atoms[1] == 1);
+  REQUIRE(d.dims[0].size() == 1);
+  // superlevel: the bright centre is born first (at −5); the ring joins at −1: nothing else
+  const auto s = cubical_diagrams_2d(img, 3, 3, true);
+  REQUIRE(s.dims[0].size() == 1);
+  CHECK(s.dims[0][0].birth == Approx(-5.0));
+  CHECK(s.dims[1].empty());
+  // two bright pixels separated by a dark one: one finite H0 pair (−3, −0) under superlevel
+  const auto two = cubical_diagrams_2d({5, 0, 3}, 3, 1, true);
+  REQUIRE(two.dims[0].size() == 2);
+  CHECK(two.dims[0][1].birth == Approx(-3.0));
+  CHECK(two.dims[0][1].death == Approx(0.0));
+}
+
+TEST_CASE("distances on small diagrams with known answers") {
+  // A = {(0,4), (0,6)}, B = {(0,5)}: best matching (0,6)↔(0,5) (cost 1), (0,4) to the diagonal (2)
+  const auto a = bars({{0, 4}, {0, 6}}), b = bars({{0, 5}});
+  CHECK(bottleneck_distance(a, b) == Approx(2.0));
+  CHECK(wasserstein_distance(a, b, 1.0, 1e-6) == Approx(3.0).epsilon(1e-5));
+  CHECK(wasserstein_distance(a, b, 2.0, 1e-6) == Approx(std::sqrt(5.0)).epsilon(1e-5));
+  // against the empty diagram: every point to the diagonal
+  CHECK(wasserstein_distance(a, Diagram{}, 1.0) == Approx(5.0));
+  CHECK(bottleneck_distance(a, Diagram{}) == Approx(3.0));
+  CHECK(wasserstein_distance(a, a, 2.0) == Approx(0.0));
+  // infinite points are ignored
+  auto c = b;
+  c.push_back(PersistencePair{});
+  CHECK(bottleneck_distance(a, c) == Approx(2.0));
+  CHECK_THROWS_AS(wasserstein_distance(a, b, 0.5), InputError);
+}
+
+TEST_CASE("statistics by hand") {
+  const auto d = bars({{0, 2}, {1, 3}});
+  const auto betti = betti_curve(d, 0, 4, 5);  // t = 0, 1, 2, 3, 4
+  CHECK(betti == std::vector<double>{1, 2, 1, 0, 0});
+  const auto s = summarize(d);
+  CHECK(s.count == 2);
+  CHECK(s.total_persistence == Approx(4));
+  CHECK(s.entropy == Approx(std::log(2.0)));
+  CHECK(s.mean_birth == Approx(0.5));
+  const auto h = histogram_2d(d, 0, 4, 2, 0, 4, 2);  // (0,2): birth bin 0, death bin 1; (1,3) same
+  CHECK(h == std::vector<double>{0, 0, 2, 0});
+  PersistenceImageParams ip;
+  ip.birth_min = -10;
+  ip.birth_max = 10;
+  ip.persistence_max = 20;
+  ip.sigma = 0.5;
+  ip.weight_persistence = 4;  // weights 2/4 and 2/4
+  const auto im = persistence_image(d, ip);
+  double total = 0;
+  for (double v : im) total += v;
+  // Σ w × (Gaussian mass inside the grid): the persistence axis starts at 0, 4σ below p = 2, so
+  // Φ(−4) = 3.2e-5 of each Gaussian falls outside
+  CHECK(total == Approx(1.0 - 3.17e-5).epsilon(1e-6));
+}
+
+TEST_CASE("permutation and kernel tests separate two distant groups, not two equal ones") {
+  // 4 + 4 diagrams: two tight clusters far apart
+  std::vector<double> cost(64, 0.0);
+  for (int i = 0; i < 8; ++i)
+    for (int j = 0; j < 8; ++j) cost[i * 8 + j] = i == j ? 0 : ((i < 4) == (j < 4) ? 1.0 : 100.0);
+  const auto r = permutation_test(cost, 4, 4, 999, 7);
+  // only the observed labelling and its mirror reach the minimum: p ≈ 2/70
+  CHECK(r.p_value < 0.06);
+  // F = Σ_groups Σ_{i≠j} c_ij / (2 n (n − 1)) = 2 × (12 × 1) / (2 × 12) = 1
+  CHECK(r.statistic == Approx(1.0));
+  std::vector<std::vector<double>> v;
+  for (int i = 0; i < 8; ++i) v.push_back({i < 4 ? 0.0 + 0.01 * i : 10.0 + 0.01 * i});
+  CHECK(mmd_test(v, 4, 999, 7).p_value < 0.06);
+  std::vector<double> flat(64, 1.0);
+  CHECK(permutation_test(flat, 4, 4, 99, 7).p_value == Approx(1.0));
+}
+
+TEST_CASE("local structures: the atoms of a ring") {
+  const auto sq = alpha_diagrams_2d({0, 0, 2, 0, 2, 2, 0, 2, 20, 20}, {}, {5, 6, 7, 8, 9});
+  Region r;
+  r.dimension = 1;
+  r.min_persistence = 0.5;
+  // the birth edge and the death triangle of the square's ring: 3 or 4 of its corners, never 9
+  const auto atoms = atoms_in_region(sq, r);
+  CHECK(atoms.size() >= 3);
+  for (int a : atoms) CHECK((a >= 5 && a <= 8));
+  r.min_persistence = 5;
+  CHECK(atoms_in_region(sq, r).empty());
+}
+
+TEST_CASE("lattice constant of perfect rock-salt blocks") {
+  for (double a : {5.64, 6.47}) {
+    Frame f;
+    const int L = 6;
+    f.positions_angstrom.resize(L * L * L, 3);
+    int n = 0;
+    for (int i = 0; i < L; ++i)
+      for (int j = 0; j < L; ++j)
+        for (int k = 0; k < L; ++k, ++n) {
+          f.positions_angstrom.row(n) << i * a / 2, j * a / 2, k * a / 2;
+          f.atomic_numbers.push_back((i + j + k) % 2 ? (a < 6 ? 17 : 53) : 11);
+        }
+    f.box = Box::orthorhombic(40, 40, 40, {false, false, false});
+    const auto est = lattice_from_atoms(f);
+    const auto& e = a < 6 ? est[0] : est[1];
+    CHECK(e.a_angstrom == Approx(a));
+    CHECK(e.closest == (a < 6 ? "NaCl" : "NaI"));
+    CHECK(e.crystalline_cations > 0);
+  }
+  const auto c = lattice_from_columns({0, 0, 2.82, 0, 0, 2.82, 2.82, 2.82});
+  CHECK(c.a_angstrom == Approx(5.64));
+}
+
+TEST_CASE("diagrams file: written and read back") {
+  TopologyResult res;
+  res.source = Source::columns;
+  res.unit = "angstrom2";
+  res.filtration = "alpha 2D";
+  res.frame_index = {0, 1};
+  res.frame_time = {0, 0.04};
+  res.lattice = {{5.6, 4}, {5.7, 4}};
+  Group g;
+  g.name = "columns";
+  g.frames.push_back(alpha_diagrams_2d({0, 0, 2, 0, 2, 2, 0, 2}));
+  g.frames.push_back(alpha_diagrams_2d({0, 0, 3, 0, 3, 3, 0, 3}));
+  res.groups.push_back(g);
+  TopologyParams p;
+  const auto path = (std::filesystem::temp_directory_path() / "nanomix_test_diagrams.h5").string();
+  write_diagrams_file(path, res, p, "[topology]\n");
+  const auto back = read_diagrams_file(path, "");
+  CHECK(back.group == "columns");
+  REQUIRE(back.frames.size() == 2);
+  REQUIRE(back.frames[1].dims[1].size() == 1);
+  CHECK(back.frames[1].dims[1][0].death == Approx(4.5));
+  CHECK(back.frames[0].dims[1][0].birth_atoms == g.frames[0].dims[1][0].birth_atoms);
+  CHECK_THROWS_AS(read_diagrams_file(path, "nope"), InputError);
+  std::filesystem::remove(path);
+}
