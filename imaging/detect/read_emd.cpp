@@ -459,7 +459,7 @@ void probe_in_child(const std::string& path, const ReadOptions& o, bool velox) {
   if (pid == 0) {
     close(fds[0]);
     // Die quietly: no crash handlers (OpenMPI installs some that print backtraces), no stderr.
-    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(sig, SIG_DFL);
+    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM}) std::signal(sig, SIG_DFL);
     const int devnull = open("/dev/null", O_WRONLY);
     if (devnull >= 0) dup2(devnull, 2);
     alarm(seconds);

@@ -202,7 +202,7 @@ def main():
         renderer = "multislice" if has_image_command(a.nanomix) else "blob"
     doses = [400.0, 1000.0] if a.quick else [50.0, 100.0, 200.0, 400.0, 1000.0, 2000.0, 5000.0]
     if a.reference_dose not in doses:
-        doses.append(a.reference_dose)
+        doses = sorted(doses + [a.reference_dose])
     frames = 2 if a.quick else 4
     (work / "detect.ini").write_text(DETECT_INI)
     rows = []
