@@ -28,8 +28,9 @@ void write_columns_file(const std::string& path, const std::string& source, cons
   h5::write_attribute(set, "coordinates",
                       std::string("x, y in Å with pixel (i, j) centred at (i*dx, j*dy); after drift correction, in the first frame's coordinates"));
   h5::write_attribute(set, "intensity_meaning",
-                      std::string("fitted Gaussian amplitude above the local background, polarity-corrected (columns positive), "
-                                  "in the units of the normalised image; LoG response if the fit failed"));
+                      std::string("amplitude of a Gaussian of the expected width at the fitted centre above a constant local "
+                                  "background (linear least squares), polarity-corrected (columns positive), in the units of the "
+                                  "normalised image; the LoG response if the fit failed"));
   h5::write_attribute(set, "class_meaning", std::string("1 = heavy (I-rich) column, 0 = light (or a single class)"));
   h5::write_attribute(set, "fit_residual_meaning", std::string("RMS(data - model)/amplitude over the fit disc; -1 = fit failed"));
 
