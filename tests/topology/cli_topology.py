@@ -1,0 +1,145 @@
+#!/usr/bin/env python3
+"""CLI tests of `nanomix topology` and `nanomix compare` with files written here by h5py/NumPy
+(independent writers): a rock-salt structure, an H5MD trajectory, a columns file, an EMD movie.
+Expected values are derived by hand (see validation/topology/rocksalt_persistence.cpp).
+Usage: cli_topology.py NANOMIX WORKDIR"""
+import math, os, shutil, subprocess, sys
+import h5py
+import numpy as np
+
+nanomix, work = os.path.abspath(sys.argv[1]), sys.argv[2]
+shutil.rmtree(work, ignore_errors=True)
+os.makedirs(work)
+os.chdir(work)
+failures = []
+
+
+def check(cond, what):
+    print(("ok   " if cond else "FAIL ") + what)
+    if not cond:
+        failures.append(what)
+
+
+def run(*args, expect=0):
+    r = subprocess.run([nanomix, *args, "--quiet"], capture_output=True, text=True)
+    check(r.returncode == expect, f"exit {r.returncode} (want {expect}): {' '.join(args)} {r.stderr.strip()[:200]}")
+    return r
+
+
+L, a = 4, 5.64
+s = a / 2
+sites = [(i, j, k) for i in range(L) for j in range(L) for k in range(L)]
+species = [11 if (i + j + k) % 2 == 0 else 17 for i, j, k in sites]
+pos = np.array(sites, float) * s
+with open("rs.xyz", "w") as f:
+    for t in range(2):
+        f.write(f"{len(sites)}\nLattice=\"30 0 0 0 30 0 0 0 30\" Properties=species:S:1:pos:R:3 pbc=\"F F F\" time_ps={t}\n")
+        for z, p in zip(species, pos):
+            f.write(f"{'Na' if z == 11 else 'Cl'} {p[0]} {p[1]} {p[2]}\n")
+open("c.ini", "w").write("[topology]\nsubsets = ions Cl\n")
+
+# 1. structure, unweighted: H2 = (s²/2, 3s²/4) × (L−1)³
+run("topology", "--config", "c.ini", "--structure", "rs.xyz", "--out", "s.h5", "--topology.radii=none")
+with h5py.File("s.h5") as f:
+    d2 = f["diagrams/ions/dim2"][:]
+    check(f["diagrams/ions/dim2"].attrs["unit"] == "angstrom2", "unit attribute angstrom2")
+    check(len(d2) == 2 * (L - 1) ** 3, f"H2 pairs {len(d2)} == 2 frames × (L−1)³")
+    check(np.allclose(d2[:, 1], s * s / 2) and np.allclose(d2[:, 2], 0.75 * s * s), "H2 (s²/2, 3s²/4)")
+    atoms = f["diagrams/ions/dim2_atoms"][:]
+    check(atoms.shape == (len(d2), 8) and atoms[:, :3].min() >= 0 and atoms[:, 4:8].min() >= 0, "H2 birth triangle + death tetrahedron atoms")
+    check(f["statistics/ions/dim1/persistence_images"].shape == (2, 20, 20), "persistence images (F, 20, 20)")
+    check(abs(f["lattice"][0, 1] - a) < 1e-9, "lattice constant 5.64 from the atoms")
+# unit = angstrom: square roots
+run("topology", "--config", "c.ini", "--structure", "rs.xyz", "--out", "s2.h5", "--topology.radii=none", "--topology.unit=angstrom")
+with h5py.File("s2.h5") as f:
+    check(np.allclose(f["diagrams/ions/dim2"][:, 2], math.sqrt(0.75) * s), "unit angstrom: death sqrt(3/4)·s")
+
+# 2. H5MD trajectory (3 frames, nm), stride 2 → frames 0 and 2
+with h5py.File("t.h5", "w") as f:
+    f.create_group("h5md").attrs["version"] = [1, 1]
+    g = f.create_group("particles/all")
+    g["species"] = np.array(species, np.int64)
+    rng = np.random.default_rng(1)
+    val = np.stack([pos + rng.normal(0, 0.1, pos.shape) for _ in range(3)]) / 10.0
+    g["position/value"] = val
+    g["position/value"].attrs["unit"] = "nm"
+    g["position/step"] = np.arange(3)
+    g["position/time"] = np.arange(3) * 0.5
+    g.create_group("box").attrs["boundary"] = np.array([b"none"] * 3)
+run("topology", "--config", "c.ini", "--trajectory", "t.h5", "--out", "t_d.h5", "--topology.frame_stride=2")
+with h5py.File("t_d.h5") as f:
+    check(np.allclose(f["frames"][:], [[0, 0.0], [2, 1.0]]), "trajectory frames 0 and 2 with times in ps")
+    check(set(f["diagrams"].attrs["groups"]) == {"ions", "Cl"}, "groups ions, Cl")
+if shutil.which("mpirun"):
+    r = subprocess.run(["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "2", nanomix, "topology", "--config", "c.ini",
+                        "--trajectory", "t.h5", "--out", "t_mpi.h5", "--quiet"], capture_output=True, text=True)
+    check(r.returncode == 0, "mpirun -np 2 nanomix topology " + r.stderr[-300:])
+    if r.returncode == 0:
+        run("topology", "--config", "c.ini", "--trajectory", "t.h5", "--out", "t_one.h5")
+        with h5py.File("t_mpi.h5") as f, h5py.File("t_one.h5") as g:
+            # GUDHI's SAFE alpha values are CGAL lazy numbers rounded to double; whether a value was
+            # refined exactly depends on comparisons whose order varies from run to run, so values
+            # agree to a few ulps (not bitwise) between any two runs, MPI or not.
+            same = all(f[f"diagrams/ions/dim{d}"].shape == g[f"diagrams/ions/dim{d}"].shape and
+                       np.allclose(f[f"diagrams/ions/dim{d}"][:], g[f"diagrams/ions/dim{d}"][:], rtol=1e-12, atol=1e-12)
+                       for d in range(3))
+            check(same, "2 MPI ranks give the same diagrams as one process (to 1e-12)")
+            check(np.array_equal(f["diagrams/ions/dim1_atoms"][:].shape, g["diagrams/ions/dim1_atoms"][:].shape), "same pair counts")
+
+# 3. columns: two frames of a square of side 2 Å (plus a far column) → H1 (1, 2)
+rows = []
+for fr, side in [(0, 2.0), (1, 3.0)]:
+    for x, y in [(0, 0), (side, 0), (side, side), (0, side), (30, 30)]:
+        rows.append([fr, x + 5, y + 5, 1.0, 1.0 if x == 0 else 0.0, 0.01])
+with h5py.File("k.h5", "w") as f:
+    f["columns"] = np.array(rows)
+    f["frames"] = np.array([[0, 0.0, 0, 0], [1, 0.04, 0, 0]])
+run("topology", "--config", "c.ini", "--columns", "k.h5", "--out", "k_d.h5")
+with h5py.File("k_d.h5") as f:
+    d1 = f["diagrams/columns/dim1"][:]
+    check(np.allclose(d1, [[0, 1, 2], [1, 2.25, 4.5]]), f"columns H1 (side²/4, side²/2) per frame: {d1.tolist()}")
+    check("dim2" not in f["diagrams/columns"], "2D complexes have no dim2")
+    check("heavy" in f["diagrams"], "heavy-column group when classes exist")
+
+# 4. EMD movie: a ring of 1s around a 5 (sublevel): H1 (1, 5); x fastest in data[x, y, t]
+img = np.ones((3, 3, 2), np.float32)
+img[1, 1, :] = 5
+with h5py.File("m.h5", "w") as f:
+    f.attrs["version_major"] = 0
+    f.attrs["version_minor"] = 2
+    g = f.create_group("data/counts")
+    g.attrs["emd_group_type"] = 1
+    g["data"] = img
+    g["dim3"] = np.array([0.0, 0.04])
+run("topology", "--config", "c.ini", "--movie", "m.h5", "--out", "m_d.h5", "--topology.image_filtration=sublevel")
+with h5py.File("m_d.h5") as f:
+    d1 = f["diagrams/image/dim1"][:]
+    check(np.allclose(d1, [[0, 1, 5], [1, 1, 5]]), f"movie H1 (1, 5) per frame: {d1.tolist()}")
+    check(np.array_equal(f["diagrams/image/dim1_atoms"][0, 4:6], [1, 1]), "death cell is the centre pixel (1, 1)")
+
+# 5. compare: the trajectory's diagrams against the structure's (same kind: 3D weighted)
+run("topology", "--config", "c.ini", "--structure", "rs.xyz", "--out", "s_w.h5")
+open("cmp.ini", "w").write("[compare]\npermutations = 99\n")
+run("compare", "--config", "cmp.ini", "--simulated", "t_one.h5" if os.path.exists("t_one.h5") else "t_d.h5", "--simulated", "s_w.h5",
+    "--experimental", "s_w.h5", "--out", "cmp.h5")
+with h5py.File("cmp.h5") as f:
+    check(f.attrs["closest"] == "s_w.h5", "the identical file is the closest mechanism")
+    check("mechanisms/0/alignment" in f and f["mechanisms/0"].attrs["permutation_p_value"] > 0, "alignment and p-values written")
+
+# 6. bad input: one-line errors, exit 2, no output left
+run("topology", "--config", "c.ini", "--structure", "nope.xyz", "--out", "bad.h5", expect=2)
+run("topology", "--config", "c.ini", "--structure", "rs.xyz", "--columns", "k.h5", "--out", "bad.h5", expect=2)
+run("topology", "--config", "c.ini", "--structure", "rs.xyz", "--out", "bad.h5", "--topology.subsets=Br", expect=2)
+run("compare", "--config", "cmp.ini", "--simulated", "k_d.h5", "--experimental", "s_w.h5", "--out", "bad.h5", expect=2)
+with open("nan.xyz", "w") as f:
+    f.write("2\nProperties=species:S:1:pos:R:3\nNa 0 0 0\nCl nan 0 0\n")
+r = run("topology", "--config", "c.ini", "--structure", "nan.xyz", "--out", "bad.h5", expect=2)
+check(len(r.stderr.strip().splitlines()) == 1, "NaN: one-line error")
+check(not os.path.exists("bad.h5"), "no output left behind")
+# an empty subset is a documented result (empty diagrams and a note), not an error
+run("topology", "--config", "c.ini", "--structure", "rs.xyz", "--out", "empty.h5", "--topology.subsets=I")
+with h5py.File("empty.h5") as f:
+    check(len(f["diagrams/I/dim0"]) == 0 and "empty" in f["diagrams/I/notes"][()].decode(), "empty subset: empty diagrams + note")
+
+print(f"{len(failures)} failures")
+sys.exit(1 if failures else 0)
