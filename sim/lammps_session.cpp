@@ -40,6 +40,14 @@ std::int64_t LammpsSession::atom_count() const { return static_cast<std::int64_t
 
 double LammpsSession::thermo(const std::string& keyword) const { return lammps_get_thermo(handle_, keyword.c_str()); }
 
+double LammpsSession::variable(const std::string& name) const {
+  auto* v = static_cast<double*>(lammps_extract_variable(handle_, name.c_str(), nullptr));
+  if (!v) throw RuntimeError("LAMMPS variable '" + name + "' is not an equal-style variable");
+  const double value = *v;
+  lammps_free(v);
+  return value;
+}
+
 double LammpsSession::compute_scalar(const std::string& id) const {
   auto* v = static_cast<double*>(lammps_extract_compute(handle_, id.c_str(), 0, 0));
   if (!v) throw RuntimeError("LAMMPS compute '" + id + "' has no global scalar");

@@ -30,6 +30,8 @@ class LammpsSession {
   std::int64_t atom_count() const;
   /// A thermo keyword ("pe", "ke", "temp", "step", "lx", "vol", …) of the current state.
   double thermo(const std::string& keyword) const;
+  /// Value of an equal-style LAMMPS variable (evaluated now).
+  double variable(const std::string& name) const;
   /// Global scalar of a compute (e.g. a group temperature).
   double compute_scalar(const std::string& compute_id) const;
   /// Per-atom array "x", "v" or "f", ordered by atom ID 1..N, 3 per atom (collective).
