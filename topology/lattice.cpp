@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "core/elements.hpp"
+#include "core/error.hpp"
 #include "core/neighbors.hpp"
 
 namespace nanomix::topology {
@@ -36,11 +37,16 @@ std::vector<LatticeEstimate> lattice_from_atoms(const Frame& frame, int min_coor
     const double cutoff = 1.25 * (r_na + element(z).ionic_radius_angstrom);
     std::vector<std::vector<double>> dist(frame.size());
     if (frame.count(11) > 0 && frame.count(z) > 0) {
-      for_each_pair_within(frame, cutoff, [&](int i, int j, double d) {
-        const int zi = frame.atomic_numbers[static_cast<std::size_t>(i)], zj = frame.atomic_numbers[static_cast<std::size_t>(j)];
-        if (zi == 11 && zj == z) dist[static_cast<std::size_t>(i)].push_back(d);
-        if (zj == 11 && zi == z) dist[static_cast<std::size_t>(j)].push_back(d);
-      });
+      try {
+        for_each_pair_within(frame, cutoff, [&](int i, int j, double d) {
+          const int zi = frame.atomic_numbers[static_cast<std::size_t>(i)], zj = frame.atomic_numbers[static_cast<std::size_t>(j)];
+          if (zi == 11 && zj == z) dist[static_cast<std::size_t>(i)].push_back(d);
+          if (zj == 11 && zi == z) dist[static_cast<std::size_t>(j)].push_back(d);
+        });
+      } catch (const InputError&) {
+        // a periodic axis shorter than twice the cut-off: no estimate (NaN) rather than a failed stage
+        for (auto& d : dist) d.clear();
+      }
     }
     std::vector<double> all;
     for (std::size_t i = 0; i < frame.size(); ++i) {
