@@ -400,12 +400,14 @@ TopologyResult compute_topology(Source source, const std::string& path, const To
     for (int t = 0; t < threads; ++t) pool.emplace_back(work);
     for (auto& t : pool) t.join();
   }
-  if (error) std::rethrow_exception(error);  // every rank sees its own error; main aborts MPI
-
-  // Gather to rank 0.
+  // Gather to rank 0. Each message starts with a status: 0 = frames follow; 1 (input error) or
+  // 2 (runtime error) = the message's characters follow, and rank 0 throws it (so no rank waits
+  // for a rank that failed).
   int mpi_on = 0;
   MPI_Initialized(&mpi_on);
-  if (mpi_on && size > 1) {
+  const bool gather = mpi_on && size > 1;
+  if (error && (!gather || rank == 0)) std::rethrow_exception(error);
+  if (gather) {
     if (rank == 0) {
       for (int r = 1; r < size; ++r) {
         MPI_Status st;
@@ -415,6 +417,13 @@ TopologyResult compute_topology(Source source, const std::string& path, const To
         std::vector<double> buf(static_cast<std::size_t>(n));
         MPI_Recv(buf.data(), n, MPI_DOUBLE, r, 7001, MPI_COMM_WORLD, MPI_STATUS_IGNORE);
         const double* x = buf.data();
+        if (*x != 0.0) {
+          std::string message;
+          for (const double* c = x + 1; c < buf.data() + n; ++c) message += static_cast<char>(static_cast<int>(*c));
+          if (*x == 1.0) throw InputError(message);
+          throw RuntimeError(message);
+        }
+        ++x;
         for (std::size_t slot : frames_of_rank(selected.size(), r, size)) {
           frame_times[slot] = *x++;
           outputs[slot] = deserialize(x);
@@ -422,6 +431,23 @@ TopologyResult compute_topology(Source source, const std::string& path, const To
       }
     } else {
       std::vector<double> buf;
+      if (error) {
+        std::string message;
+        double kind = 2.0;
+        try {
+          std::rethrow_exception(error);
+        } catch (const InputError& e) {
+          message = e.what();
+          kind = 1.0;
+        } catch (const std::exception& e) {
+          message = e.what();
+        }
+        buf.push_back(kind);
+        for (char c : message) buf.push_back(static_cast<unsigned char>(c));
+        MPI_Send(buf.data(), static_cast<int>(buf.size()), MPI_DOUBLE, 0, 7001, MPI_COMM_WORLD);
+        std::rethrow_exception(error);
+      }
+      buf.push_back(0.0);
       for (std::size_t slot : mine) {
         buf.push_back(frame_times[slot]);
         serialize(outputs[slot], buf);

@@ -86,6 +86,21 @@ if shutil.which("mpirun"):
             check(same, "2 MPI ranks give the same diagrams as one process (to 1e-12)")
             check(np.array_equal(f["diagrams/ions/dim1_atoms"][:].shape, g["diagrams/ions/dim1_atoms"][:].shape), "same pair counts")
 
+    # a NaN in the frame rank 1 reads: one-line error, exit 2 on every rank, no hang, no output
+    with h5py.File("tn.h5", "w") as f:
+        f.create_group("h5md").attrs["version"] = [1, 1]
+        g = f.create_group("particles/all")
+        g["species"] = np.array([11, 17, 11, 17], np.int64)
+        v = np.random.default_rng(0).normal(size=(3, 4, 3))
+        v[1, 0, 0] = np.nan
+        g["position/value"] = v
+        g["position/step"] = np.arange(3)
+        g["position/time"] = np.arange(3.0)
+        g.create_group("box")
+    r = subprocess.run(["mpirun", "--allow-run-as-root", "--oversubscribe", "-np", "2", nanomix, "topology", "--config", "c.ini",
+                        "--trajectory", "tn.h5", "--out", "tn_d.h5", "--quiet"], capture_output=True, text=True, timeout=120)
+    check(r.returncode == 2 and not os.path.exists("tn_d.h5"), f"MPI: a failing rank gives exit 2 (got {r.returncode}), no output")
+
 # 3. columns: two frames of a square of side 2 Å (plus a far column) → H1 (1, 2)
 rows = []
 for fr, side in [(0, 2.0), (1, 3.0)]:
