@@ -25,7 +25,7 @@ struct CompareParams {
   double relative_error = 1e-3;
   int permutations = 999;
   std::uint64_t seed = 1;
-  int max_diagrams = 100;
+  int max_diagrams = 40;
   int image_pixels = 20;
   int threads = 0;
   static CompareParams from_config(const Config& config);

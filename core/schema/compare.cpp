@@ -13,7 +13,7 @@ std::vector<KeySpec> compare_keys() {
       real_key(s, "relative_error", 1e-3, 1e-9, 1.0, "", "relative error of Hera's Wasserstein distances"),
       int_key(s, "permutations", 999, 1, 1e7, "", "random relabellings of each test"),
       int_key(s, "seed", 1, 0, 9.0e18, "", "seed of the permutation streams"),
-      int_key(s, "max_diagrams", 100, 4, 100000, "", "at most this many frames per file enter the tests (evenly spaced)"),
+      int_key(s, "max_diagrams", 40, 4, 100000, "", "at most this many frames per file enter the tests and the alignment (evenly spaced; the cost grows as its square)"),
       int_key(s, "image_pixels", 20, 1, 1000, "", "persistence images of the kernel test: pixels along each axis"),
       int_key(s, "threads", 0, 0, 4096, "", "threads for the distance matrices (0 = all cores)"),
   };
