@@ -90,7 +90,7 @@ TEST_CASE("rock-salt NaCl and NaI at 0 K: lattice constant and lattice energy (T
     const char* name;
   } cases[] = {{chlorine, 5.618, -8.06, "NaCl"}, {iodine, 6.372, 0, "NaI"}};
   for (const auto& c : cases) {
-    LammpsSession lmp;
+    LammpsSession lmp({"-log", tmp("lammps.log"), "-screen", "none"});
     crystal_session(lmp, c.anion, c.a_ref * 1.01, ff, "ewald 1e-7");
     lmp.command("fix relax all box/relax iso 0.0 vmax 0.001\nmin_style cg\nminimize 0 1e-10 20000 200000");
     lmp.command("unfix relax\nminimize 0 1e-10 2000 20000");
@@ -115,12 +115,12 @@ TEST_CASE("rock-salt NaCl and NaI, NPT at 300 K, against experiment") {
     const char* name;
   } cases[] = {{chlorine, 5.64, "NaCl"}, {iodine, 6.47, "NaI"}};
   for (const auto& c : cases) {
-    LammpsSession lmp;
+    LammpsSession lmp({"-log", tmp("lammps.log"), "-screen", "none"});
     crystal_session(lmp, c.anion, c.a_exp, ff, "pppm 1e-5");
     lmp.command("timestep 0.002\nvelocity all create 300 4928 mom yes rot yes dist gaussian");
     lmp.command("fix npt all npt temp 300 300 0.1 iso 0 0 1.0\nthermo 500\nrun " + std::to_string(equil));
-    lmp.command("variable a equal lx/4\nfix avg all ave/time 10 " + std::to_string(average / 10) + " " + std::to_string(average) +
-                " v_a\nthermo_style custom step pe lx f_avg\nrun " + std::to_string(average));
+    lmp.command("reset_timestep 0\nvariable a equal lx/4\nfix avg all ave/time 10 " + std::to_string(average / 10) + " " + std::to_string(average) +
+                " v_a\nrun " + std::to_string(average));
     lmp.command("variable abar equal f_avg");
     const double a = lmp.variable("abar");
     row(std::string(c.name) + " a, NPT 300 K (" + std::to_string(2 * (equil + average) / 1000) + " ps)", a, c.a_exp, "Å", 1.0);
@@ -153,7 +153,7 @@ TEST_CASE("cluster Coulomb: plain 80 Å cut-off vs a direct pairwise sum") {
   std::vector<double> x;
   std::vector<int> types;
   {
-    LammpsSession lmp;
+    LammpsSession lmp({"-log", tmp("lammps.log"), "-screen", "none"});
     lmp.command(lammps_setup_commands(p, ff, data, s.frame.size() - s.carbon_count));
     lmp.command("velocity ions create 900 11 mom yes rot yes\nfix th ions nvt temp 900 900 0.1\nrun 1000");
     x = lmp.gather3("x");
@@ -188,7 +188,7 @@ TEST_CASE("cluster Coulomb: plain 80 Å cut-off vs a direct pairwise sum") {
       o << std::setprecision(12) << "ions\n\n" << n << " atoms\n2 atom types\n\n-200 300 xlo xhi\n-200 300 ylo yhi\n-200 300 zlo zhi\n\nMasses\n\n1 23\n2 35\n\nAtoms # charge\n\n";
       for (std::size_t i = 0; i < n; ++i) o << i + 1 << " " << (q[i] > 0 ? 1 : 2) << " " << q[i] << " " << r[i].x() << " " << r[i].y() << " " << r[i].z() << "\n";
     }
-    LammpsSession lmp;
+    LammpsSession lmp({"-log", tmp("lammps.log"), "-screen", "none"});
     lmp.command("units metal\natom_style charge\natom_modify map array\nboundary f f f\nread_data " + d2);
     std::ostringstream c;
     c << "pair_style coul/cut " << cut << "\npair_coeff * *\nneighbor 2.0 bin\nneigh_modify one 10000 page 200000\nrun 0";
@@ -224,7 +224,7 @@ TEST_CASE("NVE energy drift of the demo system at the default time step") {
   const MdParams p = MdParams::from_config(cfg);
   const std::string data = tmp("nve.data");
   { std::ofstream(data) << lammps_data_file(s.frame, ff); }
-  LammpsSession lmp;
+  LammpsSession lmp({"-log", tmp("lammps.log"), "-screen", "none"});
   lmp.command(lammps_setup_commands(p, ff, data, s.frame.size() - s.carbon_count));
   lmp.command("velocity ions create 600 5 mom yes rot yes\nfix th ions nvt temp 600 600 0.1\nrun 1000\nunfix th");
   lmp.command("fix nve ions nve\nrun 0");
