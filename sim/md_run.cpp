@@ -254,6 +254,11 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
     lmp.command("reset_timestep " + std::to_string(start_step));
   } else {
     const long vseed = lammps_seed(derive_seed(p.seed, RandomPurpose::velocities, 0, 0));
+    if (p.tube != TubeModel::rigid) {  // the heat bath starts at the production temperature
+      lmp.command("velocity carbon create " + num(t_start) + " " +
+                  std::to_string(lammps_seed(derive_seed(p.seed, RandomPurpose::velocities, 0, 1))) +
+                  " mom yes rot yes dist gaussian");
+    }
     if (p.melt_ps > 0) {
       lmp.comment("melt-quench: melt at " + num(p.melt_temperature_kelvin) + " K, quench to " + num(t_start) + " K");
       lmp.command("velocity ions create " + num(p.melt_temperature_kelvin) + " " + std::to_string(vseed) + " mom yes rot yes dist gaussian");
