@@ -26,6 +26,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "core/hdf5_util.hpp"
@@ -127,6 +128,22 @@ bool is_dataset(hid_t loc, const std::string& name) {
   return info.type == H5O_TYPE_DATASET;
 }
 
+/// Bytes of one chunk of a chunked dataset (0 if not chunked, UINT64_MAX if the layout is absurd).
+/// libhdf5 allocates a whole chunk to read any part of it, so callers bound this first.
+std::uint64_t chunk_bytes(hid_t set, hid_t type) {
+  Id plist(H5Dget_create_plist(set));
+  if (!plist.valid() || H5Pget_layout(plist) != H5D_CHUNKED) return 0;
+  hsize_t chunk[32] = {};
+  const int rank = H5Pget_chunk(plist, 32, chunk);
+  if (rank <= 0 || rank > 32) return UINT64_MAX;
+  std::uint64_t bytes = H5Tget_size(type);
+  for (int k = 0; k < rank; ++k) {
+    if (chunk[k] == 0 || chunk[k] > (hsize_t{1} << 32) || bytes > (std::uint64_t{1} << 40)) return UINT64_MAX;
+    bytes *= chunk[k];
+  }
+  return bytes;
+}
+
 /// The first two values of a 1-D numeric dataset (spacing of a dim vector); false if unusable.
 bool first_two(hid_t loc, const std::string& name, double& a, double& b) {
   if (!is_dataset(loc, name)) return false;
@@ -136,10 +153,10 @@ bool first_two(hid_t loc, const std::string& name, double& a, double& b) {
   Id space(H5Dget_space(set));
   if (!type.valid() || !space.valid()) return false;
   const H5T_class_t cls = H5Tget_class(type);
-  if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || H5Sget_simple_extent_ndims(space) != 1) return false;
+  if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || H5Sget_simple_extent_ndims(space) != 1 || H5Tget_size(type) > 8) return false;
   hsize_t n = 0;
   H5Sget_simple_extent_dims(space, &n, nullptr);
-  if (n < 2) return false;
+  if (n < 2 || chunk_bytes(set, type) > (std::uint64_t{16} << 20)) return false;
   const hsize_t start = 0, count = 2;
   if (H5Sselect_hyperslab(space, H5S_SELECT_SET, &start, nullptr, &count, nullptr) < 0) return false;
   Id mem(H5Screate_simple(1, &count, nullptr));
@@ -168,6 +185,11 @@ void read_stack(const std::string& path, const Stack& s, const ReadOptions& o, M
     bad_file(path, std::string("the movie dataset holds ") + (cls == H5T_COMPOUND ? "compound (complex?)" : "non-numeric") +
                        " values; choose a real-valued group with [detect] emd_group");
   }
+  const std::size_t type_size = H5Tget_size(type);
+  if (type_size != 1 && type_size != 2 && type_size != 4 && type_size != 8) {
+    // libhdf5 sizes its conversion buffers by the stored type: refuse odd sizes (damaged files).
+    bad_file(path, "the movie dataset has " + std::to_string(type_size) + "-byte samples (1, 2, 4 or 8 expected)");
+  }
   const std::uint64_t nx = s.dims[static_cast<std::size_t>(s.x_axis)];
   const std::uint64_t ny = s.dims[static_cast<std::size_t>(s.y_axis)];
   const std::uint64_t nt = s.t_axis >= 0 ? s.dims[static_cast<std::size_t>(s.t_axis)] : 1;
@@ -180,6 +202,16 @@ void read_stack(const std::string& path, const Stack& s, const ReadOptions& o, M
     // libhdf5 1.10 would copy past the end of a compact dataset whose stored size is too small.
     bad_file(path, "corrupt EMD file: the compact movie dataset stores " + std::to_string(H5Dget_storage_size(s.set)) +
                        " bytes, its shape needs " + std::to_string(need));
+  }
+  if (layout == H5D_CHUNKED) {
+    // Refuse chunks far larger than the movie could need (a damaged layout message) before
+    // libhdf5 allocates one.
+    const std::uint64_t bytes = chunk_bytes(s.set, type);
+    const std::uint64_t limit = std::max<std::uint64_t>(need, std::uint64_t{64} << 20) * 4;
+    if (bytes > limit) {
+      bad_file(path, "corrupt EMD file: chunks of " + (bytes == UINT64_MAX ? std::string("absurd size") : std::to_string(bytes) + " bytes") +
+                         " for a movie of " + std::to_string(need) + " bytes");
+    }
   }
   if (layout == H5D_CONTIGUOUS) {
     const haddr_t offset = H5Dget_offset(s.set);
@@ -393,7 +425,9 @@ ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOption
       hsize_t md[2] = {0, 1};
       H5Sget_simple_extent_dims(mspace, md, nullptr);
       const hsize_t len = md[0];
-      if (len > 0 && len <= (hsize_t{1} << 22) && (mrank == 1 || md[1] > 0)) {
+      Id mtype(H5Dget_type(meta));
+      if (len > 0 && len <= (hsize_t{1} << 22) && (mrank == 1 || md[1] > 0) && mtype.valid() &&
+          chunk_bytes(meta, mtype) <= (std::uint64_t{64} << 20)) {
         hsize_t start[2] = {0, 0}, count[2] = {len, 1};
         std::vector<char> text(static_cast<std::size_t>(len) + 1, '\0');
         Id mem(H5Screate_simple(1, &len, nullptr));
