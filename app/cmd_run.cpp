@@ -89,22 +89,77 @@ Command run_command() {
     const std::string cfg = config_path.string();
     auto path = [&](const std::string& name) { return (dir / name).string(); };
     std::vector<Stage> plan;
+    // The simulated mechanism of [md], imaged, detected and measured; then the reference it is
+    // compared with: the experimental movie of [compare] experimental, or else a second simulated
+    // mechanism ([run] second_mechanism) — the report says which.
+    const std::string experimental = config.string("compare", "experimental");
+    const std::string second = config.string("run", "second_mechanism");
+    if (!experimental.empty()) require_input_file(experimental, "compare.experimental");
+    auto simulate = [&](const std::string& tag, const std::vector<std::string>& overrides) {
+      auto with = [&](std::vector<std::string> args) {
+        args.insert(args.end(), overrides.begin(), overrides.end());
+        return args;
+      };
+      const std::string t = path("trajectory" + tag + ".h5"), m = path("movie" + tag + ".h5"), k = path("columns" + tag + ".h5");
+      if (has_stage(config, "md")) {
+        // A trajectory left by an interrupted run is continued from its last checkpoint.
+        std::vector<std::string> args = {"md", "--config", cfg, "--out", t};
+        if (resume && fs::exists(t)) args.emplace_back("--resume");
+        plan.push_back({"md" + tag, "molecular dynamics" + tag, with(args), {t}});
+      }
+      if (has_stage(config, "image")) {
+        std::vector<std::string> args = {"image", "--config", cfg, "--trajectory", t, "--out", m};
+        std::vector<std::string> outputs = {m};
+        if (tag.empty()) {
+          args.insert(args.end(), {"--tiff", path("movie.tif")});
+          outputs.push_back(path("movie.tif"));
+        }
+        plan.push_back({"image" + tag, "synthetic movie" + tag, with(args), outputs});
+      }
+      if (has_stage(config, "detect")) plan.push_back({"detect" + tag, "column detection" + tag, with({"detect", "--config", cfg, "--movie", m, "--out", k}), {k}});
+      if (has_stage(config, "topology")) {
+        const std::string d = path("diagrams_columns" + tag + ".h5");
+        plan.push_back({"topology_columns" + tag, "persistence of the detected columns" + tag,
+                        with({"topology", "--config", cfg, "--columns", k, "--out", d}), {d}});
+      }
+    };
     if (has_stage(config, "build")) plan.push_back({"build", "structure", {"build", "--config", cfg, "--out", path("structure.xyz")}, {path("structure.xyz")}});
-    if (has_stage(config, "md")) {
-      plan.push_back({"md", "molecular dynamics", {"md", "--config", cfg, "--out", path("trajectory.h5"), "--resume"}, {path("trajectory.h5")}});
-    }
-    if (has_stage(config, "image")) {
-      plan.push_back({"image", "synthetic movie",
-                      {"image", "--config", cfg, "--trajectory", path("trajectory.h5"), "--out", path("movie.h5"), "--tiff", path("movie.tif")},
-                      {path("movie.h5"), path("movie.tif")}});
-    }
-    if (has_stage(config, "detect")) {
-      plan.push_back({"detect", "column detection", {"detect", "--config", cfg, "--movie", path("movie.h5"), "--out", path("columns.h5")}, {path("columns.h5")}});
-    }
+    simulate("", {});
     if (has_stage(config, "topology")) {
       plan.push_back({"topology_atoms", "persistence of the ions",
                       {"topology", "--config", cfg, "--trajectory", path("trajectory.h5"), "--out", path("diagrams_atoms.h5")},
                       {path("diagrams_atoms.h5")}});
+    }
+    std::string reference, comparison_note;
+    const std::string first_mechanism = config.string("md", "mechanism");
+    if (!experimental.empty()) {
+      reference = path("diagrams_experimental.h5");
+      comparison_note = "Simulated (" + first_mechanism + ") detected-column diagrams against the experimental movie " +
+                        experimental + " (its columns detected and measured the same way).";
+      if (has_stage(config, "detect")) {
+        plan.push_back({"detect_experimental", "column detection (experiment)",
+                        {"detect", "--config", cfg, "--movie", experimental, "--out", path("columns_experimental.h5")},
+                        {path("columns_experimental.h5")}});
+      }
+      if (has_stage(config, "topology")) {
+        plan.push_back({"topology_experimental", "persistence of the experimental columns",
+                        {"topology", "--config", cfg, "--columns", path("columns_experimental.h5"), "--out", reference},
+                        {reference}});
+      }
+    } else if (!second.empty()) {
+      simulate("_" + second, {"--md.mechanism=" + second});
+      reference = path("diagrams_columns_" + second + ".h5");
+      comparison_note = "No experimental movie was given ([compare] experimental is empty): this run compares two "
+                        "simulated mechanisms with each other — the detected-column diagrams of '" + first_mechanism +
+                        "' against those of '" + second + "' as the reference.";
+    } else {
+      comparison_note = "No experimental movie and no second mechanism: nothing to compare.";
+    }
+    if (has_stage(config, "compare") && !reference.empty()) {
+      plan.push_back({"compare", "comparison",
+                      {"compare", "--config", cfg, "--simulated", path("diagrams_columns.h5"), "--experimental", reference,
+                       "--out", path("comparison.h5")},
+                      {path("comparison.h5")}});
     }
 
     std::vector<report::StageRecord> records;
@@ -113,7 +168,12 @@ Command run_command() {
       ++index;
       std::vector<std::string> args = stage.args;
       if (inv.quiet) args.emplace_back("--quiet");
-      const std::string stamp_text = resolved + "\n# " + joined(args) + "\n";
+      // The stamp records what the outputs depend on: the config and the stage's arguments (not
+      // --resume or --quiet, which change how it runs, not what it makes).
+      std::vector<std::string> identity;
+      for (const auto& a : args)
+        if (a != "--resume" && a != "--quiet") identity.push_back(a);
+      const std::string stamp_text = resolved + "\n# " + joined(identity) + "\n";
       const fs::path stamp = dir / ".stamps" / (stage.id + ".stamp");
       bool done = resume && fs::exists(stamp) && read_file(stamp) == stamp_text;
       for (const auto& o : stage.outputs) done = done && fs::exists(o);
@@ -144,7 +204,8 @@ Command run_command() {
       files.trajectory = path("trajectory.h5");
       files.movie = path("movie.h5");
       files.columns = path("columns.h5");
-      files.diagrams = {path("diagrams_atoms.h5")};
+      files.diagrams = {path("diagrams_atoms.h5"), path("diagrams_columns.h5")};
+      files.comparison_note = comparison_note;
       files.comparison = path("comparison.h5");
       files.filmstrip_frames = static_cast<int>(config.integer("run", "filmstrip_frames"));
       write_text_file_atomically(dir / "report.html", report::pipeline_report(files, records));

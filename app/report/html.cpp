@@ -241,7 +241,7 @@ std::string Document::html() const {
   for (const auto& [id, heading] : toc_) toc += "<li><a href=\"#" + escape(id) + "\">" + escape(heading) + "</a></li>";
   return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title_) +
          "</title><style>body{font-family:sans-serif;max-width:1100px;margin:1em auto;padding:0 1em;color:#222}"
-         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}"
+         "table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;text-align:left}"
          "th{background:#f3f3f3}pre{background:#f7f7f7;padding:.5em;overflow-x:auto;font-size:12px;max-height:24em}"
          "figure{display:inline-block;margin:4px}figcaption{font-size:11px;text-align:center}svg{margin:4px}"
          "section{margin-bottom:2em}</style></head><body>\n<h1>" +
