@@ -27,6 +27,7 @@ struct Stage {
   std::string label;                 ///< for humans
   std::vector<std::string> args;     ///< command name first
   std::vector<std::string> outputs;  ///< files it must leave behind
+  std::vector<std::string> sections; ///< config sections its outputs depend on (for --resume)
 };
 
 std::string read_file(const fs::path& p) {
@@ -39,6 +40,20 @@ std::string read_file(const fs::path& p) {
 std::string joined(const std::vector<std::string>& args) {
   std::string out = "nanomix";
   for (const auto& a : args) out += " " + a;
+  return out;
+}
+
+/// The [section] blocks of resolved INI text that belong to `sections`.
+std::string ini_sections(const std::string& ini, const std::vector<std::string>& sections) {
+  std::istringstream in(ini);
+  std::string line, out;
+  bool keep = false;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.front() == '[') {
+      keep = std::find(sections.begin(), sections.end(), line.substr(1, line.find(']') - 1)) != sections.end();
+    }
+    if (keep) out += line + "\n";
+  }
   return out;
 }
 
@@ -104,8 +119,8 @@ Command run_command() {
       if (has_stage(config, "md")) {
         // A trajectory left by an interrupted run is continued from its last checkpoint.
         std::vector<std::string> args = {"md", "--config", cfg, "--out", t};
-        if (resume && fs::exists(t)) args.emplace_back("--resume");
-        plan.push_back({"md" + tag, "molecular dynamics" + tag, with(args), {t}});
+        if (resume && fs::exists(t) && !fs::exists(dir / ".stamps" / ("md" + tag + ".stamp"))) args.emplace_back("--resume");
+        plan.push_back({"md" + tag, "molecular dynamics" + tag, with(args), {t}, {"structure", "md"}});
       }
       if (has_stage(config, "image")) {
         std::vector<std::string> args = {"image", "--config", cfg, "--trajectory", t, "--out", m};
@@ -114,21 +129,23 @@ Command run_command() {
           args.insert(args.end(), {"--tiff", path("movie.tif")});
           outputs.push_back(path("movie.tif"));
         }
-        plan.push_back({"image" + tag, "synthetic movie" + tag, with(args), outputs});
+        plan.push_back({"image" + tag, "synthetic movie" + tag, with(args), outputs, {"structure", "md", "imaging"}});
       }
-      if (has_stage(config, "detect")) plan.push_back({"detect" + tag, "column detection" + tag, with({"detect", "--config", cfg, "--movie", m, "--out", k}), {k}});
+      if (has_stage(config, "detect")) plan.push_back({"detect" + tag, "column detection" + tag, with({"detect", "--config", cfg, "--movie", m, "--out", k}), {k},
+                                                   {"structure", "md", "imaging", "detect"}});
       if (has_stage(config, "topology")) {
         const std::string d = path("diagrams_columns" + tag + ".h5");
         plan.push_back({"topology_columns" + tag, "persistence of the detected columns" + tag,
-                        with({"topology", "--config", cfg, "--columns", k, "--out", d}), {d}});
+                        with({"topology", "--config", cfg, "--columns", k, "--out", d}), {d},
+                        {"structure", "md", "imaging", "detect", "topology"}});
       }
     };
-    if (has_stage(config, "build")) plan.push_back({"build", "structure", {"build", "--config", cfg, "--out", path("structure.xyz")}, {path("structure.xyz")}});
+    if (has_stage(config, "build")) plan.push_back({"build", "structure", {"build", "--config", cfg, "--out", path("structure.xyz")}, {path("structure.xyz")}, {"structure"}});
     simulate("", {});
     if (has_stage(config, "topology")) {
       plan.push_back({"topology_atoms", "persistence of the ions",
                       {"topology", "--config", cfg, "--trajectory", path("trajectory.h5"), "--out", path("diagrams_atoms.h5")},
-                      {path("diagrams_atoms.h5")}});
+                      {path("diagrams_atoms.h5")}, {"structure", "md", "topology"}});
     }
     std::string reference, comparison_note;
     const std::string first_mechanism = config.string("md", "mechanism");
@@ -139,12 +156,12 @@ Command run_command() {
       if (has_stage(config, "detect")) {
         plan.push_back({"detect_experimental", "column detection (experiment)",
                         {"detect", "--config", cfg, "--movie", experimental, "--out", path("columns_experimental.h5")},
-                        {path("columns_experimental.h5")}});
+                        {path("columns_experimental.h5")}, {"detect"}});
       }
       if (has_stage(config, "topology")) {
         plan.push_back({"topology_experimental", "persistence of the experimental columns",
                         {"topology", "--config", cfg, "--columns", path("columns_experimental.h5"), "--out", reference},
-                        {reference}});
+                        {reference}, {"detect", "topology"}});
       }
     } else if (!second.empty()) {
       simulate("_" + second, {"--md.mechanism=" + second});
@@ -159,7 +176,7 @@ Command run_command() {
       plan.push_back({"compare", "comparison",
                       {"compare", "--config", cfg, "--simulated", path("diagrams_columns.h5"), "--experimental", reference,
                        "--out", path("comparison.h5")},
-                      {path("comparison.h5")}});
+                      {path("comparison.h5")}, {"structure", "md", "imaging", "detect", "topology", "compare"}});
     }
 
     std::vector<report::StageRecord> records;
@@ -173,7 +190,7 @@ Command run_command() {
       std::vector<std::string> identity;
       for (const auto& a : args)
         if (a != "--resume" && a != "--quiet") identity.push_back(a);
-      const std::string stamp_text = resolved + "\n# " + joined(identity) + "\n";
+      const std::string stamp_text = ini_sections(resolved, stage.sections) + "\n# " + joined(identity) + "\n";
       const fs::path stamp = dir / ".stamps" / (stage.id + ".stamp");
       bool done = resume && fs::exists(stamp) && read_file(stamp) == stamp_text;
       for (const auto& o : stage.outputs) done = done && fs::exists(o);
@@ -186,7 +203,13 @@ Command run_command() {
         for (const auto& candidate : commands)
           if (candidate.name == args.front()) command = &candidate;
         if (!command) throw RuntimeError("this nanomix has no '" + args.front() + "' command for the " + stage.id + " stage");
-        if (root) fs::remove(stamp);
+        const bool continuing = std::find(args.begin(), args.end(), "--resume") != args.end();
+        if (root) {
+          fs::remove(stamp);
+          if (!continuing)
+            for (const auto& o : stage.outputs) fs::remove(o);  // made from another config: redo
+        }
+        mpi_barrier();
         const auto start = std::chrono::steady_clock::now();
         const int rc = run_command(*command, {args.begin() + 1, args.end()});
         record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

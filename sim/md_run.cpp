@@ -199,7 +199,12 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
   std::int64_t first_frame = 0, start_step = 0;
   if (resume) std::tie(first_frame, start_step) = read_state(paths);
   if (resume && first_frame >= p.frames) {
-    throw InputError("--resume: " + trajectory + " already holds all " + std::to_string(p.frames) + " frames");
+    // Nothing left to run: resuming a finished trajectory leaves it as it is.
+    log_info(quiet || !root, "--resume: " + trajectory + " already holds all " + std::to_string(p.frames) + " frames");
+    MdRunResult done;
+    done.frames_written = first_frame;
+    done.first_frame = first_frame;
+    return done;
   }
   // The tube's extent (for ions_outside_tube) from the built carbon.
   TubeExtent tube;

@@ -50,7 +50,7 @@ void md_section(Document& doc, const RunFiles& files) {
   doc.section("md", "Molecular dynamics: observables against time");
   if (!present(files.trajectory)) return missing(doc, "trajectory", files.trajectory);
   H5mdReader r(files.trajectory);
-  const double seconds_per_ps = r.parameter("md_time_to_experiment_seconds_per_ps", 0);
+  const double seconds_per_ps = r.parameter("md_experiment_seconds_per_ps", 0);
   doc.paragraph(std::to_string(r.frame_count()) + " frames of " + std::to_string(r.atom_count()) + " atoms" +
                 (seconds_per_ps > 0 ? "; 1 ps of MD is mapped to " + fixed(seconds_per_ps, 3) + " s of experiment" : "") +
                 ".");
