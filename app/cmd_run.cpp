@@ -123,7 +123,11 @@ Command run_command() {
         plan.push_back({"md" + tag, "molecular dynamics" + tag, with(args), {t}, {"structure", "md"}});
       }
       if (has_stage(config, "image")) {
-        std::vector<std::string> args = {"image", "--config", cfg, "--trajectory", t, "--out", m};
+        // Without an MD stage the built structure itself is imaged (e.g. a reference crystal).
+        std::vector<std::string> args = {"image", "--config", cfg};
+        if (has_stage(config, "md")) args.insert(args.end(), {"--trajectory", t});
+        else args.insert(args.end(), {"--structure", path("structure.xyz")});
+        args.insert(args.end(), {"--out", m});
         std::vector<std::string> outputs = {m};
         if (tag.empty()) {
           args.insert(args.end(), {"--tiff", path("movie.tif")});
@@ -144,7 +148,8 @@ Command run_command() {
     simulate("", {});
     if (has_stage(config, "topology")) {
       plan.push_back({"topology_atoms", "persistence of the ions",
-                      {"topology", "--config", cfg, "--trajectory", path("trajectory.h5"), "--out", path("diagrams_atoms.h5")},
+                      {"topology", "--config", cfg, has_stage(config, "md") ? "--trajectory" : "--structure",
+                       has_stage(config, "md") ? path("trajectory.h5") : path("structure.xyz"), "--out", path("diagrams_atoms.h5")},
                       {path("diagrams_atoms.h5")}, {"structure", "md", "topology"}});
     }
     std::string reference, comparison_note;
