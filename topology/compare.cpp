@@ -116,7 +116,7 @@ CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vec
   res.unit = experimental.unit;
   res.group = experimental.group;
   for (std::size_t m = 0; m < simulated.size(); ++m) {
-    if (simulated[m].unit != experimental.unit || simulated[m].source == "movie" != (experimental.source == "movie"))
+    if (simulated[m].unit != experimental.unit || (simulated[m].source == "movie") != (experimental.source == "movie"))
       throw InputError("compare: " + paths[m] + " (" + simulated[m].filtration + ", unit " + simulated[m].unit +
                        ") and the experimental file (" + experimental.filtration + ", unit " + experimental.unit +
                        ") hold different kinds of diagrams");
