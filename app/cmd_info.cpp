@@ -80,9 +80,23 @@ Command info_command() {
     const std::string path = inv.required("file");
     require_input_file(path, "file");
     if (h5::is_hdf5(path)) {
-      if (is_h5md(path)) describe_h5md(path);
-      else std::cout << path << ": HDF5 file\n";
       h5::Id f = h5::open_file(path);
+      if (is_h5md(path)) {
+        describe_h5md(path);
+      } else if (h5::has_attribute(f, "nanomix_format")) {
+        std::cout << path << ": nanomix " << h5::read_string_attribute(f, "nanomix_format") << " file";
+        if (h5::has_attribute(f, "nanomix_format_version"))
+          std::cout << " (format version " << h5::read_double_attribute(f, "nanomix_format_version") << ")";
+        std::cout << "\n";
+      } else if (h5::has_attribute(f, "version_major")) {
+        std::cout << path << ": EMD " << h5::read_double_attribute(f, "version_major") << "."
+                  << (h5::has_attribute(f, "version_minor") ? h5::read_double_attribute(f, "version_minor") : 0)
+                  << " movie (Berkeley EMD)\n";
+      } else if (h5::exists(f, "columns")) {
+        std::cout << path << ": nanomix columns file\n";
+      } else {
+        std::cout << path << ": HDF5 file\n";
+      }
       std::cout << "  contents:\n" << h5::describe_tree(f);
       return 0;
     }
