@@ -10,7 +10,8 @@ trap 'rm -rf "$tmp"' EXIT
 # nanomix info describes every file the run wrote.
 for f in "$tmp"/run/*.h5 "$tmp"/run/*.xyz; do
   [ -e "$f" ] || continue
-  "$nanomix" info "$f" | head -n 1 | grep -q -E "H5MD trajectory|EMD 0.2 movie|nanomix [a-z]+ file|extended XYZ" \
-    || { echo "FAIL: nanomix info $f: $("$nanomix" info "$f" | head -n 1)"; exit 1; }
+  first=$("$nanomix" info "$f" | sed -n 1p)
+  grep -q -E "H5MD trajectory|EMD 0.2 movie|nanomix [a-z]+ file|extended XYZ" <<<"$first" \
+    || { echo "FAIL: nanomix info $f: $first"; exit 1; }
 done
 /usr/bin/python3 "$(dirname "$0")/report_chromium.py" "$tmp/run/report.html" "$@"
