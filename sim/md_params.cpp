@@ -104,6 +104,10 @@ MdParams MdParams::from_config(const Config& c) {
   p.min_start_distance_angstrom = c.real(s, "min_start_distance_angstrom");
   p.swap_sweeps_per_frame = c.real(s, "swap_sweeps_per_frame");
   p.swap_temperature_kelvin = c.real(s, "swap_temperature_kelvin");
+  const std::string& swap_sched = c.string(s, "swap_schedule");
+  if (swap_sched.find_first_not_of(" \t") != std::string::npos) {
+    p.swap_schedule = AnnealSchedule::parse(swap_sched, [&](const std::string& why) { c.fail(s, "swap_schedule", why); });
+  }
   p.swap_batches_per_frame = c.integer(s, "swap_batches_per_frame");
   if (p.mechanism == Mechanism::swap_accelerated && p.steps_per_frame() % p.swap_batches_per_frame != 0) {
     c.fail(s, "swap_batches_per_frame", "must divide the " + std::to_string(p.steps_per_frame()) + " steps of a frame");

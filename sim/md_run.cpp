@@ -358,12 +358,14 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
   for (std::int64_t f = first_frame; f < p.frames; ++f) {
     const double t0 = static_cast<double>(f - 1) * p.frame_interval_ps, t1 = static_cast<double>(f) * p.frame_interval_ps;
     const double k0 = p.schedule.kelvin_at(t0), k1 = p.schedule.kelvin_at(t1);
-    auto swap_batch = [&](std::uint64_t batch, double kelvin, double sweeps) {
+    auto swap_batch = [&](std::uint64_t batch, double kelvin, double time_ps, double sweeps) {
       // Every rank makes the same draws from the same gathered state.
       Frame state = frame;
       Rng rng(p.seed, RandomPurpose::md_swaps, static_cast<std::uint64_t>(f), batch);
       const std::size_t anions = state.count(chlorine) + state.count(iodine);
-      const double kt = p.swap_temperature_kelvin > 0 ? p.swap_temperature_kelvin : kelvin;
+      const double kt = !p.swap_schedule.points.empty() ? p.swap_schedule.kelvin_at(time_ps)
+                        : p.swap_temperature_kelvin > 0 ? p.swap_temperature_kelvin
+                                                        : kelvin;
       const SwapStats st = swap_anions(state, ff, p.born_cutoff_angstrom, p.lj_cutoff_angstrom, kt,
                                        std::llround(sweeps * static_cast<double>(anions)), rng);
       swaps_attempted += st.attempts;
@@ -408,7 +410,8 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
       const double kb = k0 + (k1 - k0) * static_cast<double>(k + 1) / static_cast<double>(pieces);
       if (p.mechanism == Mechanism::swap_accelerated && p.swap_sweeps_per_frame > 0) {
         if (k > 0) gather(f - 1);  // current positions (the time stamp is not used)
-        swap_batch(static_cast<std::uint64_t>(k), ka, p.swap_sweeps_per_frame / static_cast<double>(pieces));
+        swap_batch(static_cast<std::uint64_t>(k), ka, t0 + (t1 - t0) * static_cast<double>(k) / static_cast<double>(pieces),
+                   p.swap_sweeps_per_frame / static_cast<double>(pieces));
       }
       lmp.command(thermostat_fix(p, ka, kb,
                                  derive_seed(p.seed, RandomPurpose::velocities, 10 + static_cast<std::uint64_t>(f),

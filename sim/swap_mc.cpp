@@ -1,6 +1,7 @@
 #include "sim/swap_mc.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -46,27 +47,51 @@ SwapStats swap_anions(Frame& f, const ForceField& ff, double born_cut, double lj
   if (anions.size() < 2) return stats;
   std::vector<int> slot(f.size(), -1);
   for (std::size_t k = 0; k < anions.size(); ++k) slot[static_cast<std::size_t>(anions[k])] = static_cast<int>(k);
-  struct Neighbor {
-    int j;
-    double r;
+  // Per anion (slot a) and its own species s (0 = Cl, 1 = I): the fixed part of its short-range
+  // energy (Na and C neighbours, which never change species) and, per anion neighbour b, the pair
+  // energy with b as Cl or as I. An attempt then costs a few table look-ups per anion neighbour
+  // instead of a pair-potential evaluation per neighbour atom.
+  auto sidx = [](int z) { return z == chlorine ? 0 : 1; };
+  struct AnionNeighbor {
+    int b;       // slot of the neighbouring anion
+    double e[2][2];  // e[own species][neighbour species]
   };
-  std::vector<std::vector<Neighbor>> nb(anions.size());
+  std::vector<std::array<double, 2>> fixed(anions.size(), {0.0, 0.0});
+  std::vector<std::vector<AnionNeighbor>> nb(anions.size());
+  const int anion_z[2] = {chlorine, iodine};
+  auto add = [&](int i, int j, double r) {
+    const int a = slot[static_cast<std::size_t>(i)];
+    if (a < 0) return;
+    const int b = slot[static_cast<std::size_t>(j)];
+    if (b < 0) {
+      const int zj = f.atomic_numbers[static_cast<std::size_t>(j)];
+      for (int s = 0; s < 2; ++s) fixed[static_cast<std::size_t>(a)][static_cast<std::size_t>(s)] += pair_energy(ff, anion_z[s], zj, r, born_cut, lj_cut);
+      return;
+    }
+    AnionNeighbor n{b, {{0, 0}, {0, 0}}};
+    for (int s = 0; s < 2; ++s)
+      for (int t = 0; t < 2; ++t) n.e[s][t] = pair_energy(ff, anion_z[s], anion_z[t], r, born_cut, lj_cut);
+    nb[static_cast<std::size_t>(a)].push_back(n);
+  };
   for_each_pair_within(f, cut, [&](int i, int j, double r) {
-    if (slot[static_cast<std::size_t>(i)] >= 0) nb[static_cast<std::size_t>(slot[static_cast<std::size_t>(i)])].push_back({j, r});
-    if (slot[static_cast<std::size_t>(j)] >= 0) nb[static_cast<std::size_t>(slot[static_cast<std::size_t>(j)])].push_back({i, r});
+    add(i, j, r);
+    add(j, i, r);
   });
-  auto energy = [&](int a, int as, int skip) {  // anion slot a as species `as`, leaving out atom `skip`
-    double e = 0;
+  std::vector<int> sp(anions.size());  // current species index of each anion slot
+  for (std::size_t k = 0; k < anions.size(); ++k) sp[k] = sidx(f.atomic_numbers[static_cast<std::size_t>(anions[k])]);
+  // Change of anion a's short-range energy when it goes from Cl to I, leaving out slot `skip`.
+  auto cl_to_i = [&](int a, int skip) {
+    const auto& fx = fixed[static_cast<std::size_t>(a)];
+    double e = fx[1] - fx[0];
     for (const auto& n : nb[static_cast<std::size_t>(a)]) {
-      if (n.j == skip) continue;
-      e += pair_energy(ff, as, f.atomic_numbers[static_cast<std::size_t>(n.j)], n.r, born_cut, lj_cut);
+      if (n.b == skip) continue;
+      const int t = sp[static_cast<std::size_t>(n.b)];
+      e += n.e[1][t] - n.e[0][t];
     }
     return e;
   };
   std::vector<int> cl, io;  // slots by species
-  for (std::size_t k = 0; k < anions.size(); ++k) {
-    (f.atomic_numbers[static_cast<std::size_t>(anions[k])] == chlorine ? cl : io).push_back(static_cast<int>(k));
-  }
+  for (std::size_t k = 0; k < anions.size(); ++k) (sp[k] == 0 ? cl : io).push_back(static_cast<int>(k));
   if (cl.empty() || io.empty()) return stats;
   const double beta = 1 / (units::boltzmann_ev_per_k * kelvin);
   for (std::int64_t t = 0; t < attempts; ++t) {
@@ -75,11 +100,12 @@ SwapStats swap_anions(Frame& f, const ForceField& ff, double born_cut, double lj
     const int a = cl[ci], b = io[ii];
     const int atom_a = anions[static_cast<std::size_t>(a)], atom_b = anions[static_cast<std::size_t>(b)];
     // The a–b pair is Cl–I before and after: leave it out of both sides.
-    const double de = energy(a, iodine, atom_b) - energy(a, chlorine, atom_b) + energy(b, chlorine, atom_a) -
-                      energy(b, iodine, atom_a);
+    const double de = cl_to_i(a, b) - cl_to_i(b, a);
     if (de <= 0 || rng.uniform() < std::exp(-beta * de)) {
       f.atomic_numbers[static_cast<std::size_t>(atom_a)] = iodine;
       f.atomic_numbers[static_cast<std::size_t>(atom_b)] = chlorine;
+      sp[static_cast<std::size_t>(a)] = 1;
+      sp[static_cast<std::size_t>(b)] = 0;
       cl[ci] = b;
       io[ii] = a;
       ++stats.accepted;

@@ -48,6 +48,9 @@ std::vector<KeySpec> md_keys() {
                "swap_accelerated: Cl<->I swap attempts per frame, in units of the number of anions"),
       int_key(s, "swap_batches_per_frame", 5, 1, 10000, "",
               "swap_accelerated: the frame's MD is cut into this many pieces, each after a batch of swaps"),
+      string_key(s, "swap_schedule", "",
+                 "swap_accelerated: Metropolis temperature of the swaps against production time, piecewise "
+                 "linear 'time_ps:kelvin, ...' (e.g. '0:520, 60:520, 61:150'); overrides swap_temperature_kelvin"),
       real_key(s, "swap_temperature_kelvin", 0.0, 0.0, 5000.0, "K",
                "swap_accelerated: Metropolis temperature of the swaps (0 = the current MD temperature)"),
       real_key(s, "beam_voltage_kv", 80.0, 1.0, 3000.0, "kV", "beam: accelerating voltage"),
