@@ -7,6 +7,7 @@
 //   T.checkpoint.data    + T.checkpoint (frames done, step): the state --resume continues from
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "core/config.hpp"
 #include "sim/forcefield.hpp"
@@ -34,6 +35,11 @@ std::string lammps_setup_commands(const MdParams& params, const ForceField& ff, 
                                   std::size_t ion_count);
 /// The starting atoms as a LAMMPS data file (types 1 C, 2 Na, 3 Cl, 4 I; charges from ff).
 std::string lammps_data_file(const Frame& frame, const ForceField& ff);
+
+// LAMMPS commands that turn the atoms `to_cl` into Cl and `to_i` into I (LAMMPS ids, 1-based) after
+// accepted swaps: velocities scaled by sqrt(m_old / m_new) (each atom keeps its kinetic energy, so a
+// Maxwell distribution at T stays one), then the ions' net linear momentum set to zero.
+std::string swap_species_commands(const std::vector<int>& to_cl, const std::vector<int>& to_i);
 
 /// Runs (or, with resume, continues) the md stage. Validates everything first (InputError);
 /// `config` is stored in the trajectory and names keys in errors.

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "core/elements.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
 #include "sim/forcefield.hpp"
@@ -164,6 +165,53 @@ TEST_CASE("swap ΔE equals the change of LAMMPS' potential energy") {
   }
   lmp.command("run 0");
   CHECK(lmp.thermo("pe") - e0 == doctest::Approx(st.energy_change_ev).epsilon(1e-6));
+  std::remove(data.c_str());
+}
+
+TEST_CASE("a swap scales the swapped atoms' velocities by sqrt(m_old/m_new) and zeroes the ions' momentum") {
+  // Types carry the masses, so a Cl<->I swap changes m. Against LAMMPS' own per-atom velocities:
+  // after the swap v_new = f v_old - u for the swapped atoms (f = sqrt(m_old/m_new), so each keeps
+  // its kinetic energy) and v_new = v_old - u for every other ion, with one common u (the removed
+  // centre-of-mass velocity); the ions' total momentum is zero after (without the correction each
+  // swapped pair would change it by (m_I - m_Cl)(v_a - v_b)).
+  const Config c = Config::parse(small_ini, "small.ini");
+  const Structure s = build_structure(StructureParams::from_config(c));
+  const MdParams p = MdParams::from_config(c);
+  const ForceField ff = load_ff();
+  LammpsSession lmp;
+  const std::string data = "/tmp/nanomix_test_swapv_" + std::to_string(::getpid()) + ".data";
+  { std::ofstream(data) << lammps_data_file(s.frame, ff); }
+  lmp.command(lammps_setup_commands(p, ff, data, s.frame.size() - s.carbon_count));
+  lmp.command("velocity ions create 500 7 mom yes rot no dist gaussian\nrun 0");
+  int cl = 0, io = 0, na = 0;
+  for (std::size_t i = 0; i < s.frame.size(); ++i) {
+    const int z = s.frame.atomic_numbers[i], id = static_cast<int>(i) + 1;
+    if (!cl && z == chlorine) cl = id;
+    if (!io && z == iodine) io = id;
+    if (!na && z == sodium) na = id;
+  }
+  REQUIRE((cl && io && na));
+  auto v = [&](int id, const char* d) {
+    lmp.command("variable nmx_v equal v" + std::string(d) + "[" + std::to_string(id) + "]");
+    return lmp.variable("nmx_v");
+  };
+  lmp.command("variable nmx_pm atom mass*vx\ncompute nmx_p ions reduce sum v_nmx_pm");
+  double before[3][3];
+  const int ids[3] = {cl, io, na};
+  const char* dirs[3] = {"x", "y", "z"};
+  for (int a = 0; a < 3; ++a)
+    for (int d = 0; d < 3; ++d) before[a][d] = v(ids[a], dirs[d]);
+  const double m_cl = element(chlorine).mass_amu, m_i = element(iodine).mass_amu;
+  lmp.command(swap_species_commands({io}, {cl}) + "run 0");  // the Cl becomes I, the I becomes Cl
+  const double f[3] = {std::sqrt(m_cl / m_i), std::sqrt(m_i / m_cl), 1.0};
+  for (int d = 0; d < 3; ++d) {
+    const double u = f[2] * before[2][d] - v(na, dirs[d]);
+    CHECK(std::abs(u) < 0.5);  // a small common shift (Å/ps)
+    for (int a = 0; a < 2; ++a) CHECK(f[a] * before[a][d] - v(ids[a], dirs[d]) == doctest::Approx(u).epsilon(1e-9).scale(1));
+  }
+  CHECK(std::abs(lmp.compute_scalar("nmx_p")) < 1e-9);
+  lmp.command("variable nmx_m equal mass[" + std::to_string(cl) + "]");
+  CHECK(lmp.variable("nmx_m") == doctest::Approx(m_i));
   std::remove(data.c_str());
 }
 
