@@ -15,13 +15,16 @@ namespace nanomix::cli {
 Command md_command() {
   Command c;
   c.name = "md";
-  c.usage = "--config C --out trajectory.h5 [--resume]";
+  c.usage = "--config C --out trajectory.h5 [--resume] [--one-rank]";
   c.summary = "molecular dynamics of the ions in the tube through LAMMPS ([structure], [md]): trajectory (H5MD) "
               "with observables, and the LAMMPS input beside it";
   c.sections = {"structure", "md"};
   c.add_options = [](po::options_description& o) {
     o.add_options()("out,o", po::value<std::string>(), "output trajectory (H5MD); T.lammps, T.data, T.checkpoint* beside it")(
-        "resume", "continue a killed run from its last checkpoint, to the same number of frames");
+        "resume", "continue a killed run from its last checkpoint, to the same number of frames")(
+        "one-rank", "under mpirun: LAMMPS runs on rank 0 alone and the other ranks wait, so the trajectory is the one "
+                    "process's (a LAMMPS run over several ranks adds forces in another order and follows another, "
+                    "equally valid trajectory)");
   };
   c.run = [](const Invocation& inv) {
     const std::string out = inv.required("out");
@@ -30,7 +33,9 @@ Command md_command() {
     if (resume && !std::filesystem::exists(out)) throw InputError("--resume: " + out + " does not exist");
     const auto structure = sim::build_structure(sim::StructureParams::from_config(inv.config));
     const auto params = sim::MdParams::from_config(inv.config);
-    const auto r = sim::run_md(inv.config, params, structure, out, resume, inv.quiet);
+    const bool one_rank = inv.has("one-rank");
+    if (one_rank && mpi_rank() != 0) return 0;  // the input was checked above on every rank; rank 0 runs
+    const auto r = sim::run_md(inv.config, params, structure, out, resume, inv.quiet, one_rank);
     if (mpi_rank() == 0) {
       log_info(inv.quiet, "md: " + std::to_string(r.frames_written) + " frames → " + out + " (anion_sro " +
                               std::to_string(r.last_anion_sro) + ", crystallinity " + std::to_string(r.last_crystallinity) +

@@ -119,6 +119,7 @@ Command run_command() {
       if (has_stage(config, "md")) {
         // A trajectory left by an interrupted run is continued from its last checkpoint.
         std::vector<std::string> args = {"md", "--config", cfg, "--out", t};
+        if (!config.boolean("run", "md_all_ranks")) args.emplace_back("--one-rank");
         if (resume && fs::exists(t) && !fs::exists(dir / ".stamps" / ("md" + tag + ".stamp"))) args.emplace_back("--resume");
         plan.push_back({"md" + tag, "molecular dynamics" + tag, with(args), {t}, {"structure", "md"}});
       }

@@ -8,7 +8,7 @@
 
 namespace nanomix::sim {
 
-LammpsSession::LammpsSession(const std::vector<std::string>& args) {
+LammpsSession::LammpsSession(const std::vector<std::string>& args, bool this_rank_only) {
   std::vector<std::string> owned = {"nanomix"};
   owned.insert(owned.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -16,7 +16,7 @@ LammpsSession::LammpsSession(const std::vector<std::string>& args) {
   int initialised = 0;
   MPI_Initialized(&initialised);
   if (initialised) {
-    handle_ = lammps_open(static_cast<int>(argv.size()), argv.data(), MPI_COMM_WORLD, nullptr);
+    handle_ = lammps_open(static_cast<int>(argv.size()), argv.data(), this_rank_only ? MPI_COMM_SELF : MPI_COMM_WORLD, nullptr);
   } else {
     handle_ = lammps_open_no_mpi(static_cast<int>(argv.size()), argv.data(), nullptr);
   }

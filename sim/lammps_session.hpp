@@ -15,7 +15,10 @@ class LammpsSession {
  public:
   /// Starts LAMMPS on MPI_COMM_WORLD (or on its own without MPI initialised) with the given
   /// command-line arguments (e.g. {"-log", "none", "-screen", "none"}).
-  explicit LammpsSession(const std::vector<std::string>& args = {"-log", "none", "-screen", "none"});
+  /// `this_rank_only`: under MPI, LAMMPS runs on this rank alone (MPI_COMM_SELF) instead of on all
+  /// ranks (MPI_COMM_WORLD).
+  explicit LammpsSession(const std::vector<std::string>& args = {"-log", "none", "-screen", "none"},
+                         bool this_rank_only = false);
   ~LammpsSession();
   LammpsSession(const LammpsSession&) = delete;
   LammpsSession& operator=(const LammpsSession&) = delete;

@@ -42,8 +42,10 @@ std::string lammps_data_file(const Frame& frame, const ForceField& ff);
 std::string swap_species_commands(const std::vector<int>& to_cl, const std::vector<int>& to_i);
 
 /// Runs (or, with resume, continues) the md stage. Validates everything first (InputError);
-/// `config` is stored in the trajectory and names keys in errors.
+/// `config` is stored in the trajectory and names keys in errors. `this_rank_only`: LAMMPS runs on
+/// the calling rank alone (under mpirun only rank 0 may call it then): the same trajectory as one
+/// process, which a LAMMPS run over several ranks (another summation order) does not give.
 MdRunResult run_md(const Config& config, const MdParams& params, const Structure& structure,
-                   const std::string& trajectory, bool resume, bool quiet);
+                   const std::string& trajectory, bool resume, bool quiet, bool this_rank_only = false);
 
 }  // namespace nanomix::sim

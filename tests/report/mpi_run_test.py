@@ -1,6 +1,7 @@
-"""`mpirun -np 2 nanomix run` against one process, on a config without MD: every output file the
-same. Structures and images must be bitwise equal; persistence values agree to 1e-12 (GUDHI's exact
-alpha mode rounds the last ulp differently between runs, see docs/topology.md).
+"""`mpirun -np 2 nanomix run` against one process: every output file the same. Structures,
+trajectories (the md stage runs LAMMPS on rank 0 alone unless [run] md_all_ranks) and images must
+be bitwise equal; persistence values agree to 1e-12 (GUDHI's exact alpha mode rounds the last ulp
+differently between runs, see docs/topology.md).
 usage: mpi_run_test.py NANOMIX CONFIG
 """
 import os
@@ -21,6 +22,9 @@ with tempfile.TemporaryDirectory() as tmp:
     outputs = sorted(f for f in os.listdir(one) if f.endswith((".h5", ".xyz", ".tif")))
     assert outputs == sorted(f for f in os.listdir(two) if f.endswith((".h5", ".xyz", ".tif"))), "different files"
     assert "movie.h5" in outputs and "diagrams_atoms.h5" in outputs, outputs
+    with open(config) as c:
+        if "[md]" in c.read():
+            assert "trajectory.h5" in outputs, outputs
     for name in outputs:
         a, b = os.path.join(one, name), os.path.join(two, name)
         if not name.endswith(".h5"):
