@@ -80,36 +80,6 @@ void md_section(Document& doc, const RunFiles& files) {
   doc.raw("<div>" + plots + "</div>");
 }
 
-void movie_section(Document& doc, const RunFiles& files) {
-  doc.section("movie", "Filmstrip: noise-free and noisy frames");
-  if (!present(files.movie)) return missing(doc, "movie", files.movie);
-  for (const std::string group : {"intensity", "counts"}) {
-    imaging::ReadOptions options;
-    options.emd_group = group;
-    imaging::ReadResult movie;
-    try {
-      movie = imaging::read_movie(files.movie, options);
-    } catch (const std::exception& e) {
-      doc.paragraph("<em>" + escape(group) + ": " + escape(e.what()) + "</em>");
-      continue;
-    }
-    const auto& m = movie.movie;
-    const std::size_t n = m.frame_count();
-    const std::size_t shown = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, files.filmstrip_frames)));
-    std::string strip;
-    for (std::size_t k = 0; k < shown; ++k) {
-      const std::size_t t = shown == 1 ? 0 : k * (n - 1) / (shown - 1);
-      strip += image_tag(m.frames[t], m.nx, m.ny,
-                         group + ", frame " + std::to_string(t) +
-                             (m.frame_time_s > 0 ? ", t = " + fixed(static_cast<double>(t) * m.frame_time_s, 2) + " s" : ""));
-    }
-    doc.paragraph(std::string(group == "intensity" ? "Noise-free image intensity (before the camera)" : "Noisy counts") +
-                  ": " + std::to_string(n) + " frames of " + std::to_string(m.nx) + " × " + std::to_string(m.ny) +
-                  " pixels, " + fixed(m.pixel_size_x_angstrom, 3) + " Å per pixel.");
-    doc.raw("<div>" + strip + "</div>");
-  }
-}
-
 /// Rows of a 2D float64 dataset (empty if absent).
 struct Table2 {
   std::vector<double> data;
@@ -130,6 +100,53 @@ Table2 read_table(hid_t file, const std::string& name) {
     t.cols = 1;
   }
   return t;
+}
+
+void movie_section(Document& doc, const RunFiles& files) {
+  doc.section("movie", "Filmstrip: noise-free and noisy frames");
+  if (!present(files.movie)) return missing(doc, "movie", files.movie);
+  // Each movie frame renders one MD frame (ground_truth/source_times_ps). Its place on the
+  // experiment's clock is the MD time × the trajectory's time mapping ([md]
+  // experiment_seconds_per_frame); the camera's frame_time_s is only the exposure of one frame.
+  Table2 source_times;
+  {
+    h5::Id m = h5::open_file(files.movie);
+    source_times = read_table(m, "ground_truth/source_times_ps");
+  }
+  double seconds_per_ps = 0;
+  if (present(files.trajectory)) seconds_per_ps = H5mdReader(files.trajectory).parameter("md_experiment_seconds_per_ps", 0);
+  for (const std::string group : {"intensity", "counts"}) {
+    imaging::ReadOptions options;
+    options.emd_group = group;
+    imaging::ReadResult movie;
+    try {
+      movie = imaging::read_movie(files.movie, options);
+    } catch (const std::exception& e) {
+      doc.paragraph("<em>" + escape(group) + ": " + escape(e.what()) + "</em>");
+      continue;
+    }
+    const auto& m = movie.movie;
+    const std::size_t n = m.frame_count();
+    const std::size_t shown = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, files.filmstrip_frames)));
+    std::string strip;
+    for (std::size_t k = 0; k < shown; ++k) {
+      const std::size_t t = shown == 1 ? 0 : k * (n - 1) / (shown - 1);
+      std::string when;
+      if (t < source_times.rows) {
+        const double ps = source_times.at(t, 0);
+        when = ", MD t = " + fixed(ps, 1) + " ps" + (seconds_per_ps > 0 ? " (experiment " + fixed(ps * seconds_per_ps, 2) + " s)" : "");
+      }
+      strip += image_tag(m.frames[t], m.nx, m.ny, group + ", frame " + std::to_string(t) + when);
+    }
+    doc.paragraph(std::string(group == "intensity" ? "Noise-free image intensity (before the camera)" : "Noisy counts") +
+                  ": " + std::to_string(n) + " frames of " + std::to_string(m.nx) + " × " + std::to_string(m.ny) +
+                  " pixels, " + fixed(m.pixel_size_x_angstrom, 3) + " Å per pixel" +
+                  (m.frame_time_s > 0 ? ", " + fixed(m.frame_time_s * 1e3, 0) + " ms exposure per frame" : "") +
+                  (seconds_per_ps > 0 ? "; frames are placed on the experiment's clock by the MD time mapping ("
+                                        + fixed(seconds_per_ps, 3) + " s per ps of MD), not by the exposure"
+                                      : "") + ".");
+    doc.raw("<div>" + strip + "</div>");
+  }
 }
 
 std::string first_group(hid_t file) {
