@@ -307,11 +307,8 @@ void local_structures_section(Document& doc, const RunFiles& files) {
   doc.raw("<div>" + strip + "</div>");
 }
 
-void comparison_section(Document& doc, const RunFiles& files) {
-  doc.section("compare", "Comparison of persistence statistics");
-  if (!files.comparison_note.empty()) doc.paragraph(escape(files.comparison_note));
-  if (!present(files.comparison)) return missing(doc, "comparison", files.comparison);
-  h5::Id f = h5::open_file(files.comparison);
+void comparison_table(Document& doc, const std::string& path) {
+  h5::Id f = h5::open_file(path);
   const auto simulated = h5::read_string_array_attribute(f, "simulated");
   std::vector<std::vector<std::string>> rows;
   std::string plots;
@@ -345,6 +342,17 @@ void comparison_section(Document& doc, const RunFiles& files) {
   }
   doc.paragraph("Distances in " + escape(unit) + "; small p-values mean the two sets of diagrams differ.");
   doc.raw("<div>" + plots + "</div>");
+}
+
+void comparison_section(Document& doc, const RunFiles& files) {
+  doc.section("compare", "Comparison of persistence statistics");
+  if (!files.comparison_note.empty()) doc.paragraph(escape(files.comparison_note));
+  if (!present(files.comparison)) return missing(doc, "comparison", files.comparison);
+  comparison_table(doc, files.comparison);
+  if (files.comparison_atoms.empty()) return;
+  doc.paragraph("<b>The same test on the ground truth.</b> " + escape(files.comparison_atoms_note));
+  if (!present(files.comparison_atoms)) return missing(doc, "comparison of the atoms", files.comparison_atoms);
+  comparison_table(doc, files.comparison_atoms);
 }
 
 void lattice_section(Document& doc, const RunFiles& files) {

@@ -23,6 +23,8 @@ struct RunFiles {
   std::vector<std::string> diagrams;  ///< diagrams files (atoms, columns, …)
   std::string comparison;          ///< comparison.h5
   std::string comparison_note;     ///< what was compared with what
+  std::string comparison_atoms;       ///< comparison_atoms.h5: the same test on the MD ground truth (optional)
+  std::string comparison_atoms_note;  ///< what that compared
   int filmstrip_frames = 6;
 };
 
