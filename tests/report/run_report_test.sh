@@ -14,4 +14,20 @@ for f in "$tmp"/run/*.h5 "$tmp"/run/*.xyz; do
   grep -q -E "H5MD trajectory|EMD 0.2 movie|nanomix [a-z]+ file|extended XYZ" <<<"$first" \
     || { echo "FAIL: nanomix info $f: $first"; exit 1; }
 done
+# Two simulated mechanisms: the accelerated one segregates (anion_sro >= 0.3 in the second half),
+# the thermal control stays mixed (|anion_sro| < 0.1), and the ground-truth comparison tells them
+# apart (p < 0.05) — the demo's claims, checked on every run of this test.
+if [ -e "$tmp/run/trajectory_thermal.h5" ]; then
+  HDF5_USE_FILE_LOCKING=FALSE /usr/bin/python3 - "$tmp/run" <<'PYEOF'
+import sys, h5py, numpy as np
+d = sys.argv[1]
+a = h5py.File(d + "/trajectory.h5", "r")["observables/anion_sro/value"][:]
+b = h5py.File(d + "/trajectory_thermal.h5", "r")["observables/anion_sro/value"][:]
+assert abs(a[0]) < 0.1 and a[len(a) // 2:].max() >= 0.3, a
+assert np.abs(b).max() < 0.1, b
+p = h5py.File(d + "/comparison_atoms.h5", "r")["mechanisms/0"].attrs["permutation_p_value"]
+assert p < 0.05, p
+print("ok: anion_sro %.2f -> max %.2f (thermal max |%.2f|); ground-truth comparison p = %.3f" % (a[0], a[len(a)//2:].max(), np.abs(b).max(), p))
+PYEOF
+fi
 /usr/bin/python3 "$(dirname "$0")/report_chromium.py" "$tmp/run/report.html" "$@"
