@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
+#include "topology/topology_run.hpp"
 
 namespace nanomix::cli {
 
@@ -184,10 +185,9 @@ Command run_command() {
                         {da}, {"structure", "md", "topology"}});
         std::vector<std::string> args = {"compare", "--config", cfg, "--simulated", path("diagrams_atoms.h5"), "--experimental", da,
                                          "--out", path("comparison_atoms.h5")};
-        std::string subsets = " " + config.string("topology", "subsets") + " ";
-        std::replace(subsets.begin(), subsets.end(), ',', ' ');
+        const auto subsets = topology::TopologyParams::from_config(config).subsets;
         std::string subset = config.string("compare", "subset");
-        if (subset.empty() && subsets.find(" I ") != std::string::npos) subset = "I";
+        if (subset.empty() && std::find(subsets.begin(), subsets.end(), "I") != subsets.end()) subset = "I";
         if (!subset.empty()) args.push_back("--compare.subset=" + subset);
         // H0 only: Hera's auction on the thousands of short-lived H1/H2 features of a 3D cluster took
         // over 15 minutes for the demo's 21 + 21 frames; H0 (the distances at which the subset's

@@ -60,11 +60,8 @@ std::string unfix_thermostat(const MdParams& p) {
   return p.thermostat == Thermostat::nose_hoover ? "unfix th\n" : "unfix th\nunfix nve_th\n";
 }
 
-/// Commands that change atom types: `set` on a temporary group, chunked.
-// Turns the atoms `ids` (LAMMPS ids) into `type` and multiplies their velocities by
-// `velocity_factor`. A Cl<->I swap changes an atom's mass (types carry the masses); scaling v by
-// sqrt(m_old / m_new) maps a Maxwell velocity at T for the old mass onto one for the new mass, so
-// the swap neither heats nor cools the cluster on average.
+/// Commands that turn the atoms `ids` (LAMMPS ids) into `type` and multiply their velocities by
+/// `velocity_factor`: `set` and `velocity` on a temporary group, chunked.
 std::string set_types_commands(const std::vector<int>& ids, int type, double velocity_factor) {
   if (ids.empty()) return {};
   std::string out;
@@ -73,13 +70,9 @@ std::string set_types_commands(const std::vector<int>& ids, int type, double vel
     for (std::size_t i = k; i < std::min(ids.size(), k + 200); ++i) out += " " + std::to_string(ids[i]);
     out += "\n";
   }
-  out += "set group nmx_set type " + std::to_string(type) + "\n";
-  if (velocity_factor != 1.0) {
-    const std::string f = num(velocity_factor);
-    out += "variable nmx_vx atom vx*" + f + "\nvariable nmx_vy atom vy*" + f + "\nvariable nmx_vz atom vz*" + f +
-           "\nvelocity nmx_set set v_nmx_vx v_nmx_vy v_nmx_vz units box\n";
-  }
-  out += "group nmx_set delete\n";
+  const std::string f = num(velocity_factor);
+  out += "set group nmx_set type " + std::to_string(type) + "\nvariable nmx_vx atom vx*" + f + "\nvariable nmx_vy atom vy*" + f +
+         "\nvariable nmx_vz atom vz*" + f + "\nvelocity nmx_set set v_nmx_vx v_nmx_vy v_nmx_vz units box\ngroup nmx_set delete\n";
   return out;
 }
 
@@ -121,10 +114,9 @@ std::pair<std::int64_t, std::int64_t> read_state(const MdPaths& paths) {
 }  // namespace
 
 std::string swap_species_commands(const std::vector<int>& to_cl, const std::vector<int>& to_i) {
-  // Mass-scaled velocities, then the ions' net momentum removed: otherwise each swap changes the
-  // momentum by (m_I - m_Cl)(v_a - v_b) and the cluster random-walks along the frictionless tube
-  // (measured: a 300-ion cluster moved 24 Å along the tube in 90 ps under swaps at 570 K, and ions
-  // left the tube's ends; with this, 0.0 Å).
+  // Types carry the masses. Without the scaling and the zeroing each swapped pair changes the
+  // ions' momentum by (m_I - m_Cl)(v_a - v_b) and the cluster random-walks along the frictionless
+  // tube (measured: 24 Å in 90 ps for 300 ions under swaps at 570 K; with them, 0.0 Å).
   const double m_cl = element(chlorine).mass_amu, m_i = element(iodine).mass_amu;
   return set_types_commands(to_cl, type_cl, std::sqrt(m_i / m_cl)) + set_types_commands(to_i, type_i, std::sqrt(m_cl / m_i)) +
          "velocity ions zero linear\n";
