@@ -9,6 +9,29 @@
 
 namespace nanomix::topology {
 
+namespace {
+// The relabelling loop both tests share: the statistic of the true labels (group 1 first), then
+// `permutations` random relabellings from the (seed, stream) permutation stream; p counts the
+// relabellings at least as extreme (`as_extreme(statistic_of_relabelling, observed)`), plus one.
+template <class Statistic, class AsExtreme>
+TestResult relabelling_test(std::size_t n1, std::size_t n, int permutations, std::uint64_t seed, std::uint64_t stream,
+                            Statistic statistic, AsExtreme as_extreme) {
+  std::vector<int> label(n);
+  for (std::size_t i = 0; i < n; ++i) label[i] = i < n1 ? 0 : 1;
+  TestResult r;
+  r.statistic = statistic(label);
+  r.permutations = permutations;
+  Rng rng(seed, RandomPurpose::permutation_test, stream);
+  int extreme = 0;
+  for (int k = 0; k < permutations; ++k) {
+    shuffle(label, rng);
+    if (as_extreme(statistic(label), r.statistic)) ++extreme;
+  }
+  r.p_value = (1.0 + extreme) / (1.0 + permutations);
+  return r;
+}
+}  // namespace
+
 double joint_loss(const std::vector<double>& cost, std::size_t n, const std::vector<int>& label) {
   double sum[2] = {0, 0};
   double count[2] = {0, 0};
@@ -30,19 +53,9 @@ TestResult permutation_test(const std::vector<double>& cost, std::size_t n1, std
   if (cost.size() != n * n) throw InputError("permutation test: cost matrix size does not match the groups");
   if (n1 < 2 || n2 < 2) throw InputError("permutation test: each group needs at least 2 diagrams");
   if (permutations < 1) throw InputError("permutation test: need at least one permutation");
-  std::vector<int> label(n);
-  for (std::size_t i = 0; i < n; ++i) label[i] = i < n1 ? 0 : 1;
-  TestResult r;
-  r.statistic = joint_loss(cost, n, label);
-  r.permutations = permutations;
-  Rng rng(seed, RandomPurpose::permutation_test, stream);
-  int as_small = 0;
-  for (int k = 0; k < permutations; ++k) {
-    shuffle(label, rng);
-    if (joint_loss(cost, n, label) <= r.statistic * (1 + 1e-12)) ++as_small;
-  }
-  r.p_value = (1.0 + as_small) / (1.0 + permutations);
-  return r;
+  // Small joint loss = tight groups: a relabelling counts when its loss is as small.
+  return relabelling_test(n1, n, permutations, seed, stream, [&](const std::vector<int>& l) { return joint_loss(cost, n, l); },
+                          [](double x, double observed) { return x <= observed * (1 + 1e-12); });
 }
 
 namespace {
@@ -84,19 +97,9 @@ TestResult mmd_test(const std::vector<std::vector<double>>& v, std::size_t n1, i
   }
   std::vector<double> K(n * n);
   for (std::size_t i = 0; i < n * n; ++i) K[i] = std::exp(-d2[i] / (2 * h * h));
-  std::vector<int> label(n);
-  for (std::size_t i = 0; i < n; ++i) label[i] = i < n1 ? 0 : 1;
-  TestResult r;
-  r.statistic = mmd2(K, n, label);
-  r.permutations = permutations;
-  Rng rng(seed, RandomPurpose::permutation_test, stream);
-  int as_large = 0;
-  for (int k = 0; k < permutations; ++k) {
-    shuffle(label, rng);
-    if (mmd2(K, n, label) >= r.statistic * (1 - 1e-12) - 1e-300) ++as_large;
-  }
-  r.p_value = (1.0 + as_large) / (1.0 + permutations);
-  return r;
+  // Large MMD² = distinct groups: a relabelling counts when its MMD² is as large.
+  return relabelling_test(n1, n, permutations, seed, stream, [&](const std::vector<int>& l) { return mmd2(K, n, l); },
+                          [](double x, double observed) { return x >= observed * (1 - 1e-12) - 1e-300; });
 }
 
 }  // namespace nanomix::topology
