@@ -44,8 +44,12 @@ void describe_xyz(const std::string& path) {
 
 void describe_h5md(const std::string& path) {
   H5mdReader r(path);
-  std::cout << path << ": H5MD trajectory, " << r.frame_count() << " frame(s) of " << r.atom_count() << " atoms ("
-            << composition(r.atomic_numbers()) << ")\n";
+  std::cout << path << ": H5MD trajectory, " << r.frame_count() << " frame(s) of " << r.atom_count() << " atoms";
+  if (r.frame_count() > 0) {
+    std::cout << " (" << composition(r.atomic_numbers(0)) << (r.species_per_frame() ? " at frame 0; species stored per frame" : "")
+              << ")";
+  }
+  std::cout << "\n";
   if (r.frame_count() > 0) {
     const Frame first = r.frame(0), last = r.frame(r.frame_count() - 1);
     std::cout << "  time:  " << first.time_ps << " … " << last.time_ps << " ps (steps " << first.step << " … "

@@ -1,5 +1,8 @@
 #include "core/h5md.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/error.hpp"
 #include "core/hdf5_util.hpp"
 #include "core/units.hpp"
@@ -43,15 +46,19 @@ void append(TimeSeries& s, const void* value, std::int64_t step, double time_ps)
 struct H5mdWriter::Impl {
   h5::Id file;
   std::size_t atoms = 0;
-  TimeSeries position, edges;
+  SpeciesStorage species_storage = SpeciesStorage::fixed;
+  std::vector<int> fixed_species;  // the layout's, checked against every frame when fixed
+  TimeSeries position, edges, species;
   std::map<std::string, TimeSeries> observables;
 };
 
 H5mdWriter::H5mdWriter(const std::string& path, const Frame& layout, const std::string& config_ini,
-                       const std::string& author)
+                       const std::string& author, SpeciesStorage species_storage)
     : impl_(std::make_unique<Impl>()) {
   layout.validate(path);
   impl_->atoms = layout.size();
+  impl_->species_storage = species_storage;
+  impl_->fixed_species = layout.atomic_numbers;
   impl_->file = h5::create_file(path);
   hid_t f = impl_->file;
 
@@ -65,8 +72,14 @@ H5mdWriter::H5mdWriter(const std::string& path, const Frame& layout, const std::
 
   h5::Id all = h5::require_group(f, particles);
   const hsize_t n = layout.size();
-  std::vector<std::int32_t> species(layout.atomic_numbers.begin(), layout.atomic_numbers.end());
-  h5::write_dataset(all, "species", species.data(), {n});
+  if (species_storage == SpeciesStorage::fixed) {
+    std::vector<std::int32_t> species(layout.atomic_numbers.begin(), layout.atomic_numbers.end());
+    h5::write_dataset(all, "species", species.data(), {n});
+  } else {
+    // H5MD time-dependent element: value (T, N) with the same step/time as position.
+    h5::Id species = h5::require_group(all, "species");
+    impl_->species = create_series(species, H5T_NATIVE_INT32, {n}, "", 16);
+  }
 
   h5::Id box = h5::require_group(all, "box");
   h5::write_attribute(box, "dimension", 3);
@@ -98,7 +111,18 @@ std::unique_ptr<H5mdWriter> H5mdWriter::reopen(const std::string& path, std::siz
   m.position = open_series(position, H5T_NATIVE_DOUBLE);
   h5::Id edges = h5::open_group(m.file, std::string(particles) + "/box/edges");
   m.edges = open_series(edges, H5T_NATIVE_DOUBLE);
-  m.atoms = h5::dataset_dims(m.file, std::string(particles) + "/species").at(0);
+  m.atoms = h5::dataset_dims(m.file, std::string(particles) + "/position/value").at(1);
+  const std::string species_path = std::string(particles) + "/species";
+  std::vector<TimeSeries*> series{&m.position, &m.edges};
+  if (h5::exists(m.file, species_path + "/value")) {
+    h5::Id species = h5::open_group(m.file, species_path);
+    m.species = open_series(species, H5T_NATIVE_INT32);
+    m.species_storage = SpeciesStorage::per_frame;
+    series.push_back(&m.species);
+  } else {
+    const auto z = h5::read_int64s(m.file, species_path);
+    m.fixed_species.assign(z.begin(), z.end());
+  }
   if (keep_frames > m.position.value.rows()) {
     throw InputError(path + ": cannot resume at frame " + std::to_string(keep_frames) + ", the file holds " +
                      std::to_string(m.position.value.rows()));
@@ -108,7 +132,7 @@ std::unique_ptr<H5mdWriter> H5mdWriter::reopen(const std::string& path, std::siz
     auto steps = h5::read_int64s(position, "step");
     last_step = steps[keep_frames - 1];
   }
-  for (TimeSeries* s : {&m.position, &m.edges}) {
+  for (TimeSeries* s : series) {
     s->value.truncate(keep_frames);
     s->step.truncate(keep_frames);
     s->time.truncate(keep_frames);
@@ -140,8 +164,17 @@ void H5mdWriter::write_frame(const Frame& frame) {
     throw RuntimeError("H5MD: frame with " + std::to_string(frame.size()) + " atoms, trajectory has " +
                        std::to_string(impl_->atoms));
   }
+  if (impl_->species_storage == SpeciesStorage::fixed && frame.atomic_numbers != impl_->fixed_species) {
+    throw RuntimeError("H5MD: frame at step " + std::to_string(frame.step) +
+                       " has other species than the trajectory's fixed ones (a trajectory whose species change "
+                       "must be written with SpeciesStorage::per_frame)");
+  }
   const Positions nm = frame.positions_angstrom * units::nm_per_angstrom;
   append(impl_->position, nm.data(), frame.step, frame.time_ps);
+  if (impl_->species_storage == SpeciesStorage::per_frame) {
+    const std::vector<std::int32_t> z(frame.atomic_numbers.begin(), frame.atomic_numbers.end());
+    append(impl_->species, z.data(), frame.step, frame.time_ps);
+  }
   // Row-major 3×3, rows = cell vectors.
   Eigen::Matrix<double, 3, 3, Eigen::RowMajor> edges = frame.box.edges_angstrom * units::nm_per_angstrom;
   append(impl_->edges, edges.data(), frame.step, frame.time_ps);
@@ -185,7 +218,8 @@ void H5mdWriter::close() {
 struct H5mdReader::Impl {
   std::string path;
   h5::Id file;
-  std::vector<int> species;
+  bool species_per_frame = false;
+  std::vector<int> species;  // fixed species (empty when per frame)
   std::size_t frames = 0;
   std::array<bool, 3> periodic{false, false, false};
   double position_scale = 10.0;  // file unit → Å
@@ -202,7 +236,8 @@ H5mdReader::H5mdReader(const std::string& path) : impl_(std::make_unique<Impl>()
   m.path = path;
   m.file = h5::open_file(path);
   const std::string pos = std::string(particles) + "/position";
-  if (!h5::exists(m.file, "h5md") || !h5::exists(m.file, pos + "/value") || !h5::exists(m.file, std::string(particles) + "/species")) {
+  const std::string species_path = std::string(particles) + "/species";
+  if (!h5::exists(m.file, "h5md") || !h5::exists(m.file, pos + "/value") || !h5::exists(m.file, species_path)) {
     throw InputError(path + ": not an H5MD trajectory with particles/all/position and species");
   }
   if (h5::exists(m.file, "parameters")) {
@@ -213,14 +248,38 @@ H5mdReader::H5mdReader(const std::string& path) : impl_(std::make_unique<Impl>()
                        std::to_string(static_cast<int>(h5::read_double_attribute(p, "nanomix_format_version"))) + ")");
     }
   }
-  std::vector<hsize_t> dims;
-  auto species = h5::read_int64s(m.file, std::string(particles) + "/species", &dims);
-  m.species.assign(species.begin(), species.end());
   const auto pdims = h5::dataset_dims(m.file, pos + "/value");
-  if (pdims.size() != 3 || pdims[1] != m.species.size() || pdims[2] != 3) {
-    throw InputError(path + ": position/value has the wrong shape for " + std::to_string(m.species.size()) + " atoms");
-  }
+  if (pdims.size() != 3 || pdims[2] != 3) throw InputError(path + ": position/value must have shape (frames, atoms, 3)");
   m.frames = pdims[0];
+  const std::size_t atoms = pdims[1];
+  m.species_per_frame = h5::exists(m.file, species_path + "/value");
+  if (m.species_per_frame) {
+    // Time-dependent species: one row per position frame, at the same steps.
+    // A run killed between the two appends may hold one more position row: frames = the rows both have.
+    const auto sdims = h5::dataset_dims(m.file, species_path + "/value");
+    if (sdims.size() != 2 || sdims[1] != atoms) {
+      throw InputError(path + ": particles/all/species/value must have shape (frames, " + std::to_string(atoms) +
+                       ") like position/value");
+    }
+    m.frames = std::min<std::size_t>(m.frames, sdims[0]);
+    if (!h5::exists(m.file, species_path + "/step")) throw InputError(path + ": particles/all/species has no step");
+    auto species_steps = h5::read_int64s(m.file, species_path + "/step");
+    auto position_steps = h5::read_int64s(m.file, pos + "/step");
+    if (species_steps.size() < m.frames || position_steps.size() < m.frames ||
+        !std::equal(species_steps.begin(), species_steps.begin() + static_cast<std::ptrdiff_t>(m.frames), position_steps.begin())) {
+      throw InputError(path + ": particles/all/species/step differs from position/step");
+    }
+  } else {
+    std::vector<hsize_t> dims;
+    const auto species = h5::read_int64s(m.file, species_path, &dims);
+    if (dims.size() != 1 || dims[0] != atoms) {
+      throw InputError(path + ": particles/all/species must have shape (" + std::to_string(atoms) + ") or be time-dependent");
+    }
+    for (auto z : species) {
+      if (z < 1 || z > 118) throw InputError(path + ": particles/all/species holds " + std::to_string(z) + ", not an atomic number");
+    }
+    m.species.assign(species.begin(), species.end());
+  }
   h5::Id value = h5::open_dataset(m.file, pos + "/value");
   if (h5::has_attribute(value, "unit")) {
     const std::string unit = h5::read_string_attribute(value, "unit");
@@ -238,17 +297,35 @@ H5mdReader::H5mdReader(const std::string& path) : impl_(std::make_unique<Impl>()
 H5mdReader::~H5mdReader() = default;
 
 std::size_t H5mdReader::frame_count() const { return impl_->frames; }
-std::size_t H5mdReader::atom_count() const { return impl_->species.size(); }
-const std::vector<int>& H5mdReader::atomic_numbers() const { return impl_->species; }
+std::size_t H5mdReader::atom_count() const {
+  return h5::dataset_dims(impl_->file, std::string(particles) + "/position/value").at(1);
+}
+bool H5mdReader::species_per_frame() const { return impl_->species_per_frame; }
+
+std::vector<int> H5mdReader::atomic_numbers(std::size_t i) const {
+  const Impl& m = *impl_;
+  if (i >= m.frames) throw InputError(m.path + ": frame " + std::to_string(i) + " out of range");
+  if (!m.species_per_frame) return m.species;
+  const auto z = h5::read_double_rows(m.file, std::string(particles) + "/species/value", i, 1);
+  std::vector<int> out(z.size());
+  for (std::size_t a = 0; a < z.size(); ++a) {
+    if (!(z[a] >= 1 && z[a] <= 118) || z[a] != std::floor(z[a])) {
+      throw InputError(m.path + ": particles/all/species/value frame " + std::to_string(i) + " atom " + std::to_string(a) +
+                       " is not an atomic number");
+    }
+    out[a] = static_cast<int>(z[a]);
+  }
+  return out;
+}
 
 Frame H5mdReader::frame(std::size_t i) const {
   const Impl& m = *impl_;
   if (i >= m.frames) throw InputError(m.path + ": frame " + std::to_string(i) + " out of range");
   const std::string pos = std::string(particles) + "/position";
   Frame f;
-  f.atomic_numbers = m.species;
+  f.atomic_numbers = atomic_numbers(i);
   const auto xyz = h5::read_double_rows(m.file, pos + "/value", i, 1);
-  f.positions_angstrom = Eigen::Map<const Positions>(xyz.data(), static_cast<Eigen::Index>(m.species.size()), 3) * m.position_scale;
+  f.positions_angstrom = Eigen::Map<const Positions>(xyz.data(), static_cast<Eigen::Index>(f.atomic_numbers.size()), 3) * m.position_scale;
   f.time_ps = h5::read_double_rows(m.file, pos + "/time", i, 1).at(0);
   f.step = static_cast<std::int64_t>(h5::read_double_rows(m.file, pos + "/step", i, 1).at(0));
   const std::string edges = std::string(particles) + "/box/edges/value";

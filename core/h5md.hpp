@@ -4,7 +4,9 @@
 //   /particles/all/position    value (T, N, 3) [nm], step (T), time (T) [ps]
 //   /particles/all/box         dimension = 3, boundary = periodic|none per axis;
 //                              edges: value (T, 3, 3) [nm] (rows = cell vectors), step, time
-//   /particles/all/species     (N) atomic numbers
+//   /particles/all/species     atomic numbers: either (N), fixed for the whole run, or — whenever
+//                              species change (Cl<->I swaps) — time-dependent like position:
+//                              value (T, N), step (T), time (T) [ps], one row per position frame
 //   /observables/<name>        value (T), step (T), time (T) [ps]; a `unit` attribute on value
 //   /parameters                nanomix_format_version; `config` = the resolved INI text; other
 //                              attributes written by the stage that made the file
@@ -20,7 +22,12 @@
 
 namespace nanomix {
 
-inline constexpr int h5md_format_version = 1;  ///< nanomix's layout inside H5MD, checked on read
+/// nanomix's layout inside H5MD, checked on read. 2: species may be time-dependent (a reader of
+/// version 1 would take the first frame's species for every frame, so it is refused by them).
+inline constexpr int h5md_format_version = 2;
+
+/// How a trajectory stores species: once, or with every frame (whenever they may change).
+enum class SpeciesStorage { fixed, per_frame };
 
 struct ObservableSeries {
   std::vector<std::int64_t> steps;
@@ -31,10 +38,11 @@ struct ObservableSeries {
 
 class H5mdWriter {
  public:
-  /// Creates `path` (truncating) for the atoms of `layout` (species and box periodicity are
-  /// fixed for the whole trajectory). `config_ini` is stored under /parameters/config.
+  /// Creates `path` (truncating) for the atoms of `layout` (atom count and box periodicity are
+  /// fixed for the whole trajectory; species too unless `species` is per_frame, in which case
+  /// every write_frame stores the frame's species). `config_ini` is stored under /parameters/config.
   H5mdWriter(const std::string& path, const Frame& layout, const std::string& config_ini,
-             const std::string& author = "nanomix user");
+             const std::string& author = "nanomix user", SpeciesStorage species = SpeciesStorage::fixed);
   /// Reopens an existing nanomix H5MD file to continue it (resume): every time series is cut back
   /// to the first `keep_frames` position frames and observables with step <= the last kept step.
   static std::unique_ptr<H5mdWriter> reopen(const std::string& path, std::size_t keep_frames);
@@ -42,7 +50,9 @@ class H5mdWriter {
   H5mdWriter(const H5mdWriter&) = delete;
   H5mdWriter& operator=(const H5mdWriter&) = delete;
 
-  /// Appends positions and box of one frame (time, step from the frame) and flushes the file.
+  /// Appends positions, box (and species when stored per frame) of one frame (time, step from
+  /// the frame) and flushes the file. With fixed species, a frame whose species differ from the
+  /// layout's is refused (RuntimeError): the file would describe the wrong atoms.
   void write_frame(const Frame& frame);
   /// Appends one value of an observable.
   void write_observable(const std::string& name, std::int64_t step, double time_ps, double value,
@@ -69,8 +79,11 @@ class H5mdReader {
 
   std::size_t frame_count() const;
   std::size_t atom_count() const;
-  const std::vector<int>& atomic_numbers() const;
-  /// Frame i (positions in Å, time in ps).
+  /// True when the file stores species per frame (they may change between frames).
+  bool species_per_frame() const;
+  /// Species of frame i (atomic numbers).
+  std::vector<int> atomic_numbers(std::size_t i) const;
+  /// Frame i (positions in Å, time in ps, the species of that frame).
   Frame frame(std::size_t i) const;
   std::vector<std::string> observable_names() const;
   ObservableSeries observable(const std::string& name) const;

@@ -18,7 +18,7 @@
 
 namespace nanomix::imaging {
 
-inline constexpr int movie_format_version = 1;  ///< nanomix's layout inside EMD
+inline constexpr int movie_format_version = 2;  ///< nanomix's layout inside EMD (2: ground-truth species per frame)
 
 struct EmdAttribute {
   std::string name;

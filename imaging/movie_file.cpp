@@ -119,7 +119,7 @@ EmdContents movie_file_contents(const RenderResult& r, const ImagingParams& p, c
 
   // Ground truth.
   const auto& t = r.truth;
-  const std::uint64_t nt = r.intensity.frame_count(), n = t.atomic_numbers.size();
+  const std::uint64_t nt = r.intensity.frame_count(), n = t.atom_index.size();
   const std::uint64_t spf = nt ? t.source_frames.size() / nt : 0;
   EmdDataset d;
   d = {};
@@ -144,9 +144,9 @@ EmdContents movie_file_contents(const RenderResult& r, const ImagingParams& p, c
   c.ground_truth.push_back(d);
   d = {};
   d.name = "atomic_numbers";
-  d.dims = {n};
+  d.dims = {nt, n};
   d.i32.assign(t.atomic_numbers.begin(), t.atomic_numbers.end());
-  d.description = "species of each atom (Z)";
+  d.description = "per frame and atom: species (Z) in that frame (its first snapshot); they change under Cl<->I swaps";
   c.ground_truth.push_back(d);
   d = {};
   d.name = "atom_index";

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <exception>
 #include <map>
+#include <set>
 #include <mutex>
 #include <sstream>
 #include <thread>
@@ -181,6 +182,8 @@ namespace {
 struct Projected {
   std::vector<double> u, v, depth;  // image x, y (Å, from the view's origin); depth along the beam (cell frame)
   std::vector<std::uint8_t> inside;
+  std::vector<int> z;      // species of this snapshot (they change between snapshots under Cl<->I swaps)
+  std::vector<int> table;  // potential table of each atom, from z
 };
 
 struct Plan {
@@ -188,8 +191,6 @@ struct Plan {
   std::vector<std::vector<std::size_t>> snapshots;  // per frame
   std::vector<Projected> projected;                 // per distinct snapshot, by position in `order`
   std::map<std::size_t, std::size_t> slot;          // MD frame index -> index into projected
-  std::vector<int> z;                               // atomic numbers
-  std::vector<int> table_of_atom;
   std::vector<double> times_ps;
 };
 
@@ -299,14 +300,15 @@ RenderResult render_movie(const ImagingParams& p, const SnapshotSource& src,
   // Read and project every snapshot (all ranks: the slice range spans all frames).
   double dmin = INFINITY, dmax = -INFINITY;
   const std::size_t natoms = first.size();
-  plan.z = first.atomic_numbers;
   for (const auto& snaps : plan.snapshots) {
     for (std::size_t s : snaps) {
       if (plan.slot.count(s)) continue;
       const Frame f = s == plan.snapshots[0][0] ? first : src.read(s);
       f.validate(src.name + " frame " + std::to_string(s));
-      if (f.size() != natoms || f.atomic_numbers != plan.z) throw InputError(src.name + " frame " + std::to_string(s) + ": the atoms differ from the first frame's");
+      if (f.size() != natoms) throw InputError(src.name + " frame " + std::to_string(s) + ": " + std::to_string(f.size()) +
+                                               " atoms, the first frame has " + std::to_string(natoms));
       Projected pr;
+      pr.z = f.atomic_numbers;
       pr.u.resize(natoms);
       pr.v.resize(natoms);
       pr.depth.resize(natoms);
@@ -377,8 +379,9 @@ RenderResult render_movie(const ImagingParams& p, const SnapshotSource& src,
   ropt.core_angstrom = std::sqrt(g.dx_angstrom * g.dy_angstrom / units::pi);  // a disc with a pixel's area
   ropt.step_angstrom = std::min(0.002, ropt.core_angstrom / 4);
   ropt.fixed_cutoff_angstrom = p.potential_cutoff_angstrom;
-  for (int z : plan.z) {
-    if (table_of_z.count(z)) continue;
+  std::set<int> species_present;
+  for (const Projected& pr : plan.projected) species_present.insert(pr.z.begin(), pr.z.end());
+  for (int z : species_present) {
     table_of_z[z] = static_cast<int>(tables.size());
     tables.push_back(make_radial_potential(table.at(z), ropt));
   }
@@ -386,14 +389,16 @@ RenderResult render_movie(const ImagingParams& p, const SnapshotSource& src,
     res.elements.push_back(z);
     res.cutoff_angstrom.push_back(tables[static_cast<std::size_t>(k)].cutoff_angstrom);
   }
-  plan.table_of_atom.resize(natoms);
-  for (std::size_t a = 0; a < natoms; ++a) plan.table_of_atom[a] = table_of_z[plan.z[a]];
+  for (Projected& pr : plan.projected) {
+    pr.table.resize(natoms);
+    for (std::size_t a = 0; a < natoms; ++a) pr.table[a] = table_of_z.at(pr.z[a]);
+  }
 
   // Ground truth (rank 0).
   const std::size_t nt = plan.frames, spf = p.snapshots_per_frame;
   if (rank == 0) {
     auto& t = res.truth;
-    t.atomic_numbers = plan.z;
+    t.atomic_numbers.resize(nt * natoms);
     t.atom_index.resize(natoms);
     for (std::size_t a = 0; a < natoms; ++a) t.atom_index[a] = static_cast<std::int64_t>(a);
     t.projected_positions_angstrom.resize(nt * natoms * 2);
@@ -401,6 +406,8 @@ RenderResult render_movie(const ImagingParams& p, const SnapshotSource& src,
     t.in_field_of_view.resize(nt * natoms);
     for (std::size_t m = 0; m < nt; ++m) {
       const Projected& p0 = plan.projected[plan.slot.at(plan.snapshots[m][0])];
+      // A frame's species are those of its first snapshot (a swap inside the exposure shows as the old species).
+      std::copy(p0.z.begin(), p0.z.end(), t.atomic_numbers.begin() + static_cast<std::ptrdiff_t>(m * natoms));
       for (std::size_t a = 0; a < natoms; ++a) {
         double su = 0, sv = 0, sd = 0;
         bool in = true;
@@ -472,7 +479,7 @@ RenderResult render_movie(const ImagingParams& p, const SnapshotSource& src,
             if (!pr.inside[a]) continue;
             long s = static_cast<long>(std::floor((pr.depth[a] - res.first_slice_z_angstrom) / dz));
             s = std::clamp(s, 0L, static_cast<long>(res.slice_count) - 1);
-            spec.slices[static_cast<std::size_t>(s)].push_back({pr.u[a], pr.v[a], plan.table_of_atom[a]});
+            spec.slices[static_cast<std::size_t>(s)].push_back({pr.u[a], pr.v[a], pr.table[a]});
           }
           engine.exit_spectrum(spec, ws);
           if (q == 0 && p.exit_wave) {

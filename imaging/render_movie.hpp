@@ -70,7 +70,7 @@ struct SnapshotSource {
 
 /// Per frame, every atom: where it projects and whether it is in the image.
 struct GroundTruth {
-  std::vector<int> atomic_numbers;      ///< (N)
+  std::vector<int> atomic_numbers;      ///< (nt, N): species of each atom in each frame (first snapshot's)
   std::vector<std::int64_t> atom_index; ///< (N): index in the source file
   std::vector<float> projected_positions_angstrom;  ///< (nt, N, 2), image frame, mean over the frame's snapshots
   std::vector<float> depth_angstrom;                ///< (nt, N), along the beam, cell frame

@@ -233,7 +233,10 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
       writer = H5mdWriter::reopen(trajectory, static_cast<std::size_t>(first_frame));
     } else {
       write_text_file_atomically(paths.data, lammps_data_file(s.frame, ff));
-      writer = std::make_unique<H5mdWriter>(trajectory, s.frame, config.to_ini());
+      // Swaps change species: the file then holds the species of every frame.
+      const SpeciesStorage species =
+          p.mechanism == Mechanism::swap_accelerated ? SpeciesStorage::per_frame : SpeciesStorage::fixed;
+      writer = std::make_unique<H5mdWriter>(trajectory, s.frame, config.to_ini(), "nanomix user", species);
       const char* mech[] = {"thermal", "swap_accelerated", "beam"};
       writer->write_parameter("md_mechanism", mech[static_cast<int>(p.mechanism)]);
       writer->write_parameter("md_experiment_seconds_per_frame", p.experiment_seconds_per_frame);

@@ -13,9 +13,10 @@ import numpy as np
 from MDAnalysis.coordinates.H5MD import H5MDReader
 
 writer = sys.argv[1]
-with tempfile.TemporaryDirectory() as tmp:
+for swaps in (False, True):
+  with tempfile.TemporaryDirectory() as tmp:
     path = os.path.join(tmp, "t.h5")
-    subprocess.run([writer, path], check=True)
+    subprocess.run([writer, path] + (["--swaps"] if swaps else []), check=True)
 
     with h5py.File(path, "r") as f:
         assert tuple(f["h5md"].attrs["version"]) == (1, 1)
@@ -23,7 +24,15 @@ with tempfile.TemporaryDirectory() as tmp:
         assert pos["value"].attrs["unit"] in (b"nm", "nm"), pos["value"].attrs["unit"]
         assert pos["time"].attrs["unit"] in (b"ps", "ps")
         assert f["particles/all/box/edges/value"].shape == (5, 3, 3)
-        assert list(f["particles/all/species"][:]) == [11, 17, 53, 6]
+        if swaps:  # time-dependent species: value (T, N) at the position's steps
+            sp = f["particles/all/species"]
+            assert sp["value"].shape == (5, 4), sp["value"].shape
+            for t in range(5):
+                assert list(sp["value"][t]) == ([11, 53, 17, 6] if t % 2 else [11, 17, 53, 6])
+            assert list(sp["step"][:]) == list(pos["step"][:])
+            np.testing.assert_allclose(sp["time"][:], pos["time"][:])
+        else:
+            assert list(f["particles/all/species"][:]) == [11, 17, 53, 6]
         assert [b if isinstance(b, str) else b.decode() for b in f["particles/all/box"].attrs["boundary"]] == [
             "none", "none", "periodic"]
         assert list(f["observables/temperature/value"][:]) == [300, 301, 302, 303, 304]

@@ -9,6 +9,7 @@
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/h5md.hpp"
+#include "core/hdf5_util.hpp"
 #include "core/neighbors.hpp"
 #include "core/random.hpp"
 #include "core/xyz.hpp"
@@ -91,7 +92,8 @@ TEST_CASE("H5MD: frames, box, observables and config read back; resume cuts back
   {
     H5mdReader r(p.string());
     CHECK(r.frame_count() == 4);
-    CHECK(r.atomic_numbers() == std::vector<int>{11, 17, 53});
+    CHECK(!r.species_per_frame());
+    CHECK(r.atomic_numbers(3) == std::vector<int>{11, 17, 53});
     const Frame f = r.frame(2), ref = sample_frame(2);
     CHECK((f.positions_angstrom - ref.positions_angstrom).cwiseAbs().maxCoeff() < 1e-12);
     CHECK((f.box.edges_angstrom - ref.box.edges_angstrom).cwiseAbs().maxCoeff() < 1e-12);
@@ -115,6 +117,74 @@ TEST_CASE("H5MD: frames, box, observables and config read back; resume cuts back
   CHECK(r.frame(2).step == 700);
   CHECK(r.observable("temperature").values == std::vector<double>{300, 301, 999});
   CHECK_THROWS_AS(H5mdReader((temp_dir() / "missing.h5").string()), InputError);
+}
+
+TEST_CASE("H5MD: species that change are stored and read per frame; fixed species refuse a change") {
+  const fs::path p = temp_dir() / "species.h5";
+  // Frame i has Cl and I exchanged when i is odd (as a Cl<->I swap does).
+  auto swapped = [](int i) {
+    Frame f = sample_frame(i);
+    if (i % 2) std::swap(f.atomic_numbers[1], f.atomic_numbers[2]);
+    return f;
+  };
+  {
+    H5mdWriter w(p.string(), sample_frame(0), "", "tester", SpeciesStorage::per_frame);
+    for (int i = 0; i < 4; ++i) w.write_frame(swapped(i));
+  }
+  {
+    H5mdReader r(p.string());
+    CHECK(r.species_per_frame());
+    REQUIRE(r.frame_count() == 4);
+    for (std::size_t i = 0; i < 4; ++i) {
+      CHECK(r.frame(i).atomic_numbers == swapped(static_cast<int>(i)).atomic_numbers);
+      CHECK(r.atomic_numbers(i) == swapped(static_cast<int>(i)).atomic_numbers);
+    }
+    h5::Id f = h5::open_file(p.string());
+    CHECK(h5::dataset_dims(f, "particles/all/species/value") == std::vector<hsize_t>{4, 3});
+    CHECK(h5::read_int64s(f, "particles/all/species/step") == h5::read_int64s(f, "particles/all/position/step"));
+  }
+  {  // resume cuts the species back with the positions
+    auto w = H5mdWriter::reopen(p.string(), 1);
+    w->write_frame(swapped(7));
+  }
+  {
+    H5mdReader r(p.string());
+    REQUIRE(r.frame_count() == 2);
+    CHECK(r.frame(0).atomic_numbers == std::vector<int>{11, 17, 53});
+    CHECK(r.frame(1).atomic_numbers == std::vector<int>{11, 53, 17});
+  }
+  // Fixed species: a frame with other species is refused, never written as the old ones.
+  const fs::path q = temp_dir() / "fixed.h5";
+  H5mdWriter w(q.string(), sample_frame(0), "", "tester");
+  w.write_frame(sample_frame(0));
+  CHECK_THROWS_AS(w.write_frame(swapped(1)), RuntimeError);
+}
+
+TEST_CASE("H5MD: species of the wrong shape or not elements are refused with the file's name") {
+  const fs::path p = temp_dir() / "bad_species.h5";
+  {
+    H5mdWriter w(p.string(), sample_frame(0), "", "tester");
+    w.write_frame(sample_frame(0));
+  }
+  {
+    h5::Id f = h5::open_file(p.string(), true);
+    H5Ldelete(f, "particles/all/species", H5P_DEFAULT);
+    const std::int32_t z[2] = {11, 17};
+    h5::write_dataset(f, "particles/all/species", z, {2});
+  }
+  try {
+    H5mdReader r(p.string());
+    FAIL("a (2) species array for 3 atoms was accepted");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("bad_species.h5") != std::string::npos);
+  }
+  {
+    h5::Id f = h5::open_file(p.string(), true);
+    H5Ldelete(f, "particles/all/species", H5P_DEFAULT);
+    const std::int32_t z[3] = {11, 17, 200};
+    h5::write_dataset(f, "particles/all/species", z, {3});
+  }
+  CHECK_THROWS_AS(H5mdReader(p.string()), InputError);
 }
 
 TEST_CASE("atomic output: nothing left without commit, the file appears on commit") {

@@ -2,6 +2,7 @@
 // invariants (vacuum, norm), lens transfer, MTF, dose noise, rendering determinism and geometry.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <numeric>
@@ -262,7 +263,7 @@ TEST_CASE("rendering a crystal: geometry, ground truth, and bitwise the same wit
   CHECK(r1.intensity.frames[0] == r1.intensity.frames[1]);
   CHECK(r1.counts.frames[0] != r1.counts.frames[1]);
   // Ground truth: 16 atoms per cell face… every atom, projected positions equal the inputs.
-  CHECK(r1.truth.atomic_numbers.size() == f.size());
+  CHECK(r1.truth.atomic_numbers.size() == 3 * f.size());  // (frames, atoms)
   CHECK(r1.truth.projected_positions_angstrom[2] == doctest::Approx(f.positions_angstrom(1, 0)));
   CHECK(r1.truth.projected_positions_angstrom[3] == doctest::Approx(f.positions_angstrom(1, 1)));
   // The mean of the image is close to 1 (the band limit removes a little).
@@ -301,4 +302,23 @@ TEST_CASE("bad input: atoms outside a non-periodic view, a missing element, coar
   p.pixel_size_angstrom = 0.8;
   p.optics.focal_spread_angstrom = 1;
   CHECK_THROWS_WITH_AS(render_movie(p, SnapshotSource::frames({f}, "s")), doctest::Contains("band limit"), InputError);
+}
+
+TEST_CASE("species that change between frames (Cl<->I swaps) are rendered and recorded per frame") {
+  const Frame f = crystal_frame(5.64, 2, {11, 17});
+  Frame g = f;
+  for (int& z : g.atomic_numbers) z = z == 17 ? 53 : z;  // every Cl swapped to I, same positions
+  ImagingParams p = small_params();
+  p.frame_stride = 1;
+  const auto both = render_movie(p, SnapshotSource::frames({f, g}, "swapped"));
+  const auto only_g = render_movie(p, SnapshotSource::frames({g}, "iodide"));
+  REQUIRE(both.intensity.frame_count() == 2);
+  // Frame 1 is the iodide crystal, pixel for pixel as rendered on its own; frame 0 is not.
+  CHECK(both.intensity.frames[1] == only_g.intensity.frames[0]);
+  CHECK(both.intensity.frames[0] != both.intensity.frames[1]);
+  // Ground truth: the species of each frame.
+  const std::size_t n = f.size();
+  REQUIRE(both.truth.atomic_numbers.size() == 2 * n);
+  CHECK(std::equal(f.atomic_numbers.begin(), f.atomic_numbers.end(), both.truth.atomic_numbers.begin()));
+  CHECK(std::equal(g.atomic_numbers.begin(), g.atomic_numbers.end(), both.truth.atomic_numbers.begin() + static_cast<std::ptrdiff_t>(n)));
 }

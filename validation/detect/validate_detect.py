@@ -110,8 +110,10 @@ def read_truth(movie):
         if "projected_positions_angstrom" in g:
             pos = g["projected_positions_angstrom"][...]
             z = g["atomic_numbers"][...]
+            if z.ndim == 1:  # movie format 1: one species row for every frame
+                z = np.broadcast_to(z, pos.shape[:2])
             inside = g["in_field_of_view"][...].astype(bool) if "in_field_of_view" in g else np.ones(pos.shape[:2], bool)
-            return [(pos[t][inside[t]], z[inside[t]]) for t in range(pos.shape[0])]
+            return [(pos[t][inside[t]], z[t][inside[t]]) for t in range(pos.shape[0])]
         raise SystemExit(f"{movie}: unknown ground-truth layout: {list(g.keys())}")
 
 

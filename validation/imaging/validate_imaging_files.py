@@ -123,7 +123,9 @@ with h5py.File(out) as f:
     pos = gt["projected_positions_angstrom"][...]
     check(pos.shape == (3, len(atoms), 2), "ground truth shape")
     check(np.allclose(pos[0, :, 0], [a[1] for a in atoms], atol=1e-4), "ground-truth x")
-    check(list(gt["atomic_numbers"][...]) == [11 if a[0] == "Na" else 17 for a in atoms], "ground-truth species")
+    species = gt["atomic_numbers"][...]
+    check(species.shape == (3, len(atoms)) and all(list(row) == [11 if a[0] == "Na" else 17 for a in atoms] for row in species),
+          "ground-truth species (per frame)")
     ew = f["data/exit_wave/data"][...]
     check(np.iscomplexobj(ew) and ew.shape == (nx, ny, 3), "exit wave complex (nx, ny, nt)")
     inten = f["data/intensity/data"][...]
