@@ -86,7 +86,6 @@ seed = 11
 mechanism = swap_accelerated
 melt_ps = 0
 temperature_kelvin = 400
-swap_temperature_kelvin = 100
 frames = 6
 frame_interval_ps = 0.2
 swap_sweeps_per_frame = 10
