@@ -42,7 +42,8 @@ Command image_command() {
     if (!png_dir.empty()) {
       const std::filesystem::path d(png_dir);
       if (std::filesystem::exists(d) && !std::filesystem::is_directory(d)) throw InputError("--png-dir " + png_dir + ": not a directory");
-      check_output_directory(d.has_filename() ? d : d.parent_path());
+      const std::filesystem::path folder = d.has_filename() ? d : d.parent_path();
+      if (!std::filesystem::is_directory(folder)) check_output_directory(folder);  // its parent must exist
     }
     const auto params = imaging::ImagingParams::from_config(inv.config);
     const auto source = has_s ? imaging::SnapshotSource::structure(in) : imaging::SnapshotSource::trajectory_file(in);

@@ -3,6 +3,10 @@
 // stage sees exactly the same experiment (command-line overrides included). With --resume a
 // stage is skipped when its outputs exist and were made from the same config (a stamp per stage
 // under DIR/.stamps records it).
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
@@ -12,9 +16,15 @@
 #include "app/commands.hpp"
 #include "app/report/pipeline_report.hpp"
 #include "core/atomic_file.hpp"
+#include "core/config_diff.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
+#include "imaging/detect/detect_config.hpp"
+#include "imaging/render_movie.hpp"
+#include "sim/md_params.hpp"
+#include "sim/structure.hpp"
+#include "topology/compare.hpp"
 #include "topology/topology_run.hpp"
 
 namespace nanomix::cli {
@@ -58,6 +68,56 @@ std::string ini_sections(const std::string& ini, const std::vector<std::string>&
   return out;
 }
 
+/// Lines "# input <option or key> <path> <hash>" for every file a stage reads: the files named by
+/// its input options (outputs of earlier stages, the experimental movie) and the path keys of the
+/// config sections it reads. A stamp holds them, so a stage is skipped on --resume only if
+/// neither its config nor any of its input files changed.
+std::string input_hashes(const Config& config, const Stage& stage) {
+  static const std::vector<std::string> input_options = {"--trajectory", "--structure", "--movie", "--columns",
+                                                         "--simulated", "--experimental"};
+  std::string out;
+  for (std::size_t i = 0; i + 1 < stage.args.size(); ++i) {
+    if (std::find(input_options.begin(), input_options.end(), stage.args[i]) != input_options.end()) {
+      out += "# input " + stage.args[i] + " " + stage.args[i + 1] + " " + file_hash(stage.args[i + 1]) + "\n";
+    }
+  }
+  for (const auto& spec : config_schema()) {
+    if (spec.type != KeyType::path) continue;
+    if (std::find(stage.sections.begin(), stage.sections.end(), spec.section) == stage.sections.end()) continue;
+    const std::string& value = config.string(spec.section, spec.key);
+    if (!value.empty()) out += "# input " + spec.name() + " " + value + " " + file_hash(value) + "\n";
+  }
+  return out;
+}
+
+/// Holds DIR/.nanomix.lock (flock) while a run writes into DIR, so that a second run into the same
+/// folder is refused instead of overwriting the first one's files.
+class FolderLock {
+ public:
+  explicit FolderLock(const fs::path& dir) {
+    std::string error;
+    if (mpi_rank() == 0) {
+      const fs::path path = dir / ".nanomix.lock";
+      fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+      if (fd_ < 0) {
+        error = "cannot open the lock file " + path.string();
+      } else if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        error = "--out " + dir.string() + ": another nanomix run is writing into this folder (it holds " + path.string() + ")";
+      }
+    }
+    mpi_broadcast(error);
+    if (!error.empty()) throw InputError(error);
+  }
+  ~FolderLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+  }
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  int fd_ = -1;
+};
+
 bool has_stage(const Config& config, const std::string& name) {
   std::istringstream in(config.string("run", "stages"));
   std::string word;
@@ -92,9 +152,45 @@ Command run_command() {
         }
       }
     }
+    // Checked before any work: the second mechanism is one md knows.
+    if (const std::string second = config.string("run", "second_mechanism"); !second.empty()) {
+      const auto& choices = find_key("md", "mechanism")->choices;
+      if (std::find(choices.begin(), choices.end(), second) == choices.end()) {
+        std::string allowed;
+        for (const auto& ch : choices) allowed += (allowed.empty() ? "" : ", ") + ch;
+        config.fail("run", "second_mechanism", "unknown mechanism (allowed: " + allowed + ")");
+      }
+    }
+    // Every stage's keys are checked now, against the user's file (errors name its lines), so that
+    // a bad key never surfaces after hours of MD (the stages read DIR/config.ini later).
+    if (has_stage(config, "build") || has_stage(config, "md") || has_stage(config, "image")) {
+      const auto structure = sim::StructureParams::from_config(config);
+      if (has_stage(config, "md")) sim::MdParams::from_config(config);
+      (void)structure;
+    }
+    if (has_stage(config, "image")) imaging::ImagingParams::from_config(config);
+    if (has_stage(config, "detect")) {
+      imaging::read_options_from_config(config);
+      imaging::preprocess_params_from_config(config);
+      imaging::detect_params_from_config(config);
+    }
+    if (has_stage(config, "topology")) topology::TopologyParams::from_config(config);
+    if (has_stage(config, "compare")) topology::CompareParams::from_config(config);
     const bool root = mpi_rank() == 0;
-    if (root) fs::create_directories(dir / ".stamps");
-    mpi_barrier();
+    {
+      std::string error;
+      if (root) {
+        std::error_code ec;
+        if (fs::exists(fs::symlink_status(dir)) && !fs::is_directory(fs::symlink_status(dir))) {
+          error = "--out " + dir.string() + ": exists and is not a directory";
+        } else if (fs::create_directories(dir / ".stamps", ec); ec) {
+          error = "--out " + dir.string() + ": cannot create the folder (" + ec.message() + ")";
+        }
+      }
+      mpi_broadcast(error);
+      if (!error.empty()) throw InputError(error);
+    }
+    const FolderLock lock(dir);
     const fs::path config_path = dir / "config.ini";
     const std::string resolved = config.to_ini();
     if (root && (!fs::exists(config_path) || read_file(config_path) != resolved)) {
@@ -220,8 +316,18 @@ Command run_command() {
       std::vector<std::string> identity;
       for (const auto& a : args)
         if (a != "--resume" && a != "--quiet") identity.push_back(a);
-      const std::string stamp_text = ini_sections(resolved, stage.sections) + "\n# " + joined(identity) + "\n";
+      const std::string stamp_text =
+          ini_sections(resolved, stage.sections) + "\n# " + joined(identity) + "\n" + input_hashes(config, stage);
       const fs::path stamp = dir / ".stamps" / (stage.id + ".stamp");
+      // An interrupted stage is continued (md --resume) only if it was started with this very
+      // stamp; otherwise it starts over, so that no output ever mixes two configs.
+      const fs::path started = dir / ".stamps" / (stage.id + ".started");
+      if (std::find(args.begin(), args.end(), "--resume") != args.end() &&
+          !(fs::exists(started) && read_file(started) == stamp_text)) {
+        args.erase(std::find(args.begin(), args.end(), "--resume"));
+        log_info(inv.quiet || !root, stage.id + ": its config or inputs changed since it was interrupted (or it was "
+                                     "started by an older nanomix): starting it over");
+      }
       bool done = resume && fs::exists(stamp) && read_file(stamp) == stamp_text;
       for (const auto& o : stage.outputs) done = done && fs::exists(o);
       report::StageRecord record{stage.id, joined(args), 0, done};
@@ -239,6 +345,7 @@ Command run_command() {
           if (!continuing)
             for (const auto& o : stage.outputs) fs::remove(o);  // made from another config: redo
         }
+        if (root) write_text_file_atomically(started, stamp_text);
         mpi_barrier();
         const auto start = std::chrono::steady_clock::now();
         const int rc = run_command(*command, {args.begin() + 1, args.end()});

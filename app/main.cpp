@@ -47,7 +47,8 @@ int main(int argc, char** argv) {
     }
     throw nanomix::InputError("unknown command '" + args[0] + "' (see 'nanomix --help')");
   } catch (const nanomix::InputError& e) {
-    std::cerr << "nanomix: error: " << e.what() << "\n";
+    // Bad input is found alike on every rank (the same files and options): said once, by rank 0.
+    if (nanomix::mpi_rank() == 0) std::cerr << "nanomix: error: " << e.what() << "\n";
     return nanomix::exit_input_error;
   } catch (const std::exception& e) {
     std::cerr << "nanomix: failed: " << e.what() << "\n";

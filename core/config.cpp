@@ -1,6 +1,7 @@
 #include "core/config.hpp"
 
 #include <boost/program_options.hpp>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include <stdexcept>
 
 #include "core/config_schema.hpp"
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 
 namespace nanomix {
@@ -212,11 +214,7 @@ void Config::assign(const KeySpec& spec, const std::string& text, const std::str
 
 Config Config::load(const std::string& path, const std::vector<std::pair<std::string, std::string>>& overrides) {
   if (path.empty()) return parse("", "", overrides);
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw InputError(path + ": cannot open the config file");
-  std::ostringstream text;
-  text << f.rdbuf();
-  return parse(text.str(), path, overrides);
+  return parse(read_regular_file(path, max_table_file_bytes, "config file"), path, overrides);
 }
 
 Config Config::parse(const std::string& ini_text, const std::string& name,
@@ -255,6 +253,13 @@ Config Config::parse(const std::string& ini_text, const std::string& name,
       if (section.empty()) {
         throw InputError(name + ":" + std::to_string(number) + ": key '" + trim(t.substr(0, eq)) +
                          "' outside any [section]");
+      }
+      // INI comments start at '#', also after a value ("key = 3  # why"); a '#' glued to a value
+      // ("file = run#3.emd") would silently cut it, so it is refused.
+      if (const auto hash = t.find('#', eq); hash != std::string::npos && hash > eq + 1 &&
+                                              !std::isspace(static_cast<unsigned char>(t[hash - 1]))) {
+        throw InputError(name + ":" + std::to_string(number) + ": [" + section + "] " + trim(t.substr(0, eq)) +
+                         ": '#' inside a value (it would start a comment); give the value on the command line instead");
       }
       const std::string full = section + "." + trim(t.substr(0, eq));
       if (line_of.count(full)) {

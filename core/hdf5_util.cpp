@@ -48,12 +48,30 @@ void write_numeric_dataset(hid_t loc, const std::string& name, hid_t type, const
   if (product(dims) > 0) check(H5Dwrite(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data), "cannot write " + name);
 }
 
+/// Elements of a dataset about to be read whole, refused (InputError) if the count overflows or
+/// the declared size is far beyond what the file stores (a damaged or hostile header would
+/// otherwise make nanomix allocate it): at most 1000 × the stored bytes + 64 MiB.
+std::size_t checked_element_count(hid_t set, const std::vector<hsize_t>& dims, std::size_t element_bytes,
+                                  const std::string& name) {
+  long double n = 1;
+  for (hsize_t d : dims) n *= static_cast<long double>(d);
+  const long double bytes = n * static_cast<long double>(element_bytes);
+  const long double stored = static_cast<long double>(H5Dget_storage_size(set));
+  if (bytes > 1000.0L * stored + 64.0L * 1024 * 1024) {
+    throw InputError("HDF5: " + name + " declares " + std::to_string(static_cast<double>(bytes)) + " bytes but the file stores " +
+                     std::to_string(static_cast<double>(stored)) + " (damaged file?)");
+  }
+  return static_cast<std::size_t>(n);
+}
+
 template <class T>
 std::vector<T> read_numeric_dataset(hid_t loc, const std::string& name, hid_t type, std::vector<hsize_t>* dims_out) {
   const std::vector<hsize_t> dims = dataset_dims(loc, name);
-  std::vector<T> out(static_cast<std::size_t>(product(dims)));
   Id set = open_dataset(loc, name);
-  if (!out.empty()) check(H5Dread(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()), "cannot read " + name);
+  std::vector<T> out(checked_element_count(set, dims, sizeof(T), name));
+  if (!out.empty() && H5Dread(set, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, out.data()) < 0) {
+    throw InputError("HDF5: cannot read " + name + " (damaged file, or not a number type)");
+  }
   if (dims_out) *dims_out = dims;
   return out;
 }
@@ -122,12 +140,50 @@ Id require_group(hid_t loc, const std::string& path) {
   return Id(check(H5Gcreate2(loc, path.c_str(), lcpl, H5P_DEFAULT, H5P_DEFAULT), "cannot create group " + path));
 }
 
+void check_hard_links(hid_t loc, const std::string& path) {
+  std::string partial;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const std::size_t slash = path.find('/', start);
+    const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (!part.empty()) {
+      partial += (partial.empty() ? "" : "/") + part;
+      H5L_info_t info;
+      if (H5Lexists(loc, partial.c_str(), H5P_DEFAULT) > 0 && H5Lget_info(loc, partial.c_str(), &info, H5P_DEFAULT) >= 0 &&
+          info.type != H5L_TYPE_HARD) {
+        throw InputError(partial + ": a soft or external link; nanomix reads only objects stored in the file itself");
+      }
+    }
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+}
+
+void check_stored_in_file(hid_t dataset, const std::string& name) {
+  Id dcpl(H5Dget_create_plist(dataset));
+  if (dcpl.get() < 0) return;
+  if (H5Pget_external_count(dcpl) > 0) {
+    throw InputError(name + ": stored in external files; nanomix reads only data stored in the file itself");
+  }
+  if (H5Pget_layout(dcpl) == H5D_VIRTUAL) {
+    throw InputError(name + ": a virtual dataset (data in other files); nanomix reads only data stored in the file itself");
+  }
+}
+
 Id open_group(hid_t loc, const std::string& path) {
-  return Id(check(H5Gopen2(loc, path.c_str(), H5P_DEFAULT), "no group " + path));
+  check_hard_links(loc, path);
+  const hid_t id = H5Gopen2(loc, path.c_str(), H5P_DEFAULT);
+  if (id < 0) throw InputError("HDF5: no group " + path + " (damaged file, or not the kind of file expected)");
+  return Id(id);
 }
 
 Id open_dataset(hid_t loc, const std::string& path) {
-  return Id(check(H5Dopen2(loc, path.c_str(), H5P_DEFAULT), "no dataset " + path));
+  check_hard_links(loc, path);
+  const hid_t id = H5Dopen2(loc, path.c_str(), H5P_DEFAULT);
+  if (id < 0) throw InputError("HDF5: no dataset " + path + " (damaged file, or not the kind of file expected)");
+  Id set(id);
+  check_stored_in_file(set, path);
+  return set;
 }
 
 void write_attribute(hid_t obj, const std::string& name, const std::string& value) {
@@ -172,25 +228,38 @@ void write_attribute(hid_t obj, const std::string& name, const std::vector<std::
 
 bool has_attribute(hid_t obj, const std::string& name) { return H5Aexists(obj, name.c_str()) > 0; }
 
+namespace {
+hid_t open_attribute(hid_t obj, const std::string& name) {
+  const hid_t id = H5Aopen(obj, name.c_str(), H5P_DEFAULT);
+  if (id < 0) throw InputError("HDF5: no attribute " + name + " (damaged file, or not the kind of file expected)");
+  return id;
+}
+}  // namespace
+
 std::vector<std::string> read_string_array_attribute(hid_t obj, const std::string& name) {
-  Id attr(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "no attribute " + name));
+  Id attr(open_attribute(obj, name));
   Id type(H5Aget_type(attr));
   if (H5Tget_class(type) != H5T_STRING) throw RuntimeError("HDF5: attribute " + name + " is not a string");
   Id space(H5Aget_space(attr));
-  const hssize_t n = std::max<hssize_t>(H5Sget_simple_extent_npoints(space), 1);
+  const hssize_t n = H5Sget_simple_extent_npoints(space);
+  const std::size_t width = H5Tget_size(type);
+  // A damaged header must not size the buffers: a count or width HDF5 cannot give, or a string
+  // attribute of more than 64 MiB, is refused.
+  if (n < 0 || width == 0 || static_cast<long double>(n) * static_cast<long double>(width) > 64.0L * 1024 * 1024) {
+    throw InputError("HDF5: attribute " + name + " is damaged");
+  }
   std::vector<std::string> out;
   if (H5Tis_variable_str(type) > 0) {
     std::vector<char*> ptrs(static_cast<std::size_t>(n), nullptr);
     Id mem(H5Tcopy(H5T_C_S1));
     H5Tset_size(mem, H5T_VARIABLE);
     H5Tset_cset(mem, H5Tget_cset(type));
-    check(H5Aread(attr, mem, ptrs.data()), "cannot read attribute " + name);
+    if (H5Aread(attr, mem, ptrs.data()) < 0) throw InputError("HDF5: cannot read attribute " + name + " (damaged)");
     for (char* p : ptrs) out.emplace_back(p ? p : "");
     H5Dvlen_reclaim(mem, space, H5P_DEFAULT, ptrs.data());
   } else {
-    const std::size_t width = H5Tget_size(type);
     std::vector<char> buffer(width * static_cast<std::size_t>(n) + 1, '\0');
-    check(H5Aread(attr, type, buffer.data()), "cannot read attribute " + name);
+    if (H5Aread(attr, type, buffer.data()) < 0) throw InputError("HDF5: cannot read attribute " + name + " (damaged)");
     for (hssize_t i = 0; i < n; ++i) {
       const char* p = buffer.data() + static_cast<std::size_t>(i) * width;
       out.emplace_back(p, strnlen(p, width));
@@ -205,11 +274,12 @@ std::string read_string_attribute(hid_t obj, const std::string& name) {
 }
 
 std::vector<double> read_double_array_attribute(hid_t obj, const std::string& name) {
-  Id attr(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "no attribute " + name));
+  Id attr(open_attribute(obj, name));
   Id space(H5Aget_space(attr));
   const hssize_t n = H5Sget_simple_extent_npoints(space);
-  std::vector<double> out(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
-  if (!out.empty()) check(H5Aread(attr, H5T_NATIVE_DOUBLE, out.data()), "cannot read attribute " + name);
+  if (n < 0 || n > (hssize_t{1} << 24)) throw InputError("HDF5: attribute " + name + " is damaged");
+  std::vector<double> out(static_cast<std::size_t>(n));
+  if (!out.empty() && H5Aread(attr, H5T_NATIVE_DOUBLE, out.data()) < 0) throw InputError("HDF5: cannot read attribute " + name + " (damaged, or not a number)");
   return out;
 }
 
@@ -220,11 +290,12 @@ double read_double_attribute(hid_t obj, const std::string& name) {
 }
 
 std::vector<std::int64_t> read_int_array_attribute(hid_t obj, const std::string& name) {
-  Id attr(check(H5Aopen(obj, name.c_str(), H5P_DEFAULT), "no attribute " + name));
+  Id attr(open_attribute(obj, name));
   Id space(H5Aget_space(attr));
   const hssize_t n = H5Sget_simple_extent_npoints(space);
-  std::vector<std::int64_t> out(static_cast<std::size_t>(std::max<hssize_t>(n, 0)));
-  if (!out.empty()) check(H5Aread(attr, H5T_NATIVE_INT64, out.data()), "cannot read attribute " + name);
+  if (n < 0 || n > (hssize_t{1} << 24)) throw InputError("HDF5: attribute " + name + " is damaged");
+  std::vector<std::int64_t> out(static_cast<std::size_t>(n));
+  if (!out.empty() && H5Aread(attr, H5T_NATIVE_INT64, out.data()) < 0) throw InputError("HDF5: cannot read attribute " + name + " (damaged, or not a number)");
   return out;
 }
 

@@ -48,6 +48,13 @@ bool is_hdf5(const std::string& path);
 bool exists(hid_t loc, const std::string& path);
 /// Opens or creates the group (and any missing parents).
 Id require_group(hid_t loc, const std::string& path);
+/// InputError if a link on `path` (from `loc`) is a soft or external link: a file read by nanomix
+/// is read from itself only (a dangling soft link must not silently pick other data).
+void check_hard_links(hid_t loc, const std::string& path);
+/// InputError if `dataset` keeps its data outside the file (external storage, virtual dataset).
+void check_stored_in_file(hid_t dataset, const std::string& name);
+/// Group and dataset at `path`, refused if reached through a soft or external link; a dataset
+/// stored outside the file is refused too.
 Id open_group(hid_t loc, const std::string& path);
 Id open_dataset(hid_t loc, const std::string& path);
 

@@ -51,4 +51,12 @@ void mpi_barrier() {
   if (mpi_running()) MPI_Barrier(MPI_COMM_WORLD);
 }
 
+void mpi_broadcast(std::string& text) {
+  if (!mpi_running()) return;
+  unsigned long long size = text.size();
+  MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+  text.resize(static_cast<std::size_t>(size));
+  if (size > 0) MPI_Bcast(text.data(), static_cast<int>(size), MPI_CHAR, 0, MPI_COMM_WORLD);
+}
+
 }  // namespace nanomix

@@ -26,5 +26,7 @@ int mpi_size();
 std::vector<std::size_t> frames_of_rank(std::size_t frame_count, int rank, int size);
 /// Barrier on MPI_COMM_WORLD (no-op without MPI).
 void mpi_barrier();
+/// Rank 0's `text` on every rank of MPI_COMM_WORLD (no-op without MPI).
+void mpi_broadcast(std::string& text);
 
 }  // namespace nanomix

@@ -98,11 +98,7 @@ void write_xyz(const std::string& path, const std::vector<Frame>& frames) {
 }
 
 std::vector<Frame> read_xyz(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw InputError(path + ": cannot open the structure file");
-  std::ostringstream text;
-  text << f.rdbuf();
-  return parse_xyz(text.str(), path);
+  return parse_xyz(read_regular_file(path, max_structure_file_bytes, "structure file"), path);
 }
 
 std::vector<Frame> parse_xyz(const std::string& text, const std::string& name) {

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
 
@@ -31,8 +32,7 @@ double MtfParams::operator()(double nu) const {
 }
 
 MtfParams MtfParams::read_table(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError("[imaging] mtf_file = " + path + ": cannot open");
+  std::istringstream in(read_regular_file(path, max_table_file_bytes, "[imaging] mtf_file"));
   MtfParams m;
   m.kind = Kind::table;
   m.source = path;

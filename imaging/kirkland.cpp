@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/elements.hpp"
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/units.hpp"
 
@@ -63,11 +64,7 @@ const ScatteringTable& ScatteringTable::kirkland() {
 }
 
 ScatteringTable ScatteringTable::read(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": cannot open the scattering-parameter table");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return parse(ss.str(), path);
+  return parse(read_regular_file(path, max_table_file_bytes, "[imaging] scattering_table"), path);
 }
 
 ScatteringTable ScatteringTable::parse(const std::string& text, const std::string& name) {

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/elements.hpp"
+#include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "sim/rocksalt.hpp"
 
@@ -35,8 +36,7 @@ int species_of(const std::string& symbol, const std::string& where) {
 
 /// Non-comment lines of a potential file as (line number, fields).
 std::vector<std::pair<int, std::vector<std::string>>> read_table(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path + ": potential file not found (see potentials/README.md)");
+  std::istringstream in(read_regular_file(path, max_table_file_bytes, "potential file"));
   std::vector<std::pair<int, std::vector<std::string>>> rows;
   std::string line;
   int n = 0;

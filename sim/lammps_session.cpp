@@ -34,7 +34,15 @@ void LammpsSession::command(const std::string& text) {
   if (lammps_has_error(handle_)) throw RuntimeError("LAMMPS failed on: " + text.substr(0, text.find('\n')));
 }
 
-void LammpsSession::comment(const std::string& text) { transcript_ += "# " + text + "\n"; }
+void LammpsSession::comment(const std::string& text) {
+  // A newline or a trailing & would end or continue the comment into a command when the
+  // transcript is rerun: both become '?'.
+  std::string line = text;
+  for (char& ch : line) {
+    if (static_cast<unsigned char>(ch) < 0x20 || ch == 0x7f || ch == '&') ch = '?';
+  }
+  transcript_ += "# " + line + "\n";
+}
 
 std::int64_t LammpsSession::atom_count() const { return static_cast<std::int64_t>(lammps_get_natoms(handle_)); }
 

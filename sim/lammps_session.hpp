@@ -25,7 +25,7 @@ class LammpsSession {
 
   /// Runs one command (or several, one per line) and records it in the transcript.
   void command(const std::string& text);
-  /// A comment line in the transcript only.
+  /// A comment line in the transcript only (control characters and & become '?').
   void comment(const std::string& text);
   /// Everything sent so far, as a LAMMPS input script.
   const std::string& transcript() const { return transcript_; }

@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <cstdlib>
 #include <sstream>
+#include <vector>
 
+#include "core/atomic_file.hpp"
 #include "core/elements.hpp"
 #include "core/error.hpp"
 #include "core/neighbors.hpp"
@@ -56,12 +59,46 @@ namespace {
 std::string resolve_potential(const Config& c, const std::string& key) {
   const std::string& p = c.string("md", key);
   namespace fs = std::filesystem;
-  if (fs::exists(p)) return p;
+  // Regular files only, of a table's size: /dev/zero or a FIFO would never end.
+  auto usable = [&](const fs::path& f) {
+    if (!fs::exists(f)) return false;
+    if (!fs::is_regular_file(f)) c.fail("md", key, "not a regular file");
+    if (fs::file_size(f) > max_table_file_bytes) c.fail("md", key, "larger than " + std::to_string(max_table_file_bytes) + " bytes");
+    return true;
+  };
+  if (usable(p)) return p;
   if (fs::path(p).is_relative()) {
     const fs::path in_source = fs::path(NANOMIX_SOURCE_DIR) / p;
-    if (fs::exists(in_source)) return in_source.string();
+    if (usable(in_source)) return in_source.string();
   }
   c.fail("md", key, "potential file not found (looked in the working directory and " NANOMIX_SOURCE_DIR ")");
+}
+
+/// LAMMPS ends the process on a malformed Tersoff file, so it is checked here first: entries of
+/// 3 element names and 14 finite numbers (LAMMPS' tersoff format), one of them for C C C.
+void check_tersoff_file(const Config& c, const std::string& path) {
+  std::istringstream in(read_regular_file(path, max_table_file_bytes, "[md] tersoff_file"));
+  std::vector<std::string> words;
+  for (std::string line; std::getline(in, line);) {
+    if (const auto hash = line.find('#'); hash != std::string::npos) line.resize(hash);
+    std::istringstream ls(line);
+    for (std::string w; ls >> w;) words.push_back(w);
+  }
+  if (words.empty() || words.size() % 17 != 0) {
+    c.fail("md", "tersoff_file", "not a LAMMPS Tersoff file (entries of 3 elements and 14 numbers)");
+  }
+  bool carbon_entry = false;
+  for (std::size_t e = 0; e < words.size(); e += 17) {
+    carbon_entry = carbon_entry || (words[e] == "C" && words[e + 1] == "C" && words[e + 2] == "C");
+    for (std::size_t k = e + 3; k < e + 17; ++k) {
+      char* end = nullptr;
+      const double v = std::strtod(words[k].c_str(), &end);
+      if (end == words[k].c_str() || *end != '\0' || !std::isfinite(v)) {
+        c.fail("md", "tersoff_file", "entry " + std::to_string(e / 17 + 1) + ": '" + words[k] + "' is not a finite number");
+      }
+    }
+  }
+  if (!carbon_entry) c.fail("md", "tersoff_file", "no C C C entry");
 }
 
 }  // namespace
@@ -99,7 +136,10 @@ MdParams MdParams::from_config(const Config& c) {
   p.neighbor_skin_angstrom = c.real(s, "neighbor_skin_angstrom");
   p.ion_potential_file = resolve_potential(c, "ion_potential_file");
   p.carbon_ion_potential_file = resolve_potential(c, "carbon_ion_potential_file");
-  if (p.tube == TubeModel::flexible_tersoff) p.tersoff_file = resolve_potential(c, "tersoff_file");
+  if (p.tube == TubeModel::flexible_tersoff) {
+    p.tersoff_file = resolve_potential(c, "tersoff_file");
+    check_tersoff_file(c, p.tersoff_file);
+  }
   if (p.tube == TubeModel::flexible_airebo) p.airebo_file = resolve_potential(c, "airebo_file");
   p.min_start_distance_angstrom = c.real(s, "min_start_distance_angstrom");
   p.swap_sweeps_per_frame = c.real(s, "swap_sweeps_per_frame");
@@ -196,6 +236,16 @@ void validate_md_input(const Config& c, const MdParams& p, const ForceField& ff,
   if (dx > 0.1) {
     c.fail("md", "timestep_fs", "unsafe: the fastest ion would move " + std::to_string(dx) +
                                     " Å per step (limit 0.1 Å); use <= " + std::to_string(0.1 / v_max * 1e3) + " fs");
+  }
+  // Tube vibration (fix move wiggle): its fastest carbon moves 2 pi A / T; more than 0.1 Å per
+  // step tears the ions' neighbour lists and ends LAMMPS.
+  if (p.tube == TubeModel::rigid && p.tube_vibration_amplitude_angstrom > 0) {
+    const double step_angstrom =
+        2 * M_PI * p.tube_vibration_amplitude_angstrom / p.tube_vibration_period_ps * p.timestep_fs * 1e-3;
+    if (step_angstrom > 0.1) {
+      c.fail("md", "tube_vibration_period_ps", "too fast for the time step: the tube would move " + std::to_string(step_angstrom) +
+                                                   " Å per step (limit 0.1 Å)");
+    }
   }
   if (p.tube != TubeModel::rigid && p.timestep_fs > 1.0) {
     c.fail("md", "timestep_fs", "unsafe for a flexible carbon tube: use <= 1 fs");

@@ -1,7 +1,12 @@
 #include "sim/md_run.hpp"
 
+#include <unistd.h>
+
+#include <cctype>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -9,6 +14,7 @@
 #include <sstream>
 
 #include "core/atomic_file.hpp"
+#include "core/config_diff.hpp"
 #include "core/elements.hpp"
 #include "core/error.hpp"
 #include "core/h5md.hpp"
@@ -94,21 +100,165 @@ std::size_t ions_outside_tube(const TubeExtent& t, const Frame& f) {
   return n;
 }
 
-void write_state(const MdPaths& paths, std::int64_t frames_done, std::int64_t step) {
-  write_text_file_atomically(paths.checkpoint_state, "nanomix_md_checkpoint 1\nframes_done " + std::to_string(frames_done) +
-                                                         "\nstep " + std::to_string(step) + "\n");
+/// What the md stage's result depends on: the resolved [structure] and [md] sections and the
+/// bytes of every file it reads (the potential tables). A checkpoint is used only by a run with
+/// the same identity, so a resumed trajectory never mixes two configs.
+std::string md_identity(const Config& config, const MdParams& p) {
+  std::string id = ini_of_sections(config, {"structure", "md"});
+  id += "# input ion_potential_file " + file_hash(p.ion_potential_file) + "\n";
+  id += "# input carbon_ion_potential_file " + file_hash(p.carbon_ion_potential_file) + "\n";
+  if (p.tube == TubeModel::flexible_tersoff) id += "# input tersoff_file " + file_hash(p.tersoff_file) + "\n";
+  if (p.tube == TubeModel::flexible_airebo) id += "# input airebo_file " + file_hash(p.airebo_file) + "\n";
+  return id;
 }
 
-std::pair<std::int64_t, std::int64_t> read_state(const MdPaths& paths) {
-  std::ifstream in(paths.checkpoint_state);
-  std::string key;
-  int version = 0;
-  std::int64_t frames = -1, step = -1;
-  if (!(in >> key >> version) || key != "nanomix_md_checkpoint" || version != 1 || !(in >> key >> frames) ||
-      !(in >> key >> step) || frames < 1 || step < 0 || !fs::exists(paths.checkpoint_data)) {
-    throw InputError("--resume: no usable checkpoint beside " + paths.trajectory + " (" + paths.checkpoint_state + ")");
+struct Checkpoint {
+  std::int64_t frames_done = 0, step = 0;
+  std::int64_t swaps_attempted = 0, swaps_accepted = 0, kicks = 0;  ///< running totals (observables)
+  std::string data_hash;  ///< of T.checkpoint.data as written with this state
+  std::string identity;   ///< md_identity of the run that wrote it
+};
+
+constexpr const char* checkpoint_magic = "nanomix_md_checkpoint 2";
+
+void write_state(const MdPaths& paths, const Checkpoint& c) {
+  write_text_file_atomically(paths.checkpoint_state, std::string(checkpoint_magic) + "\nframes_done " + std::to_string(c.frames_done) +
+                                                         "\nstep " + std::to_string(c.step) + "\ncounters " + std::to_string(c.swaps_attempted) + " " +
+                                                         std::to_string(c.swaps_accepted) + " " + std::to_string(c.kicks) +
+                                                         "\ndata_hash " + c.data_hash +
+                                                         "\nidentity\n" + c.identity);
+}
+
+/// The checkpoint beside the trajectory, or the reason there is none usable ("" and a message).
+std::pair<Checkpoint, std::string> read_state(const MdPaths& paths) {
+  Checkpoint c;
+  if (!fs::exists(paths.checkpoint_state) || !fs::exists(paths.checkpoint_data)) return {c, "no checkpoint yet"};
+  std::string text;
+  try {
+    text = read_regular_file(paths.checkpoint_state, max_table_file_bytes, "checkpoint");
+  } catch (const InputError& e) {
+    return {c, e.what()};
   }
-  return {frames, step};
+  std::istringstream in(text);
+  std::string line, key;
+  std::getline(in, line);
+  if (line != checkpoint_magic) return {c, "checkpoint of another nanomix version"};
+  if (!(in >> key >> c.frames_done) || key != "frames_done" || !(in >> key >> c.step) || key != "step" ||
+      !(in >> key >> c.swaps_attempted >> c.swaps_accepted >> c.kicks) || key != "counters" ||
+      !(in >> key >> c.data_hash) || key != "data_hash" || c.frames_done < 1 || c.step < 0) {
+    return {c, "damaged checkpoint " + paths.checkpoint_state};
+  }
+  std::getline(in, line);
+  std::getline(in, line);
+  if (line != "identity") return {c, "damaged checkpoint " + paths.checkpoint_state};
+  c.identity = text.substr(static_cast<std::size_t>(in.tellg()));
+  if (file_hash(paths.checkpoint_data) != c.data_hash) {
+    return {c, paths.checkpoint_data + " does not match " + paths.checkpoint_state + " (killed while checkpointing)"};
+  }
+  return {c, ""};
+}
+
+/// LAMMPS parses every command it is given: `$` substitutes a variable, `#` starts a comment,
+/// blanks split words, a newline or a trailing `&` ends or joins commands, and `shell` runs a
+/// program. A path of the user's is therefore never part of a command: LAMMPS sees files only in a
+/// private directory with a plain name (mkdtemp under $TMPDIR, or /tmp), as -var values on its own
+/// command line (nmx_in: the data file to start from; nmx_out: where write_data puts a checkpoint;
+/// nmx_tersoff / nmx_airebo: copies of the tube potential). nanomix copies files in and out. Its
+/// log is the one file LAMMPS writes beside the trajectory, through the descriptor of a file
+/// nanomix created itself (/proc/self/fd/N: no name parsed, no symlink followed).
+class LammpsWorkDir {
+ public:
+  /// Rank 0 creates the directory; with `shared` the other ranks learn its name.
+  LammpsWorkDir(bool root, bool shared) : owner_(root) {
+    std::string name;
+    if (root) {
+      std::string base = "/tmp";
+      if (const char* t = std::getenv("TMPDIR"); t && *t && lammps_plain_word(t) && fs::is_directory(t)) base = t;
+      std::string pattern = base + "/nanomix-lammps-XXXXXX";
+      if (!::mkdtemp(pattern.data())) throw RuntimeError("cannot create a working directory for LAMMPS under " + base);
+      name = pattern;
+    }
+    if (shared) mpi_broadcast(name);
+    dir_ = name;
+  }
+  ~LammpsWorkDir() {
+    std::error_code ec;
+    if (owner_ && !dir_.empty()) fs::remove_all(dir_, ec);
+  }
+  LammpsWorkDir(const LammpsWorkDir&) = delete;
+  LammpsWorkDir& operator=(const LammpsWorkDir&) = delete;
+  std::string file(const std::string& name) const { return (dir_ / name).string(); }
+
+ private:
+  bool owner_ = false;
+  fs::path dir_;
+};
+
+/// A file nanomix creates beside the trajectory for LAMMPS to write (its log), held open.
+class LogFile {
+ public:
+  explicit LogFile(const std::string& path) : fd_(create_fresh_file(path)) {}
+  ~LogFile() { ::close(fd_); }
+  LogFile(const LogFile&) = delete;
+  LogFile& operator=(const LogFile&) = delete;
+  std::string lammps_name() const { return "/proc/self/fd/" + std::to_string(fd_); }
+
+ private:
+  int fd_;
+};
+
+/// The Debian LAMMPS has no C++ exceptions: on an error it closes its log and calls exit(1) inside
+/// our process (or MPI_Abort, which nothing can intercept). While LAMMPS runs, this guard is armed;
+/// an exit(1) from inside LAMMPS runs its atexit hook, which prints one nanomix line naming the
+/// stage, LAMMPS' error and its log, and moves the partial trajectory aside as T.h5.partial (its
+/// checkpoint removed), so that no half-written output is taken for a result. The one piece of
+/// process-wide state in nanomix, confined to this file, because exit() gives no other way back.
+struct LammpsGuardState {
+  bool armed = false;
+  bool root = false;
+  std::string trajectory, log, checkpoint_state, checkpoint_data;
+};
+LammpsGuardState& guard_state() {
+  static LammpsGuardState state;
+  return state;
+}
+
+void on_lammps_exit() {
+  const LammpsGuardState& g = guard_state();
+  if (!g.armed || !g.root) return;
+  std::string error_line;
+  try {
+    std::istringstream log(read_regular_file(g.log, max_table_file_bytes, "LAMMPS log"));
+    for (std::string line; std::getline(log, line);) {
+      if (line.rfind("ERROR", 0) == 0) error_line = line;
+    }
+  } catch (const std::exception&) {
+  }
+  std::error_code ec;
+  fs::remove(g.checkpoint_state, ec);
+  fs::remove(g.checkpoint_data, ec);
+  fs::rename(g.trajectory, g.trajectory + ".partial", ec);
+  std::fprintf(stderr, "nanomix: failed: md stage: LAMMPS stopped%s%s (LAMMPS log: %s); the partial trajectory is %s.partial\n",
+               error_line.empty() ? "" : ": ", error_line.c_str(), g.log.c_str(), g.trajectory.c_str());
+  std::fflush(stderr);
+}
+
+/// Arms the guard for the lifetime of a LAMMPS session.
+class LammpsGuard {
+ public:
+  LammpsGuard(bool root, const MdPaths& paths, const std::string& log) {
+    static const bool registered = (std::atexit(on_lammps_exit), true);
+    (void)registered;
+    guard_state() = {true, root, paths.trajectory, log, paths.checkpoint_state, paths.checkpoint_data};
+  }
+  ~LammpsGuard() { guard_state().armed = false; }
+  LammpsGuard(const LammpsGuard&) = delete;
+  LammpsGuard& operator=(const LammpsGuard&) = delete;
+};
+
+/// Copies a file into or out of the working directory (bounded; the target replaced atomically).
+void copy_file(const std::string& from, const std::string& to, const std::string& what) {
+  write_text_file_atomically(to, read_regular_file(from, max_lammps_data_bytes, what));
 }
 
 }  // namespace
@@ -153,11 +303,49 @@ std::string lammps_data_file(const Frame& f, const ForceField& ff) {
   return o.str();
 }
 
+bool lammps_plain_word(const std::string& text) {
+  if (text.empty()) return false;
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (!(std::isalnum(c) || c == '/' || c == '.' || c == '_' || c == '-' || c == '+' || c == ',' || c == '=' || c == '@' ||
+          c == '%' || c == ':')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string lammps_comment_text(const std::string& text) {
+  std::string out = text;
+  for (char& ch : out) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c < 0x20 || c == 0x7f || ch == '&') ch = '?';
+  }
+  return out;
+}
+
+namespace {
+/// `variable NAME index DEFAULT` (a -var NAME on LAMMPS' command line wins over it) or, when
+/// DEFAULT is not a plain word, a comment saying that -var NAME is needed.
+std::string file_variable(const std::string& name, const std::string& default_file) {
+  if (lammps_plain_word(default_file)) return "variable " + name + " index " + default_file + "\n";
+  return "# " + name + ": pass -var " + name + " FILE to lmp (the file's name is not a plain LAMMPS word)\n";
+}
+}  // namespace
+
 std::string lammps_setup_commands(const MdParams& p, const ForceField& ff, const std::string& data_file, std::size_t ions) {
+  return file_variable("nmx_in", data_file) + lammps_setup_commands_from(p, ff, "nmx_in", ions);
+}
+
+std::string lammps_setup_commands_from(const MdParams& p, const ForceField& ff, const std::string& data_variable,
+                                       std::size_t ions) {
   std::ostringstream o;
-  o << "# force field: " << ff.ion_file << " (Tosi-Fumi BMH + charges), " << ff.carbon_ion_file << " (C-ion LJ)\n";
-  o << "variable data index " << data_file << "\n";
-  o << "units metal\natom_style charge\natom_modify map array\nboundary s s s\nread_data ${data}\n";
+  o << "# force field: " << lammps_comment_text(ff.ion_file) << " (Tosi-Fumi BMH + charges), "
+    << lammps_comment_text(ff.carbon_ion_file) << " (C-ion LJ)\n";
+  // File names reach LAMMPS only through variables (see lammps_plain_word).
+  if (p.tube == TubeModel::flexible_tersoff) o << file_variable("nmx_tersoff", p.tersoff_file);
+  if (p.tube == TubeModel::flexible_airebo) o << file_variable("nmx_airebo", p.airebo_file);
+  o << "units metal\natom_style charge\natom_modify map array\nboundary s s s\nread_data ${" << data_variable << "}\n";
   o << "group carbon type 1\ngroup ions type 2 3 4\n";
   o << "pair_style hybrid/overlay born " << num(p.born_cutoff_angstrom) << " coul/cut " << num(p.coulomb_cutoff_angstrom)
     << " lj/cut " << num(p.lj_cutoff_angstrom);
@@ -165,8 +353,8 @@ std::string lammps_setup_commands(const MdParams& p, const ForceField& ff, const
   if (p.tube == TubeModel::flexible_airebo) o << " airebo 3.0 1 0";
   o << "\n";
   if (p.tube == TubeModel::rigid) o << "pair_coeff 1 1 none\n";
-  if (p.tube == TubeModel::flexible_tersoff) o << "pair_coeff * * tersoff " << p.tersoff_file << " C NULL NULL NULL\n";
-  if (p.tube == TubeModel::flexible_airebo) o << "pair_coeff * * airebo " << p.airebo_file << " C NULL NULL NULL\n";
+  if (p.tube == TubeModel::flexible_tersoff) o << "pair_coeff * * tersoff ${nmx_tersoff} C NULL NULL NULL\n";
+  if (p.tube == TubeModel::flexible_airebo) o << "pair_coeff * * airebo ${nmx_airebo} C NULL NULL NULL\n";
   const int ion_z[] = {sodium, chlorine, iodine};
   for (int a = 0; a < 3; ++a) {
     for (int b = a; b < 3; ++b) {
@@ -208,15 +396,54 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
   const bool root = mpi_rank() == 0;
   const std::size_t ions = s.frame.size() - s.carbon_count;
 
+  // --resume continues from the last checkpoint only if it was made from this same identity
+  // (config sections and input files) and matches its data file; a trajectory from another
+  // config is refused (exit 2, naming what changed); with no usable checkpoint yet (killed before
+  // the first one, or while writing it) the stage starts over.
+  const std::string identity = md_identity(config, p);
   std::int64_t first_frame = 0, start_step = 0;
-  if (resume) std::tie(first_frame, start_step) = read_state(paths);
+  Checkpoint restored;
+  if (resume) {
+    check_regular_in_place(trajectory, "--resume");
+    const auto [checkpoint, why_not] = read_state(paths);
+    if (!why_not.empty()) {
+      log_info(quiet || !root, "--resume: " + why_not + " beside " + trajectory + ": md starts over");
+      resume = false;
+    } else if (checkpoint.identity != identity) {
+      std::string change = describe_ini_change(checkpoint.identity, identity);
+      throw InputError("--resume: " + trajectory + " was made from another config or input file (" +
+                       (change.empty() ? std::string("changed") : change) + "); run without --resume to start over");
+    } else {
+      first_frame = checkpoint.frames_done;
+      start_step = checkpoint.step;
+      restored = checkpoint;
+    }
+  }
   if (resume && first_frame >= p.frames) {
-    // Nothing left to run: resuming a finished trajectory leaves it as it is.
-    log_info(quiet || !root, "--resume: " + trajectory + " already holds all " + std::to_string(p.frames) + " frames");
-    MdRunResult done;
-    done.frames_written = first_frame;
-    done.first_frame = first_frame;
-    return done;
+    // Nothing left to run: resuming a finished trajectory leaves it as it is (if it holds them).
+    std::size_t held = 0;
+    try {
+      held = H5mdReader(trajectory).frame_count();
+    } catch (const std::exception&) {
+    }
+    if (held == static_cast<std::size_t>(p.frames)) {
+      log_info(quiet || !root, "--resume: " + trajectory + " already holds all " + std::to_string(p.frames) + " frames");
+      MdRunResult done;
+      done.frames_written = first_frame;
+      done.first_frame = first_frame;
+      return done;
+    }
+    log_info(quiet || !root, "--resume: " + trajectory + " holds " + std::to_string(held) + " of " + std::to_string(p.frames) +
+                                 " frames although its checkpoint says done: md starts over");
+    resume = false;
+    first_frame = start_step = 0;
+  }
+  if (!this_rank_only) mpi_barrier();  // every rank has read the checkpoint before rank 0 removes it
+  if (!resume && root) {
+    // A checkpoint left by an earlier run must never be taken for this one's.
+    std::error_code ec;
+    fs::remove(paths.checkpoint_state, ec);
+    fs::remove(paths.checkpoint_data, ec);
   }
   // The tube's extent (for ions_outside_tube) from the built carbon.
   TubeExtent tube;
@@ -226,13 +453,21 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
   tube.lo = s.frame.positions_angstrom.topRows(static_cast<Eigen::Index>(s.carbon_count)).col(s.axis).minCoeff();
   tube.hi = s.frame.positions_angstrom.topRows(static_cast<Eigen::Index>(s.carbon_count)).col(s.axis).maxCoeff();
 
-  // Files: the trajectory (new or reopened) and the data file, on rank 0, before LAMMPS starts.
+  // Files: the trajectory (new or reopened) and the data file, on rank 0, before LAMMPS starts;
+  // LAMMPS reads copies in its working directory.
+  LammpsWorkDir work(root, !this_rank_only);
   std::unique_ptr<H5mdWriter> writer;
   if (root) {
+    if (p.tube == TubeModel::flexible_tersoff) copy_file(p.tersoff_file, work.file("tersoff"), "[md] tersoff_file");
+    if (p.tube == TubeModel::flexible_airebo) copy_file(p.airebo_file, work.file("airebo"), "[md] airebo_file");
     if (resume) {
+      copy_file(paths.checkpoint_data, work.file("start.data"), "checkpoint");
       writer = H5mdWriter::reopen(trajectory, static_cast<std::size_t>(first_frame));
     } else {
-      write_text_file_atomically(paths.data, lammps_data_file(s.frame, ff));
+      const std::string data = lammps_data_file(s.frame, ff);
+      write_text_file_atomically(paths.data, data);
+      write_text_file_atomically(work.file("start.data"), data);
+      ::close(create_fresh_file(trajectory));  // a symlink there is replaced, never written through
       // Swaps change species: the file then holds the species of every frame.
       const SpeciesStorage species =
           p.mechanism == Mechanism::swap_accelerated ? SpeciesStorage::per_frame : SpeciesStorage::fixed;
@@ -252,11 +487,21 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
   if (!this_rank_only) mpi_barrier();
 
   // LAMMPS' own log beside the trajectory: if LAMMPS ends the process, its last lines say why.
-  LammpsSession lmp({"-log", fs::path(paths.script).replace_extension(resume ? ".resume.log" : ".log").string(), "-screen", "none"},
-                    this_rank_only);
+  const std::string log_path = fs::path(paths.script).replace_extension(resume ? ".resume.log" : ".log").string();
+  std::unique_ptr<LogFile> log;
+  if (root) log = std::make_unique<LogFile>(log_path);
+  std::vector<std::string> args = {"-log", root ? log->lammps_name() : "none", "-screen", "none",
+                                   "-var", "nmx_in", work.file("start.data"), "-var", "nmx_out", work.file("checkpoint.data")};
+  if (p.tube == TubeModel::flexible_tersoff) args.insert(args.end(), {"-var", "nmx_tersoff", work.file("tersoff")});
+  if (p.tube == TubeModel::flexible_airebo) args.insert(args.end(), {"-var", "nmx_airebo", work.file("airebo")});
+  const LammpsGuard guard(root, paths, log_path);
+  LammpsSession lmp(args, this_rank_only);
+  const std::string rerun_name = fs::path(paths.script).filename().string();
   lmp.comment("LAMMPS input generated by nanomix md (LAMMPS " + std::to_string(lmp.version()) + "); rerun: lmp -in " +
-              fs::path(paths.script).filename().string());
-  lmp.command(lammps_setup_commands(p, ff, resume ? paths.checkpoint_data : paths.data, ions));
+              rerun_name + " in the directory of the trajectory");
+  lmp.command(file_variable("nmx_out", fs::path(paths.script).filename().replace_extension(".rerun.checkpoint.data").string()));
+  lmp.command(file_variable("nmx_in", fs::path(resume ? paths.checkpoint_data : paths.data).filename().string()));
+  lmp.command(lammps_setup_commands_from(p, ff, "nmx_in", ions));
   double lammps_seconds = 0;
   auto run = [&](std::int64_t steps) {
     const auto t0 = std::chrono::steady_clock::now();
@@ -265,15 +510,30 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
   };
   const double dt_ps = p.timestep_fs / 1000.0;
   const double t_start = p.schedule.kelvin_at(0);
-  if (p.tube == TubeModel::rigid && p.tube_vibration_amplitude_angstrom > 0) {
-    const int side = s.axis == 0 ? 1 : 0;  // a direction perpendicular to the tube axis
-    double a[3] = {0, 0, 0};
-    a[side] = p.tube_vibration_amplitude_angstrom;
-    lmp.command("fix vib carbon move wiggle " + num(a[0]) + " " + num(a[1]) + " " + num(a[2]) + " " + num(p.tube_vibration_period_ps));
-  }
+  // Tube vibration: x = x_built + A sin(2 pi t / T) along a direction perpendicular to the axis,
+  // t the absolute MD time (step * dt), so that redefining the fix at a checkpoint (at step S0,
+  // displacement counted from the positions then) continues the same motion.
+  auto vibrate = [&](std::int64_t from_step) {
+    if (p.tube != TubeModel::rigid || p.tube_vibration_amplitude_angstrom <= 0) return;
+    const std::string w = num(2 * M_PI * dt_ps / p.tube_vibration_period_ps);  // rad per step
+    const std::string a = num(p.tube_vibration_amplitude_angstrom);
+    lmp.command("variable nmx_vib_d equal " + a + "*(sin(" + w + "*step)-sin(" + w + "*" + std::to_string(from_step) + "))\n" +
+                "variable nmx_vib_v equal " + a + "*" + w + "/" + num(dt_ps) + "*cos(" + w + "*step)");
+    lmp.command(s.axis == 0 ? "fix vib carbon move variable NULL v_nmx_vib_d NULL NULL v_nmx_vib_v NULL"
+                            : "fix vib carbon move variable v_nmx_vib_d NULL NULL v_nmx_vib_v NULL NULL");
+  };
+  // Continuing from a checkpoint's data file (the variable names it): set-up, the step, the
+  // vibration. A resumed run does this once; an uninterrupted one does the same after every
+  // checkpoint (clear, then read its own checkpoint back), so both follow bitwise the same path:
+  // fresh neighbour lists and atom order from the same file, thermostats defined per frame.
+  auto continue_from = [&](std::int64_t step) {
+    lmp.command("reset_timestep " + std::to_string(step));
+    vibrate(step);
+  };
   if (resume) {
-    lmp.command("reset_timestep " + std::to_string(start_step));
+    continue_from(start_step);
   } else {
+    vibrate(0);
     const long vseed = lammps_seed(derive_seed(p.seed, RandomPurpose::velocities, 0, 0));
     if (p.tube != TubeModel::rigid) {  // the heat bath starts at the production temperature
       lmp.command("velocity carbon create " + num(t_start) + " " +
@@ -320,7 +580,7 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
   };
   MdRunResult result;
   result.first_frame = first_frame;
-  std::int64_t swaps_attempted = 0, swaps_accepted = 0, kicks = 0;
+  std::int64_t swaps_attempted = restored.swaps_attempted, swaps_accepted = restored.swaps_accepted, kicks = restored.kicks;
   auto record = [&](std::int64_t f) {
     gather(f);
     const double temp = lmp.compute_scalar("tI");
@@ -349,15 +609,22 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
     result.last_crystallinity = cr.total;
   };
   auto checkpoint = [&](std::int64_t frames_done) {
-    const std::string tmp = paths.checkpoint_data + ".tmp";
-    lmp.comment("checkpoint (nanomix writes " + paths.checkpoint_data + " here)");
-    lmp.command("write_data " + tmp);
+    const auto step = static_cast<std::int64_t>(std::llround(lmp.thermo("step")));
+    lmp.comment("checkpoint (nanomix copies it to " + fs::path(paths.checkpoint_data).filename().string() + ")");
+    lmp.command("write_data ${nmx_out}");
     if (!this_rank_only) mpi_barrier();
     if (root) {
-      fs::rename(tmp, paths.checkpoint_data);
-      write_state(paths, frames_done, static_cast<std::int64_t>(std::llround(lmp.thermo("step"))));
+      copy_file(work.file("checkpoint.data"), paths.checkpoint_data, "checkpoint");
+      write_state(paths, {frames_done, step, swaps_attempted, swaps_accepted, kicks, file_hash(paths.checkpoint_data), identity});
     }
     save_script();
+    if (frames_done < p.frames) {
+      lmp.comment("continue from the checkpoint just written, as --resume would");
+      lmp.command("clear");
+      lmp.command(lammps_setup_commands_from(p, ff, "nmx_out", ions));
+      continue_from(step);
+      gather(frames_done - 1);
+    }
   };
   // write_data is recorded in the transcript by LammpsSession; keep it (it costs the same in lmp).
 

@@ -29,10 +29,25 @@ struct MdPaths {
   static MdPaths beside(const std::string& trajectory);
 };
 
+/// True if LAMMPS reads `text` as one word with nothing substituted: letters, digits and / . _ - + , = @ % :
+/// only (no blank, $, #, quote, &, newline or other control character).
+bool lammps_plain_word(const std::string& text);
+/// `text` safe inside a LAMMPS comment line: control characters and & replaced by '?'.
+std::string lammps_comment_text(const std::string& text);
+/// Largest LAMMPS data file (start or checkpoint) nanomix copies (1 GiB).
+inline constexpr std::uintmax_t max_lammps_data_bytes = 1ull << 30;
+
 /// LAMMPS commands that set up the system from a data file (units, atoms, force field, groups,
-/// neighbour lists, thermo). Pure text: tested without LAMMPS.
+/// neighbour lists, thermo). Pure text: tested without LAMMPS. Files are read through the LAMMPS
+/// variables nmx_in (the data file) and nmx_tersoff / nmx_airebo; `data_file` (and the tube
+/// potential's path) are only their defaults, used when they are plain words (a -var given to
+/// LAMMPS wins over them).
 std::string lammps_setup_commands(const MdParams& params, const ForceField& ff, const std::string& data_file,
                                   std::size_t ion_count);
+/// The same without the nmx_in line, reading the data file named by the LAMMPS variable
+/// `data_variable` (after `clear`, variables are kept).
+std::string lammps_setup_commands_from(const MdParams& params, const ForceField& ff, const std::string& data_variable,
+                                       std::size_t ion_count);
 /// The starting atoms as a LAMMPS data file (types 1 C, 2 Na, 3 Cl, 4 I; charges from ff).
 std::string lammps_data_file(const Frame& frame, const ForceField& ff);
 

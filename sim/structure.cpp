@@ -32,6 +32,15 @@ StructureParams StructureParams::from_config(const Config& c) {
   p.cells[1] = static_cast<int>(c.integer(s, "cells_b"));
   p.cells[2] = static_cast<int>(c.integer(s, "cells_c"));
   p.seed = static_cast<std::uint64_t>(c.integer(s, "seed"));
+  if (p.kind == StructureKind::crystal) {
+    // 8 atoms per conventional cell; every later stage holds several copies of the positions.
+    const double atoms = 8.0 * p.cells[0] * p.cells[1] * p.cells[2];
+    constexpr double max_atoms = 2.0e6;
+    if (atoms > max_atoms) {
+      c.fail(s, "cells_a", "cells_a × cells_b × cells_c × 8 = " + std::to_string(static_cast<long long>(atoms)) +
+                               " atoms, more than the limit of 2000000");
+    }
+  }
   if (p.kind != StructureKind::crystal && p.kind != StructureKind::tube) {
     const double radius = nanotube_geometry(p.tube_n, p.tube_m, p.tube_length_angstrom).radius_angstrom();
     if (p.wall_clearance_angstrom >= radius) {

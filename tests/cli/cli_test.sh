@@ -59,5 +59,53 @@ expect_error "info of a missing file" "no such file" info "$tmp/none.h5"
 grep -q '10 Na' "$tmp/info" && grep -q '5 Cl' "$tmp/info" && grep -q '5 I' "$tmp/info" && ok \
   || bad "the command line must win over the file: $(cat "$tmp/info")"
 
+# A '#' glued to a value would cut it at the comment: refused (issue 16, item 14).
+printf '[structure]\ntube_n = 20   # a comment is fine\n[compare]\nexperimental = run#3.emd\n' >"$tmp/hash.ini"
+expect_error "'#' inside a value" "hash.ini:4: \[compare\] experimental: '#' inside a value" build --config "$tmp/hash.ini" --out "$tmp/out.xyz"
+
+# Resource cap: a 200³-cell crystal (64 million atoms) is refused before any allocation (item 13).
+printf '[structure]\nkind = crystal\ncells_a = 200\ncells_b = 200\ncells_c = 200\n' >"$tmp/huge.ini"
+expect_error "huge crystal" "more than the limit" build --config "$tmp/huge.ini" --out "$tmp/out.xyz"
+
+# Outputs only as regular files (issue 16, item 5): a device, a FIFO or a directory at --out is
+# refused with exit 2 and left as it was.
+# (A private device node, never /dev/null: a regression run as root would destroy the real one.)
+if mknod "$tmp/nulldev" c 1 3 2>/dev/null; then
+  expect_error "device as --out" "is a device" build --config "$tmp/good.ini" --out "$tmp/nulldev"
+  [ -c "$tmp/nulldev" ] && ok || bad "the device node was replaced by a file"
+  rm -f "$tmp/nulldev"
+fi
+mkfifo "$tmp/fifo"
+expect_error "FIFO as --out" "is a FIFO" build --config "$tmp/good.ini" --out "$tmp/fifo"
+[ -p "$tmp/fifo" ] && ok || bad "the FIFO was replaced"
+mkdir "$tmp/adir"
+expect_error "directory as --out" "is a directory" build --config "$tmp/good.ini" --out "$tmp/adir"
+[ -d "$tmp/adir" ] && ok || bad "the directory was replaced"
+# A symlink at --out is replaced by the file; what it pointed to is untouched (item 6).
+echo precious >"$tmp/victim"
+ln -s "$tmp/victim" "$tmp/link.xyz"
+"$nanomix" build --quiet --config "$tmp/good.ini" --out "$tmp/link.xyz" && [ ! -L "$tmp/link.xyz" ] && [ "$(cat "$tmp/victim")" = precious ] \
+  && ok || bad "a symlink at --out was written through"
+rm -rf "$tmp/adir" "$tmp/fifo" "$tmp/link.xyz" "$tmp/victim"
+
+# nanomix run: a second run into a busy folder is refused (item 15), a bad second mechanism is
+# caught before any stage runs (item 14), a file given as the folder is refused.
+mkdir -p "$tmp/busy"
+if command -v flock >/dev/null; then
+  flock "$tmp/busy/.nanomix.lock" sleep 20 & holder=$!
+  sleep 0.5
+  expect_error "run into a busy folder" "another nanomix run" run --config "$tmp/good.ini" --out "$tmp/busy"
+  kill $holder 2>/dev/null; wait $holder 2>/dev/null
+  [ ! -e "$tmp/busy/config.ini" ] && ok || bad "the refused run wrote into the busy folder"
+fi
+expect_error "bad second mechanism" "second_mechanism" run --config "$tmp/good.ini" --out "$tmp/r2" --run.second_mechanism=bogus
+[ ! -e "$tmp/r2" ] && ok || bad "a refused run created its folder"
+printf '[structure]\ntube_n = 20\n[topology]\nfirst_frame = 5\nlast_frame = 1\n' >"$tmp/late.ini"
+expect_error "run: a bad [topology] key is found before any stage, in the user's file" "late.ini:5: \[topology\] last_frame" run --config "$tmp/late.ini" --out "$tmp/r3"
+[ ! -e "$tmp/r3" ] && ok || bad "a run refused for its [topology] keys created its folder"
+touch "$tmp/afile"
+expect_error "run --out a file" "not a directory" run --config "$tmp/good.ini" --out "$tmp/afile"
+rm -rf "$tmp/busy" "$tmp/afile"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

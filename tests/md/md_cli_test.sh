@@ -7,6 +7,7 @@ set -u
 NANOMIX=$(realpath "$1")
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 PY=${2:-/usr/bin/python3}
+SRC=$(realpath "${3:-$(dirname "$0")/../..}")
 export HDF5_USE_FILE_LOCKING=FALSE
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
@@ -43,6 +44,14 @@ bad "missing potential" "ion_potential_file" --md.ion_potential_file=nope.txt
 bad "overlapping atoms" "overlap" --md.min_start_distance_angstrom=3.5
 bad "short Coulomb cut-off" "coulomb_cutoff_angstrom" --md.coulomb_cutoff_angstrom=20
 bad "periodic tube" "tube_periodic" --structure.tube_periodic=true
+bad "device as potential" "ion_potential_file" --md.ion_potential_file=/dev/zero
+# (A private device node, never /dev/null: a regression run as root would destroy the real one.)
+if mknod nulldev c 1 3 2> /dev/null; then
+  out=$("$NANOMIX" md --config small.ini --out nulldev 2>&1); rc=$?
+  check "device as output: exit 2 naming it" "[ $rc -eq 2 ] && printf '%s' \"\$out\" | grep -q 'is a device'"
+  check "the device node is still a device" "[ -c nulldev ]"
+  rm -f nulldev
+fi
 
 "$NANOMIX" md --config small.ini --out run.h5 --quiet; rc=$?
 check "short run exits 0" "[ $rc -eq 0 ]"
@@ -62,6 +71,22 @@ assert abs(f["observables/experiment_time/value"][-1] - 5 * 0.04) < 1e-12
 assert "md_experiment_seconds_per_ps" in f["parameters"].attrs
 print("ok: trajectory holds 6 frames and every observable")
 PYEOF
+
+# Paths are never interpreted by LAMMPS: an output folder and a potential file whose names hold a
+# blank, $, #, a trailing & and a newline followed by a LAMMPS `shell` command. The run must succeed
+# and the command must not have run (issue 16, item 3).
+H=$'odd dir $HOME #x &\nshell touch INJECTED_OUT'
+mkdir -p "$H"
+P=$'ions # $x &\nshell touch INJECTED_FF'
+cp "$SRC/potentials/tosi_fumi_bmh.txt" "$P"
+ODD="$H/t \$y #.h5"
+"$NANOMIX" md --config small.ini --out "$ODD" --quiet "--md.ion_potential_file=$T/$P"; rc=$?
+check "odd paths: md exits 0" "[ $rc -eq 0 ]"
+injected=$(find "$T" /tmp "$SRC" -maxdepth 3 -name 'INJECTED_*' 2> /dev/null | head -1)
+check "odd paths: no shell command ran ($injected)" "[ -z '$injected' ]"
+beside=no; [ -s "${ODD%.h5}.log" ] && [ -s "${ODD%.h5}.checkpoint.data" ] && [ -s "${ODD%.h5}.lammps" ] && beside=yes
+check "odd paths: log, checkpoint and LAMMPS input beside the trajectory" "[ $beside = yes ]"
+ODD="$ODD" "$PY" -c "import h5py, os; f=h5py.File(os.environ['ODD'],'r'); assert f['particles/all/position/value'].shape[0]==6; print('ok: odd paths: 6 frames')" || fail=1
 
 # Plain lmp reruns the saved input: the same final potential energy (same ranks, same input).
 if command -v lmp > /dev/null; then
@@ -85,8 +110,37 @@ for _ in $(seq 1 600); do
 done
 kill -9 $pid 2> /dev/null; wait $pid 2> /dev/null
 "$PY" -c "import h5py; f=h5py.File('long.h5','r'); n=f['particles/all/position/value'].shape[0]; assert 0 < n < 40, n; print('ok: killed run left a readable file with', n, 'frames')" || fail=1
+# Resuming with a changed config would splice two runs into one trajectory: refused, naming the key.
+n_before=$("$PY" -c "import h5py; print(h5py.File('long.h5','r')['particles/all/position/value'].shape[0])")
+out=$("$NANOMIX" md --config long.ini --out long.h5 --resume --quiet --md.temperature_kelvin=1500 2>&1); rc=$?
+check "--resume with another temperature: exit 2" "[ $rc -eq 2 ]"
+check "--resume with another temperature: one line naming temperature_kelvin" "[ \$(printf '%s\n' \"\$out\" | wc -l) -eq 1 ] && printf '%s' \"\$out\" | grep -q 'temperature_kelvin = 500 → 1500'"
+n_after=$("$PY" -c "import h5py; print(h5py.File('long.h5','r')['particles/all/position/value'].shape[0])")
+check "--resume refused: trajectory untouched ($n_before frames)" "[ '$n_before' = '$n_after' ]"
+# Kill the resumed run once more (after frame 20), then resume to the end: kills at two points.
+"$NANOMIX" md --config long.ini --out long.h5 --resume --quiet & pid=$!
+for _ in $(seq 1 900); do
+  if grep -q "frames_done \(2[0-9]\|3[0-9]\)" long.checkpoint 2> /dev/null; then break; fi
+  sleep 0.1
+done
+kill -9 $pid 2> /dev/null; wait $pid 2> /dev/null
 "$NANOMIX" md --config long.ini --out long.h5 --resume --quiet; rc=$?
 check "--resume exits 0" "[ $rc -eq 0 ]"
+# The uninterrupted run: the resumed trajectory must be bitwise the same (issue 16, item 11).
+"$NANOMIX" md --config long.ini --out ref.h5 --quiet; rc=$?
+check "uninterrupted reference exits 0" "[ $rc -eq 0 ]"
+"$PY" - <<'PYEOF' || fail=1
+import h5py, numpy as np
+a, b = h5py.File("long.h5", "r"), h5py.File("ref.h5", "r")
+pa, pb = a["particles/all/position/value"][:], b["particles/all/position/value"][:]
+assert pa.shape == pb.shape, (pa.shape, pb.shape)
+d = np.abs(pa - pb).max(axis=(1, 2))
+assert np.array_equal(pa, pb), "resumed positions differ from the uninterrupted run, max per frame (nm): %s" % d
+for name in ["potential_energy", "temperature", "swap_acceptance", "anion_sro"]:
+    va, vb = a["observables/" + name + "/value"][:], b["observables/" + name + "/value"][:]
+    assert np.array_equal(va, vb), (name, va - vb)
+print("ok: resumed after kills at two points = uninterrupted run, bitwise (positions and observables)")
+PYEOF
 "$PY" - <<'PYEOF' || fail=1
 import h5py, numpy as np
 f = h5py.File("long.h5", "r")
@@ -100,6 +154,31 @@ assert np.all(np.diff(s) == 100), s
 assert np.array_equal(a, s)
 print("ok: resumed to 40 frames with consecutive steps and observables")
 PYEOF
+
+# A kill before the first checkpoint (during the melt): --resume starts the stage over and
+# finishes. Then a fresh run into the same file, killed during its melt, must not let the finished
+# run's checkpoint make its truncated trajectory "done" (issue 16, items 2 and 9).
+sed -e 's/^melt_ps = 0/melt_ps = 6\nquench_ps = 0/' small.ini > melt.ini
+kill_during_melt() {
+  rm -f melt.log
+  "$NANOMIX" md --config melt.ini --out melt.h5 --quiet & local pid=$!
+  for _ in $(seq 1 600); do
+    if [ -s melt.log ] && grep -q '^Step' melt.log 2> /dev/null; then break; fi
+    sleep 0.05
+  done
+  sleep 0.3
+  kill -9 $pid 2> /dev/null; wait $pid 2> /dev/null
+}
+kill_during_melt
+check "killed during the melt: no checkpoint yet" "[ ! -e melt.checkpoint ]"
+"$NANOMIX" md --config melt.ini --out melt.h5 --resume --quiet; rc=$?
+check "--resume before any checkpoint: starts over, exit 0" "[ $rc -eq 0 ]"
+"$PY" -c "import h5py; n=h5py.File('melt.h5','r')['particles/all/position/value'].shape[0]; assert n == 6, n; print('ok: restarted run holds 6 frames')" || fail=1
+kill_during_melt
+"$NANOMIX" md --config melt.ini --out melt.h5 --resume --quiet; rc1=$?
+"$NANOMIX" md --config melt.ini --out melt.h5 --resume --quiet; rc2=$?
+check "stale checkpoint: both resumes exit 0" "[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ]"
+"$PY" -c "import h5py; n=h5py.File('melt.h5','r')['particles/all/position/value'].shape[0]; assert n == 6, n; print('ok: stale checkpoint ignored, 6 frames')" || fail=1
 
 # Two MPI ranks.
 if command -v mpirun > /dev/null; then
