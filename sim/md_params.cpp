@@ -70,7 +70,10 @@ MdParams MdParams::from_config(const Config& c) {
   const std::string s = "md";
   MdParams p;
   const std::string& m = c.string(s, "mechanism");
-  p.mechanism = m == "swap_accelerated" ? Mechanism::swap_accelerated : m == "beam" ? Mechanism::beam : Mechanism::thermal;
+  p.swap_biased_drive = m == "swap_biased_drive";
+  p.mechanism = m == "swap_accelerated" || p.swap_biased_drive ? Mechanism::swap_accelerated
+                : m == "beam"                                  ? Mechanism::beam
+                                                               : Mechanism::thermal;
   p.seed = static_cast<std::uint64_t>(c.integer(s, "seed"));
   p.timestep_fs = c.real(s, "timestep_fs");
   const std::string& sched = c.string(s, "anneal_schedule");
@@ -107,6 +110,12 @@ MdParams MdParams::from_config(const Config& c) {
   const std::string& swap_sched = c.string(s, "swap_schedule");
   if (swap_sched.find_first_not_of(" \t") != std::string::npos) {
     p.swap_schedule = AnnealSchedule::parse(swap_sched, [&](const std::string& why) { c.fail(s, "swap_schedule", why); });
+  }
+  if (m == "swap_accelerated" && p.swap_temperature_kelvin > 0) {
+    c.fail(s, "swap_temperature_kelvin", "swaps apart from the MD temperature are a biased drive, not a sampler: say so with mechanism = swap_biased_drive");
+  }
+  if (m == "swap_accelerated" && !p.swap_schedule.points.empty()) {
+    c.fail(s, "swap_schedule", "swaps apart from the MD temperature are a biased drive, not a sampler: say so with mechanism = swap_biased_drive");
   }
   p.swap_batches_per_frame = c.integer(s, "swap_batches_per_frame");
   if (p.mechanism == Mechanism::swap_accelerated && p.steps_per_frame() % p.swap_batches_per_frame != 0) {

@@ -235,7 +235,7 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
       write_text_file_atomically(paths.data, lammps_data_file(s.frame, ff));
       writer = std::make_unique<H5mdWriter>(trajectory, s.frame, config.to_ini());
       const char* mech[] = {"thermal", "swap_accelerated", "beam"};
-      writer->write_parameter("md_mechanism", mech[static_cast<int>(p.mechanism)]);
+      writer->write_parameter("md_mechanism", p.swap_biased_drive ? "swap_biased_drive" : mech[static_cast<int>(p.mechanism)]);
       writer->write_parameter("md_experiment_seconds_per_frame", p.experiment_seconds_per_frame);
       writer->write_parameter("md_experiment_seconds_per_ps", p.experiment_seconds_per_frame / p.frame_interval_ps);
       writer->write_parameter("md_time_mapping",
