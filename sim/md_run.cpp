@@ -357,6 +357,20 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
     save_script();
   };
   // write_data is recorded in the transcript by LammpsSession; keep it (it costs the same in lmp).
+  // Ions beyond the tube's wall or past its ends (e.g. knock-on at a raised dose melting the
+  // cluster): the model no longer describes a cluster in a tube. Stop with a RuntimeError (exit 1)
+  // before writing the frame, so the trajectory ends at the last good frame and the LAMMPS input
+  // that ran is saved.
+  auto stop_if_ions_left = [&](std::int64_t f) {
+    gather(f);
+    const std::size_t outside = ions_outside_tube(tube, frame);
+    if (outside == 0) return;
+    save_script();
+    if (root) writer->close();
+    throw RuntimeError("md: " + std::to_string(outside) + " ions left the tube at frame " + std::to_string(f) + " (" +
+                       std::to_string(frame.time_ps) + " ps); the trajectory ends at the last good frame " + std::to_string(f - 1) +
+                       " (" + trajectory + ")");
+  };
 
   if (resume) {
     gather(first_frame - 1);
@@ -432,6 +446,7 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
       run(spf / pieces);
       lmp.command(unfix_thermostat(p));
     }
+    stop_if_ions_left(f);
     record(f);
     progress.update(f + 1);
     if ((f + 1) % p.checkpoint_every_frames == 0 || f + 1 == p.frames) checkpoint(f + 1);

@@ -101,6 +101,22 @@ assert np.array_equal(a, s)
 print("ok: resumed to 40 frames with consecutive steps and observables")
 PYEOF
 
+# Ions leaving the tube (a 32-ion cluster at 2500 K in a 30 Å tube boils out of its ends): exit 1,
+# one line naming the frame, the trajectory readable and ending at the last good frame.
+out=$("$NANOMIX" md --config small.ini --out hot.h5 --quiet --md.mechanism=thermal --md.temperature_kelvin=2500 \
+      --md.timestep_fs=1 --md.frames=30 --md.frame_interval_ps=0.5 --md.checkpoint_every_frames=5 2>&1); rc=$?
+check "ions leaving the tube: exit 1" "[ $rc -eq 1 ]"
+check "ions leaving the tube: one line naming it" "[ \$(printf '%s\n' \"\$out\" | wc -l) -eq 1 ] && printf '%s' \"\$out\" | grep -q 'left the tube at frame'"
+"$PY" - "$out" <<'PYEOF' || fail=1
+import h5py, numpy as np, re, sys
+frame = int(re.search(r"left the tube at frame (\d+)", sys.argv[1]).group(1))
+f = h5py.File("hot.h5", "r")
+n = f["particles/all/position/value"].shape[0]
+assert n == frame, (n, frame)  # frames 0 .. frame-1
+assert np.all(f["observables/ions_outside_tube/value"][:] == 0)
+print("ok: trajectory ends at the last good frame", frame - 1)
+PYEOF
+
 # Two MPI ranks.
 if command -v mpirun > /dev/null; then
   mpirun --oversubscribe -np 2 "$NANOMIX" md --config small.ini --out mpi.h5 --quiet; rc=$?
