@@ -184,6 +184,18 @@ void validate_md_input(const Config& c, const MdParams& p, const ForceField& ff,
   });
   if (!overlap.empty()) c.fail("md", "min_start_distance_angstrom", overlap);
 
+  // Temperatures above the boiling point of the cluster's salts (bulk, 1 atm: NaCl 1738 K, NaI
+  // 1577 K; CRC Handbook) evaporate the cluster: ions leave the tube and the run would stop.
+  {
+    const bool iodide = f.count(iodine) > 0;
+    const double boiling_kelvin = iodide ? 1577.0 : 1738.0;
+    const std::string why = "above the boiling point of " + std::string(iodide ? "NaI (1577 K)" : "NaCl (1738 K)") +
+                            ": the cluster would evaporate out of the tube";
+    if (p.melt_ps > 0 && p.melt_temperature_kelvin > boiling_kelvin) c.fail("md", "melt_temperature_kelvin", why);
+    for (const auto& pt : p.schedule.points) {
+      if (pt.second > boiling_kelvin) c.fail("md", p.schedule.points.size() > 1 ? "anneal_schedule" : "temperature_kelvin", why);
+    }
+  }
   // Coulomb cut-off: longer than any two ions in the tube can be apart (tube diagonal).
   const double diag = std::hypot(s.tube.length_angstrom, 2 * s.open_radius_angstrom);
   if (p.coulomb_cutoff_angstrom < diag + 1.0) {
