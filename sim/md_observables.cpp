@@ -43,11 +43,18 @@ double anion_sro(const Frame& frame, double shell) {
   return 1 - unlike / expected;
 }
 
-Crystallinity crystallinity(const Frame& frame) {
+RocksaltEnvironment rocksalt_environment(const Frame& frame) {
+  std::vector<int> rows;  // the ions' rows in `frame`
+  for (std::size_t i = 0; i < frame.size(); ++i) {
+    if (is_ion(frame.atomic_numbers[i])) rows.push_back(static_cast<int>(i));
+  }
   const Frame ions = subset(frame, is_ion);
   const std::size_t n = ions.size();
-  Crystallinity out;
-  if (n == 0) return out;
+  RocksaltEnvironment env;
+  env.counter_ions.assign(frame.size(), {});
+  env.crystalline.assign(frame.size(), 0);
+  env.phase.assign(frame.size(), 0);
+  if (n == 0) return env;
   std::vector<std::vector<int>> counter(n);
   const double d_nacl = 5.64 / 2, d_nai = 6.47 / 2;
   for_each_pair_within(ions, 1.3 * d_nai, [&](int i, int j, double d) {
@@ -61,6 +68,8 @@ Crystallinity crystallinity(const Frame& frame) {
   const double cos_right = std::cos((90.0 - 20.0) * M_PI / 180.0), cos_straight = std::cos(150.0 * M_PI / 180.0);
   for (std::size_t i = 0; i < n; ++i) {
     const auto& nb = counter[i];
+    const auto row = static_cast<std::size_t>(rows[i]);
+    for (int j : nb) env.counter_ions[row].push_back(rows[static_cast<std::size_t>(j)]);
     if (nb.size() < 4) continue;
     bool ok = true;
     const int ii = static_cast<int>(i);
@@ -78,10 +87,25 @@ Crystallinity crystallinity(const Frame& frame) {
       for (int j : nb) iod += ions.atomic_numbers[static_cast<std::size_t>(j)] == iodine;
       phase = 2 * iod > static_cast<int>(nb.size()) ? iodine : chlorine;
     }
-    (phase == iodine ? out.nai : out.nacl) += 1;
+    env.crystalline[row] = 1;
+    env.phase[row] = phase;
   }
-  out.nacl /= static_cast<double>(n);
-  out.nai /= static_cast<double>(n);
+  return env;
+}
+
+Crystallinity crystallinity(const Frame& frame) {
+  const RocksaltEnvironment env = rocksalt_environment(frame);
+  Crystallinity out;
+  double n = 0;
+  for (std::size_t i = 0; i < frame.size(); ++i) {
+    if (!is_ion(frame.atomic_numbers[i])) continue;
+    n += 1;
+    if (env.phase[i] == iodine) out.nai += 1;
+    if (env.phase[i] == chlorine) out.nacl += 1;
+  }
+  if (n == 0) return out;
+  out.nacl /= n;
+  out.nai /= n;
   out.total = out.nacl + out.nai;
   return out;
 }

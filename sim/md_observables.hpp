@@ -10,6 +10,7 @@
 //   every angle between two of them within 90° ± 20° or above 150°. Per phase: an anion counts
 //   for its own salt, a Na⁺ for the majority anion among its neighbours.
 #include <cstddef>
+#include <vector>
 
 #include "core/frame.hpp"
 
@@ -17,6 +18,15 @@ namespace nanomix::sim {
 
 /// α of the Cl/I anions of `frame` (NaN if there are no anion pairs or only one kind of anion).
 double anion_sro(const Frame& frame, double shell_angstrom);
+
+/// Per-atom rock-salt environments (indices are rows of the frame; carbon and other non-ions are
+/// never crystalline and have no counter-ions).
+struct RocksaltEnvironment {
+  std::vector<std::vector<int>> counter_ions;  ///< counter-ions within 1.3 × the pair's bulk distance
+  std::vector<char> crystalline;               ///< the rock-salt criterion above holds
+  std::vector<int> phase;                      ///< 17 (NaCl) or 53 (NaI) for crystalline ions, else 0
+};
+RocksaltEnvironment rocksalt_environment(const Frame& frame);
 
 struct Crystallinity {
   double total = 0, nacl = 0, nai = 0;  ///< fractions of all ions

@@ -107,7 +107,10 @@ MdParams MdParams::from_config(const Config& c) {
   const std::string s = "md";
   MdParams p;
   const std::string& m = c.string(s, "mechanism");
-  p.mechanism = m == "swap_accelerated" ? Mechanism::swap_accelerated : m == "beam" ? Mechanism::beam : Mechanism::thermal;
+  p.swap_biased_drive = m == "swap_biased_drive";
+  p.mechanism = m == "swap_accelerated" || p.swap_biased_drive ? Mechanism::swap_accelerated
+                : m == "beam"                                  ? Mechanism::beam
+                                                               : Mechanism::thermal;
   p.seed = static_cast<std::uint64_t>(c.integer(s, "seed"));
   p.timestep_fs = c.real(s, "timestep_fs");
   const std::string& sched = c.string(s, "anneal_schedule");
@@ -147,6 +150,12 @@ MdParams MdParams::from_config(const Config& c) {
   const std::string& swap_sched = c.string(s, "swap_schedule");
   if (swap_sched.find_first_not_of(" \t") != std::string::npos) {
     p.swap_schedule = AnnealSchedule::parse(swap_sched, [&](const std::string& why) { c.fail(s, "swap_schedule", why); });
+  }
+  if (m == "swap_accelerated" && p.swap_temperature_kelvin > 0) {
+    c.fail(s, "swap_temperature_kelvin", "swaps apart from the MD temperature are a biased drive, not a sampler: say so with mechanism = swap_biased_drive");
+  }
+  if (m == "swap_accelerated" && !p.swap_schedule.points.empty()) {
+    c.fail(s, "swap_schedule", "swaps apart from the MD temperature are a biased drive, not a sampler: say so with mechanism = swap_biased_drive");
   }
   p.swap_batches_per_frame = c.integer(s, "swap_batches_per_frame");
   if (p.mechanism == Mechanism::swap_accelerated && p.steps_per_frame() % p.swap_batches_per_frame != 0) {
@@ -215,6 +224,18 @@ void validate_md_input(const Config& c, const MdParams& p, const ForceField& ff,
   });
   if (!overlap.empty()) c.fail("md", "min_start_distance_angstrom", overlap);
 
+  // Temperatures above the boiling point of the cluster's salts (bulk, 1 atm: NaCl 1738 K, NaI
+  // 1577 K; CRC Handbook) evaporate the cluster: ions leave the tube and the run would stop.
+  {
+    const bool iodide = f.count(iodine) > 0;
+    const double boiling_kelvin = iodide ? 1577.0 : 1738.0;
+    const std::string why = "above the boiling point of " + std::string(iodide ? "NaI (1577 K)" : "NaCl (1738 K)") +
+                            ": the cluster would evaporate out of the tube";
+    if (p.melt_ps > 0 && p.melt_temperature_kelvin > boiling_kelvin) c.fail("md", "melt_temperature_kelvin", why);
+    for (const auto& pt : p.schedule.points) {
+      if (pt.second > boiling_kelvin) c.fail("md", p.schedule.points.size() > 1 ? "anneal_schedule" : "temperature_kelvin", why);
+    }
+  }
   // Coulomb cut-off: longer than any two ions in the tube can be apart (tube diagonal).
   const double diag = std::hypot(s.tube.length_angstrom, 2 * s.open_radius_angstrom);
   if (p.coulomb_cutoff_angstrom < diag + 1.0) {

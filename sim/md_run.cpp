@@ -473,7 +473,7 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
           p.mechanism == Mechanism::swap_accelerated ? SpeciesStorage::per_frame : SpeciesStorage::fixed;
       writer = std::make_unique<H5mdWriter>(trajectory, s.frame, config.to_ini(), "nanomix user", species);
       const char* mech[] = {"thermal", "swap_accelerated", "beam"};
-      writer->write_parameter("md_mechanism", mech[static_cast<int>(p.mechanism)]);
+      writer->write_parameter("md_mechanism", p.swap_biased_drive ? "swap_biased_drive" : mech[static_cast<int>(p.mechanism)]);
       writer->write_parameter("md_experiment_seconds_per_frame", p.experiment_seconds_per_frame);
       writer->write_parameter("md_experiment_seconds_per_ps", p.experiment_seconds_per_frame / p.frame_interval_ps);
       writer->write_parameter("md_time_mapping",
@@ -627,6 +627,20 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
     }
   };
   // write_data is recorded in the transcript by LammpsSession; keep it (it costs the same in lmp).
+  // Ions beyond the tube's wall or past its ends (e.g. knock-on at a raised dose melting the
+  // cluster): the model no longer describes a cluster in a tube. Stop with a RuntimeError (exit 1)
+  // before writing the frame, so the trajectory ends at the last good frame and the LAMMPS input
+  // that ran is saved.
+  auto stop_if_ions_left = [&](std::int64_t f) {
+    gather(f);
+    const std::size_t outside = ions_outside_tube(tube, frame);
+    if (outside == 0) return;
+    save_script();
+    if (root) writer->close();
+    throw RuntimeError("md: " + std::to_string(outside) + " ions left the tube at frame " + std::to_string(f) + " (" +
+                       std::to_string(frame.time_ps) + " ps); the trajectory ends at the last good frame " + std::to_string(f - 1) +
+                       " (" + trajectory + ")");
+  };
 
   if (resume) {
     gather(first_frame - 1);
@@ -702,6 +716,7 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
       run(spf / pieces);
       lmp.command(unfix_thermostat(p));
     }
+    stop_if_ions_left(f);
     record(f);
     progress.update(f + 1);
     if ((f + 1) % p.checkpoint_every_frames == 0 || f + 1 == p.frames) checkpoint(f + 1);

@@ -6,9 +6,11 @@ namespace nanomix::schema {
 std::vector<KeySpec> md_keys() {
   const std::string s = "md";
   return {
-      choice_key(s, "mechanism", "thermal", {"thermal", "swap_accelerated", "beam"},
+      choice_key(s, "mechanism", "thermal", {"thermal", "swap_accelerated", "swap_biased_drive", "beam"},
                  "what drives segregation: thermal = MD under the anneal schedule; swap_accelerated = MD + "
-                 "Metropolis Cl<->I identity swaps between frames; beam = MD + electron-beam knock-on kicks"),
+                 "Metropolis Cl<->I identity swaps between frames at the MD temperature (detailed balance); "
+                 "swap_biased_drive = the same with swaps at swap_temperature_kelvin / swap_schedule (a biased "
+                 "drive, no ensemble); beam = MD + electron-beam knock-on kicks"),
       int_key(s, "seed", 1, 0, 2.0e9, "", "random seed of the md stage (velocities, swaps, kicks)"),
       real_key(s, "timestep_fs", 2.0, 0.01, 10.0, "fs", "MD time step (checked against the fastest atom's speed)"),
       real_key(s, "temperature_kelvin", 500.0, 1.0, 5000.0, "K",
@@ -49,10 +51,10 @@ std::vector<KeySpec> md_keys() {
       int_key(s, "swap_batches_per_frame", 5, 1, 10000, "",
               "swap_accelerated: the frame's MD is cut into this many pieces, each after a batch of swaps"),
       string_key(s, "swap_schedule", "",
-                 "swap_accelerated: Metropolis temperature of the swaps against production time, piecewise "
+                 "swap_biased_drive: Metropolis temperature of the swaps against production time, piecewise "
                  "linear 'time_ps:kelvin, ...' (e.g. '0:520, 60:520, 61:150'); overrides swap_temperature_kelvin"),
       real_key(s, "swap_temperature_kelvin", 0.0, 0.0, 5000.0, "K",
-               "swap_accelerated: Metropolis temperature of the swaps (0 = the current MD temperature)"),
+               "swap_biased_drive: Metropolis temperature of the swaps (0 = the current MD temperature)"),
       real_key(s, "beam_voltage_kv", 80.0, 1.0, 3000.0, "kV", "beam: accelerating voltage"),
       real_key(s, "dose_rate_e_per_nm2_s", 1.0e6, 0.0, 1.0e15, "e-/nm²/s", "beam: electron dose rate"),
       real_key(s, "kick_min_energy_ev", 0.5, 0.01, 100.0, "eV",

@@ -52,6 +52,8 @@ if mknod nulldev c 1 3 2> /dev/null; then
   check "the device node is still a device" "[ -c nulldev ]"
   rm -f nulldev
 fi
+bad "melt above boiling" "melt_temperature_kelvin" --md.melt_ps=5 --md.melt_temperature_kelvin=1700
+bad "schedule above boiling" "temperature_kelvin" --md.temperature_kelvin=1600 --md.timestep_fs=1
 
 "$NANOMIX" md --config small.ini --out run.h5 --quiet; rc=$?
 check "short run exits 0" "[ $rc -eq 0 ]"
@@ -179,6 +181,22 @@ kill_during_melt
 "$NANOMIX" md --config melt.ini --out melt.h5 --resume --quiet; rc2=$?
 check "stale checkpoint: both resumes exit 0" "[ $rc1 -eq 0 ] && [ $rc2 -eq 0 ]"
 "$PY" -c "import h5py; n=h5py.File('melt.h5','r')['particles/all/position/value'].shape[0]; assert n == 6, n; print('ok: stale checkpoint ignored, 6 frames')" || fail=1
+# Ions leaving the tube (a liquid 32-ion cluster at 1500 K filling a 30 Å tube: an ion leaves past
+# an end after ~5 ps): exit 1, one line naming the frame, the trajectory readable and ending at the
+# last good frame.
+out=$("$NANOMIX" md --config small.ini --out hot.h5 --quiet --md.mechanism=thermal --md.temperature_kelvin=1500 \
+      --md.timestep_fs=1 --md.frames=60 --md.frame_interval_ps=0.5 --md.checkpoint_every_frames=5 2>&1); rc=$?
+check "ions leaving the tube: exit 1" "[ $rc -eq 1 ]"
+check "ions leaving the tube: one line naming it" "[ \$(printf '%s\n' \"\$out\" | wc -l) -eq 1 ] && printf '%s' \"\$out\" | grep -q 'left the tube at frame'"
+"$PY" - "$out" <<'PYEOF' || fail=1
+import h5py, numpy as np, re, sys
+frame = int(re.search(r"left the tube at frame (\d+)", sys.argv[1]).group(1))
+f = h5py.File("hot.h5", "r")
+n = f["particles/all/position/value"].shape[0]
+assert n == frame, (n, frame)  # frames 0 .. frame-1
+assert np.all(f["observables/ions_outside_tube/value"][:] == 0)
+print("ok: trajectory ends at the last good frame", frame - 1)
+PYEOF
 
 # Two MPI ranks.
 if command -v mpirun > /dev/null; then

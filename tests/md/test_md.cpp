@@ -235,6 +235,10 @@ TEST_CASE("bad input stops before LAMMPS with a one-line InputError") {
   check("ion_potential_file = no/such/file.txt\n", "ion_potential_file");
   check("coulomb_cutoff_angstrom = 20\n", "coulomb_cutoff_angstrom");
   check("mechanism = beam\ntimestep_fs = 2\n", "timestep_fs");  // an 8 eV Na recoil moves 0.17 Å/step
+  // Swaps apart from the MD temperature are the biased drive, which must be named as such.
+  check("mechanism = swap_accelerated\nswap_temperature_kelvin = 100\n", "swap_biased_drive");
+  check("mechanism = swap_accelerated\nswap_schedule = 0:500, 10:100\n", "swap_biased_drive");
+  CHECK(MdParams::from_config(Config::parse(std::string(small_ini) + "mechanism = swap_biased_drive\nswap_temperature_kelvin = 100\n", "ok.ini")).swap_biased_drive);
   CHECK_THROWS_AS(Config::parse(std::string(small_ini) + "temperature_kelvin = 0\n", "bad.ini"), InputError);
   {
     const Config c = Config::parse(std::string(small_ini) + "anneal_schedule = 0:500, 10:-5\n", "bad.ini");
