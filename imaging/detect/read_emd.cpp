@@ -351,6 +351,7 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
   }
   read_stack(path, s, o, r.movie, probe);
   r.movie.quantity = chosen;
+  r.movie.unit = string_attribute(group, "units");
   const Axis& ax = axes[static_cast<std::size_t>(s.x_axis)];
   const Axis& ay = axes[static_cast<std::size_t>(s.y_axis)];
   const double px = ax.spacing * angstrom_per_unit(ax.units);
