@@ -199,6 +199,29 @@ ReadResult read_dm(const std::string& path, const ReadOptions& o) {
     if (im.dims[k] > (std::uint64_t{1} << 32) / nt) bad_file(path, "DM image with an absurd number of frames");
     nt *= im.dims[k];
   }
+  const DmTag* tags = im.tag->find("ImageTags");
+  if (tags) detail::dm_metadata(*tags, r);
+  double px = 0, py = 0, dt = 0;
+  std::string kind;
+  if (im.kind == "spectrum" || im.kind == "spectrum image" || im.dims.size() > 3) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "a %s (%llu channels of %.6g %s), not an image", im.kind.c_str(),
+                  static_cast<unsigned long long>(im.kind == "spectrum image" ? im.dims[2] : nx),
+                  im.kind == "spectrum image" ? im.scale[2] : im.scale[0],
+                  (im.kind == "spectrum image" ? im.units[2] : im.units[0]).c_str());
+    r.refusal = im.dims.size() > 3 ? "4-D or higher data (4D-STEM?), not an image series" : buf;
+  } else if (detail::inverse_angstrom_per_unit(im.units[0]) > 0) {
+    detail::mark_reciprocal(r, im.scale[0], im.units[0]);
+  } else {
+    px = im.scale[0] * angstrom_per_unit(im.units[0]);
+    py = im.scale[1] * angstrom_per_unit(im.units[1]);
+    if (im.scale[0] > 0 && px == 0 && !im.units[0].empty()) {
+      r.notes.push_back("x calibration unit '" + im.units[0] + "' is not a length: no pixel size");
+    }
+  }
+  if (!r.refusal.empty() && !o.allow_non_image) {
+    bad_file(path, r.refusal + ": nothing to analyse in real space");  // before reading (4-D data can be huge)
+  }
   RawType type;
   if (!dm_sample_type(im.data_type, type)) {
     bad_file(path, "DM image '" + im.name + "' holds " + data_type_name(im.data_type) +
@@ -226,26 +249,6 @@ ReadResult read_dm(const std::string& path, const ReadOptions& o) {
     detail::convert_samples(buffer.data(), fr.size(), type, !f.little_endian, fr.data());
   }
 
-  const DmTag* tags = im.tag->find("ImageTags");
-  if (tags) detail::dm_metadata(*tags, r);
-  double px = 0, py = 0, dt = 0;
-  std::string kind;
-  if (im.kind == "spectrum" || im.kind == "spectrum image" || im.dims.size() > 3) {
-    char buf[200];
-    std::snprintf(buf, sizeof buf, "a %s (%llu channels of %.6g %s), not an image", im.kind.c_str(),
-                  static_cast<unsigned long long>(im.kind == "spectrum image" ? im.dims[2] : nx),
-                  im.kind == "spectrum image" ? im.scale[2] : im.scale[0],
-                  (im.kind == "spectrum image" ? im.units[2] : im.units[0]).c_str());
-    r.refusal = im.dims.size() > 3 ? "4-D or higher data (4D-STEM?), not an image series" : buf;
-  } else if (detail::inverse_angstrom_per_unit(im.units[0]) > 0) {
-    detail::mark_reciprocal(r, im.scale[0], im.units[0]);
-  } else {
-    px = im.scale[0] * angstrom_per_unit(im.units[0]);
-    py = im.scale[1] * angstrom_per_unit(im.units[1]);
-    if (im.scale[0] > 0 && px == 0 && !im.units[0].empty()) {
-      r.notes.push_back("x calibration unit '" + im.units[0] + "' is not a length: no pixel size");
-    }
-  }
   if (im.dims.size() == 3 && im.scale[2] > 0 && seconds_per_unit(im.units[2]) > 0) {
     dt = im.scale[2] * seconds_per_unit(im.units[2]);
     kind = "frame interval";

@@ -289,7 +289,16 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
   } else if (std::find(emd_groups.begin(), emd_groups.end(), "counts") != emd_groups.end()) {
     chosen = "counts";
   } else if (!emd_groups.empty()) {
+    // The first real-valued group (nanomix movies hold a complex `exit_wave` beside the images).
     chosen = emd_groups.front();
+    for (const auto& n : emd_groups) {
+      Id set(H5Dopen2(data, (n + "/data").c_str(), H5P_DEFAULT));
+      Id type(set.valid() ? H5Dget_type(set) : -1);
+      if (type.valid() && H5Tget_class(type) != H5T_COMPOUND) {
+        chosen = n;
+        break;
+      }
+    }
   } else {
     bad_file(path, "no EMD data group (emd_group_type = 1 with a `data` dataset) under /data");
   }

@@ -105,7 +105,7 @@ bool tag_bytes(TIFF* t, std::uint32_t tag, std::string& out, TIFFDataType& type)
   }
   if (!data) return false;
   const int width = TIFFDataWidth(type);
-  if (width <= 0 || count > (std::uint64_t{1} << 28)) return false;
+  if (width <= 0 || count * static_cast<std::uint64_t>(width) > (std::uint64_t{64} << 20)) return false;  // metadata, not images
   out.assign(static_cast<const char*>(data), static_cast<std::size_t>(count) * static_cast<std::size_t>(width));
   return true;
 }
