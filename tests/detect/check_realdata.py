@@ -7,7 +7,10 @@ non-images allowed, so that their refusal is visible). Each file must be read wi
 size, frame count, pixel size in Å (or none when the file has none) and frame time with its kind,
 or refused for a stated reason when it is not a real-space image (spectra, diffraction patterns).
 
-Usage: check_realdata.py REALDATA_PROBE DIR   (exit 77 = skipped: DIR absent)
+With NANOMIX, `nanomix info` must also describe every file (exit 0; the pixel size it prints is
+the probe's, or the reciprocal one, or "none"; a refusal is named).
+
+Usage: check_realdata.py REALDATA_PROBE DIR [NANOMIX]   (exit 77 = skipped: DIR absent)
 """
 import json
 import math
@@ -91,6 +94,18 @@ def main():
             f"{g['nx']} x {g['ny']} x {g['frames']}, pixel {g['pixel_x']:.6g} Å ({g['pixel_source']}), "
             f"frame time {g['frame_time']:.6g} s ({g['frame_time_kind'] or g['frame_time_source']})")
         print(f"{name}: {status}")
+    if len(sys.argv) > 3:
+        for t in truth:
+            name = t["file"]
+            r = subprocess.run([sys.argv[3], "info", os.path.join(folder, name)], capture_output=True, text=True)
+            g = got.get(name, {})
+            if r.returncode != 0:
+                fail(name, f"nanomix info exit {r.returncode}: {r.stderr.strip()}")
+            elif g.get("refusal") and "not a real-space image: " + g["refusal"] not in r.stdout:
+                fail(name, "nanomix info does not say why it is not a real-space image")
+            elif g.get("pixel_source") == "file" and f"pixel:  {g['pixel_x']:.6g} × " not in r.stdout:
+                fail(name, f"nanomix info pixel line differs from the reader's {g['pixel_x']:.6g}: {r.stdout}")
+        print(f"nanomix info described all {len(truth)} files")
     if failures:
         print("\nFAILED:\n  " + "\n  ".join(failures))
         return 1
