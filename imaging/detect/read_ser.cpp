@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -204,13 +205,22 @@ ReadResult read_ser(const std::string& path, const ReadOptions& o) {
     emi = emi_of_ser(path);
     sers = {path};
   }
+  // A "<base>_<n>.ser" given alone is the n-th signal of its .emi (for its title).
+  std::size_t first_title = 0;
+  if (ext == ".ser") {
+    const std::string stem = fs::path(path).stem().string();
+    const auto us = stem.rfind('_');
+    const long n = us == std::string::npos ? 0 : std::strtol(stem.c_str() + us + 1, nullptr, 10);
+    if (n >= 1 && n < 1000) first_title = static_cast<std::size_t>(n - 1);
+  }
   Emi meta;
   if (!emi.empty()) meta = read_emi(emi);
   std::size_t pick = 0;
   if (!o.emd_group.empty()) {
     bool found = false;
     for (std::size_t k = 0; k < sers.size() && !found; ++k) {
-      if (o.emd_group == std::to_string(k + 1) || (k < meta.titles.size() && meta.titles[k] == o.emd_group)) {
+      if (o.emd_group == std::to_string(k + first_title + 1) ||
+          (k + first_title < meta.titles.size() && meta.titles[k + first_title] == o.emd_group)) {
         pick = k;
         found = true;
       }
@@ -226,7 +236,7 @@ ReadResult read_ser(const std::string& path, const ReadOptions& o) {
   r.dataset = fs::path(ser).filename().string() + (emi.empty() ? " (no .emi found: no metadata)" : " + " + fs::path(emi).filename().string());
   for (std::size_t k = 0; k < sers.size(); ++k) {
     SignalInfo s;
-    s.name = k < meta.titles.size() ? meta.titles[k] : std::to_string(k + 1);
+    s.name = k + first_title < meta.titles.size() ? meta.titles[k + first_title] : std::to_string(k + first_title + 1);
     s.kind = h.data_type_id == 0x4120 ? "spectrum" : (h.valid > 1 ? "image series" : "image");
     if (k == pick) r.signal = s.name;
     r.signals.push_back(s);
