@@ -35,11 +35,12 @@ Command detect_command() {
     if (read.pixel_size_source == "unknown") {
       throw InputError(movie_path + ": the file gives no pixel size; set [detect] pixel_size_angstrom");
     }
-    char line[256];
-    std::snprintf(line, sizeof line, "read %s (%s %s): %d x %d pixels x %zu frames, pixel %.4g Å (%s), frame time %.4g s (%s)",
+    char line[512];
+    std::snprintf(line, sizeof line, "read %s (%s %s): %d x %d pixels x %zu frames, pixel %.4g Å (%s), frame time %.4g s (%s%s%s)",
                   movie_path.c_str(), read.format.c_str(), read.dataset.c_str(), read.movie.nx, read.movie.ny,
                   read.movie.frame_count(), read.movie.pixel_size_x_angstrom, read.pixel_size_source.c_str(),
-                  read.movie.frame_time_s, read.frame_time_source.c_str());
+                  read.movie.frame_time_s, read.frame_time_kind.c_str(), read.frame_time_kind.empty() ? "" : ", ",
+                  read.frame_time_source.c_str());
     log_info(inv.quiet, line);
     for (const auto& n : read.notes) log_info(inv.quiet, "  " + n);
 

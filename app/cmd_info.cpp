@@ -12,6 +12,7 @@
 #include "core/h5md.hpp"
 #include "core/hdf5_util.hpp"
 #include "core/xyz.hpp"
+#include "imaging/detect/movie_reader.hpp"
 
 namespace nanomix::cli {
 
@@ -68,13 +69,57 @@ void describe_h5md(const std::string& path) {
   }
 }
 
+/// Any experimental or simulated movie, through the reader registry: format, signals, size,
+/// calibration with its source, frame time with its kind, microscope metadata; data that is not a
+/// real-space image is described with the reason it cannot be analysed.
+void describe_movie(const std::string& path) {
+  imaging::ReadOptions o;
+  o.allow_non_image = true;
+  const imaging::MovieFormat format = imaging::detect_movie_format(path, o);
+  const auto r = imaging::read_movie(path, o);
+  std::string description;
+  for (const auto& reader : imaging::movie_readers()) {
+    if (reader.format == format || (format == imaging::MovieFormat::emd && reader.name == r.format)) description = reader.description;
+  }
+  std::cout << path << ": " << r.format << " (" << description << ")\n";
+  if (r.signals.size() > 1 || (!r.signals.empty() && !r.signals.front().name.empty())) {
+    std::cout << "  signals:\n";
+    for (const auto& sg : r.signals) {
+      std::cout << "    " << (sg.name == r.signal ? "* " : "  ") << sg.name << " (" << sg.kind;
+      if (sg.nx > 0) std::cout << ", " << sg.nx << " × " << sg.ny << " px, " << sg.frames << " frame(s)";
+      std::cout << ")\n";
+    }
+  }
+  std::cout << "  read:   " << r.dataset << (r.signal.empty() ? "" : " (signal " + r.signal + ")") << "\n";
+  if (!r.refusal.empty()) std::cout << "  not a real-space image: " << r.refusal << "\n";
+  std::cout << "  size:   " << r.movie.nx << " × " << r.movie.ny << " px, " << r.movie.frame_count() << " frame(s)\n";
+  char buf[200];
+  if (r.reciprocal_pixel_per_angstrom > 0) {
+    std::snprintf(buf, sizeof buf, "%.6g 1/Å per pixel (reciprocal space)", r.reciprocal_pixel_per_angstrom);
+  } else if (r.pixel_size_source == "unknown") {
+    std::snprintf(buf, sizeof buf, "none in the file ([detect] pixel_size_angstrom)");
+  } else {
+    std::snprintf(buf, sizeof buf, "%.6g × %.6g Å (%s)", r.movie.pixel_size_x_angstrom, r.movie.pixel_size_y_angstrom,
+                  r.pixel_size_source.c_str());
+  }
+  std::cout << "  pixel:  " << buf << "\n";
+  if (r.frame_time_source == "unknown") {
+    std::snprintf(buf, sizeof buf, "none in the file");
+  } else {
+    std::snprintf(buf, sizeof buf, "%.6g s (%s, %s)", r.movie.frame_time_s, r.frame_time_kind.c_str(), r.frame_time_source.c_str());
+  }
+  std::cout << "  frame time: " << buf << "\n";
+  for (const auto& [k, v] : r.metadata) std::cout << "  " << k << ": " << v << "\n";
+  for (const auto& n : r.notes) std::cout << "  note: " << n << "\n";
+}
+
 }  // namespace
 
 Command info_command() {
   Command c;
   c.name = "info";
   c.usage = "FILE";
-  c.summary = "what a nanomix file holds (structure, trajectory, movie, columns, diagrams)";
+  c.summary = "what a file holds (structure, trajectory, columns, diagrams; movies in every format nanomix reads)";
   c.needs_config = false;
   c.positional = "file";
   c.add_options = [](po::options_description& o) {
@@ -92,12 +137,11 @@ Command info_command() {
         if (h5::has_attribute(f, "nanomix_format_version"))
           std::cout << " (format version " << h5::read_double_attribute(f, "nanomix_format_version") << ")";
         std::cout << "\n";
-      } else if (h5::has_attribute(f, "version_major")) {
-        std::cout << path << ": EMD " << h5::read_double_attribute(f, "version_major") << "."
-                  << (h5::has_attribute(f, "version_minor") ? h5::read_double_attribute(f, "version_minor") : 0)
-                  << " movie (Berkeley EMD)\n";
       } else if (h5::exists(f, "columns")) {
         std::cout << path << ": nanomix columns file\n";
+      } else if (h5::exists(f, "data") || h5::exists(f, "Data") || h5::exists(f, "Experiments")) {
+        describe_movie(path);  // EMD (nanomix, ncempy, HyperSpy), Velox, HyperSpy HDF5
+        return 0;
       } else {
         std::cout << path << ": HDF5 file\n";
       }
@@ -111,7 +155,8 @@ Command info_command() {
       describe_xyz(path);
       return 0;
     }
-    throw InputError(path + ": not a file nanomix knows (extended XYZ or HDF5)");
+    describe_movie(path);  // TIFF, MRC, DM3/DM4, SER/EMI, …; one-line InputError if no reader knows it
+    return 0;
   };
   return c;
 }

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -25,6 +26,7 @@
 #include "sim/md_params.hpp"
 #include "sim/structure.hpp"
 #include "topology/compare.hpp"
+#include "imaging/detect/movie_reader.hpp"
 #include "topology/topology_run.hpp"
 
 namespace nanomix::cli {
@@ -176,6 +178,37 @@ Command run_command() {
     }
     if (has_stage(config, "topology")) topology::TopologyParams::from_config(config);
     if (has_stage(config, "compare")) topology::CompareParams::from_config(config);
+    const std::string experimental = config.string("compare", "experimental");
+    if (!experimental.empty()) {
+      // Validate the experiment before any simulation: readable, a real-space movie of >= 2 frames
+      // with a pixel size, on a scale comparable with the simulated movie's.
+      require_input_file(experimental, "compare.experimental");
+      const auto exp = imaging::read_movie(experimental, imaging::read_options_from_config(config));
+      if (exp.movie.frame_count() < 2) {
+        throw InputError(experimental + ": " + std::to_string(exp.movie.frame_count()) +
+                         " frame; comparing dynamics needs a movie of at least 2 frames ([compare] experimental)");
+      }
+      if (exp.pixel_size_source == "unknown") {
+        throw InputError(experimental + ": no pixel size in the file; set [detect] pixel_size_angstrom");
+      }
+      const double sim_px = config.real("imaging", "pixel_size_angstrom");
+      const double exp_px = exp.movie.pixel_size_x_angstrom;
+      const double limit = config.real("compare", "max_scale_ratio");
+      const double ratio = exp_px / sim_px;
+      char line[400];
+      if (ratio > limit || ratio < 1.0 / limit) {
+        std::snprintf(line, sizeof line,
+                      "%s: experimental pixel %.4g Å (%s) and simulated pixel %.4g Å ([imaging] pixel_size_angstrom) "
+                      "differ %.3g-fold, more than [compare] max_scale_ratio = %.3g",
+                      experimental.c_str(), exp_px, exp.pixel_size_source.c_str(), sim_px, ratio >= 1 ? ratio : 1 / ratio, limit);
+        throw InputError(line);
+      }
+      std::snprintf(line, sizeof line, "experiment %s: %s, %d x %d px x %zu frames, pixel %.4g Å (%s; simulated %.4g Å), frame time %.4g s (%s)",
+                    experimental.c_str(), exp.format.c_str(), exp.movie.nx, exp.movie.ny, exp.movie.frame_count(), exp_px,
+                    exp.pixel_size_source.c_str(), sim_px, exp.movie.frame_time_s,
+                    exp.frame_time_kind.empty() ? exp.frame_time_source.c_str() : exp.frame_time_kind.c_str());
+      log_info(inv.quiet, line);
+    }
     const bool root = mpi_rank() == 0;
     {
       std::string error;
@@ -204,9 +237,7 @@ Command run_command() {
     // The simulated mechanism of [md], imaged, detected and measured; then the reference it is
     // compared with: the experimental movie of [compare] experimental, or else a second simulated
     // mechanism ([run] second_mechanism) — the report says which.
-    const std::string experimental = config.string("compare", "experimental");
     const std::string second = config.string("run", "second_mechanism");
-    if (!experimental.empty()) require_input_file(experimental, "compare.experimental");
     auto simulate = [&](const std::string& tag, const std::vector<std::string>& overrides) {
       auto with = [&](std::vector<std::string> args) {
         args.insert(args.end(), overrides.begin(), overrides.end());

@@ -18,7 +18,7 @@ Command topology_command() {
   c.sections = {"topology"};
   c.add_options = [](po::options_description& o) {
     o.add_options()("structure", po::value<std::string>(), "input structure (extended XYZ; every frame)")(
-        "trajectory", po::value<std::string>(), "input trajectory (H5MD)")("movie", po::value<std::string>(), "input movie (EMD 0.2 HDF5)")(
+        "trajectory", po::value<std::string>(), "input trajectory (H5MD)")("movie", po::value<std::string>(), "input movie (any format nanomix reads: EMD, Velox, HyperSpy, TIFF, MRC, DM3/DM4, SER; docs/detect.md)")(
         "columns", po::value<std::string>(), "input detected columns (nanomix detect output)")(
         "out,o", po::value<std::string>(), "output diagrams file (HDF5)");
   };

@@ -18,6 +18,7 @@
 #include "core/hdf5_util.hpp"
 #include "core/parallel.hpp"
 #include "core/xyz.hpp"
+#include "imaging/detect/movie_reader.hpp"
 #include "topology/persistence.hpp"
 #include "topology/subsets.hpp"
 
@@ -213,24 +214,6 @@ std::vector<double> lattice_row(const std::vector<LatticeEstimate>& est) {
   return row;
 }
 
-std::string emd_group(hid_t file, const std::string& wanted, const std::string& path) {
-  if (!h5::exists(file, "data")) throw InputError(path + ": not an EMD movie (no /data)");
-  h5::Id data = h5::open_group(file, "data");
-  if (!wanted.empty()) {
-    if (!h5::exists(data, wanted + "/data")) throw InputError(path + ": no /data/" + wanted + "/data ([topology] movie_group)");
-    return wanted;
-  }
-  if (h5::exists(data, "counts/data")) return "counts";
-  H5G_info_t info;
-  if (H5Gget_info(data, &info) < 0) throw InputError(path + ": cannot list /data");
-  for (hsize_t i = 0; i < info.nlinks; ++i) {
-    char name[256] = {0};
-    if (H5Lget_name_by_idx(data, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0) continue;
-    const std::string n = name;
-    if (n != "exit_wave" && h5::exists(data, n + "/data")) return n;
-  }
-  throw InputError(path + ": no movie group under /data");
-}
 
 }  // namespace
 
@@ -248,7 +231,7 @@ TopologyResult compute_topology(Source source, const std::string& path, const To
   std::unique_ptr<H5mdReader> trajectory;
   std::vector<std::vector<double>> column_xy, heavy_xy;
   std::vector<std::vector<int>> column_rows, heavy_rows;
-  std::vector<float> movie;
+  imaging::Movie movie_in;
   std::size_t nx = 0, ny = 0, nt = 0, total = 0;
   std::vector<double> times;
   if (source == Source::structure) {
@@ -297,18 +280,17 @@ TopologyResult compute_topology(Source source, const std::string& path, const To
     total = frames;
     for (std::size_t i = 0; i < frames; ++i) times.push_back(i < frame_times.size() ? frame_times[i] : static_cast<double>(i));
   } else {
-    h5::Id f = h5::open_file(path);
-    const std::string g = emd_group(f, params.movie_group, path);
-    std::vector<hsize_t> dims;
-    movie = h5::read_floats(f, "data/" + g + "/data", &dims);
-    if (dims.size() != 3) throw InputError(path + ": /data/" + g + "/data is not (nx, ny, nt)");
-    nx = dims[0], ny = dims[1], nt = dims[2];
+    // Movies through the reader registry (every format nanomix reads; [topology] movie_group picks
+    // the signal). HDF5 reads are not rehearsed in a child process here: forking under MPI is unsafe.
+    imaging::ReadOptions options;
+    options.emd_group = params.movie_group;
+    options.isolate_hdf5 = false;
+    auto read = imaging::read_movie(path, options);
+    movie_in = std::move(read.movie);
+    nx = static_cast<std::size_t>(movie_in.nx), ny = static_cast<std::size_t>(movie_in.ny), nt = movie_in.frame_count();
     total = nt;
-    std::vector<double> t;
-    if (h5::exists(f, "data/" + g + "/dim3")) t = h5::read_doubles(f, "data/" + g + "/dim3");
-    for (std::size_t i = 0; i < nt; ++i) times.push_back(i < t.size() ? t[i] : static_cast<double>(i));
-    h5::Id grp = h5::open_group(f, "data/" + g);
-    res.unit = h5::has_attribute(grp, "units") ? h5::read_string_attribute(grp, "units") : "";
+    for (std::size_t i = 0; i < nt; ++i) times.push_back(static_cast<double>(i) * (movie_in.frame_time_s > 0 ? movie_in.frame_time_s : 1.0));
+    res.unit = movie_in.unit;
     if (params.superlevel) res.unit = "-(" + (res.unit.empty() ? std::string("intensity") : res.unit) + ")";
   }
   res.filtration = source == Source::movie ? (params.superlevel ? "cubical superlevel (sublevel of -intensity), pixels as 2-cells"
@@ -372,10 +354,7 @@ TopologyResult compute_topology(Source source, const std::string& path, const To
           if (params.lattice) out.lattice = lattice_row({lattice_from_columns(column_xy[fi])});
           frame_times[slot] = times[fi];
         } else {
-          std::vector<float> img(nx * ny);
-          for (std::size_t x = 0; x < nx; ++x)
-            for (std::size_t y = 0; y < ny; ++y) img[y * nx + x] = movie[(x * ny + y) * nt + fi];
-          out.groups.push_back(cubical_diagrams_2d(img, static_cast<int>(nx), static_cast<int>(ny), params.superlevel));
+          out.groups.push_back(cubical_diagrams_2d(movie_in.frames[fi], static_cast<int>(nx), static_cast<int>(ny), params.superlevel));
           frame_times[slot] = times[fi];
         }
         outputs[slot] = std::move(out);

@@ -7,6 +7,8 @@ std::vector<KeySpec> compare_keys() {
   const std::string s = "compare";
   return {
       path_key(s, "experimental", "", "nanomix run: the experimental movie (empty = compare two simulated mechanisms)"),
+      real_key(s, "max_scale_ratio", 4.0, 1.0, 1000.0, "",
+               "nanomix run: the experimental and simulated ([imaging]) pixel sizes may differ by at most this factor"),
       string_key(s, "subset", "", "diagram group to compare (/diagrams/<subset>; empty = the first one both files have)"),
       string_key(s, "dimensions", "0 1", "homology dimensions entering the tests, separated by spaces or commas"),
       real_key(s, "wasserstein_p", 2.0, 1.0, 100.0, "", "p of the Wasserstein distance used by the permutation test and the alignment"),

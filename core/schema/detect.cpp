@@ -8,10 +8,13 @@ std::vector<KeySpec> detect_keys() {
   const std::string s = "detect";
   return {
       // Input.
-      choice_key(s, "format", "auto", {"auto", "emd", "velox", "tiff", "mrc", "raw"},
-                 "movie format: auto = from the file's magic bytes (HDF5, TIFF, MRC \"MAP \") or a .raw/.bin/.dat extension"),
+      choice_key(s, "format", "auto", {"auto", "emd", "velox", "hspy", "tiff", "mrc", "dm", "ser", "raw"},
+                 "movie format: auto = from the file's magic bytes (HDF5, TIFF, MRC, DM3/DM4, SER) or its extension "
+                 "(.mrc, .emi, .raw/.bin/.dat)"),
       string_key(s, "emd_group", "",
-                 "EMD: group under /data to read (empty = counts, else the first emd_group_type = 1 group); Velox: image index"),
+                 "signal to read in a multi-signal file: EMD group under /data (empty = counts, else the first "
+                 "emd_group_type = 1 group); Velox detector name (HAADF, BM-Ceta) or image index; DM image name or "
+                 "index; HyperSpy experiment title"),
       int_key(s, "raw_nx", 0, 0, 1048576, "px", "raw: pixels along x (columns); required for raw files"),
       int_key(s, "raw_ny", 0, 0, 1048576, "px", "raw: pixels along y (rows); required for raw files"),
       int_key(s, "raw_frames", 0, 0, 4.0e9, "", "raw: frames to read (0 = as many whole frames as the file holds)"),

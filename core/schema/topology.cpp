@@ -24,7 +24,7 @@ std::vector<KeySpec> topology_keys() {
       int_key(s, "frame_stride", 1, 1, 1e9, "", "analyse every n-th frame"),
       choice_key(s, "image_filtration", "superlevel", {"sublevel", "superlevel"},
                  "movies: sublevel filtration of the intensity (dark features first) or of −intensity (bright columns first)"),
-      string_key(s, "movie_group", "", "movies: group under /data of the EMD file (empty = the first emd_group_type = 1 group)"),
+      string_key(s, "movie_group", "", "movies: the signal to read (EMD group under /data, Velox detector, DM image name, …; empty = the reader's default, see docs/detect.md)"),
       bool_key(s, "column_classes", true, "columns: besides all columns, diagrams of the heavy (class 1) columns when classes exist"),
       // Statistics.
       int_key(s, "betti_samples", 100, 2, 100000, "", "Betti curves: number of filtration values sampled"),

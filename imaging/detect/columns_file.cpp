@@ -57,6 +57,8 @@ void write_columns_file(const std::string& path, const std::string& source, cons
   h5::write_attribute(m, "pixel_size_source", read.pixel_size_source);
   h5::write_attribute(m, "frame_time_s", read.movie.frame_time_s);
   h5::write_attribute(m, "frame_time_source", read.frame_time_source);
+  h5::write_attribute(m, "frame_time_kind", read.frame_time_kind);  // exposure, scan frame time, frame interval
+  h5::write_attribute(m, "signal", read.signal);
   h5::write_attribute(m, "polarity_used", std::string(det.polarity_used == Polarity::dark ? "dark" : "bright"));
   h5::write_attribute(m, "classes_split", det.classes_split ? 1 : 0);
   h5::write_attribute(m, "class_threshold", det.class_threshold);

@@ -13,8 +13,7 @@ constexpr const char* s = "detect";
 ReadOptions read_options_from_config(const Config& c) {
   ReadOptions o;
   const std::string& f = c.string(s, "format");
-  o.format = f == "emd" ? MovieFormat::emd : f == "velox" ? MovieFormat::velox : f == "tiff" ? MovieFormat::tiff
-           : f == "mrc" ? MovieFormat::mrc : f == "raw" ? MovieFormat::raw : MovieFormat::automatic;
+  o.format = parse_movie_format(f);
   o.emd_group = c.string(s, "emd_group");
   o.raw_nx = static_cast<int>(c.integer(s, "raw_nx"));
   o.raw_ny = static_cast<int>(c.integer(s, "raw_ny"));

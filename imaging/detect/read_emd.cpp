@@ -9,8 +9,13 @@
 // frame time are the spacing of the dim vectors in their units (nm, Å, "[n_m]", s, ms, …).
 //
 // Velox EMD: /Data/Image/<uuid>/Data of shape (height, width, frames) and a JSON Metadata block
-// per frame (uint8 columns); pixel size from BinaryResult.PixelSize (m), frame time from the
-// first "FrameTime" entry when present. [detect] emd_group picks the image by its index.
+// per frame (uint8 columns); pixel size from BinaryResult.PixelSize in PixelUnitX/Y ("m"; "1/m"
+// marks a diffraction pattern, refused for real-space analysis); frame time: the detector's
+// ExposureTime for a camera (DetectorType ImagingDetector, Detectors/Detector-<DetectorIndex>),
+// else Scan.FrameTime (a scan frame time). [detect] emd_group picks the image by its detector name
+// (BinaryResult.Detector: "HAADF", "BM-Ceta") or its index.
+//
+// HyperSpy HDF5 (.hspy): see read_hspy_file.
 //
 // Every HDF5 failure becomes one InputError line; sizes are checked before reading. Because
 // libhdf5 itself can crash or hang on damaged files, the read is first rehearsed in a child
@@ -28,6 +33,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <cstdio>
+#include <initializer_list>
 
 #include "core/hdf5_util.hpp"
 #include "imaging/detect/movie_reader.hpp"
@@ -92,6 +99,10 @@ double number_attribute(hid_t obj, const char* name, double fallback) {
   Id space(H5Aget_space(attr));
   if (!type.valid() || !space.valid()) return fallback;
   const H5T_class_t cls = H5Tget_class(type);
+  if (cls == H5T_ENUM && H5Tget_size(type) == 1 && H5Sget_simple_extent_npoints(space) == 1) {  // h5py bool
+    signed char b = 0;
+    return H5Aread(attr, type, &b) < 0 ? fallback : b;
+  }
   if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || H5Sget_simple_extent_npoints(space) != 1) return fallback;
   double v = fallback;
   if (H5Aread(attr, H5T_NATIVE_DOUBLE, &v) < 0) return fallback;
@@ -278,11 +289,22 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
   } else if (std::find(emd_groups.begin(), emd_groups.end(), "counts") != emd_groups.end()) {
     chosen = "counts";
   } else if (!emd_groups.empty()) {
+    // The first real-valued group (nanomix movies hold a complex `exit_wave` beside the images).
     chosen = emd_groups.front();
+    for (const auto& n : emd_groups) {
+      Id set(H5Dopen2(data, (n + "/data").c_str(), H5P_DEFAULT));
+      Id type(set.valid() ? H5Dget_type(set) : -1);
+      if (type.valid() && H5Tget_class(type) != H5T_COMPOUND) {
+        chosen = n;
+        break;
+      }
+    }
   } else {
     bad_file(path, "no EMD data group (emd_group_type = 1 with a `data` dataset) under /data");
   }
   r.dataset = "/data/" + chosen;
+  r.signal = chosen;
+  for (const auto& n : emd_groups) r.signals.push_back({n, "EMD group", 0, 0, 0});
   Id group(H5Gopen2(data, chosen.c_str(), H5P_DEFAULT));
   Id set(H5Dopen2(group, "data", H5P_DEFAULT));
   if (!group.valid() || !set.valid()) bad_file(path, "cannot open " + r.dataset + "/data");
@@ -338,6 +360,7 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
   }
   read_stack(path, s, o, r.movie, probe);
   r.movie.quantity = chosen;
+  r.movie.unit = string_attribute(group, "units");
   const Axis& ax = axes[static_cast<std::size_t>(s.x_axis)];
   const Axis& ay = axes[static_cast<std::size_t>(s.y_axis)];
   const double px = ax.spacing * angstrom_per_unit(ax.units);
@@ -351,32 +374,129 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
   return r;
 }
 
-/// The number stored under `"a"` … `"b"` in Velox's JSON metadata, or 0. Velox writes
-/// "PixelSize": {"width": "1.2e-10", "height": …} (a string); a {"value": …} object is accepted too.
-double velox_value(const std::string& json, const std::string& path_a, const std::string& path_b) {
-  auto at = json.find("\"" + path_a + "\"");
-  if (at == std::string::npos) return 0;
-  if (!path_b.empty()) {
-    const auto b = json.find("\"" + path_b + "\"", at);
-    if (b == std::string::npos || b > at + 400) return 0;
-    at = b;
+/// A small JSON reader for Velox metadata (objects, arrays, strings, numbers, literals), bounded
+/// in depth; malformed text yields what was parsed so far.
+struct Json {
+  std::string text;  ///< strings and the literal text of numbers
+  std::vector<std::pair<std::string, Json>> members;
+  const Json* get(const std::string& key) const {
+    for (const auto& m : members) {
+      if (m.first == key) return &m.second;
+    }
+    return nullptr;
   }
-  auto v = json.find(':', at);
-  if (v == std::string::npos) return 0;
-  ++v;
-  while (v < json.size() && (json[v] == ' ' || json[v] == '"')) ++v;
-  if (v < json.size() && json[v] == '{') {  // {"value": "…", "unit": "…"}
-    const auto val = json.find("\"value\"", v);
-    if (val == std::string::npos || val > v + 200) return 0;
-    v = json.find(':', val);
-    if (v == std::string::npos) return 0;
-    ++v;
-    while (v < json.size() && (json[v] == ' ' || json[v] == '"')) ++v;
+  const Json* at(std::initializer_list<const char*> path) const {
+    const Json* j = this;
+    for (const char* k : path) {
+      if (!j) return nullptr;
+      j = j->get(k);
+    }
+    return j;
   }
-  if (v >= json.size()) return 0;
-  char* end = nullptr;
-  const double x = std::strtod(json.c_str() + v, &end);
-  return (end != json.c_str() + v && std::isfinite(x) && x > 0) ? x : 0;
+  double number(std::initializer_list<const char*> path) const {
+    const Json* j = at(path);
+    return j ? detail::parse_number(j->text, 0) : 0;
+  }
+  std::string string(std::initializer_list<const char*> path) const {
+    const Json* j = at(path);
+    return j ? j->text : std::string();
+  }
+};
+
+class JsonParser {
+ public:
+  explicit JsonParser(const std::string& s) : s_(s) {}
+  Json parse() {
+    Json j;
+    value(j, 0);
+    return j;
+  }
+
+ private:
+  const std::string& s_;
+  std::size_t p_ = 0;
+  void blank() {
+    while (p_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[p_]))) ++p_;
+  }
+  bool str(std::string& out) {
+    if (p_ >= s_.size() || s_[p_] != '"') return false;
+    ++p_;
+    while (p_ < s_.size() && s_[p_] != '"') {
+      if (s_[p_] == '\\' && p_ + 1 < s_.size()) {
+        ++p_;
+        const char c = s_[p_];
+        out += c == 'n' ? '\n' : c == 't' ? '\t' : c;
+      } else {
+        out += s_[p_];
+      }
+      ++p_;
+    }
+    ++p_;
+    return true;
+  }
+  void value(Json& j, int depth) {
+    blank();
+    if (p_ >= s_.size() || depth > 64) return;
+    const char c = s_[p_];
+    if (c == '{' || c == '[') {
+      const char close = c == '{' ? '}' : ']';
+      ++p_;
+      for (std::size_t k = 0; p_ < s_.size(); ++k) {
+        blank();
+        if (p_ < s_.size() && s_[p_] == close) {
+          ++p_;
+          return;
+        }
+        std::string key = std::to_string(k);
+        if (c == '{') {
+          key.clear();
+          if (!str(key)) return;
+          blank();
+          if (p_ >= s_.size() || s_[p_] != ':') return;
+          ++p_;
+        }
+        j.members.emplace_back(key, Json{});
+        value(j.members.back().second, depth + 1);
+        blank();
+        if (p_ < s_.size() && s_[p_] == ',') ++p_;
+        else if (p_ < s_.size() && s_[p_] != close) return;
+      }
+      return;
+    }
+    if (c == '"') {
+      str(j.text);
+      return;
+    }
+    while (p_ < s_.size() && s_[p_] != ',' && s_[p_] != '}' && s_[p_] != ']' && !std::isspace(static_cast<unsigned char>(s_[p_]))) {
+      j.text += s_[p_++];
+    }
+  }
+};
+
+/// The JSON metadata of a Velox image (its first frame's column), parsed; empty if unreadable.
+Json velox_metadata(hid_t group) {
+  if (!is_dataset(group, "Metadata")) return {};
+  Id meta(H5Dopen2(group, "Metadata", H5P_DEFAULT));
+  Id mspace(H5Dget_space(meta));
+  const int mrank = mspace.valid() ? H5Sget_simple_extent_ndims(mspace) : -1;
+  if (mrank != 1 && mrank != 2) return {};
+  hsize_t md[2] = {0, 1};
+  H5Sget_simple_extent_dims(mspace, md, nullptr);
+  const hsize_t len = md[0];
+  Id mtype(H5Dget_type(meta));
+  if (len == 0 || len > (hsize_t{1} << 22) || (mrank == 2 && md[1] == 0) || !mtype.valid() ||
+      H5Tget_class(mtype) != H5T_INTEGER || H5Tget_size(mtype) != 1 || chunk_bytes(meta, mtype) > (std::uint64_t{64} << 20)) {
+    return {};
+  }
+  hsize_t start[2] = {0, 0}, count[2] = {len, 1};
+  std::vector<char> text(static_cast<std::size_t>(len) + 1, '\0');
+  Id mem(H5Screate_simple(1, &len, nullptr));
+  if (H5Sselect_hyperslab(mspace, H5S_SELECT_SET, start, nullptr, count, nullptr) < 0 ||
+      H5Dread(meta, H5T_NATIVE_CHAR, mem, mspace, H5P_DEFAULT, text.data()) < 0) {
+    return {};
+  }
+  const std::string json(text.data(), strnlen(text.data(), text.size()));
+  return JsonParser(json).parse();
 }
 
 ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOptions& o, bool probe) {
@@ -388,18 +508,45 @@ ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOption
     if (is_group(images, n) && is_dataset(images, n + "/Data")) usable.push_back(n);
   }
   if (usable.empty()) bad_file(path, "Velox file without an image (/Data/Image/<id>/Data)");
-  std::size_t index = 0;
-  if (!o.emd_group.empty()) {
-    char* end = nullptr;
-    const long k = std::strtol(o.emd_group.c_str(), &end, 10);
-    if (*end != '\0' || k < 0 || static_cast<std::size_t>(k) >= usable.size()) {
-      bad_file(path, "[detect] emd_group = " + o.emd_group + ": a Velox file needs an image index 0.." +
-                         std::to_string(usable.size() - 1));
-    }
-    index = static_cast<std::size_t>(k);
-  }
   ReadResult r;
   r.format = "velox";
+  std::vector<Json> metas;
+  for (const auto& n : usable) {
+    Id g(H5Gopen2(images, n.c_str(), H5P_DEFAULT));
+    metas.push_back(g.valid() ? velox_metadata(g) : Json{});
+    SignalInfo si;
+    si.name = metas.back().string({"BinaryResult", "Detector"});
+    if (si.name.empty()) si.name = std::to_string(r.signals.size());
+    const bool reciprocal = detail::inverse_angstrom_per_unit(metas.back().string({"BinaryResult", "PixelUnitX"})) > 0;
+    Id set(H5Dopen2(g, "Data", H5P_DEFAULT));
+    Id space(set.valid() ? H5Dget_space(set) : -1);
+    hsize_t d[3] = {0, 0, 1};
+    if (space.valid() && H5Sget_simple_extent_ndims(space) >= 2 && H5Sget_simple_extent_ndims(space) <= 3) {
+      H5Sget_simple_extent_dims(space, d, nullptr);
+    }
+    si.ny = d[0];
+    si.nx = d[1];
+    si.frames = d[2];
+    si.kind = reciprocal ? "diffraction" : (d[2] > 1 ? "image stack" : "image");
+    r.signals.push_back(si);
+  }
+  std::size_t index = 0;
+  if (!o.emd_group.empty()) {
+    bool found = false;
+    for (std::size_t k = 0; k < r.signals.size() && !found; ++k) {
+      if (r.signals[k].name == o.emd_group || std::to_string(k) == o.emd_group) {
+        index = k;
+        found = true;
+      }
+    }
+    if (!found) {
+      std::string list;
+      for (const auto& si : r.signals) list += (list.empty() ? "" : ", ") + si.name;
+      bad_file(path, "no Velox signal '" + o.emd_group + "' ([detect] emd_group = detector name or image index 0.." +
+                         std::to_string(usable.size() - 1) + "); the file has: " + list);
+    }
+  }
+  r.signal = r.signals[index].name;
   r.dataset = "/Data/Image/" + usable[index] + "/Data";
   Id group(H5Gopen2(images, usable[index].c_str(), H5P_DEFAULT));
   Id set(H5Dopen2(group, "Data", H5P_DEFAULT));
@@ -416,49 +563,150 @@ ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOption
   read_stack(path, s, o, r.movie, probe);
   r.movie.quantity = "intensity";
 
+  const Json& m = metas[index];
+  const std::string ux = m.string({"BinaryResult", "PixelUnitX"}), uy = m.string({"BinaryResult", "PixelUnitY"});
+  const double sx = m.number({"BinaryResult", "PixelSize", "width"}), sy = m.number({"BinaryResult", "PixelSize", "height"});
   double px = 0, py = 0, dt = 0;
-  if (is_dataset(group, "Metadata")) {
-    Id meta(H5Dopen2(group, "Metadata", H5P_DEFAULT));
-    Id mspace(H5Dget_space(meta));
-    const int mrank = mspace.valid() ? H5Sget_simple_extent_ndims(mspace) : -1;
-    if (mrank == 1 || mrank == 2) {
-      hsize_t md[2] = {0, 1};
-      H5Sget_simple_extent_dims(mspace, md, nullptr);
-      const hsize_t len = md[0];
-      Id mtype(H5Dget_type(meta));
-      if (len > 0 && len <= (hsize_t{1} << 22) && (mrank == 1 || md[1] > 0) && mtype.valid() &&
-          chunk_bytes(meta, mtype) <= (std::uint64_t{64} << 20)) {
-        hsize_t start[2] = {0, 0}, count[2] = {len, 1};
-        std::vector<char> text(static_cast<std::size_t>(len) + 1, '\0');
-        Id mem(H5Screate_simple(1, &len, nullptr));
-        if (H5Sselect_hyperslab(mspace, H5S_SELECT_SET, start, nullptr, count, nullptr) >= 0 &&
-            H5Dread(meta, H5T_NATIVE_CHAR, mem, mspace, H5P_DEFAULT, text.data()) >= 0) {
-          const std::string json(text.data(), strnlen(text.data(), text.size()));
-          // Pixel size in PixelUnitX/Y (Velox writes "m").
-          const auto unit_of = [&](const char* key) {
-            const auto k = json.find(key);
-            const auto colon = k == std::string::npos ? k : json.find(':', k);
-            if (colon == std::string::npos) return 1e10;
-            const auto q1 = json.find('"', colon + 1);
-            const auto q2 = q1 == std::string::npos ? q1 : json.find('"', q1 + 1);
-            if (q2 == std::string::npos || q2 - q1 > 16) return 1e10;
-            const double f = angstrom_per_unit(json.substr(q1 + 1, q2 - q1 - 1));
-            return f > 0 ? f : 1e10;
-          };
-          const double ux = unit_of("\"PixelUnitX\""), uy = unit_of("\"PixelUnitY\"");
-          px = velox_value(json, "PixelSize", "width") * ux;
-          py = velox_value(json, "PixelSize", "height") * uy;
-          dt = velox_value(json, "FrameTime", "");
-        }
-      }
-    }
+  std::string kind;
+  if (detail::inverse_angstrom_per_unit(ux) > 0) {
+    detail::mark_reciprocal(r, sx, ux);
+  } else {
+    px = sx * angstrom_per_unit(ux.empty() ? "m" : ux);
+    py = sy * angstrom_per_unit(uy.empty() ? "m" : uy);
   }
-  if (px == 0) r.notes.push_back("no pixel size in the Velox metadata");
-  detail::apply_metadata(r, px, py, dt, o);
+  // Camera (ImagingDetector): the exposure; scanning detectors: the scan frame time.
+  const std::string det_index = m.string({"BinaryResult", "DetectorIndex"});
+  const Json* det = det_index.empty() ? nullptr : m.at({"Detectors", ("Detector-" + det_index).c_str()});
+  if (det && det->string({"DetectorType"}) == "ImagingDetector" && det->number({"ExposureTime"}) > 0) {
+    dt = det->number({"ExposureTime"});
+    kind = "exposure";
+  } else if (m.number({"Scan", "FrameTime"}) > 0) {
+    dt = m.number({"Scan", "FrameTime"});
+    kind = "scan frame time";
+  }
+  const double kv = m.number({"Optics", "AccelerationVoltage"}) * 1e-3;
+  if (kv > 0) r.metadata.emplace_back("voltage", detail::with_unit(kv, "kV"));
+  const std::string scope = m.string({"Instrument", "InstrumentModel"});
+  if (!scope.empty()) r.metadata.emplace_back("microscope", scope + " " + m.string({"Instrument", "InstrumentId"}));
+  const double mag = m.number({"Optics", "NominalMagnification"});
+  if (mag > 0) r.metadata.emplace_back("magnification", std::to_string(std::llround(mag)) + " x");
+  if (!r.signal.empty()) r.metadata.emplace_back("detector", r.signal);
+  if (px == 0 && r.refusal.empty()) r.notes.push_back("no pixel size in the Velox metadata");
+  detail::apply_metadata(r, px, py, dt, o, kind);
   return r;
 }
 
-ReadResult read_hdf5_movie_here(const std::string& path, const ReadOptions& o, bool velox, bool probe) {
+/// HyperSpy HDF5 (.hspy): /Experiments/<title>/data with one axis-<k> group per array dimension
+/// (attributes size, scale, offset, units, name, navigate). The two signal axes (navigate false)
+/// are the image, a single navigation axis the frames; anything else is refused with its shape.
+ReadResult read_hspy_file(const std::string& path, hid_t file, const ReadOptions& o, bool probe) {
+  Id exps(H5Gopen2(file, "Experiments", H5P_DEFAULT));
+  if (!exps.valid()) bad_file(path, "cannot open /Experiments");
+  std::vector<std::string> titles;
+  for (const auto& n : child_names(exps)) {
+    if (is_group(exps, n) && is_dataset(exps, n + "/data")) titles.push_back(n);
+  }
+  if (titles.empty()) bad_file(path, "HyperSpy file without a signal (/Experiments/<title>/data)");
+  ReadResult r;
+  r.format = "hspy";
+  std::size_t index = 0;
+  if (!o.emd_group.empty()) {
+    bool found = false;
+    for (std::size_t k = 0; k < titles.size() && !found; ++k) {
+      if (titles[k] == o.emd_group || std::to_string(k) == o.emd_group) {
+        index = k;
+        found = true;
+      }
+    }
+    if (!found) bad_file(path, "no HyperSpy signal '" + o.emd_group + "' ([detect] emd_group) under /Experiments");
+  }
+  struct Axis {
+    double scale = 0;
+    std::string units, name;
+    bool navigate = false;
+  };
+  for (std::size_t k = 0; k < titles.size(); ++k) {
+    Id g(H5Gopen2(exps, titles[k].c_str(), H5P_DEFAULT));
+    Id set(H5Dopen2(g, "data", H5P_DEFAULT));
+    Id space(set.valid() ? H5Dget_space(set) : -1);
+    const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
+    if (rank < 1 || rank > 8) bad_file(path, "/Experiments/" + titles[k] + "/data has rank " + std::to_string(rank));
+    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+    H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+    std::vector<Axis> axes(static_cast<std::size_t>(rank));
+    std::vector<int> signal_axes, nav_axes;
+    for (int a = 0; a < rank; ++a) {
+      const std::string an = "axis-" + std::to_string(a);
+      Axis& ax = axes[static_cast<std::size_t>(a)];
+      if (is_group(g, an)) {
+        Id ag(H5Gopen2(g, an.c_str(), H5P_DEFAULT));
+        ax.scale = number_attribute(ag, "scale", 0);
+        ax.units = string_attribute(ag, "units");
+        ax.name = string_attribute(ag, "name");
+        ax.navigate = number_attribute(ag, "navigate", 0) != 0;
+        const double size = number_attribute(ag, "size", static_cast<double>(dims[static_cast<std::size_t>(a)]));
+        if (size != static_cast<double>(dims[static_cast<std::size_t>(a)])) {
+          bad_file(path, "/Experiments/" + titles[k] + "/" + an + " has size " + std::to_string(size) + ", the data " +
+                             std::to_string(dims[static_cast<std::size_t>(a)]));
+        }
+      }
+      (ax.navigate ? nav_axes : signal_axes).push_back(a);
+    }
+    SignalInfo si;
+    si.name = titles[k];
+    const bool reciprocal = !signal_axes.empty() && detail::inverse_angstrom_per_unit(axes[static_cast<std::size_t>(signal_axes[0])].units) > 0;
+    si.kind = signal_axes.size() == 1 ? "spectrum" : signal_axes.size() != 2 ? std::to_string(rank) + "-D data"
+              : nav_axes.size() > 1 ? "4-D data" : reciprocal ? "diffraction" : nav_axes.empty() ? "image" : "image stack";
+    if (signal_axes.size() == 2) {
+      si.ny = dims[static_cast<std::size_t>(signal_axes[0])];
+      si.nx = dims[static_cast<std::size_t>(signal_axes[1])];
+      si.frames = 1;
+      for (int a : nav_axes) si.frames *= dims[static_cast<std::size_t>(a)];
+    }
+    r.signals.push_back(si);
+    if (k != index) continue;
+    r.signal = titles[k];
+    r.dataset = "/Experiments/" + titles[k] + "/data";
+    if (si.kind != "image" && si.kind != "image stack" && si.kind != "diffraction") {
+      r.refusal = "a HyperSpy " + si.kind + " signal (" + std::to_string(signal_axes.size()) + " signal and " +
+                  std::to_string(nav_axes.size()) + " navigation axes), not an image series";
+      return r;
+    }
+    Stack s;
+    s.set = set;
+    s.dims = dims;
+    s.y_axis = signal_axes[0];
+    s.x_axis = signal_axes[1];
+    s.t_axis = nav_axes.empty() ? -1 : nav_axes[0];
+    read_stack(path, s, o, r.movie, probe);
+    r.movie.quantity = "intensity";
+    const Axis& ax = axes[static_cast<std::size_t>(s.x_axis)];
+    const Axis& ay = axes[static_cast<std::size_t>(s.y_axis)];
+    double px = 0, py = 0, dt = 0;
+    if (reciprocal) {
+      detail::mark_reciprocal(r, ax.scale, ax.units);
+    } else {
+      px = ax.scale * angstrom_per_unit(ax.units);
+      py = ay.scale * angstrom_per_unit(ay.units);
+      if (px == 0 && ax.scale > 0) {
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "axis scale %.6g has %s: no pixel size", ax.scale,
+                      ax.units.empty() ? "no units" : ("units '" + ax.units + "' (not a length)").c_str());
+        r.notes.push_back(buf);
+      }
+    }
+    if (s.t_axis >= 0) {
+      const Axis& at = axes[static_cast<std::size_t>(s.t_axis)];
+      dt = at.scale * seconds_per_unit(at.units);
+    }
+    detail::apply_metadata(r, px, py, dt, o, "frame interval");
+  }
+  return r;
+}
+
+enum class Hdf5Kind { any, velox, hspy };
+
+ReadResult read_hdf5_movie_here(const std::string& path, const ReadOptions& o, Hdf5Kind kind, bool probe) {
   detail::file_size(path);
   h5::quiet_hdf5_errors();
   if (H5Fis_hdf5(path.c_str()) <= 0) bad_file(path, "not an HDF5 file");
@@ -466,7 +714,13 @@ ReadResult read_hdf5_movie_here(const std::string& path, const ReadOptions& o, b
   if (id < 0) bad_file(path, "cannot open the HDF5 file (damaged or truncated)");
   Id file(id);
   try {
-    if (velox || (!is_group(file, "data") && is_group(file, "Data"))) return read_velox_file(path, file, o, probe);
+    if (kind == Hdf5Kind::velox || (kind == Hdf5Kind::any && !is_group(file, "data") && is_group(file, "Data"))) {
+      return read_velox_file(path, file, o, probe);
+    }
+    if (kind == Hdf5Kind::hspy || (kind == Hdf5Kind::any && !is_group(file, "data") && is_group(file, "Experiments"))) {
+      if (!is_group(file, "Experiments")) bad_file(path, "not a HyperSpy file: no /Experiments group");
+      return read_hspy_file(path, file, o, probe);
+    }
     return read_berkeley(path, file, o, probe);
   } catch (const RuntimeError& e) {
     bad_file(path, e.what());
@@ -477,7 +731,7 @@ ReadResult read_hdf5_movie_here(const std::string& path, const ReadOptions& o, b
 /// and endless loops inside it (global heaps, object-header messages). So the whole read is first
 /// done in a child process that keeps no frames; if it dies, hangs (alarm) or fails, the parent
 /// reports one line instead of crashing. Only then does the parent read for real.
-void probe_in_child(const std::string& path, const ReadOptions& o, bool velox) {
+void probe_in_child(const std::string& path, const ReadOptions& o, Hdf5Kind kind) {
   int fds[2];
   if (pipe(fds) != 0) return;  // cannot isolate: read directly
   const std::uint64_t size = detail::file_size(path);
@@ -500,7 +754,7 @@ void probe_in_child(const std::string& path, const ReadOptions& o, bool velox) {
     int code = 0;
     std::string message;
     try {
-      (void)read_hdf5_movie_here(path, o, velox, true);
+      (void)read_hdf5_movie_here(path, o, kind, true);
     } catch (const InputError& e) {
       message = e.what();
       code = 3;
@@ -548,14 +802,15 @@ void probe_in_child(const std::string& path, const ReadOptions& o, bool velox) {
   }
 }
 
-ReadResult read_hdf5_movie(const std::string& path, const ReadOptions& o, bool velox) {
-  if (o.isolate_hdf5) probe_in_child(path, o, velox);
-  return read_hdf5_movie_here(path, o, velox, false);
+ReadResult read_hdf5_movie(const std::string& path, const ReadOptions& o, Hdf5Kind kind) {
+  if (o.isolate_hdf5) probe_in_child(path, o, kind);
+  return read_hdf5_movie_here(path, o, kind, false);
 }
 
 }  // namespace
 
-ReadResult read_emd(const std::string& path, const ReadOptions& o) { return read_hdf5_movie(path, o, false); }
-ReadResult read_velox(const std::string& path, const ReadOptions& o) { return read_hdf5_movie(path, o, true); }
+ReadResult read_emd(const std::string& path, const ReadOptions& o) { return read_hdf5_movie(path, o, Hdf5Kind::any); }
+ReadResult read_velox(const std::string& path, const ReadOptions& o) { return read_hdf5_movie(path, o, Hdf5Kind::velox); }
+ReadResult read_hspy(const std::string& path, const ReadOptions& o) { return read_hdf5_movie(path, o, Hdf5Kind::hspy); }
 
 }  // namespace nanomix::imaging

@@ -1,8 +1,14 @@
 // MRC 2014 (https://www.ccpem.ac.uk/mrc_format/mrc2014.php): a 1024-byte header, an extended
 // header of nsymbt bytes (FEI1/FEI2, CCP4, SERI, … — skipped), then nz sections of nx × ny samples.
 // Modes: 0 (int8, signed as MRC 2014 says), 1 (int16), 2 (float32), 6 (uint16), 12 (float16).
-// Pixel size: cella / mx (Å). Byte order from the machine stamp (0x44 0x44 little, 0x11 0x11 big;
-// a zero stamp: whichever order gives a known mode). The frame time is not part of the format.
+// Pixel size: cella / mx (Å); a zero or negative cell means "not set" (no pixel size). Byte order
+// from the machine stamp (0x44 0x44 little, 0x11 0x11 big; a zero stamp: whichever order gives a
+// known mode). Pre-2014 files (no "MAP " at byte 208: old IMOD/CCP4 writers, ncempy) are read the
+// same way when their header is consistent with the file size (detect_movie_format checks it).
+// The frame time is not part of the format; an FEI1/FEI2 extended header (Thermo Fisher EPU/Velox)
+// stores one per section: "Frame time" (a double at byte 579 of each section's record, next to the
+// dwell time at 571), read as the scan frame time.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstring>
@@ -41,7 +47,7 @@ ReadResult read_mrc(const std::string& path, const ReadOptions& o) {
   std::ifstream in(path, std::ios::binary);
   in.read(reinterpret_cast<char*>(h.data()), 1024);
   if (!in) bad_file(path, "cannot read the MRC header");
-  if (std::memcmp(h.data() + 208, "MAP", 3) != 0) bad_file(path, "not an MRC 2014 file (no \"MAP \" at byte 208)");
+  const bool mrc2014 = std::memcmp(h.data() + 208, "MAP", 3) == 0;
 
   bool big = false;
   if (h[212] == 0x11 && (h[213] == 0x11 || h[213] == 0x01)) {
@@ -96,12 +102,32 @@ ReadResult read_mrc(const std::string& path, const ReadOptions& o) {
   ReadResult r;
   r.format = "mrc";
   r.dataset = std::to_string(nz) + " sections, mode " + std::to_string(mode);
+  if (!mrc2014) r.notes.push_back("pre-2014 MRC (no \"MAP \" at byte 208): header read with the MRC 2014 layout");
+  double frame_time = 0;
   if (nsymbt > 0) {
     std::string exttyp(reinterpret_cast<const char*>(h.data() + 104), 4);
     for (char& c : exttyp) {
       if (c < 32 || c > 126) c = '?';
     }
-    r.notes.push_back("skipped " + std::to_string(nsymbt) + " bytes of extended header (type '" + exttyp + "')");
+    if ((exttyp == "FEI1" || exttyp == "FEI2") && nsymbt >= 587) {
+      // First section's record: metadata size (int32) at 0, frame time (double) at 579.
+      unsigned char rec[587];
+      in.seekg(1024);
+      in.read(reinterpret_cast<char*>(rec), sizeof rec);
+      std::uint32_t rec_size = std::uint32_t{rec[0]} | std::uint32_t{rec[1]} << 8 | std::uint32_t{rec[2]} << 16 |
+                               std::uint32_t{rec[3]} << 24;
+      if (big) rec_size = std::uint32_t{rec[3]} | std::uint32_t{rec[2]} << 8 | std::uint32_t{rec[1]} << 16 | std::uint32_t{rec[0]} << 24;
+      if (in && rec_size >= 587) {
+        unsigned char b[8];
+        std::memcpy(b, rec + 579, 8);
+        if (big != !detail::host_is_little_endian()) std::reverse(b, b + 8);
+        double t;
+        std::memcpy(&t, b, 8);
+        if (std::isfinite(t) && t > 0 && t < 1e6) frame_time = t;
+      }
+    }
+    r.notes.push_back("skipped " + std::to_string(nsymbt) + " bytes of extended header (type '" + exttyp + "')" +
+                      (frame_time > 0 ? " after reading its frame time" : ""));
   }
   if (!(mapc == 1 && mapr == 2 && maps == 3) && !(mapc == 0 && mapr == 0 && maps == 0)) {
     r.notes.push_back("axis order mapc/mapr/maps = " + std::to_string(mapc) + "/" + std::to_string(mapr) + "/" +
@@ -126,7 +152,8 @@ ReadResult read_mrc(const std::string& path, const ReadOptions& o) {
   }
   const double px = (mx > 0 && cella_x > 0 && std::isfinite(cella_x)) ? static_cast<double>(cella_x) / mx : 0.0;
   const double py = (my > 0 && cella_y > 0 && std::isfinite(cella_y)) ? static_cast<double>(cella_y) / my : 0.0;
-  detail::apply_metadata(r, px, py, 0, o);
+  if (px == 0 && cella_x != 0) r.notes.push_back("cell size " + std::to_string(cella_x) + " Å is not a calibration (not positive)");
+  detail::apply_metadata(r, px, py, frame_time, o, "scan frame time");
   return r;
 }
 

@@ -6,8 +6,20 @@
 // ImageJ stacks: the description ("ImageJ=…\nimages=N\nunit=nm\nfinterval=0.04\n…") gives the unit
 // of the resolution tags and the frame interval (in `tunit`, default seconds); a stack written the
 // ImageJ way for large files — one IFD and `images=N` frames stored contiguously after it — is read
-// as N frames. Without ImageJ, the pixel size comes from the X/YResolution tags with
-// ResolutionUnit inch or centimetre; ResolutionUnit "none" gives no pixel size.
+// as N frames.
+//
+// Pixel size only from a real calibration, in this order:
+//   - FEI/Thermo Fisher SEM/FIB (tag 34682 or 34680, INI text): [Scan] PixelWidth/PixelHeight (m),
+//     frame time [Scan] FrameTime (a scan frame time);
+//   - JEOL SightX (TemReporter XML in ImageDescription): camera PixelsPerMeter / magnification
+//     (SelectorValue in X), exposure ExposureTimeValue (µs);
+//   - Gatan DigitalMicrograph export (tags 65009/65010 scale, 65003/65004 unit; exposure from the
+//     DM tag tree in tag 65027);
+//   - TVIPS (tag 37706, version-2 header): PixelSizeX/Y (nm), ExposureTime (ms);
+//   - ImageJ: 1/XResolution in the description's `unit=`;
+//   - otherwise X/YResolution only with ResolutionUnit centimetre and finer than 1 µm per pixel.
+// A resolution in dots per inch (72, 93, 96 dpi…) is a screen or print resolution, never a pixel
+// size: it is ignored with a note.
 #include <tiffio.h>
 
 #include <cmath>
@@ -19,6 +31,7 @@
 #include <memory>
 #include <sstream>
 
+#include "imaging/detect/dm_tags.hpp"
 #include "imaging/detect/movie_reader.hpp"
 #include "imaging/detect/reader_util.hpp"
 #include "imaging/detect/sample_convert.hpp"
@@ -62,6 +75,245 @@ double number_or_zero(const std::map<std::string, std::string>& kv, const std::s
   char* end = nullptr;
   const double v = std::strtod(it->second.c_str(), &end);
   return (end != it->second.c_str() && std::isfinite(v) && v > 0) ? v : 0.0;
+}
+
+/// The raw bytes of a (possibly private) tag as libtiff stores them (host byte order for numbers);
+/// false if absent. `type` gets the TIFF data type.
+bool tag_bytes(TIFF* t, std::uint32_t tag, std::string& out, TIFFDataType& type) {
+  const TIFFField* fi = TIFFFindField(t, tag, TIFF_ANY);  // TIFFFieldWithTag reports unknown tags as errors
+  if (!fi) return false;
+  type = TIFFFieldDataType(fi);
+  void* data = nullptr;
+  std::uint64_t count = 0;
+  if (TIFFFieldPassCount(fi)) {
+    if (TIFFFieldReadCount(fi) == TIFF_VARIABLE2) {
+      std::uint32_t c = 0;
+      if (!TIFFGetField(t, tag, &c, &data)) return false;
+      count = c;
+    } else {
+      std::uint16_t c = 0;
+      if (!TIFFGetField(t, tag, &c, &data)) return false;
+      count = c;
+    }
+  } else if (type == TIFF_ASCII) {
+    char* p = nullptr;
+    if (!TIFFGetField(t, tag, &p) || !p) return false;
+    out.assign(p, strnlen(p, std::size_t{1} << 24));
+    return true;
+  } else {
+    return false;
+  }
+  if (!data) return false;
+  const int width = TIFFDataWidth(type);
+  if (width <= 0 || count * static_cast<std::uint64_t>(width) > (std::uint64_t{64} << 20)) return false;  // metadata, not images
+  out.assign(static_cast<const char*>(data), static_cast<std::size_t>(count) * static_cast<std::size_t>(width));
+  return true;
+}
+
+/// A number stored in a (private) tag: its first value, 0 if absent or not numeric.
+double tag_number(TIFF* t, std::uint32_t tag) {
+  std::string b;
+  TIFFDataType type;
+  if (!tag_bytes(t, tag, b, type)) return 0;
+  if (type == TIFF_ASCII) return detail::parse_number(b, 0);
+  double v = 0;
+  if (type == TIFF_DOUBLE && b.size() >= 8) {
+    std::memcpy(&v, b.data(), 8);
+  } else if ((type == TIFF_FLOAT || type == TIFF_RATIONAL || type == TIFF_SRATIONAL) && b.size() >= 4) {
+    float f;
+    std::memcpy(&f, b.data(), 4);
+    v = f;
+  } else if ((type == TIFF_LONG || type == TIFF_SLONG) && b.size() >= 4) {
+    std::int32_t i;
+    std::memcpy(&i, b.data(), 4);
+    v = type == TIFF_LONG ? static_cast<double>(static_cast<std::uint32_t>(i)) : i;
+  } else if (type == TIFF_SHORT && b.size() >= 2) {
+    std::uint16_t i;
+    std::memcpy(&i, b.data(), 2);
+    v = i;
+  }
+  return std::isfinite(v) ? v : 0;
+}
+
+/// A text tag with trailing NULs removed; Latin-1 "µ" (0xB5) is turned into UTF-8.
+std::string tag_text(TIFF* t, std::uint32_t tag) {
+  std::string b;
+  TIFFDataType type;
+  if (!tag_bytes(t, tag, b, type) || (type != TIFF_ASCII && type != TIFF_BYTE && type != TIFF_UNDEFINED)) return "";
+  b = b.substr(0, strnlen(b.c_str(), b.size()));
+  std::string out;
+  for (unsigned char c : b) {
+    if (c == 0xB5) {
+      out += "\u00b5";
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
+/// INI text ("[Section]\nKey=Value") → "Section/Key" → value.
+std::map<std::string, std::string> ini_values(const std::string& text) {
+  std::map<std::string, std::string> kv;
+  std::istringstream in(text);
+  std::string line, section;
+  while (std::getline(in, line)) {
+    line = detail::trim(line);
+    if (line.size() > 2 && line.front() == '[' && line.back() == ']') {
+      section = line.substr(1, line.size() - 2);
+      continue;
+    }
+    const auto eq = line.find('=');
+    if (eq != std::string::npos) kv[section + "/" + detail::trim(line.substr(0, eq))] = detail::trim(line.substr(eq + 1));
+  }
+  return kv;
+}
+
+/// First data tag named `name` anywhere below `t` (depth-first).
+const detail::DmTag* find_named(const detail::DmTag& t, const std::string& name) {
+  for (const auto& c : t.children) {
+    if (c.name == name && !c.is_group) return &c;
+    if (c.is_group) {
+      if (const auto* f = find_named(c, name)) return f;
+    }
+  }
+  return nullptr;
+}
+
+/// Calibration from vendor metadata; `found` false if the file has none of these vendors' tags.
+struct Vendor {
+  bool found = false;
+  std::string name;
+  double px = 0, py = 0, dt = 0;
+  std::string time_kind;
+  std::string refusal;
+  std::vector<std::pair<std::string, std::string>> metadata;
+  std::vector<std::string> notes;
+};
+
+Vendor vendor_calibration(const std::string& path, TIFF* t, const std::string& description) {
+  Vendor v;
+  // FEI / Thermo Fisher SEM and FIB.
+  for (std::uint32_t tag : {34682u, 34680u}) {
+    std::string text;
+    TIFFDataType type;
+    if (!tag_bytes(t, tag, text, type) || text.find("[Scan]") == std::string::npos) continue;
+    const auto ini = ini_values(text.substr(0, strnlen(text.c_str(), text.size())));
+    v.found = true;
+    v.name = "FEI/Thermo Fisher TIFF (tag " + std::to_string(tag) + ")";
+    auto get = [&](const char* k) {
+      const auto it = ini.find(k);
+      return it == ini.end() ? 0.0 : detail::parse_number(it->second, 0);
+    };
+    v.px = get("Scan/PixelWidth") * 1e10;
+    v.py = get("Scan/PixelHeight") * 1e10;
+    v.dt = get("Scan/FrameTime");
+    v.time_kind = "scan frame time";
+    if (get("EBeam/HV") > 0) v.metadata.emplace_back("voltage", detail::with_unit(get("EBeam/HV") * 1e-3, "kV"));
+    if (ini.count("System/SystemType")) v.metadata.emplace_back("microscope", ini.at("System/SystemType"));
+    const double rows = get("Image/ResolutionY"), bar = get("PrivateFei/DatabarHeight");
+    if (rows > 0) {
+      v.notes.push_back("the image has " + std::to_string(static_cast<long>(rows)) + " rows of data" +
+                        (bar > 0 ? " and a " + std::to_string(static_cast<long>(bar)) + "-row data bar below them" : ""));
+    }
+    return v;
+  }
+  // JEOL SightX: TemReporter XML.
+  if (description.rfind("<?xml", 0) == 0 && description.find("<TemReporter") != std::string::npos) {
+    v.found = true;
+    v.name = "JEOL SightX TIFF";
+    const auto info = description.find("<ImageDataInformation>");
+    const auto ppm_at = info == std::string::npos ? info : description.find("<PixelsPerMeter>", info);
+    const double ppm_x = ppm_at == std::string::npos ? 0 : detail::parse_number(detail::xml_value(description, "Horizontal", ppm_at), 0);
+    const double ppm_y = ppm_at == std::string::npos ? 0 : detail::parse_number(detail::xml_value(description, "Vertical", ppm_at), 0);
+    const auto sel = description.find("<SelectorValue>");
+    const double mag = detail::parse_number(detail::xml_value(description, "SelectorValue"), 0);
+    const std::string unit = sel == std::string::npos ? "" : detail::xml_value(description, "SelectorUnitString", sel);
+    if (unit != "X" && !unit.empty()) {
+      v.refusal = "JEOL SightX image in " + unit + " selector mode (diffraction?), not a real-space image";
+    } else if (ppm_x > 0 && mag > 0) {
+      v.px = 1e10 / (ppm_x * mag);
+      v.py = ppm_y > 0 ? 1e10 / (ppm_y * mag) : v.px;
+      v.metadata.emplace_back("magnification", detail::xml_value(description, "SelectorString"));
+    }
+    const auto param = info == std::string::npos ? info : description.rfind("<Parameter>", info);
+    if (param != std::string::npos) {
+      v.dt = detail::parse_number(detail::xml_value(description, "ExposureTimeValue", param), 0) * 1e-6;
+      v.time_kind = "exposure";
+    }
+    const std::string scope = detail::xml_value(description, "Instruments");
+    if (!scope.empty()) v.metadata.emplace_back("microscope", scope);
+    return v;
+  }
+  // Gatan DigitalMicrograph export.
+  const double dm_sx = tag_number(t, 65009);
+  if (dm_sx > 0) {
+    v.found = true;
+    v.name = "Gatan DigitalMicrograph TIFF";
+    const std::string ux = tag_text(t, 65003), uy = tag_text(t, 65004);
+    const double dm_sy = tag_number(t, 65010);
+    if (detail::inverse_angstrom_per_unit(ux) > 0) {
+      v.refusal = "a diffraction pattern (DM calibration in " + ux + "), not a real-space image";
+    } else {
+      v.px = dm_sx * angstrom_per_unit(ux);
+      v.py = dm_sy * angstrom_per_unit(uy.empty() ? ux : uy);
+      if (v.px == 0) v.notes.push_back("DM calibration unit '" + ux + "' is not a length");
+    }
+    std::string blob;
+    TIFFDataType type;
+    if (tag_bytes(t, 65027, blob, type) && !blob.empty()) {
+      try {
+        std::istringstream in(blob);
+        const auto tree = detail::parse_dm(in, blob.size(), path + " (tag 65027)");
+        for (const char* name : {"Exposure (s)", "Exposure Time (s)"}) {
+          if (const auto* e = find_named(tree.root, name)) {
+            v.dt = e->number(0);
+            v.time_kind = "exposure";
+            break;
+          }
+        }
+      } catch (const InputError& e) {
+        v.notes.push_back(std::string("DM tags in tag 65027 unreadable: ") + e.what());
+      }
+    }
+    return v;
+  }
+  // TVIPS: tag 37706 holds the offset of the header (version-1 part of 244 bytes, then the
+  // version-2 part of 6068 bytes, ending with the magic 0xAAAAAAAA), in the file's byte order.
+  const double tv_offset = tag_number(t, 37706);
+  const std::uint64_t tv_bytes = 244 + 6068;
+  if (tv_offset > 0 && tv_offset + static_cast<double>(tv_bytes) <= static_cast<double>(detail::file_size(path))) {
+    std::string tv(tv_bytes, '\0');
+    std::ifstream in(path, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(tv_offset));
+    in.read(tv.data(), static_cast<std::streamsize>(tv_bytes));
+    const bool swap = (TIFFIsBigEndian(t) != 0) == detail::host_is_little_endian();
+    auto u32 = [&](std::size_t at) {
+      unsigned char b[4];
+      std::memcpy(b, tv.data() + at, 4);
+      if (swap) std::swap(b[0], b[3]), std::swap(b[1], b[2]);
+      std::uint32_t x;
+      std::memcpy(&x, b, 4);
+      return x;
+    };
+    auto f32 = [&](std::size_t at) {
+      const std::uint32_t u = u32(at);
+      float x;
+      std::memcpy(&x, &u, 4);
+      return std::isfinite(x) ? static_cast<double>(x) : 0.0;
+    };
+    if (in && u32(0) == 2 && u32(244 + 6064) == 0xAAAAAAAAu) {
+      v.found = true;
+      v.name = "TVIPS TIFF";
+      v.px = f32(244 + 2724) * 10.0;  // nm
+      v.py = f32(244 + 2728) * 10.0;
+      v.dt = f32(244 + 3708) * 1e-3;  // ms
+      v.time_kind = "exposure";
+      const double kv = f32(244 + 3028) * 1e-3;
+      if (kv > 0) v.metadata.emplace_back("voltage", detail::with_unit(kv, "kV"));
+    }
+  }
+  return v;
 }
 
 struct PageInfo {
@@ -196,11 +448,12 @@ ReadResult read_tiff(const std::string& path, const ReadOptions& o) {
   const bool has_x = TIFFGetField(t, TIFFTAG_XRESOLUTION, &xres) != 0;
   const bool has_y = TIFFGetField(t, TIFFTAG_YRESOLUTION, &yres) != 0;
   TIFFGetFieldDefaulted(t, TIFFTAG_RESOLUTIONUNIT, &res_unit);
+  ReadResult r;
+  r.format = "tiff";
+  const Vendor vendor = vendor_calibration(path, t, description);
   double unit_angstrom = 0;
   if (!ij.empty() && ij.count("unit")) {
     unit_angstrom = angstrom_per_unit(ij.at("unit"));
-  } else if (res_unit == RESUNIT_INCH) {
-    unit_angstrom = 2.54e8;
   } else if (res_unit == RESUNIT_CENTIMETER) {
     unit_angstrom = 1.0e8;
   }
@@ -208,17 +461,34 @@ ReadResult read_tiff(const std::string& path, const ReadOptions& o) {
   if (unit_angstrom > 0 && has_x && xres > 0 && std::isfinite(xres)) {
     px = unit_angstrom / xres;
     py = (has_y && yres > 0 && std::isfinite(yres)) ? unit_angstrom / yres : px;
-    // Resolution tags defaulted by writers that know no pixel size (72 dpi) are not a pixel size.
-    if (ij.empty() && res_unit == RESUNIT_INCH && (xres == 72.0f || xres == 1.0f)) px = py = 0;
+    // Centimetre resolutions coarser than 1 µm per pixel are print resolutions, not calibrations.
+    if (ij.empty() && px > 1.0e4) px = py = 0;
+  }
+  if (px == 0 && has_x && xres > 0 && std::isfinite(xres) && res_unit == RESUNIT_INCH && !vendor.found) {
+    r.notes.push_back("ignored the TIFF resolution of " + std::to_string(std::lround(xres)) +
+                      " dpi: a screen/print resolution, not a pixel size");
   }
   double dt = number_or_zero(ij, "finterval");
   if (dt > 0 && ij.count("tunit")) {
     const double s = seconds_per_unit(ij.at("tunit"));
     dt = s > 0 ? dt * s : 0.0;
   }
+  std::string time_kind = "frame interval";
+  if (vendor.found) {
+    r.notes.push_back("calibration from the " + vendor.name + " metadata");
+    if (vendor.px > 0) {
+      px = vendor.px;
+      py = vendor.py > 0 ? vendor.py : vendor.px;
+    }
+    if (vendor.dt > 0) {
+      dt = vendor.dt;
+      time_kind = vendor.time_kind;
+    }
+    r.refusal = vendor.refusal;
+    r.metadata = vendor.metadata;
+    r.notes.insert(r.notes.end(), vendor.notes.begin(), vendor.notes.end());
+  }
 
-  ReadResult r;
-  r.format = "tiff";
   r.movie.nx = static_cast<int>(first.width);
   r.movie.ny = static_cast<int>(first.height);
   r.movie.quantity = "intensity";
@@ -279,7 +549,7 @@ ReadResult read_tiff(const std::string& path, const ReadOptions& o) {
     r.dataset = std::to_string(r.movie.frames.size()) + " pages";
   }
   if (!ij.empty()) r.notes.push_back("ImageJ description read");
-  detail::apply_metadata(r, px, py, dt, o);
+  detail::apply_metadata(r, px, py, dt, o, time_kind);
   return r;
 }
 

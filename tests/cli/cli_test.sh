@@ -52,6 +52,18 @@ expect_error "missing directory" "does not exist" build --config "$tmp/good.ini"
 expect_error "does not fit" "do not fit" build --config "$tmp/small.ini" --out "$tmp/out.xyz"
 expect_error "unknown command" "unknown command 'bild'" bild
 expect_error "info of a missing file" "no such file" info "$tmp/none.h5"
+# nanomix run checks the experiment before simulating (fixtures of the reader fuzz corpus: a DM4
+# with one 0.5 Å image and an EELS spectrum; a DM3 movie of 3 frames at 0.5 Å).
+corpus=$(cd "$(dirname "$0")/../fuzz/corpus" && pwd)
+expect_error "run: one-frame experiment" "image.dm4: 1 frame" run --config "$tmp/good.ini" --out "$tmp/run" \
+  --compare.experimental="$corpus/dm/image.dm4"
+expect_error "run: experiment on another scale" "experimental pixel 0.5 Å (file) and simulated pixel 0.1 Å" run \
+  --config "$tmp/good.ini" --out "$tmp/run" --compare.experimental="$corpus/dm/movie.dm3"
+[ ! -e "$tmp/run" ] && ok || bad "run: a refused experiment leaves no output directory"
+"$nanomix" info "$corpus/dm/image.dm4" >"$tmp/info_dm" 2>&1 && grep -q "EELS (spectrum" "$tmp/info_dm" \
+  && grep -q "pixel:  0.5 × 0.5 Å (file)" "$tmp/info_dm" && ok || bad "info on a DM4 lists its signals: $(cat "$tmp/info_dm")"
+"$nanomix" info "$corpus/mrc/mode2_bigendian.mrc" >"$tmp/info_mrc" 2>&1 && grep -q "24 × 16 px, 3 frame" "$tmp/info_mrc" \
+  && ok || bad "info on an MRC: $(cat "$tmp/info_mrc")"
 
 "$nanomix" build --quiet --config "$tmp/good.ini" --out "$tmp/s.xyz" --structure.ion_pairs=10 2>"$tmp/stderr"
 [ -s "$tmp/stderr" ] && bad "--quiet still printed: $(cat "$tmp/stderr")" || ok

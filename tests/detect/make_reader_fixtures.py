@@ -136,18 +136,168 @@ with h5py.File(out / "ncempy_layout.emd", "w") as f:
     emd_dim(g, 1, np.arange(NT), "", "")
     emd_dim(g, 2, np.arange(NY) * 0.05, "", "[n_m]")
     emd_dim(g, 3, np.arange(NX) * 0.05, "", "[n_m]")
-# Velox: /Data/Image/<uuid>/Data (ny, nx, nt) and JSON metadata columns.
-with h5py.File(out / "velox.emd", "w") as f:
-    g = f.create_group("Data/Image/6fdbde41eecc4375b45cd86bd2be17c0")
-    g.create_dataset("Data", data=np.transpose(pattern("uint16"), (1, 2, 0)))
-    # Velox writes PixelSize width/height as strings in PixelUnitX/Y (ncempy's emdVelox reader).
-    meta = {"BinaryResult": {"PixelSize": {"width": "5e-11", "height": "5e-11"},
-                             "PixelUnitX": "m", "PixelUnitY": "m", "Detector": "BM-Ceta"},
-            "Detectors": {"Detector-0": {"FrameTime": "0.04"}}}
+# Velox: /Data/Image/<uuid>/Data (ny, nx, nt) and JSON metadata columns, laid out as Velox 8
+# writes them (ncempy's emdVelox reader, the Thermo Fisher files in ../shared/realdata): a HAADF
+# scan (Scan.FrameTime 0.04 s), a BM-Ceta camera image (ExposureTime 0.25 s; Scan.FrameTime 0.66 s
+# is the camera's frame period, not the exposure) and a diffraction pattern (PixelUnitX "1/m").
+def velox_image(f, uuid, data, detector, index, detectors, unit="m", size="5e-11"):
+    g = f.create_group("Data/Image/" + uuid)
+    g.create_dataset("Data", data=data)
+    meta = {"BinaryResult": {"PixelSize": {"width": size, "height": size}, "PixelUnitX": unit, "PixelUnitY": unit,
+                             "Detector": detector, "DetectorIndex": str(index)},
+            "Optics": {"AccelerationVoltage": "300000"},
+            "Detectors": detectors}
+    if detector == "HAADF":
+        meta["Scan"] = {"FrameTime": "0.04"}
+    else:
+        meta["Scan"] = {"ScanSize": {"width": "0", "height": "0"}, "FrameTime": "0.66"}
     text = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
-    m = np.zeros((len(text) + 100, NT), dtype=np.uint8)
+    m = np.zeros((len(text) + 100, data.shape[2]), dtype=np.uint8)
     m[: len(text), :] = text[:, None]
     g.create_dataset("Metadata", data=m)
+
+
+with h5py.File(out / "velox.emd", "w") as f:
+    dets = {"Detector-0": {"DetectorName": "HAADF", "DetectorType": "ScanningDetector"},
+            "Detector-1": {"DetectorName": "BM-Ceta", "DetectorType": "ImagingDetector", "ExposureTime": "0.25"}}
+    velox_image(f, "6fdbde41eecc4375b45cd86bd2be17c0", np.transpose(pattern("uint16"), (1, 2, 0)), "HAADF", 0, dets)
+    velox_image(f, "8a0b1c2d3e4f40718293a4b5c6d7e8f9", np.transpose(pattern("uint16") + 1000, (1, 2, 0))[:, :, :1],
+                "BM-Ceta", 1, dets)
+    velox_image(f, "9f8e7d6c5b4a43928170f1e2d3c4b5a6", np.transpose(pattern("uint16"), (1, 2, 0))[:, :, :1],
+                "BM-Ceta", 1, dets, unit="1/m", size="114429680.2")
+
+# --- Gatan DigitalMicrograph DM3 / DM4 ----------------------------------------------------------
+# Written by hand from the format description (header numbers big-endian, values little-endian):
+# an RGB thumbnail first (to be skipped), then the images with their calibrations and tags.
+def dm_bytes(version, images):
+    wide = version == 4
+    word = (lambda v: struct.pack(">Q", v)) if wide else (lambda v: struct.pack(">I", v))
+
+    def entry(kind, name, payload):
+        n = name.encode("latin-1")
+        return bytes([kind]) + struct.pack(">H", len(n)) + n + (struct.pack(">Q", len(payload)) if wide else b"") + payload
+
+    def group(entries):
+        return b"\x00\x01" + word(len(entries)) + b"".join(entries)
+
+    def tag(name, info, value):
+        return entry(21, name, b"%%%%" + word(len(info)) + b"".join(word(i) for i in info) + value)
+
+    codes = {np.dtype("<i2"): 2, np.dtype("<i4"): 3, np.dtype("<u2"): 4, np.dtype("<u4"): 5, np.dtype("<f4"): 6,
+             np.dtype("<f8"): 7, np.dtype("u1"): 10}
+
+    def number(name, v, dtype):
+        a = np.array([v], dtype=dtype)
+        return tag(name, [codes[a.dtype]], a.tobytes())
+
+    def text(name, s):
+        u = np.frombuffer(s.encode("utf-16-le"), dtype="<u2")
+        return tag(name, [20, 4, len(u)], u.tobytes())
+
+    def array(name, a):
+        a = np.ascontiguousarray(a)
+        return tag(name, [20, codes[a.dtype], a.size], a.tobytes())
+
+    def image(name, data, data_type, scales, units, tags):
+        dims = list(reversed(data.shape))  # x fastest
+        cal = [group([number("Origin", 0.0, "<f4"), number("Scale", sc, "<f4"), text("Units", un)])
+               for sc, un in zip(scales, units)]
+        return entry(20, "", group([
+            entry(20, "ImageData", group([
+                entry(20, "Calibrations", group([entry(20, "Dimension", group([entry(20, "", c) for c in cal]))])),
+                array("Data", data), number("DataType", data_type, "<u4"),
+                entry(20, "Dimensions", group([number("", d, "<u4") for d in dims]))])),
+            entry(20, "ImageTags", group(tags)),
+            text("Name", name)]))
+
+    thumb = image("thumbnail", np.zeros((4, 4), dtype="<u4"), 23, [1, 1], ["", ""], [])
+    body = group([entry(20, "ImageList", group([thumb] + [image(*im) for im in images]))])
+    head = struct.pack(">I", version) + (struct.pack(">Q", len(body)) if wide else struct.pack(">I", len(body) + 4))
+    return head + struct.pack(">I", 1) + body
+
+
+def dm_exposure(seconds):
+    return [(20, "Acquisition", [(20, "Parameters", [(20, "High Level", [("Exposure (s)", seconds)])])])]
+
+
+def dm_tags(version, spec):
+    # spec: nested (20, name, [children]) groups and (name, float) leaves, rendered by dm_bytes' rules.
+    wide = version == 4
+    word = (lambda v: struct.pack(">Q", v)) if wide else (lambda v: struct.pack(">I", v))
+    out = []
+    for item in spec:
+        if item[0] == 20:
+            inner = dm_tags(version, item[2])
+            payload = b"\x00\x01" + word(len(inner)) + b"".join(inner)
+            kind, name = 20, item[1]
+        else:
+            payload = b"%%%%" + word(1) + word(7) + struct.pack("<d", item[1])
+            kind, name = 21, item[0]
+        n = name.encode()
+        out.append(bytes([kind]) + struct.pack(">H", len(n)) + n + (struct.pack(">Q", len(payload)) if wide else b"") + payload)
+    return out
+
+
+# DM3: a movie (x, y, t) int16 in nm, time axis in s (0.04 s: the frame interval wins over the
+# 0.01 s exposure). DM4: a float32 image in µm with a 0.5 s exposure, then an EELS spectrum.
+(out / "movie.dm3").write_bytes(dm_bytes(3, [
+    ("movie", pattern("<i2"), 1, [0.05, 0.05, 0.04], ["nm", "nm", "s"], dm_tags(3, dm_exposure(0.01)))]))
+spectrum = np.arange(64, dtype="<f4")
+(out / "image.dm4").write_bytes(dm_bytes(4, [
+    ("HRTEM", pattern("<f4")[0], 2, [5e-5, 5e-5], ["\u00b5m", "\u00b5m"], dm_tags(4, dm_exposure(0.5))),
+    ("EELS", spectrum, 2, [0.1], ["eV"], [])]))
+
+# --- TIA SER + EMI ---------------------------------------------------------------------------
+# SER v0x210, 2-D elements of uint16 (type 2), calibration 5e-11 m; the EMI holds the XML block
+# with a camera's exposure (DwellTimePath 0.25 s) and a display title record.
+def ser_bytes(frames):
+    n = len(frames)
+    head = struct.pack("<HHHIIIII", 0x4949, 0x0197, 0x0210, 0x4122, 0x4152, n, n, 0)
+    dims = struct.pack("<IddII", n, 0.0, 1.0, 0, 6) + b"Number" + struct.pack("<I", 0)
+    elements, offsets = b"", []
+    start = len(head) + 4 + len(dims)
+    for f in frames:
+        offsets.append(start + len(elements))
+        ny, nx = f.shape
+        # TIA stores image rows bottom-up (its y axis points up): the last row first.
+        elements += struct.pack("<ddIddIHII", -1e-9, 5e-11, 0, -1e-9, 5e-11, 0, 2, nx, ny) + f[::-1].astype("<u2").tobytes()
+    tag_at = start + len(elements)
+    tags = b"".join(struct.pack("<HI", 0x4152, 1600000000) for _ in frames)
+    table_at = tag_at + len(tags)
+    table = struct.pack(f"<{n}I", *offsets) + struct.pack(f"<{n}I", *[tag_at + 6 * k for k in range(n)])
+    head = head[:22] + struct.pack("<I", table_at)
+    return head + struct.pack("<I", 1) + dims + elements + tags + table
+
+
+(out / "series_1.ser").write_bytes(ser_bytes(list(pattern("uint16"))))
+title = b"Test CCD Image Display"
+(out / "series.emi").write_bytes(
+    b"\x00" * 16 + struct.pack("<I", 20) + b"Normal Image Display" + b"\x01" * 8 + struct.pack("<I", len(title)) + title +
+    b"<ObjectInfo><ExperimentalConditions><MicroscopeConditions><AcceleratingVoltage>200000</AcceleratingVoltage>"
+    b"</MicroscopeConditions></ExperimentalConditions><AcquireInfo><DwellTimePath>0.250000</DwellTimePath>"
+    b"<CameraNamePath>TestCam</CameraNamePath></AcquireInfo></ObjectInfo>\r\n")
+
+# --- HyperSpy .hspy (written by HyperSpy itself) -------------------------------------------------
+try:
+    import hyperspy.api as hs
+
+    sig = hs.signals.Signal2D(pattern("float32"))
+    for k, (scale, unit) in enumerate([(0.04, "s"), (0.05, "nm"), (0.05, "nm")]):
+        sig.axes_manager[k].scale = scale
+        sig.axes_manager[k].units = unit
+    sig.metadata.General.title = "stack"
+    sig.save(out / "stack.hspy", overwrite=True)
+    # The hand-written DM and SER/EMI files must read the same in HyperSpy's own readers.
+    unit_angstrom = {"nm": 10.0, "\u00b5m": 1e4, "um": 1e4, "m": 1e10}
+    for name, want in (("movie.dm3", pattern("<i2")), ("image.dm4", pattern("<f4")[0]), ("series.emi", pattern("uint16"))):
+        loaded = hs.load(out / name)
+        if isinstance(loaded, list):
+            loaded = [x for x in loaded if x.data.dtype.names is None and x.data.ndim >= 2][0]  # not the RGB thumbnail
+        assert loaded.data.shape == want.shape and np.array_equal(loaded.data, want), name
+        ax = loaded.axes_manager.signal_axes[0]
+        assert abs(ax.scale * unit_angstrom[ax.units] - 0.5) < 1e-5, (name, ax.scale, ax.units)
+except ImportError:
+    print("hyperspy not available: no .hspy fixture")
 
 # --- raw --------------------------------------------------------------------------------------
 (out / "bigendian_u16_h64.raw").write_bytes(b"H" * 64 + pattern(">u2").tobytes())

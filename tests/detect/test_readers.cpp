@@ -4,6 +4,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <cstdlib>
@@ -155,7 +156,90 @@ TEST_CASE("EMD 0.2: nanomix's (nx, ny, nt) layout and ncempy's (nt, ny, nx); Vel
 
   r = read_movie((dir / "velox.emd").string());
   CHECK(r.format == "velox");
-  check_pattern(r, false, 0.5, 0.04);
+  check_pattern(r, false, 0.5, 0.04);  // the first image: HAADF, Scan.FrameTime
+  CHECK(r.signal == "HAADF");
+  CHECK(r.frame_time_kind == "scan frame time");
+  REQUIRE(r.signals.size() == 3);
+  CHECK(r.signals[1].name == "BM-Ceta");
+  CHECK(r.signals[2].kind == "diffraction");
+  // A camera image chosen by its detector name: the exposure, not the camera's frame period.
+  o = {};
+  o.emd_group = "BM-Ceta";
+  r = read_movie((dir / "velox.emd").string(), o);
+  CHECK(r.movie.frame_count() == 1);
+  CHECK(r.movie.at(0, 3, 2) == doctest::Approx(expected(0, 2, 3, false) + 1000));
+  CHECK(r.movie.frame_time_s == doctest::Approx(0.25));
+  CHECK(r.frame_time_kind == "exposure");
+  // The diffraction pattern (1/m): refused for real-space analysis, described when allowed.
+  o.emd_group = "2";
+  check_rejected(dir / "velox.emd", o);
+  o.allow_non_image = true;
+  r = read_movie((dir / "velox.emd").string(), o);
+  CHECK(r.pixel_size_source == "unknown");
+  CHECK(r.reciprocal_pixel_per_angstrom == doctest::Approx(114429680.2e-10));
+  CHECK(r.refusal.find("diffraction") != std::string::npos);
+  o = {};
+  o.emd_group = "EELS";
+  check_rejected(dir / "velox.emd", o);
+}
+
+TEST_CASE("DM3/DM4: thumbnails skipped, stacks with a time axis, calibrations in nm and µm, signals by name") {
+  const auto dir = fixtures();
+  auto r = read_movie((dir / "movie.dm3").string());
+  CHECK(r.format == "dm3");
+  check_pattern(r, false, 0.5, 0.04);  // the time axis (frame interval) wins over the 0.01 s exposure
+  CHECK(r.frame_time_kind == "frame interval");
+  CHECK(r.signal == "movie");
+  REQUIRE(r.signals.size() == 1);  // the RGB thumbnail is not a signal
+  r = read_movie((dir / "image.dm4").string());
+  CHECK(r.format == "dm4");
+  REQUIRE(r.movie.frame_count() == 1);
+  CHECK(r.movie.at(0, 5, 7) == doctest::Approx(expected(0, 7, 5, true)));
+  CHECK(r.movie.pixel_size_x_angstrom == doctest::Approx(0.5).epsilon(1e-6));  // 5e-5 µm
+  CHECK(r.movie.frame_time_s == doctest::Approx(0.5));
+  CHECK(r.frame_time_kind == "exposure");
+  REQUIRE(r.signals.size() == 2);
+  CHECK(r.signals[1].kind == "spectrum");
+  ReadOptions o;
+  o.emd_group = "EELS";  // the spectrum: refused for real-space analysis with its reason
+  check_rejected(dir / "image.dm4", o);
+  o.emd_group = "HRTEM";
+  CHECK(read_movie((dir / "image.dm4").string(), o).signal == "HRTEM");
+  o.emd_group = "nothing";
+  check_rejected(dir / "image.dm4", o);
+}
+
+TEST_CASE("TIA SER/EMI: the series from either file, calibration from the .ser, exposure from the .emi") {
+  const auto dir = fixtures();
+  for (const char* name : {"series_1.ser", "series.emi"}) {
+    CAPTURE(name);
+    const auto r = read_movie((dir / name).string());
+    CHECK(r.format == "ser");
+    check_pattern(r, false, 0.5, 0.25);
+    CHECK(r.frame_time_kind == "exposure");
+    CHECK(r.signal == "Test CCD");
+  }
+}
+
+TEST_CASE("HyperSpy .hspy written by HyperSpy: navigation axis = frames, scales in their units") {
+  const auto dir = fixtures();
+  if (!fs::exists(dir / "stack.hspy")) return;  // no HyperSpy where the fixtures were written
+  const auto r = read_movie((dir / "stack.hspy").string());
+  CHECK(r.format == "hspy");
+  check_pattern(r, true, 0.5, 0.04);
+  CHECK(r.signal == "stack");
+}
+
+TEST_CASE("pre-2014 MRC (no \"MAP \"): read when the header fits the file") {
+  const auto dir = fixtures();
+  auto b = bytes_of(dir / "mode2.mrc");
+  std::memset(b.data() + 208, 0, 4);
+  const auto p = write_bytes("old.mrc", b);
+  const auto r = read_movie(p.string());
+  check_pattern(r, true, 0.5, 0);
+  CHECK(!r.notes.empty());
+  b.resize(b.size() - 10);  // now the header no longer fits: refused
+  check_rejected(write_bytes("old_cut.mrc", b));
 }
 
 TEST_CASE("raw binary with explicit shape, type, byte order and header") {
@@ -185,7 +269,9 @@ TEST_CASE("damaged files: truncated, wrong magic, absurd sizes — one-line Inpu
   raw.raw_nx = NX;
   raw.raw_ny = NY;
   for (const char* name : {"imagej_uint16.tif", "plain_float64.tif", "tiled_uint16.tif", "mode2.mrc", "mode1_fei_ext.mrc",
-                           "nanomix_layout.emd.h5", "ncempy_layout.emd", "velox.emd", "imagej_contiguous_uint16.tif"}) {
+                           "nanomix_layout.emd.h5", "ncempy_layout.emd", "velox.emd", "imagej_contiguous_uint16.tif",
+                           "movie.dm3", "image.dm4", "series_1.ser", "stack.hspy"}) {
+    if (!fs::exists(dir / name)) continue;
     CAPTURE(name);
     auto b = bytes_of(dir / name);
     for (double keep : {0.0, 0.01, 0.2, 0.5, 0.9}) {
@@ -199,6 +285,32 @@ TEST_CASE("damaged files: truncated, wrong magic, absurd sizes — one-line Inpu
   check_rejected(write_bytes("garbage.mrc", std::vector<char>(2000, 'x')));
   check_rejected(write_bytes("garbage.h5", std::vector<char>(300, 'x')));
   check_rejected(write_bytes("garbage.xyz", std::vector<char>(300, 'x')));
+  check_rejected(write_bytes("garbage.dm3", std::vector<char>(300, 'x')));
+  check_rejected(write_bytes("garbage.ser", std::vector<char>(300, 'x')));
+  check_rejected(write_bytes("garbage.emi", std::vector<char>(300, 'x')));  // no _1.ser beside it
+  check_rejected(write_bytes("movie.eer", std::vector<char>(300, 'x')));     // EER named as unsupported
+  // DM: a tag group claiming 2^31 entries, an array claiming 2^30 elements (sizes checked first).
+  auto dm = bytes_of(dir / "movie.dm3");
+  auto dm_patch = [&](std::size_t at, std::uint32_t big_endian) {
+    auto c = dm;
+    for (int k = 0; k < 4; ++k) c[at + static_cast<std::size_t>(k)] = static_cast<char>((big_endian >> (24 - 8 * k)) & 0xff);
+    return c;
+  };
+  check_rejected(write_bytes("groups.dm3", dm_patch(14, 0x7fffffffu)));
+  const std::string data_tag = "Data%%%%";
+  const auto at = std::search(dm.begin(), dm.end(), data_tag.begin(), data_tag.end()) - dm.begin();
+  check_rejected(write_bytes("array.dm3", dm_patch(static_cast<std::size_t>(at) + 8 + 4 + 8, 0x40000000u)));
+  // SER: 2^31 elements; an element offset past the end.
+  auto ser = bytes_of(dir / "series_1.ser");
+  auto ser_patch = [&](std::size_t where, std::uint32_t v) {
+    auto c = ser;
+    std::memcpy(c.data() + where, &v, 4);
+    return c;
+  };
+  check_rejected(write_bytes("many_1.ser", ser_patch(14, 0x7fffffffu)));
+  std::uint32_t table = 0;
+  std::memcpy(&table, ser.data() + 22, 4);
+  check_rejected(write_bytes("offset_1.ser", ser_patch(table, 0x7fffff00u)));
   // MRC headers with absurd sizes: nx = 2^30; nz = 2^31-1; negative nsymbt; huge nsymbt; mode 4.
   auto mrc = bytes_of(dir / "mode2.mrc");
   auto patch = [&](std::size_t at, std::int32_t v) {

@@ -1,5 +1,6 @@
 // libFuzzer harness for the movie readers. Built once per format with -DNANOMIX_FUZZ_FORMAT=<n>
-// (0 EMD/Velox, 1 TIFF, 2 MRC, 3 raw, 4 auto = read_movie's dispatch); see tests/fuzz/README.md.
+// (0 EMD/Velox, 1 TIFF, 2 MRC, 3 raw, 4 auto = read_movie's dispatch, 5 DM3/DM4, 6 TIA SER,
+// 7 HyperSpy HDF5); see tests/fuzz/README.md.
 // The input is written to a private temporary file (the readers read files: libtiff and HDF5 open
 // paths) and read with a 64 MiB memory limit. The only acceptable failure is an InputError;
 // anything else — a crash, a sanitizer report, another exception, a huge allocation — is a finding.
@@ -23,7 +24,7 @@ const std::string& scratch_path() {
   static const std::string path = [] {
     const char* dir = std::getenv("NANOMIX_FUZZ_TMP");
     std::string d = dir ? dir : (access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
-    static const char* ext[] = {".emd", ".tif", ".mrc", ".raw", ".bin"};
+    static const char* ext[] = {".emd", ".tif", ".mrc", ".raw", ".bin", ".dm4", ".ser", ".hspy"};
     return d + "/nanomix_fuzz_" + std::to_string(getpid()) + ext[NANOMIX_FUZZ_FORMAT];
   }();
   return path;
@@ -65,6 +66,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 #elif NANOMIX_FUZZ_FORMAT == 3
     o.format = MovieFormat::raw;
     (void)read_movie(path, o);
+#elif NANOMIX_FUZZ_FORMAT == 5
+    (void)read_dm(path, o);
+#elif NANOMIX_FUZZ_FORMAT == 6
+    (void)read_ser(path, o);
+#elif NANOMIX_FUZZ_FORMAT == 7
+    (void)read_hspy(path, o);
 #else
     (void)read_movie(path, o);
 #endif

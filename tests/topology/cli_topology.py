@@ -125,12 +125,33 @@ with h5py.File("m.h5", "w") as f:
     g = f.create_group("data/counts")
     g.attrs["emd_group_type"] = 1
     g["data"] = img
-    g["dim3"] = np.array([0.0, 0.04])
+    # Axes named as nanomix writes them: the movie is read through the reader registry, which
+    # takes frames along the first axis when no axis is named t (the ncempy/HyperSpy layout).
+    for k, (name, n) in enumerate([("x", 3), ("y", 3), ("t", 2)]):
+        g[f"dim{k + 1}"] = np.arange(n) * (0.04 if name == "t" else 0.5)
+        g[f"dim{k + 1}"].attrs["name"] = name
+        g[f"dim{k + 1}"].attrs["units"] = "[s]" if name == "t" else "[n_m]"
 run("topology", "--config", "c.ini", "--movie", "m.h5", "--out", "m_d.h5", "--topology.image_filtration=sublevel")
 with h5py.File("m_d.h5") as f:
     d1 = f["diagrams/image/dim1"][:]
     check(np.allclose(d1, [[0, 1, 5], [1, 1, 5]]), f"movie H1 (1, 5) per frame: {d1.tolist()}")
     check(np.array_equal(f["diagrams/image/dim1_atoms"][0, 4:6], [1, 1]), "death cell is the centre pixel (1, 1)")
+
+# 4b. any movie the readers take: a DM3 movie (x, y, t) of 3 frames from the reader corpus, and an
+# ncempy-layout EMD series (nt, ny, nx) = (5, 4, 6) read as 5 frames (not 6)
+corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fuzz", "corpus")
+run("topology", "--config", "c.ini", "--movie", os.path.join(corpus, "dm", "movie.dm3"), "--out", "dm_d.h5")
+with h5py.File("dm_d.h5") as f:
+    check(sorted(set(f["diagrams/image/dim0"][:, 0].astype(int))) == [0, 1, 2], "DM3 movie: diagrams of its 3 frames")
+with h5py.File("series.emd", "w") as f:
+    f.attrs["version_major"] = 0
+    f.attrs["version_minor"] = 2
+    g = f.create_group("data/series")
+    g.attrs["emd_group_type"] = 1
+    g["data"] = np.random.default_rng(1).random((5, 4, 6)).astype(np.float32)
+run("topology", "--config", "c.ini", "--movie", "series.emd", "--out", "series_d.h5")
+with h5py.File("series_d.h5") as f:
+    check(sorted(set(f["diagrams/image/dim0"][:, 0].astype(int))) == [0, 1, 2, 3, 4], "ncempy series: 5 frames")
 
 # 5. compare: the trajectory's diagrams against the structure's (same kind: 3D weighted)
 run("topology", "--config", "c.ini", "--structure", "rs.xyz", "--out", "s_w.h5")
