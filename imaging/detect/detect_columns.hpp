@@ -31,12 +31,14 @@
 #include <string>
 #include <vector>
 
+#include "imaging/detect/tube.hpp"
 #include "imaging/movie.hpp"
 
 namespace nanomix::imaging {
 
 enum class Polarity { automatic, bright, dark };
 enum class ClassMode { automatic, two, none };
+enum class TubeMode { automatic, off };
 
 struct DetectParams {
   Polarity polarity = Polarity::automatic;
@@ -51,6 +53,10 @@ struct DetectParams {
   double fit_radius_angstrom = 1.2;
   ClassMode classes = ClassMode::automatic;
   double class_separation = 3.5;
+  TubeMode tube = TubeMode::automatic;
+  double tube_wall_margin_angstrom = 1.5;  ///< columns kept this far inside the walls and the ends
+  int tube_window_frames = 9;              ///< the tube is found on the average of this many frames around each
+  TubeParams tube_params;
 
   void validate() const;
 };
@@ -71,7 +77,9 @@ struct DetectResult {
   double class_separation = 0;   ///< measured separation (pooled standard deviations)
   bool classes_split = false;
   std::vector<double> noise_sigma;  ///< per frame, image units
+  std::vector<Tube> tubes;          ///< per frame (empty with tube = off)
   std::vector<std::string> notes;
+  std::vector<std::string> warnings;  ///< also in notes; printed even when quiet
 };
 
 /// Detects columns in every frame. Pixel sizes must be known (> 0).

@@ -255,3 +255,25 @@ TEST_CASE("bad parameters and movies without pixel size are InputErrors") {
   m.pixel_size_x_angstrom = 0;
   CHECK_THROWS_AS(detect_columns(m, DetectParams{}), InputError);
 }
+
+TEST_CASE("tiny pixel sizes are InputErrors before anything is allocated (issue 16 item 4)") {
+  // 1e-9 Å used to overflow the double -> int casts (segfault); 1e-4 ... 1e-6 Å asked for kernels of
+  // millions of taps (bad_alloc after minutes). Each must now fail at once with one message.
+  for (double px : {1e-12, 1e-9, 1e-6, 1e-5, 1e-4, 1e-3}) {
+    CAPTURE(px);
+    Movie m = movie_of({render(Truth{}, 1, 0, 0)});
+    m.pixel_size_x_angstrom = m.pixel_size_y_angstrom = px;
+    CHECK_THROWS_WITH_AS(detect_columns(m, DetectParams{}), doctest::Contains("is too small for [detect]"), InputError);
+    PreprocessParams pp;
+    pp.normalisation = Normalisation::background;
+    CHECK_THROWS_WITH_AS(preprocess(m, pp), doctest::Contains("wider than the frame"), InputError);
+    pp.normalisation = Normalisation::vacuum;
+    pp.vacuum_region_angstrom = {0, 0, 1e6, 1e6};
+    Movie v = m;
+    CHECK_NOTHROW(preprocess(v, pp));  // the rectangle covers the frame: clamped, not overflowed
+  }
+  // A sane pixel size still works (the limit is far from real sampling).
+  Movie ok = movie_of({render(Truth{}, 1, 0, 0)});
+  ok.pixel_size_x_angstrom = ok.pixel_size_y_angstrom = 0.01;
+  CHECK_NOTHROW(detect_columns(ok, DetectParams{}));
+}
