@@ -58,9 +58,11 @@ std::vector<KeySpec> detect_keys() {
       real_key(s, "tube_min_radius_angstrom", 3.0, 0.5, 1000.0, "Å", "smallest tube radius looked for (wall line to wall line / 2)"),
       real_key(s, "tube_max_radius_angstrom", 40.0, 1.0, 10000.0, "Å", "largest tube radius looked for"),
       choice_key(s, "classes", "auto", {"auto", "two", "none"},
-                 "intensity classes (1 heavy, 0 light) by Otsu on fitted amplitudes: auto = only when separated by class_separation"),
-      real_key(s, "class_separation", 3.5, 0.0, 100.0, "",
+                 "intensity classes (1 heavy, 0 light) by Otsu on integrated column intensities: auto = only when separated by class_separation"),
+      real_key(s, "class_separation", 3.2, 0.0, 100.0, "",
                "auto classes: minimum separation of the two groups in pooled standard deviations (one normal group measures 2.4–2.9)"),
+      real_key(s, "class_radius_angstrom", 0.7, 0.05, 100.0, "Å",
+               "a column's intensity: the image above the frame's median, integrated over a disc of this radius"),
   };
 }
 

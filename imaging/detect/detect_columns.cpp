@@ -255,6 +255,22 @@ FitResult fit_gaussian(const std::vector<float>& img, const Grid& g, double x0, 
   return f;
 }
 
+/// Σ (image − level) · pixel area over the pixels within `radius` Å of (x, y): the column's
+/// integrated intensity (Å² × image units). A fixed level, not a locally fitted background: the
+/// halo that a heavy column spreads over its surroundings is part of its signal.
+double integrated_intensity(const std::vector<float>& img, const Grid& g, double x, double y, double radius, double level) {
+  const int i0 = std::max(0, static_cast<int>(std::floor((x - radius) / g.px))), i1 = std::min(g.nx - 1, static_cast<int>(std::ceil((x + radius) / g.px)));
+  const int j0 = std::max(0, static_cast<int>(std::floor((y - radius) / g.py))), j1 = std::min(g.ny - 1, static_cast<int>(std::ceil((y + radius) / g.py)));
+  double sum = 0;
+  for (int j = j0; j <= j1; ++j) {
+    for (int i = i0; i <= i1; ++i) {
+      const double ex = i * g.px - x, ey = j * g.py - y;
+      if (ex * ex + ey * ey <= radius * radius) sum += img[g.at(i, j)] - level;
+    }
+  }
+  return sum * g.px * g.py;
+}
+
 /// Every length the detector turns into pixels, checked in floating point before any cast or
 /// allocation: a tiny pixel size (a damaged header, a wrong override) would otherwise overflow the
 /// int casts or ask for kernels of billions of taps.
@@ -268,6 +284,7 @@ void check_filter_sizes(const Grid& g, const DetectParams& p) {
       {"column_sigma_angstrom (with gaussian_sigma_angstrom)", s, kMaxSigmaPixels},
       {"min_separation_angstrom", p.min_separation_angstrom, kMaxDiscPixels},
       {"fit_radius_angstrom", p.fit_radius_angstrom, kMaxDiscPixels},
+      {"class_radius_angstrom", p.class_radius_angstrom, kMaxDiscPixels},
   };
   for (const auto& l : lengths) {
     const double pixels = l.angstrom / px;
@@ -288,6 +305,7 @@ void DetectParams::validate() const {
   if (!(column_sigma_angstrom > 0)) throw InputError("[detect] column_sigma_angstrom must be > 0");
   if (!(gaussian_sigma_angstrom >= 0)) throw InputError("[detect] gaussian_sigma_angstrom must be >= 0");
   if (!(min_separation_angstrom > 0)) throw InputError("[detect] min_separation_angstrom must be > 0");
+  if (!(class_radius_angstrom > 0)) throw InputError("[detect] class_radius_angstrom must be > 0");
   if (!(fit_radius_angstrom > 0)) throw InputError("[detect] fit_radius_angstrom must be > 0");
   if (tube_window_frames < 1) throw InputError("[detect] tube_window_frames must be >= 1");
   if (!(tube_wall_margin_angstrom >= 0)) throw InputError("[detect] tube_wall_margin_angstrom must be >= 0");
@@ -426,6 +444,12 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
     }
     const std::vector<float> smooth = sd > 0 ? gaussian_blur(img, g.nx, g.ny, sd / g.px, sd / g.py) : img;
     const double smooth_noise = sd > 0 ? pixel_noise(smooth, g) : noise;
+    // The level columns are integrated above: the frame's median (vacuum, tube carbon).
+    double level = 0;
+    {
+      std::vector<double> v(img.begin(), img.end());
+      level = median_of(std::move(v));
+    }
     std::vector<Column> cols;
     for (const auto& q : peaks) {
       const int im = std::max(q.i - 1, 0), ip = std::min(q.i + 1, g.nx - 1), jm = std::max(q.j - 1, 0), jp = std::min(q.j + 1, g.ny - 1);
@@ -455,6 +479,7 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
       // Without a fit, the LoG response itself must pass threshold_sigma.
       if (!fitted && q.value < p.threshold_sigma * noise * norm) continue;
       if (!usable(c.x_angstrom, c.y_angstrom)) continue;
+      c.intensity = integrated_intensity(img, g, c.x_angstrom, c.y_angstrom, p.class_radius_angstrom, level);
       cols.push_back(c);
     }
     // Merge columns that converged onto each other (the stronger is kept).
@@ -524,6 +549,19 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
                                                             : false;
   result.class_threshold = result.classes_split ? threshold : std::numeric_limits<double>::quiet_NaN();
   for (auto& c : result.columns) c.klass = result.classes_split && c.intensity > threshold ? 1 : 0;
+  if (p.classes != ClassMode::none && !result.classes_split) {
+    char line[300];
+    std::snprintf(line, sizeof line,
+                  "classes cannot be split: %zu fitted column intensities, two groups %.2f pooled standard deviations apart (auto needs %.2f; "
+                  "one normal population measures 2.4-2.9); every column is class 0 — heavy and light are not told apart in this movie",
+                  amps.size(), separation, p.class_separation);
+    result.notes.push_back(line);
+  } else if (result.classes_split) {
+    char line[200];
+    std::snprintf(line, sizeof line, "classes: heavy above an integrated intensity of %.4g (Otsu), groups %.2f pooled standard deviations apart",
+                  threshold, separation);
+    result.notes.push_back(line);
+  }
   return result;
 }
 

@@ -229,11 +229,12 @@ def main():
                         failures.append(f"({n},{n}) {arr} at {dose:.0f} e/Å²: " + ", ".join(bad))
     (work / "results.json").write_text(json.dumps(rows, indent=1))
     if a.results:
-        lines = ["| tube | cluster | dose (e/Å²) | precision | recall | F1 | RMS (pm) | TP / FP / FN | in vacuum | heavy P | heavy R | class acc. |",
-                 "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|"]
+        lines = ["| tube | cluster | dose (e/Å²) | precision | recall | F1 | RMS (pm) | TP / FP / FN | in vacuum | classes split | heavy P | heavy R | class acc. |",
+                 "|---|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|"]
         for s in rows:
             lines.append(f"| {s['tube']} | {s['arrangement']} | {s['dose']:.0f} | {s['precision']:.3f} | {s['recall']:.3f} | "
                          f"{s['f1']:.3f} | {s['rms_pm']:.1f} | {s['tp']} / {s['fp']} / {s['fn']} | {s['vacuum']} | "
+                         f"{'yes' if s['classes_split'] == 1 else 'no'} | "
                          f"{s['heavy_precision']:.2f} | {s['heavy_recall']:.2f} | {s['class_accuracy']:.2f} |")
         Path(a.results).write_text("\n".join(lines) + "\n")
     for f in failures:
