@@ -45,7 +45,7 @@ struct DetectParams {
   Polarity polarity = Polarity::automatic;
   double column_sigma_angstrom = 0.6;
   double gaussian_sigma_angstrom = 0.0;
-  double min_separation_angstrom = 2.0;
+  double min_separation_angstrom = 1.5;
   double candidate_sigma = 2.5;
   double threshold_sigma = 3.0;
   double min_relative_response = 0.4;
