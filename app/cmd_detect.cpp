@@ -1,4 +1,5 @@
 // nanomix detect --config C --movie M(.h5|.emd|.tif|.mrc|.raw) --out columns.h5
+#include <algorithm>
 #include <cstdio>
 
 #include "app/commands.hpp"
@@ -59,7 +60,10 @@ Command detect_command() {
       Progress progress("detect", static_cast<std::int64_t>(movie.frame_count()), inv.quiet);
       det = imaging::detect_columns(movie, det_params, [&](std::size_t done) { progress.update(static_cast<std::int64_t>(done)); });
     }
-    for (const auto& n : det.notes) log_info(inv.quiet, "  " + n);
+    for (const auto& n : det.notes) {
+      if (std::find(det.warnings.begin(), det.warnings.end(), n) == det.warnings.end()) log_info(inv.quiet, "  " + n);
+    }
+    for (const auto& w : det.warnings) std::fprintf(stderr, "nanomix detect: %s\n", w.c_str());  // even with --quiet
     AtomicOutput output(out);
     imaging::write_columns_file(output.temp_path().string(), movie_path, read, pre, det, inv.config.to_ini());
     output.commit();

@@ -42,7 +42,8 @@ std::vector<KeySpec> detect_keys() {
       choice_key(s, "polarity", "auto", {"auto", "bright", "dark"},
                  "columns brighter or darker than the background (HRTEM: depends on defocus and Cs); auto decides from the movie"),
       real_key(s, "column_sigma_angstrom", 0.6, 0.05, 20.0, "Å", "expected Gaussian width of a column (scale of the LoG filter)"),
-      real_key(s, "min_separation_angstrom", 2.0, 0.1, 100.0, "Å", "two columns are at least this far apart (non-maximum suppression)"),
+      real_key(s, "min_separation_angstrom", 1.5, 0.1, 100.0, "Å",
+               "two columns are at least this far apart (non-maximum suppression; 1.5 resolves SrTiO3 [001] O columns 1.95 Å apart; graphene atoms 1.42 Å apart need less)"),
       real_key(s, "candidate_sigma", 2.5, 0.0, 1000.0, "",
                "candidates: LoG response above this many standard deviations of the noise propagated through the filter"),
       real_key(s, "threshold_sigma", 3.0, 0.0, 1000.0, "",
@@ -52,10 +53,20 @@ std::vector<KeySpec> detect_keys() {
       real_key(s, "edge_margin_angstrom", 1.0, 0.0, 1000.0, "Å", "no candidates this close to the image border"),
       bool_key(s, "fit", true, "refine candidates by a 2D Gaussian + background fit (Levenberg–Marquardt)"),
       real_key(s, "fit_radius_angstrom", 1.2, 0.1, 100.0, "Å", "radius of the disc of pixels each fit uses"),
+      choice_key(s, "tube", "auto", {"auto", "off"},
+                 "auto: find a nanotube in each frame (two parallel wall lines) and detect columns only inside it; a frame "
+                 "without one gets a warning and whole-frame detection. off: the whole frame always"),
+      real_key(s, "tube_wall_margin_angstrom", 1.5, 0.0, 100.0, "Å", "columns are kept this far inside the tube's walls and ends"),
+      int_key(s, "tube_window_frames", 9, 1, 1001, "frames",
+              "the tube of each frame is found on the average of this many frames centred on it (walls are faint in one frame)"),
+      real_key(s, "tube_min_radius_angstrom", 3.0, 0.5, 1000.0, "Å", "smallest tube radius looked for (wall line to wall line / 2)"),
+      real_key(s, "tube_max_radius_angstrom", 40.0, 1.0, 10000.0, "Å", "largest tube radius looked for"),
       choice_key(s, "classes", "auto", {"auto", "two", "none"},
-                 "intensity classes (1 heavy, 0 light) by Otsu on fitted amplitudes: auto = only when separated by class_separation"),
-      real_key(s, "class_separation", 3.5, 0.0, 100.0, "",
+                 "intensity classes (1 heavy, 0 light) by Otsu on integrated column intensities: auto = only when separated by class_separation"),
+      real_key(s, "class_separation", 3.2, 0.0, 100.0, "",
                "auto classes: minimum separation of the two groups in pooled standard deviations (one normal group measures 2.4–2.9)"),
+      real_key(s, "class_radius_angstrom", 0.7, 0.05, 100.0, "Å",
+               "a column's intensity: the image above the frame's median, integrated over a disc of this radius"),
   };
 }
 

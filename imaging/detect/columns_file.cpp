@@ -22,15 +22,15 @@ void write_columns_file(const std::string& path, const std::string& source, cons
   h5::write_dataset(f, "columns", rows.data(), {static_cast<hsize_t>(cols.size()), 6});
   h5::Id set = h5::open_dataset(f, "columns");
   h5::write_attribute(set, "columns", std::vector<std::string>{"frame", "x_angstrom", "y_angstrom", "intensity", "class", "fit_residual"});
-  h5::write_attribute(set, "units", std::vector<std::string>{"", "angstrom", "angstrom", "normalised image units", "", "relative"});
+  h5::write_attribute(set, "units", std::vector<std::string>{"", "angstrom", "angstrom", "angstrom^2 x normalised image units", "", "relative"});
   h5::write_attribute(set, "nanomix_format", std::string("columns"));
   h5::write_attribute(set, "nanomix_format_version", columns_format_version);
   h5::write_attribute(set, "coordinates",
                       std::string("x, y in Å with pixel (i, j) centred at (i*dx, j*dy); after drift correction, in the first frame's coordinates"));
   h5::write_attribute(set, "intensity_meaning",
-                      std::string("amplitude of a Gaussian of the expected width at the fitted centre above a constant local "
-                                  "background (linear least squares), polarity-corrected (columns positive), in the units of the "
-                                  "normalised image; the LoG response if the fit failed"));
+                      std::string("integrated column intensity: sum of (image - the frame's median) x pixel area within "
+                                  "class_radius_angstrom of the column's centre, polarity-corrected (columns positive), in "
+                                  "angstrom^2 x the units of the normalised image"));
   h5::write_attribute(set, "class_meaning", std::string("1 = heavy (I-rich) column, 0 = light (or a single class)"));
   h5::write_attribute(set, "fit_residual_meaning", std::string("RMS(data - model)/amplitude over the fit disc; -1 = fit failed"));
 

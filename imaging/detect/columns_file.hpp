@@ -2,7 +2,7 @@
 // The columns file (`nanomix detect --out K.h5`), HDF5:
 //   /columns            float64 (N, 6): frame, x_angstrom, y_angstrom, intensity, class, fit_residual
 //                       attributes: columns (names), units ("", "angstrom", "angstrom",
-//                       "normalised image units", "", "relative"), nanomix_format ("columns"),
+//                       "angstrom^2 x normalised image units", "", "relative"), nanomix_format ("columns"),
 //                       nanomix_format_version (1), and the meaning of class and fit_residual
 //   /frames             float64 (T, 4): frame, time_s, drift_x_angstrom, drift_y_angstrom (the shift removed)
 //                       + noise_sigma per frame as a separate dataset /frames_noise_sigma

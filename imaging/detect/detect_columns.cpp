@@ -3,6 +3,7 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 
@@ -12,6 +13,11 @@
 namespace nanomix::imaging {
 
 namespace {
+
+// Largest filter width (σ) and disc radius, in pixels, the detector accepts: σ = 200 px already
+// means a LoG kernel of 2400 px and columns sampled 300 times finer than any microscope resolves.
+constexpr double kMaxSigmaPixels = 200.0;
+constexpr double kMaxDiscPixels = 500.0;
 
 struct Grid {
   int nx, ny;
@@ -93,7 +99,9 @@ struct Peak {
 /// Local maxima of r within an elliptical disc of radius `radius` Å, above `floor`, away from the border.
 std::vector<Peak> local_maxima(const std::vector<float>& r, const Grid& g, double radius, double floor, double margin) {
   const int rx = std::max(1, static_cast<int>(std::floor(radius / g.px))), ry = std::max(1, static_cast<int>(std::floor(radius / g.py)));
-  const int mx = std::max(1, static_cast<int>(std::ceil(margin / g.px))), my = std::max(1, static_cast<int>(std::ceil(margin / g.py)));
+  // The margin may exceed the frame (then nothing is found): clamp before the cast.
+  const int mx = std::max(1, static_cast<int>(std::min(std::ceil(margin / g.px), static_cast<double>(g.nx))));
+  const int my = std::max(1, static_cast<int>(std::min(std::ceil(margin / g.py), static_cast<double>(g.ny))));
   std::vector<Peak> peaks;
   for (int j = my; j < g.ny - my; ++j) {
     for (int i = mx; i < g.nx - mx; ++i) {
@@ -247,13 +255,63 @@ FitResult fit_gaussian(const std::vector<float>& img, const Grid& g, double x0, 
   return f;
 }
 
+/// Σ (image − level) · pixel area over the pixels within `radius` Å of (x, y): the column's
+/// integrated intensity (Å² × image units). A fixed level, not a locally fitted background: the
+/// halo that a heavy column spreads over its surroundings is part of its signal.
+double integrated_intensity(const std::vector<float>& img, const Grid& g, double x, double y, double radius, double level) {
+  const int i0 = std::max(0, static_cast<int>(std::floor((x - radius) / g.px))), i1 = std::min(g.nx - 1, static_cast<int>(std::ceil((x + radius) / g.px)));
+  const int j0 = std::max(0, static_cast<int>(std::floor((y - radius) / g.py))), j1 = std::min(g.ny - 1, static_cast<int>(std::ceil((y + radius) / g.py)));
+  double sum = 0;
+  for (int j = j0; j <= j1; ++j) {
+    for (int i = i0; i <= i1; ++i) {
+      const double ex = i * g.px - x, ey = j * g.py - y;
+      if (ex * ex + ey * ey <= radius * radius) sum += img[g.at(i, j)] - level;
+    }
+  }
+  return sum * g.px * g.py;
+}
+
+/// Every length the detector turns into pixels, checked in floating point before any cast or
+/// allocation: a tiny pixel size (a damaged header, a wrong override) would otherwise overflow the
+/// int casts or ask for kernels of billions of taps.
+void check_filter_sizes(const Grid& g, const DetectParams& p) {
+  const double px = std::min(g.px, g.py);
+  const double s = std::sqrt(p.column_sigma_angstrom * p.column_sigma_angstrom + p.gaussian_sigma_angstrom * p.gaussian_sigma_angstrom);
+  const struct {
+    const char* what;
+    double angstrom, limit_px;
+  } lengths[] = {
+      {"column_sigma_angstrom (with gaussian_sigma_angstrom)", s, kMaxSigmaPixels},
+      {"min_separation_angstrom", p.min_separation_angstrom, kMaxDiscPixels},
+      {"fit_radius_angstrom", p.fit_radius_angstrom, kMaxDiscPixels},
+      {"class_radius_angstrom", p.class_radius_angstrom, kMaxDiscPixels},
+  };
+  for (const auto& l : lengths) {
+    const double pixels = l.angstrom / px;
+    if (!(pixels <= l.limit_px)) {
+      char line[320];
+      std::snprintf(line, sizeof line,
+                    "pixel size %.4g Å is too small for [detect] %s = %g Å: %.3g pixels, more than the %g the detector allows "
+                    "(check the pixel size, or bin the movie)",
+                    px, l.what, l.angstrom, pixels, l.limit_px);
+      throw InputError(line);
+    }
+  }
+}
+
 }  // namespace
 
 void DetectParams::validate() const {
   if (!(column_sigma_angstrom > 0)) throw InputError("[detect] column_sigma_angstrom must be > 0");
   if (!(gaussian_sigma_angstrom >= 0)) throw InputError("[detect] gaussian_sigma_angstrom must be >= 0");
   if (!(min_separation_angstrom > 0)) throw InputError("[detect] min_separation_angstrom must be > 0");
+  if (!(class_radius_angstrom > 0)) throw InputError("[detect] class_radius_angstrom must be > 0");
   if (!(fit_radius_angstrom > 0)) throw InputError("[detect] fit_radius_angstrom must be > 0");
+  if (tube_window_frames < 1) throw InputError("[detect] tube_window_frames must be >= 1");
+  if (!(tube_wall_margin_angstrom >= 0)) throw InputError("[detect] tube_wall_margin_angstrom must be >= 0");
+  if (!(tube_params.min_radius_angstrom > 0) || !(tube_params.max_radius_angstrom > tube_params.min_radius_angstrom)) {
+    throw InputError("[detect] tube_min_radius_angstrom must be > 0 and below tube_max_radius_angstrom");
+  }
   if (!(threshold_sigma >= 0) || !(candidate_sigma >= 0) || !(min_relative_response >= 0) || !(edge_margin_angstrom >= 0) || !(class_separation >= 0)) {
     throw InputError("[detect] thresholds must be >= 0");
   }
@@ -297,6 +355,7 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
   }
   const Grid g{movie.nx, movie.ny, movie.pixel_size_x_angstrom, movie.pixel_size_y_angstrom};
   if (g.nx < 3 || g.ny < 3) throw InputError("the movie's frames are smaller than 3 x 3 pixels");
+  check_filter_sizes(g, p);
   DetectResult result;
 
   // 1. Polarity.
@@ -327,6 +386,7 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
   }
   result.polarity_used = sign > 0 ? Polarity::bright : Polarity::dark;
 
+  std::vector<std::size_t> no_tube;  // frames where tube = auto found none
   const double norm = filter_norm(g, p.column_sigma_angstrom, p.gaussian_sigma_angstrom);
   const double sd = p.gaussian_sigma_angstrom;
   for (std::size_t t = 0; t < movie.frame_count(); ++t) {
@@ -334,8 +394,26 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
     for (std::size_t k = 0; k < img.size(); ++k) img[k] = static_cast<float>(sign * movie.frames[t][k]);
     const double noise = pixel_noise(img, g);
     result.noise_sigma.push_back(noise);
+    Tube tube;
+    if (p.tube == TubeMode::automatic) {
+      // On the average of a centred window of frames: a wall is a weak line (single atoms of carbon)
+      // that one frame at a low dose barely shows.
+      const std::size_t half = static_cast<std::size_t>(p.tube_window_frames / 2);
+      const std::size_t a = t >= half ? t - half : 0, b = std::min(movie.frame_count(), t + half + 1);
+      std::vector<float> avg(img.size(), 0.0f);
+      for (std::size_t u = a; u < b; ++u) {
+        for (std::size_t k = 0; k < avg.size(); ++k) avg[k] += static_cast<float>(sign * movie.frames[u][k] / static_cast<double>(b - a));
+      }
+      tube = find_tube(avg, g.nx, g.ny, g.px, g.py, p.tube_params);
+      result.tubes.push_back(tube);
+      if (!tube.found) no_tube.push_back(t);
+    }
+    // Inside the tube (or anywhere when there is none): the walls, the front and back carbon near
+    // them and the vacuum outside hold no ions.
+    auto usable = [&](double x, double y) { return !tube.found || tube.contains(x, y, p.tube_wall_margin_angstrom); };
     const auto r = log_response(img, g, p.column_sigma_angstrom, sd);
     auto peaks = local_maxima(r, g, 0.5 * p.min_separation_angstrom, p.candidate_sigma * noise * norm, p.edge_margin_angstrom);
+    peaks.erase(std::remove_if(peaks.begin(), peaks.end(), [&](const Peak& q) { return !usable(q.i * g.px, q.j * g.py); }), peaks.end());
     if (!peaks.empty() && p.min_relative_response > 0) {
       std::vector<double> vals;
       for (const auto& q : peaks) vals.push_back(q.value);
@@ -366,6 +444,12 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
     }
     const std::vector<float> smooth = sd > 0 ? gaussian_blur(img, g.nx, g.ny, sd / g.px, sd / g.py) : img;
     const double smooth_noise = sd > 0 ? pixel_noise(smooth, g) : noise;
+    // The level columns are integrated above: the frame's median (vacuum, tube carbon).
+    double level = 0;
+    {
+      std::vector<double> v(img.begin(), img.end());
+      level = median_of(std::move(v));
+    }
     std::vector<Column> cols;
     for (const auto& q : peaks) {
       const int im = std::max(q.i - 1, 0), ip = std::min(q.i + 1, g.nx - 1), jm = std::max(q.j - 1, 0), jp = std::min(q.j + 1, g.ny - 1);
@@ -394,6 +478,8 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
       }
       // Without a fit, the LoG response itself must pass threshold_sigma.
       if (!fitted && q.value < p.threshold_sigma * noise * norm) continue;
+      if (!usable(c.x_angstrom, c.y_angstrom)) continue;
+      c.intensity = integrated_intensity(img, g, c.x_angstrom, c.y_angstrom, p.class_radius_angstrom, level);
       cols.push_back(c);
     }
     // Merge columns that converged onto each other (the stronger is kept).
@@ -417,6 +503,39 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
     if (on_frame) on_frame(t + 1);
   }
 
+  if (p.tube == TubeMode::automatic) {
+    if (no_tube.size() < result.tubes.size()) {
+      double radius = 0, angle = 0;
+      std::size_t n = 0;
+      for (const auto& tb : result.tubes) {
+        if (!tb.found) continue;
+        radius += tb.radius_angstrom;
+        angle += tb.axis_angle_deg;
+        ++n;
+      }
+      char line[200];
+      std::snprintf(line, sizeof line, "nanotube found in %zu of %zu frames (mean radius %.2f Å, axis %.1f°); columns only inside it, %.1f Å from the walls and ends",
+                    n, result.tubes.size(), radius / n, angle / n, p.tube_wall_margin_angstrom);
+      result.notes.push_back(line);
+      for (std::size_t t = 0; t < result.tubes.size(); ++t) {
+        if (result.tubes[t].found) {
+          result.notes.push_back("frame " + std::to_string(t) + ": " + describe(result.tubes[t]));
+          break;  // the first frame's tube as an example
+        }
+      }
+    }
+    if (!no_tube.empty()) {
+      std::string frames;
+      for (std::size_t k = 0; k < no_tube.size() && k < 8; ++k) frames += (k ? ", " : "") + std::to_string(no_tube[k]);
+      if (no_tube.size() > 8) frames += ", …";
+      const std::string w = "warning: no nanotube found in " + std::to_string(no_tube.size()) + " of " + std::to_string(result.tubes.size()) +
+                            " frames (" + frames + "; frame " + std::to_string(no_tube[0]) + ": " + result.tubes[no_tube[0]].reason +
+                            "): columns detected in the whole frame there ([detect] tube = off silences this)";
+      result.warnings.push_back(w);
+      result.notes.push_back(w);
+    }
+  }
+
   // 5. Classes over the whole movie (fitted columns only decide the threshold).
   std::vector<double> amps;
   for (const auto& c : result.columns) {
@@ -430,6 +549,19 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
                                                             : false;
   result.class_threshold = result.classes_split ? threshold : std::numeric_limits<double>::quiet_NaN();
   for (auto& c : result.columns) c.klass = result.classes_split && c.intensity > threshold ? 1 : 0;
+  if (p.classes != ClassMode::none && !result.classes_split) {
+    char line[300];
+    std::snprintf(line, sizeof line,
+                  "classes cannot be split: %zu fitted column intensities, two groups %.2f pooled standard deviations apart (auto needs %.2f; "
+                  "one normal population measures 2.4-2.9); every column is class 0 — heavy and light are not told apart in this movie",
+                  amps.size(), separation, p.class_separation);
+    result.notes.push_back(line);
+  } else if (result.classes_split) {
+    char line[200];
+    std::snprintf(line, sizeof line, "classes: heavy above an integrated intensity of %.4g (Otsu), groups %.2f pooled standard deviations apart",
+                  threshold, separation);
+    result.notes.push_back(line);
+  }
   return result;
 }
 

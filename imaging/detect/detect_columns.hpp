@@ -16,14 +16,15 @@
 //      fit_radius_angstrom around each candidate. A fit that fails (centre moved by more than half
 //      the radius, s outside [0.25, 3]·σ_c, A <= 0, non-finite χ²) keeps the candidate's
 //      parabolic sub-pixel position, its LoG response as intensity and fit_residual = −1.
-//      The column's intensity is then the amplitude of a Gaussian of the expected width
-//      sqrt(σ_c² + σ_d²) at the fitted centre, with a constant background, by linear least squares
-//      over the disc (robust against the width–amplitude correlation of the free fit). Acceptance:
-//      that amplitude >= threshold_sigma × its standard error for the frame's pixel noise (the
-//      matched-filter significance); an unfitted candidate needs a LoG response >= threshold_sigma
-//      × the propagated noise.
+//      Acceptance: the amplitude of a Gaussian of the expected width sqrt(σ_c² + σ_d²) at the fitted
+//      centre, with a constant background, by linear least squares over the disc, must be >=
+//      threshold_sigma × its standard error for the frame's pixel noise (the matched-filter
+//      significance); an unfitted candidate needs a LoG response >= threshold_sigma × the
+//      propagated noise. Columns outside the tube (tube = auto, see tube.hpp) are dropped.
+//      The column's intensity: Σ (image − the frame's median) · pixel area within
+//      class_radius_angstrom of its centre (integrated column intensity, polarity-corrected).
 //      Columns closer than min_separation/2 after fitting are merged (the stronger kept).
-//   5. classes: the intensities (fixed-width amplitudes) of the whole movie are split in two by Otsu's threshold
+//   5. classes: the integrated intensities of the whole movie are split in two by Otsu's threshold
 //      (class 1 = heavy, e.g. I-rich; class 0 = light) when the two groups are separated by at
 //      least class_separation pooled standard deviations (`auto`), always (`two`) or never (`none`).
 #include <cstddef>
@@ -31,18 +32,20 @@
 #include <string>
 #include <vector>
 
+#include "imaging/detect/tube.hpp"
 #include "imaging/movie.hpp"
 
 namespace nanomix::imaging {
 
 enum class Polarity { automatic, bright, dark };
 enum class ClassMode { automatic, two, none };
+enum class TubeMode { automatic, off };
 
 struct DetectParams {
   Polarity polarity = Polarity::automatic;
   double column_sigma_angstrom = 0.6;
   double gaussian_sigma_angstrom = 0.0;
-  double min_separation_angstrom = 2.0;
+  double min_separation_angstrom = 1.5;
   double candidate_sigma = 2.5;
   double threshold_sigma = 3.0;
   double min_relative_response = 0.4;
@@ -50,7 +53,12 @@ struct DetectParams {
   bool fit = true;
   double fit_radius_angstrom = 1.2;
   ClassMode classes = ClassMode::automatic;
-  double class_separation = 3.5;
+  double class_separation = 3.2;
+  double class_radius_angstrom = 0.7;  ///< disc over which a column's intensity is integrated
+  TubeMode tube = TubeMode::automatic;
+  double tube_wall_margin_angstrom = 1.5;  ///< columns kept this far inside the walls and the ends
+  int tube_window_frames = 9;              ///< the tube is found on the average of this many frames around each
+  TubeParams tube_params;
 
   void validate() const;
 };
@@ -58,7 +66,7 @@ struct DetectParams {
 struct Column {
   int frame = 0;
   double x_angstrom = 0, y_angstrom = 0;
-  double intensity = 0;     ///< fixed-width amplitude above the local background (image units, polarity-corrected)
+  double intensity = 0;     ///< integrated above the frame's median within class_radius (Å² × image units, polarity-corrected)
   int klass = 0;            ///< 1 heavy, 0 light
   double fit_residual = 0;  ///< RMS(data − model)/A over the fit disc; −1 = fit failed
   double sigma_angstrom = 0;  ///< fitted Gaussian width (0 if the fit failed)
@@ -71,7 +79,9 @@ struct DetectResult {
   double class_separation = 0;   ///< measured separation (pooled standard deviations)
   bool classes_split = false;
   std::vector<double> noise_sigma;  ///< per frame, image units
+  std::vector<Tube> tubes;          ///< per frame (empty with tube = off)
   std::vector<std::string> notes;
+  std::vector<std::string> warnings;  ///< also in notes; printed even when quiet
 };
 
 /// Detects columns in every frame. Pixel sizes must be known (> 0).

@@ -189,6 +189,16 @@ PreprocessResult preprocess(Movie& movie, const PreprocessParams& p) {
   const double px = movie.pixel_size_x_angstrom > 0 ? movie.pixel_size_x_angstrom : 1.0;
   const double py = movie.pixel_size_y_angstrom > 0 ? movie.pixel_size_y_angstrom : 1.0;
   result.drift_angstrom.assign(movie.frame_count(), {0.0, 0.0});
+  if (p.normalisation == Normalisation::background) {
+    // Checked in floating point before the kernel is allocated: a blur wider than the frame is
+    // pointless, and a tiny pixel size would otherwise ask for a kernel of billions of taps.
+    const double sigma_px = p.background_sigma_angstrom / std::min(px, py);
+    if (!(sigma_px <= std::max(nx, ny))) {
+      throw InputError("[detect] background_sigma_angstrom = " + std::to_string(p.background_sigma_angstrom) + " Å is " +
+                       std::to_string(sigma_px) + " pixels at pixel size " + std::to_string(std::min(px, py)) +
+                       " Å, wider than the frame (" + std::to_string(std::max(nx, ny)) + " px): check the pixel size");
+    }
+  }
 
   // 1. Normalisation.
   for (std::size_t t = 0; t < movie.frame_count(); ++t) {
@@ -205,8 +215,10 @@ PreprocessResult preprocess(Movie& movie, const PreprocessParams& p) {
       }
     } else if (p.normalisation == Normalisation::vacuum) {
       const auto& r = p.vacuum_region_angstrom;
-      const int i0 = std::max(0, static_cast<int>(std::ceil(r[0] / px))), i1 = std::min(nx - 1, static_cast<int>(std::floor(r[2] / px)));
-      const int j0 = std::max(0, static_cast<int>(std::ceil(r[1] / py))), j1 = std::min(ny - 1, static_cast<int>(std::floor(r[3] / py)));
+      // Clamped in floating point before the casts (a tiny pixel size must not overflow them).
+      auto index = [](double v, int n) { return static_cast<int>(std::clamp(v, -1.0, static_cast<double>(n))); };
+      const int i0 = std::max(0, index(std::ceil(r[0] / px), nx)), i1 = std::min(nx - 1, index(std::floor(r[2] / px), nx));
+      const int j0 = std::max(0, index(std::ceil(r[1] / py), ny)), j1 = std::min(ny - 1, index(std::floor(r[3] / py), ny));
       if (i1 < i0 || j1 < j0) throw InputError("[detect] vacuum_region_angstrom holds no pixel of the image");
       double s = 0;
       for (int j = j0; j <= j1; ++j) {

@@ -255,3 +255,148 @@ TEST_CASE("bad parameters and movies without pixel size are InputErrors") {
   m.pixel_size_x_angstrom = 0;
   CHECK_THROWS_AS(detect_columns(m, DetectParams{}), InputError);
 }
+
+TEST_CASE("tiny pixel sizes are InputErrors before anything is allocated (issue 16 item 4)") {
+  // 1e-9 Å used to overflow the double -> int casts (segfault); 1e-4 ... 1e-6 Å asked for kernels of
+  // millions of taps (bad_alloc after minutes). Each must now fail at once with one message.
+  for (double px : {1e-12, 1e-9, 1e-6, 1e-5, 1e-4, 1e-3}) {
+    CAPTURE(px);
+    Movie m = movie_of({render(Truth{}, 1, 0, 0)});
+    m.pixel_size_x_angstrom = m.pixel_size_y_angstrom = px;
+    CHECK_THROWS_WITH_AS(detect_columns(m, DetectParams{}), doctest::Contains("is too small for [detect]"), InputError);
+    PreprocessParams pp;
+    pp.normalisation = Normalisation::background;
+    CHECK_THROWS_WITH_AS(preprocess(m, pp), doctest::Contains("wider than the frame"), InputError);
+    pp.normalisation = Normalisation::vacuum;
+    pp.vacuum_region_angstrom = {0, 0, 1e6, 1e6};
+    Movie v = m;
+    CHECK_NOTHROW(preprocess(v, pp));  // the rectangle covers the frame: clamped, not overflowed
+  }
+  // A sane pixel size still works (the limit is far from real sampling).
+  Movie ok = movie_of({render(Truth{}, 1, 0, 0)});
+  ok.pixel_size_x_angstrom = ok.pixel_size_y_angstrom = 0.01;
+  CHECK_NOTHROW(detect_columns(ok, DetectParams{}));
+}
+
+TEST_CASE("default separation resolves columns 1.95 Å apart (SrTiO3 [001] Sr-O / Ti-O spacing, issue 13 item 5)") {
+  // A square grid of columns a/2 = 1.95 Å apart, sharp enough to be resolved (σ 0.4 Å); with the old
+  // default min_separation_angstrom = 2.0 every other column was suppressed.
+  Truth t;
+  for (double y = 3.0; y < kN * kPixel - 3.0; y += 1.95) {
+    for (double x = 3.0; x < kN * kPixel - 3.0; x += 1.95) {
+      t.xy.push_back({x, y});
+      t.heavy.push_back(0);
+    }
+  }
+  std::vector<float> img(static_cast<std::size_t>(kN) * kN, 1.0f);
+  for (int j = 0; j < kN; ++j) {
+    for (int i = 0; i < kN; ++i) {
+      double v = 1.0;
+      for (const auto& c : t.xy) {
+        const double ex = i * kPixel - c[0], ey = j * kPixel - c[1];
+        v += 0.5 * std::exp(-(ex * ex + ey * ey) / (2 * 0.4 * 0.4));
+      }
+      img[static_cast<std::size_t>(j) * kN + static_cast<std::size_t>(i)] = static_cast<float>(v);
+    }
+  }
+  DetectParams p;
+  p.column_sigma_angstrom = 0.4;
+  p.polarity = Polarity::bright;
+  CHECK(p.min_separation_angstrom < 1.95);
+  const auto r = detect_columns(movie_of({img}), p);
+  const auto m = match_columns(frame_positions(r, 0), t.xy, 0.5);
+  CHECK(m.recall() >= 0.95);
+  CHECK(m.precision() >= 0.95);
+}
+
+namespace {
+/// A side view of a nanotube: two wall lines (Gaussian, σ 0.35 Å) at ±R from an axis at `angle_deg`
+/// through the frame centre, over its length `length` Å (vacuum beyond), a weak front/back-wall
+/// level between them, optional rows of ion columns 2.8 Å apart inside, Poisson noise.
+std::vector<float> tube_image(double angle_deg, double radius, double length, bool ions, double dose, unsigned seed) {
+  std::vector<float> img(static_cast<std::size_t>(kN) * kN);
+  std::mt19937_64 rng(seed);
+  const double c = std::cos(angle_deg * M_PI / 180), s = std::sin(angle_deg * M_PI / 180), cx = 0.5 * (kN - 1) * kPixel;
+  for (int j = 0; j < kN; ++j) {
+    for (int i = 0; i < kN; ++i) {
+      const double x = i * kPixel - cx, y = j * kPixel - cx, t = x * c + y * s, a = -x * s + y * c;
+      double v = 1.0;
+      if (std::abs(t) <= 0.5 * length) {
+        for (double w : {-radius, radius}) v += 0.15 * std::exp(-(a - w) * (a - w) / (2 * 0.35 * 0.35));
+        if (std::abs(a) < radius) v += 0.02;
+        if (ions && std::abs(t) < 0.3 * length) {
+          for (double ra = -radius + 3.5; ra <= radius - 3.5; ra += 2.8) {
+            for (double rt = -0.3 * length + 1.4; rt < 0.3 * length; rt += 2.8) {
+              v += 0.4 * std::exp(-((a - ra) * (a - ra) + (t - rt) * (t - rt)) / (2 * 0.5 * 0.5));
+            }
+          }
+        }
+      }
+      if (dose > 0) v = std::poisson_distribution<int>(v * dose * kPixel * kPixel)(rng);
+      img[static_cast<std::size_t>(j) * kN + static_cast<std::size_t>(i)] = static_cast<float>(v);
+    }
+  }
+  return img;
+}
+}  // namespace
+
+TEST_CASE("tube finder: axis, radius and ends of a drawn tube; crystals and noise are not tubes") {
+  for (double angle : {0.0, 37.0, 90.0, 151.0}) {
+    CAPTURE(angle);
+    const auto img = tube_image(angle, 8.0, 18.0, true, 2000, 3);
+    const Tube t = find_tube(img, kN, kN, kPixel, kPixel);
+    REQUIRE(t.found);
+    const double d = std::fmod(std::abs(t.axis_angle_deg - angle) + 90.0, 180.0) - 90.0;  // modulo 180°
+    CHECK(std::abs(d) < 1.5);  // walls 18 Å long: 1.5° is 0.24 Å at their ends
+    CHECK(t.radius_angstrom == doctest::Approx(8.0).epsilon(0.04));
+    CHECK(t.half_length_angstrom == doctest::Approx(9.0).epsilon(0.15));
+    CHECK(t.across(12.7, 12.7) < 0.5);  // the frame centre is on the axis
+  }
+  // Rows of ion columns with vacuum around them (a crystal) and a frame-filling lattice are not tubes.
+  const Truth crystal = lattice(5, 2.8);
+  CHECK_FALSE(find_tube(render(crystal, 1, 2000, 4), kN, kN, kPixel, kPixel).found);
+  Truth small;
+  for (double y = 8.0; y < 18.0; y += 2.8) {
+    for (double x = 8.0; x < 18.0; x += 2.8) {
+      small.xy.push_back({x, y});
+      small.heavy.push_back(1);
+    }
+  }
+  CHECK_FALSE(find_tube(render(small, 1, 2000, 5), kN, kN, kPixel, kPixel).found);
+  CHECK_FALSE(find_tube(render(Truth{}, 1, 400, 6), kN, kN, kPixel, kPixel).found);
+}
+
+TEST_CASE("tube = auto keeps columns inside the tube only; a frame without a tube warns once and uses the whole frame") {
+  // Columns inside a horizontal tube and the same columns outside it (vacuum), which must go.
+  auto img = tube_image(0.0, 6.0, 30.0, true, 0, 0);
+  const double cx = 0.5 * (kN - 1) * kPixel;
+  for (int j = 0; j < kN; ++j) {
+    for (int i = 0; i < kN; ++i) {
+      const double x = i * kPixel - cx, y = j * kPixel - cx;
+      for (double px : {-6.0, 0.0, 6.0}) {
+        const double ex = x - px, ey = y - 10.0;  // a row 10 Å from the axis: outside the walls at ±6 Å
+        img[static_cast<std::size_t>(j) * kN + static_cast<std::size_t>(i)] += static_cast<float>(0.4 * std::exp(-(ex * ex + ey * ey) / 0.5));
+      }
+    }
+  }
+  DetectParams p;
+  p.polarity = Polarity::bright;
+  p.min_separation_angstrom = 2.4;
+  const auto on = detect_columns(movie_of({img}), p);
+  REQUIRE(on.tubes.size() == 1);
+  REQUIRE(on.tubes[0].found);
+  CHECK(on.warnings.empty());
+  for (const auto& c : on.columns) CHECK(std::abs(c.y_angstrom - cx) < 6.0 - 1.5 + 0.3);
+  p.tube = TubeMode::off;
+  const auto off = detect_columns(movie_of({img}), p);
+  std::size_t outside = 0;
+  for (const auto& c : off.columns) outside += std::abs(c.y_angstrom - cx - 10.0) < 0.5;
+  CHECK(outside >= 3);  // the vacuum row is found when the tube step is off
+  // No tube: one warning, every column of the crystal still found.
+  p.tube = TubeMode::automatic;
+  const Truth crystal = lattice(5, 2.8);
+  const auto r = detect_columns(movie_of({render(crystal, 1, 0, 0), render(crystal, 1, 0, 0)}), p);
+  CHECK(r.warnings.size() == 1);
+  CHECK(r.warnings[0].find("no nanotube found in 2 of 2 frames") != std::string::npos);
+  CHECK(match_columns(frame_positions(r, 0), crystal.xy, 0.5).recall() >= 0.97);
+}
