@@ -25,7 +25,12 @@ std::vector<KeySpec> topology_keys() {
       choice_key(s, "image_filtration", "superlevel", {"sublevel", "superlevel"},
                  "movies: sublevel filtration of the intensity (dark features first) or of −intensity (bright columns first)"),
       string_key(s, "movie_group", "", "movies: group under /data of the EMD file (empty = the first emd_group_type = 1 group)"),
-      bool_key(s, "column_classes", true, "columns: besides all columns, diagrams of the heavy (class 1) columns when classes exist"),
+      bool_key(s, "column_classes", true, "columns: besides all columns, diagrams of the heavy (class 1) and light (class 0) columns when classes exist"),
+      choice_key(s, "image_region", "both", {"both", "whole", "tube_interior"},
+                 "movies: cubical complex of the whole frame (group image), of the tube interior smoothed and binned (group interior), or both"),
+      real_key(s, "image_smoothing_angstrom", 0.5, 0.0, 100.0, "Å", "movies, group interior: Gaussian smoothing (standard deviation) before binning"),
+      int_key(s, "image_binning", 2, 1, 64, "", "movies, group interior: mean of binning x binning pixel blocks"),
+      real_key(s, "tube_wall_margin_angstrom", 1.5, 0.0, 100.0, "Å", "movies, group interior: the band stops this far inside each tube wall"),
       // Statistics.
       int_key(s, "betti_samples", 100, 2, 100000, "", "Betti curves: number of filtration values sampled"),
       real_key(s, "range_min", 0.0, -1e9, 1e9, "filtration unit", "Betti curves, images, histograms: lower end (range_min = range_max: from the data)"),
