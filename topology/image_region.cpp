@@ -96,6 +96,19 @@ TubeBand find_tube_band(const std::vector<float>& img, int nx, int ny, double dx
   return best;
 }
 
+double band_noise(const BandImage& b, double smoothing_angstrom, double pixel_angstrom) {
+  const int lag = static_cast<int>(std::ceil(3.0 * smoothing_angstrom / (b.binning * pixel_angstrom))) + 1;
+  std::vector<double> d;
+  for (int y = 0; y < b.ny; ++y)
+    for (int x = 0; x + lag < b.nx; ++x)
+      d.push_back(static_cast<double>(b.pixels[static_cast<std::size_t>(y * b.nx + x + lag)]) - b.pixels[static_cast<std::size_t>(y * b.nx + x)]);
+  for (int y = 0; y + lag < b.ny; ++y)
+    for (int x = 0; x < b.nx; ++x)
+      d.push_back(static_cast<double>(b.pixels[static_cast<std::size_t>((y + lag) * b.nx + x)]) - b.pixels[static_cast<std::size_t>(y * b.nx + x)]);
+  for (auto& v : d) v = std::abs(v);
+  return 1.4826 * median(d) / std::sqrt(2.0);
+}
+
 BandImage band_image(const std::vector<float>& frame, int nx, int ny, double dx, double dy, const TubeBand& band,
                      const ImageRegionParams& params) {
   int x0 = 0, x1 = nx, y0 = 0, y1 = ny;

@@ -12,7 +12,10 @@
 // wall's own contrast; ions sit ≥ 3 Å from the wall atoms). Not found: the whole frame, with a note.
 // Processing of each frame's band: Gaussian smoothing of standard deviation `smoothing_angstrom`
 // (separable, truncated at 3σ, edges clamped), then the mean of `binning` × `binning` pixel blocks
-// (a remainder row/column is dropped).
+// (a remainder row/column is dropped). Noise floor: pairs of persistence below
+// `min_persistence_sigma` × σ are dropped, σ = 1.4826 · MAD of the differences of band pixels
+// `lag` binned pixels apart (lag = ceil(3 · smoothing / (binning · pixel)) + 1, beyond the
+// smoothing's correlation) / √2 — the band's noise plus, at high dose, part of its signal.
 #include <string>
 #include <vector>
 
@@ -22,6 +25,7 @@ struct ImageRegionParams {
   double smoothing_angstrom = 0.5;
   int binning = 2;
   double wall_margin_angstrom = 1.5;
+  double min_persistence_sigma = 2.0;
 };
 
 struct TubeBand {
@@ -41,6 +45,9 @@ struct BandImage {
   std::vector<float> pixels;
   int nx = 0, ny = 0, x0 = 0, y0 = 0, binning = 1;
 };
+/// σ of the band (see above), in the image's unit.
+double band_noise(const BandImage& band, double smoothing_angstrom, double pixel_angstrom);
+
 BandImage band_image(const std::vector<float>& frame, int nx, int ny, double dx, double dy, const TubeBand& band,
                      const ImageRegionParams& params);
 

@@ -93,6 +93,7 @@ TopologyParams TopologyParams::from_config(const Config& c) {
   p.image.smoothing_angstrom = c.real(s, "image_smoothing_angstrom");
   p.image.binning = static_cast<int>(c.integer(s, "image_binning"));
   p.image.wall_margin_angstrom = c.real(s, "tube_wall_margin_angstrom");
+  p.image.min_persistence_sigma = c.real(s, "image_min_persistence_sigma");
   p.betti_samples = static_cast<int>(c.integer(s, "betti_samples"));
   p.range_min = c.real(s, "range_min");
   p.range_max = c.real(s, "range_max");
@@ -424,6 +425,11 @@ TopologyResult compute_topology(Source source, const std::string& path, const To
           if (params.image_region != "whole") {
             const auto b = band_image(img, static_cast<int>(nx), static_cast<int>(ny), pixel_x_angstrom, pixel_y_angstrom, band, params.image);
             auto d = cubical_diagrams_2d(b.pixels, b.nx, b.ny, params.superlevel);
+            const double floor = params.image.min_persistence_sigma *
+                                 band_noise(b, params.image.smoothing_angstrom, std::min(pixel_x_angstrom, pixel_y_angstrom));
+            for (auto& dim : d.dims)
+              dim.erase(std::remove_if(dim.begin(), dim.end(), [&](const PersistencePair& p) { return p.finite() && p.persistence() < floor; }),
+                        dim.end());
             // cells of the binned band → the original pixel at the block's centre
             for (auto& dim : d.dims)
               for (auto& p : dim)
@@ -613,6 +619,7 @@ void write_diagrams_file(const std::string& path, const TopologyResult& res, con
       h5::write_attribute(gg, "smoothing_angstrom", params.image.smoothing_angstrom);
       h5::write_attribute(gg, "binning_pixels", params.image.binning);
       h5::write_attribute(gg, "wall_margin_angstrom", params.image.wall_margin_angstrom);
+      h5::write_attribute(gg, "min_persistence_sigma", params.image.min_persistence_sigma);
       h5::write_attribute(gg, "meaning",
                           std::string("cubical complex of the tube interior band (walls shrunk by the margin), Gaussian-smoothed then "
                                       "binned in blocks; atoms columns: original pixel at the block centre"));

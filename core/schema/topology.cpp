@@ -30,6 +30,8 @@ std::vector<KeySpec> topology_keys() {
                  "movies: cubical complex of the whole frame (group image), of the tube interior smoothed and binned (group interior), or both"),
       real_key(s, "image_smoothing_angstrom", 0.5, 0.0, 100.0, "Å", "movies, group interior: Gaussian smoothing (standard deviation) before binning"),
       int_key(s, "image_binning", 2, 1, 64, "", "movies, group interior: mean of binning x binning pixel blocks"),
+      real_key(s, "image_min_persistence_sigma", 2.0, 0.0, 1e6, "",
+               "movies, group interior: drop pairs with persistence below this many noise sigma of the band (0 = keep all)"),
       real_key(s, "tube_wall_margin_angstrom", 1.5, 0.0, 100.0, "Å", "movies, group interior: the band stops this far inside each tube wall"),
       // Statistics.
       int_key(s, "betti_samples", 100, 2, 100000, "", "Betti curves: number of filtration values sampled"),
