@@ -67,8 +67,8 @@ TubeBand find_tube_band(const std::vector<float>& img, int nx, int ny, double dx
   const double top = *std::max_element(dev.begin(), dev.end());
   if (top < 6 * noise) return best;
   int lo = 0, hi = n - 1;
-  while (lo < n && dev[static_cast<std::size_t>(lo)] < 0.5 * top) ++lo;
-  while (hi > 0 && dev[static_cast<std::size_t>(hi)] < 0.5 * top) --hi;
+  while (lo < n && dev[static_cast<std::size_t>(lo)] < 0.3 * top) ++lo;
+  while (hi > 0 && dev[static_cast<std::size_t>(hi)] < 0.3 * top) --hi;
   // each wall: the extremum of the deviation within 2 Å inward of the first crossing
   const int reach = std::max(1, static_cast<int>(std::lround(2.0 / step)));
   auto peak = [&](int from, int dir) {

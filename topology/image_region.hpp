@@ -6,7 +6,7 @@
 // cropped): on the time-mean image, the profile across each image axis (mean along the other),
 // smoothed by a Gaussian of 0.5 Å. The tube runs along the axis whose across-profile has the larger
 // range. Its walls are the outermost extrema of |profile − vacuum level| (vacuum level: the median
-// of the outer 5 % of the profile on each side) that exceed half the largest deviation; found only
+// of the outer 5 % of the profile on each side) that exceed 0.3 of the largest deviation; found only
 // when that deviation exceeds 6 noise standard deviations of the profile (MAD of its differences).
 // The interior is the band between the walls shrunk by `wall_margin_angstrom` on each side (the
 // wall's own contrast; ions sit ≥ 3 Å from the wall atoms). Not found: the whole frame, with a note.
