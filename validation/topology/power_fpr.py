@@ -203,7 +203,7 @@ def main():
     for d in doses:
         for n in frames:
             r = m.pair(m.diagrams("segregated", 1, n, d, 7000 + n), m.diagrams("mixed", 1, n, d, 8000 + n))
-            lines.append(f"| {d} | {n} | {fmt(r['interior'], a.full)} | {fmt(r['heavy'], a.full)} | {fmt(r['light'], a.full)} |")
+            lines.append(f"| {d:g} | {n} | {fmt(r['interior'], a.full)} | {fmt(r['heavy'], a.full)} | {fmt(r['light'], a.full)} |")
             if d == doses[-1] and n == frames[-1]:
                 found = r["interior"][0]
     lines.append(f"\n({'--full' if a.full else 'default'} mode, {time.time() - t0:.0f} s on the development machine)\n")
