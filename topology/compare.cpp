@@ -14,10 +14,32 @@
 
 namespace nanomix::topology {
 
+const char* const null_hypothesis_text =
+    "H0: the simulated and the experimental frames are exchangeable, i.e. their diagrams are draws from one distribution "
+    "(the frames' order and any time correlation are ignored); each test compares the observed statistic with its values "
+    "over random relabellings of the pooled frames";
+const char* const interpretation_text =
+    "p < alpha rejects H0 (the mechanism's frames differ from the experiment's); p cannot be below p_min = 1/(permutations+1). "
+    "A large p is no evidence that the two are the same: it only says this many frames at this dose did not show a "
+    "difference (see the power tables of validation/topology/RESULTS.md). effect_z = (null mean - observed) / null sd for the "
+    "permutation loss (tighter-than-random groups) and (observed - null mean) / null sd for MMD2: ~0 under H0.";
+
 CompareParams CompareParams::from_config(const Config& c) {
   const std::string s = "compare";
   CompareParams p;
   p.subset = c.string(s, "subset");
+  {
+    std::string w;
+    for (char ch : c.string(s, "statistic") + " ") {
+      if (ch == ' ' || ch == ',') {
+        if (!w.empty() && std::find(p.statistics.begin(), p.statistics.end(), w) == p.statistics.end()) p.statistics.push_back(w);
+        w.clear();
+      } else {
+        w += ch;
+      }
+    }
+    if (p.statistics.empty()) p.statistics.push_back(p.subset);
+  }
   p.dimensions.clear();
   std::string w;
   for (char ch : c.string(s, "dimensions") + " ") {
@@ -34,6 +56,7 @@ CompareParams CompareParams::from_config(const Config& c) {
   if (p.dimensions.empty()) c.fail(s, "dimensions", "name at least one homology dimension");
   p.p = c.real(s, "wasserstein_p");
   p.relative_error = c.real(s, "relative_error");
+  p.method = c.string(s, "wasserstein_method") == "hera" ? WassersteinMethod::hera : WassersteinMethod::exact;
   p.permutations = static_cast<int>(c.integer(s, "permutations"));
   p.seed = static_cast<std::uint64_t>(c.integer(s, "seed"));
   p.max_diagrams = static_cast<int>(c.integer(s, "max_diagrams"));
@@ -56,9 +79,8 @@ std::vector<std::size_t> evenly_spaced(std::size_t n, std::size_t max) {
 double diagram_cost(const FrameDiagrams& a, const FrameDiagrams& b, const CompareParams& params) {
   double c = 0;
   for (int d : params.dimensions) {
-    const double w = wasserstein_distance(a.dims[static_cast<std::size_t>(d)], b.dims[static_cast<std::size_t>(d)], params.p,
-                                          params.relative_error);
-    c += std::pow(w, params.p);
+    c += wasserstein_cost(a.dims[static_cast<std::size_t>(d)], b.dims[static_cast<std::size_t>(d)], params.p, params.relative_error,
+                          params.method);
   }
   return c;
 }
@@ -113,6 +135,7 @@ CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vec
                       const DiagramsRead& experimental, const CompareParams& params) {
   if (simulated.empty()) throw InputError("compare: give at least one --simulated file");
   CompareResult res;
+  res.statistic = experimental.group;
   res.unit = experimental.unit;
   res.group = experimental.group;
   for (std::size_t m = 0; m < simulated.size(); ++m) {
@@ -205,17 +228,18 @@ CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vec
   return res;
 }
 
-void write_comparison_file(const std::string& path, const CompareResult& r, const std::string& experimental_path,
-                           const CompareParams& params, const std::string& config_ini) {
-  h5::Id f = h5::create_file(path);
-  h5::write_attribute(f, "nanomix_format", std::string("comparison"));
-  h5::write_attribute(f, "nanomix_format_version", 1);
-  h5::write_attribute(f, "experimental", experimental_path);
+namespace {
+void write_test(hid_t g, const std::string& name, const TestResult& t) {
+  h5::write_attribute(g, name + "_p_value", t.p_value);
+  h5::write_attribute(g, name + "_null_mean", t.null_mean);
+  h5::write_attribute(g, name + "_null_sd", t.null_sd);
+  h5::write_attribute(g, name + "_effect_z", t.effect_z);
+}
+
+void write_result(hid_t f, const CompareResult& r) {
+  h5::write_attribute(f, "statistic", r.statistic);
   h5::write_attribute(f, "group", r.group);
   h5::write_attribute(f, "unit", r.unit);
-  h5::write_attribute(f, "wasserstein_p", params.p);
-  h5::write_attribute(f, "dimensions", params.dimensions);
-  h5::write_attribute(f, "permutations", params.permutations);
   std::vector<std::string> paths;
   for (const auto& m : r.mechanisms) paths.push_back(m.path);
   h5::write_attribute(f, "simulated", paths);
@@ -230,10 +254,13 @@ void write_comparison_file(const std::string& path, const CompareResult& r, cons
     const auto& mr = r.mechanisms[m];
     h5::Id g = h5::require_group(f, "mechanisms/" + std::to_string(m));
     h5::write_attribute(g, "simulated", mr.path);
+    h5::write_attribute(g, "frames_simulated", static_cast<int>(mr.frames.size()));
+    h5::write_attribute(g, "frames_experimental", static_cast<int>(r.experimental_frames.size()));
     h5::write_attribute(g, "permutation_loss", mr.permutation.statistic);
-    h5::write_attribute(g, "permutation_p_value", mr.permutation.p_value);
+    write_test(g, "permutation", mr.permutation);
     h5::write_attribute(g, "mmd2", mr.kernel.statistic);
-    h5::write_attribute(g, "mmd_p_value", mr.kernel.p_value);
+    write_test(g, "mmd", mr.kernel);
+    h5::write_attribute(g, "p_min", mr.permutation.p_min());
     h5::write_attribute(g, "mean_distance", mr.mean_distance);
     std::vector<double> rows;
     for (std::size_t i = 0; i < mr.best_frame.size(); ++i)
@@ -243,6 +270,31 @@ void write_comparison_file(const std::string& path, const CompareResult& r, cons
     h5::Id a = h5::open_dataset(g, "alignment");
     h5::write_attribute(a, "columns", std::vector<std::string>{"experimental_frame", "best_simulated_frame", "distance", "mean_distance"});
     h5::write_attribute(a, "unit", r.unit);
+  }
+}
+}  // namespace
+
+void write_comparison_file(const std::string& path, const std::vector<CompareResult>& results, const std::string& experimental_path,
+                           const CompareParams& params, const std::string& config_ini) {
+  if (results.empty()) throw RuntimeError("compare: no statistic to write");
+  h5::Id f = h5::create_file(path);
+  h5::write_attribute(f, "nanomix_format", std::string("comparison"));
+  h5::write_attribute(f, "nanomix_format_version", 1);
+  h5::write_attribute(f, "experimental", experimental_path);
+  h5::write_attribute(f, "wasserstein_p", params.p);
+  h5::write_attribute(f, "wasserstein_method", std::string(params.method == WassersteinMethod::hera ? "hera" : "exact"));
+  h5::write_attribute(f, "dimensions", params.dimensions);
+  h5::write_attribute(f, "permutations", params.permutations);
+  h5::write_attribute(f, "p_min", 1.0 / (params.permutations + 1.0));
+  h5::write_attribute(f, "null_hypothesis", std::string(null_hypothesis_text));
+  h5::write_attribute(f, "interpretation", std::string(interpretation_text));
+  std::vector<std::string> names;
+  for (const auto& r : results) names.push_back(r.statistic);
+  h5::write_attribute(f, "statistics", names);
+  write_result(f, results.front());
+  for (const auto& r : results) {
+    h5::Id g = h5::require_group(f, "statistics/" + r.statistic);
+    write_result(g, r);
   }
   h5::Id par = h5::require_group(f, "parameters");
   h5::write_string_dataset(par, "config", config_ini);

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "core/config.hpp"
+#include "topology/distances.hpp"
 #include "topology/hypothesis_tests.hpp"
 #include "topology/topology_run.hpp"
 
@@ -20,9 +21,13 @@ namespace nanomix::topology {
 
 struct CompareParams {
   std::string subset;
+  /// Diagram groups compared, each with its own tests ([compare] statistic; empty = {subset}):
+  /// e.g. heavy light (columns by class), interior (cubical tube interior of a movie), I (atoms).
+  std::vector<std::string> statistics;
   std::vector<int> dimensions{0, 1};
   double p = 2.0;
-  double relative_error = 1e-3;
+  double relative_error = 1e-3;  ///< Hera's, when it is used
+  WassersteinMethod method = WassersteinMethod::exact;
   int permutations = 999;
   std::uint64_t seed = 1;
   int max_diagrams = 40;
@@ -42,6 +47,7 @@ struct MechanismResult {
 };
 
 struct CompareResult {
+  std::string statistic;  ///< the diagram group compared
   std::vector<std::size_t> experimental_frames;
   std::vector<MechanismResult> mechanisms;
   int closest = 0;
@@ -55,8 +61,15 @@ double diagram_cost(const FrameDiagrams& a, const FrameDiagrams& b, const Compar
 CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vector<std::string>& simulated_paths,
                       const DiagramsRead& experimental, const CompareParams& params);
 
-void write_comparison_file(const std::string& path, const CompareResult& result, const std::string& experimental_path,
+/// The first result is also written at the root (/mechanisms …, as format version 1 had it); each
+/// one under /statistics/<statistic>/. The root states the null hypothesis, the smallest possible
+/// p, the effect sizes' meaning and that a large p is no evidence of sameness.
+void write_comparison_file(const std::string& path, const std::vector<CompareResult>& results, const std::string& experimental_path,
                            const CompareParams& params, const std::string& config_ini);
+
+/// Text of the null hypothesis and of how to read the p-values (also shown by the report).
+extern const char* const null_hypothesis_text;
+extern const char* const interpretation_text;
 
 /// Evenly spaced subset of at most `max` of `n` indices.
 std::vector<std::size_t> evenly_spaced(std::size_t n, std::size_t max);

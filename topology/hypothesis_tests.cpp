@@ -13,9 +13,10 @@ namespace {
 // The relabelling loop both tests share: the statistic of the true labels (group 1 first), then
 // `permutations` random relabellings from the (seed, stream) permutation stream; p counts the
 // relabellings at least as extreme (`as_extreme(statistic_of_relabelling, observed)`), plus one.
+// `larger_differs`: the side of the null on which the groups differ (for the effect size).
 template <class Statistic, class AsExtreme>
 TestResult relabelling_test(std::size_t n1, std::size_t n, int permutations, std::uint64_t seed, std::uint64_t stream,
-                            Statistic statistic, AsExtreme as_extreme) {
+                            Statistic statistic, AsExtreme as_extreme, bool larger_differs) {
   std::vector<int> label(n);
   for (std::size_t i = 0; i < n; ++i) label[i] = i < n1 ? 0 : 1;
   TestResult r;
@@ -23,11 +24,19 @@ TestResult relabelling_test(std::size_t n1, std::size_t n, int permutations, std
   r.permutations = permutations;
   Rng rng(seed, RandomPurpose::permutation_test, stream);
   int extreme = 0;
+  double sum = 0, sum2 = 0;
   for (int k = 0; k < permutations; ++k) {
     shuffle(label, rng);
-    if (as_extreme(statistic(label), r.statistic)) ++extreme;
+    const double x = statistic(label);
+    if (as_extreme(x, r.statistic)) ++extreme;
+    sum += x;
+    sum2 += x * x;
   }
   r.p_value = (1.0 + extreme) / (1.0 + permutations);
+  r.null_mean = sum / permutations;
+  r.null_sd = permutations > 1 ? std::sqrt(std::max(0.0, (sum2 - sum * sum / permutations) / (permutations - 1))) : 0.0;
+  const double shift = larger_differs ? r.statistic - r.null_mean : r.null_mean - r.statistic;
+  r.effect_z = r.null_sd > 0 ? shift / r.null_sd : 0.0;
   return r;
 }
 }  // namespace
@@ -55,7 +64,7 @@ TestResult permutation_test(const std::vector<double>& cost, std::size_t n1, std
   if (permutations < 1) throw InputError("permutation test: need at least one permutation");
   // Small joint loss = tight groups: a relabelling counts when its loss is as small.
   return relabelling_test(n1, n, permutations, seed, stream, [&](const std::vector<int>& l) { return joint_loss(cost, n, l); },
-                          [](double x, double observed) { return x <= observed * (1 + 1e-12); });
+                          [](double x, double observed) { return x <= observed * (1 + 1e-12); }, false);
 }
 
 namespace {
@@ -99,7 +108,7 @@ TestResult mmd_test(const std::vector<std::vector<double>>& v, std::size_t n1, i
   for (std::size_t i = 0; i < n * n; ++i) K[i] = std::exp(-d2[i] / (2 * h * h));
   // Large MMD² = distinct groups: a relabelling counts when its MMD² is as large.
   return relabelling_test(n1, n, permutations, seed, stream, [&](const std::vector<int>& l) { return mmd2(K, n, l); },
-                          [](double x, double observed) { return x >= observed * (1 - 1e-12) - 1e-300; });
+                          [](double x, double observed) { return x >= observed * (1 - 1e-12) - 1e-300; }, true);
 }
 
 }  // namespace nanomix::topology

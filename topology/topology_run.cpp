@@ -19,6 +19,7 @@
 #include "core/parallel.hpp"
 #include "core/xyz.hpp"
 #include "imaging/detect/movie_reader.hpp"
+#include "topology/image_region.hpp"
 #include "topology/persistence.hpp"
 #include "topology/subsets.hpp"
 
@@ -89,6 +90,11 @@ TopologyParams TopologyParams::from_config(const Config& c) {
   p.superlevel = c.string(s, "image_filtration") == "superlevel";
   p.movie_group = c.string(s, "movie_group");
   p.column_classes = c.boolean(s, "column_classes");
+  p.image_region = c.string(s, "image_region");
+  p.image.smoothing_angstrom = c.real(s, "image_smoothing_angstrom");
+  p.image.binning = static_cast<int>(c.integer(s, "image_binning"));
+  p.image.wall_margin_angstrom = c.real(s, "tube_wall_margin_angstrom");
+  p.image.min_persistence_sigma = c.real(s, "image_min_persistence_sigma");
   p.betti_samples = static_cast<int>(c.integer(s, "betti_samples"));
   p.range_min = c.real(s, "range_min");
   p.range_max = c.real(s, "range_max");
@@ -229,9 +235,11 @@ TopologyResult compute_topology(Source source, const std::string& path, const To
   // Inputs (read once per rank; HDF5 reads are serialised by a mutex).
   std::vector<Frame> structure_frames;
   std::unique_ptr<H5mdReader> trajectory;
-  std::vector<std::vector<double>> column_xy, heavy_xy;
-  std::vector<std::vector<int>> column_rows, heavy_rows;
+  std::vector<std::vector<double>> column_xy, heavy_xy, light_xy;
+  std::vector<std::vector<int>> column_rows, heavy_rows, light_rows;
   imaging::Movie movie_in;
+  TubeBand band;
+  double pixel_x_angstrom = 1.0, pixel_y_angstrom = 1.0;
   std::size_t nx = 0, ny = 0, nt = 0, total = 0;
   std::vector<double> times;
   if (source == Source::structure) {
@@ -266,16 +274,17 @@ TopologyResult compute_topology(Source source, const std::string& path, const To
     }
     column_xy.resize(frames);
     heavy_xy.resize(frames);
+    light_xy.resize(frames);
     column_rows.resize(frames);
     heavy_rows.resize(frames);
+    light_rows.resize(frames);
     for (std::size_t r = 0; r < dims[0]; ++r) {
       const auto fr = static_cast<std::size_t>(rows[r * 6]);
       column_xy[fr].insert(column_xy[fr].end(), {rows[r * 6 + 1], rows[r * 6 + 2]});
       column_rows[fr].push_back(static_cast<int>(r));
-      if (rows[r * 6 + 4] == 1.0) {
-        heavy_xy[fr].insert(heavy_xy[fr].end(), {rows[r * 6 + 1], rows[r * 6 + 2]});
-        heavy_rows[fr].push_back(static_cast<int>(r));
-      }
+      const bool heavy = rows[r * 6 + 4] == 1.0;  // class 1 = heavy (I-rich), else light
+      (heavy ? heavy_xy : light_xy)[fr].insert((heavy ? heavy_xy : light_xy)[fr].end(), {rows[r * 6 + 1], rows[r * 6 + 2]});
+      (heavy ? heavy_rows : light_rows)[fr].push_back(static_cast<int>(r));
     }
     total = frames;
     for (std::size_t i = 0; i < frames; ++i) times.push_back(i < frame_times.size() ? frame_times[i] : static_cast<double>(i));
@@ -292,6 +301,21 @@ TopologyResult compute_topology(Source source, const std::string& path, const To
     for (std::size_t i = 0; i < nt; ++i) times.push_back(static_cast<double>(i) * (movie_in.frame_time_s > 0 ? movie_in.frame_time_s : 1.0));
     res.unit = movie_in.unit;
     if (params.superlevel) res.unit = "-(" + (res.unit.empty() ? std::string("intensity") : res.unit) + ")";
+    // pixel sizes (Å) as the reader found them (1 Å per pixel when the file has no calibration)
+    if (movie_in.pixel_size_x_angstrom > 0) pixel_x_angstrom = movie_in.pixel_size_x_angstrom;
+    if (movie_in.pixel_size_y_angstrom > 0) pixel_y_angstrom = movie_in.pixel_size_y_angstrom;
+    if (params.image_region != "whole") {
+      std::vector<float> mean(nx * ny, 0.0f);
+      for (std::size_t x = 0; x < nx; ++x)
+        for (std::size_t y = 0; y < ny; ++y) {
+          double s = 0;
+          for (std::size_t t = 0; t < nt; ++t) s += movie_in.frames[t][y * nx + x];
+          mean[y * nx + x] = static_cast<float>(s / static_cast<double>(std::max<std::size_t>(1, nt)));
+        }
+      band = find_tube_band(mean, static_cast<int>(nx), static_cast<int>(ny), pixel_x_angstrom, pixel_y_angstrom,
+                            params.image.wall_margin_angstrom);
+      res.tube_band = band;
+    }
   }
   res.filtration = source == Source::movie ? (params.superlevel ? "cubical superlevel (sublevel of -intensity), pixels as 2-cells"
                                                                  : "cubical sublevel of intensity, pixels as 2-cells")
@@ -302,12 +326,20 @@ TopologyResult compute_topology(Source source, const std::string& path, const To
 
   std::vector<std::string> group_names;
   if (atoms) group_names = params.subsets;
-  else if (source == Source::movie) group_names = {"image"};
+  else if (source == Source::movie) {
+    if (params.image_region != "tube_interior") group_names.push_back("image");
+    if (params.image_region != "whole") group_names.push_back("interior");
+  }
   else {
     group_names = {"columns"};
     bool any_heavy = false;
     for (const auto& h : heavy_rows) any_heavy = any_heavy || !h.empty();
-    if (params.column_classes && any_heavy) group_names.push_back("heavy");
+    if (params.column_classes && any_heavy) {
+      group_names.push_back("heavy");
+      group_names.push_back("light");
+    } else if (params.column_classes) {
+      res.notes.push_back("columns: no column is classed heavy (class 1): the classes were not split, so there are no heavy/light groups");
+    }
   }
 
   // Frames analysed.
@@ -347,14 +379,38 @@ TopologyResult compute_topology(Source source, const std::string& path, const To
           convert_units(d, params.unit_angstrom);
           out.groups.push_back(d);
           if (group_names.size() > 1) {
-            auto h = alpha_diagrams_2d(heavy_xy[fi], {}, heavy_rows[fi]);
-            convert_units(h, params.unit_angstrom);
-            out.groups.push_back(h);
+            for (int c = 0; c < 2; ++c) {
+              auto h = c == 0 ? alpha_diagrams_2d(heavy_xy[fi], {}, heavy_rows[fi]) : alpha_diagrams_2d(light_xy[fi], {}, light_rows[fi]);
+              if ((c == 0 ? heavy_rows : light_rows)[fi].empty()) h.note = c == 0 ? "no heavy column" : "no light column";
+              convert_units(h, params.unit_angstrom);
+              out.groups.push_back(h);
+            }
           }
           if (params.lattice) out.lattice = lattice_row({lattice_from_columns(column_xy[fi])});
           frame_times[slot] = times[fi];
         } else {
-          out.groups.push_back(cubical_diagrams_2d(movie_in.frames[fi], static_cast<int>(nx), static_cast<int>(ny), params.superlevel));
+          const std::vector<float>& img = movie_in.frames[fi];  // img[y * nx + x]
+          if (params.image_region != "tube_interior")
+            out.groups.push_back(cubical_diagrams_2d(img, static_cast<int>(nx), static_cast<int>(ny), params.superlevel));
+          if (params.image_region != "whole") {
+            const auto b = band_image(img, static_cast<int>(nx), static_cast<int>(ny), pixel_x_angstrom, pixel_y_angstrom, band, params.image);
+            auto d = cubical_diagrams_2d(b.pixels, b.nx, b.ny, params.superlevel);
+            const double floor = params.image.min_persistence_sigma *
+                                 band_noise(b, params.image.smoothing_angstrom, std::min(pixel_x_angstrom, pixel_y_angstrom));
+            for (auto& dim : d.dims)
+              dim.erase(std::remove_if(dim.begin(), dim.end(), [&](const PersistencePair& p) { return p.finite() && p.persistence() < floor; }),
+                        dim.end());
+            // cells of the binned band → the original pixel at the block's centre
+            for (auto& dim : d.dims)
+              for (auto& p : dim)
+                for (auto* cell : {&p.birth_atoms, &p.death_atoms})
+                  if ((*cell)[0] >= 0) {
+                    (*cell)[0] = b.x0 + (*cell)[0] * b.binning + b.binning / 2;
+                    (*cell)[1] = b.y0 + (*cell)[1] * b.binning + b.binning / 2;
+                  }
+            if (!band.found) d.note = band.note;
+            out.groups.push_back(std::move(d));
+          }
           frame_times[slot] = times[fi];
         }
         outputs[slot] = std::move(out);
@@ -524,6 +580,20 @@ void write_diagrams_file(const std::string& path, const TopologyResult& res, con
     for (const auto& n : res.notes)
       if (n.rfind(g.name + ":", 0) == 0) notes += n + "\n";
     h5::write_string_dataset(gg, "notes", notes);
+    if (g.name == "interior") {
+      const auto& b = res.tube_band;
+      h5::write_attribute(gg, "tube_found", static_cast<int>(b.found));
+      h5::write_attribute(gg, "tube_across_axis", std::string(b.across_axis == 0 ? "x" : "y"));
+      h5::write_attribute(gg, "tube_walls_angstrom", std::vector<double>{b.wall_lo_angstrom, b.wall_hi_angstrom});
+      h5::write_attribute(gg, "band_pixels", std::vector<double>{static_cast<double>(b.lo), static_cast<double>(b.hi)});
+      h5::write_attribute(gg, "smoothing_angstrom", params.image.smoothing_angstrom);
+      h5::write_attribute(gg, "binning_pixels", params.image.binning);
+      h5::write_attribute(gg, "wall_margin_angstrom", params.image.wall_margin_angstrom);
+      h5::write_attribute(gg, "min_persistence_sigma", params.image.min_persistence_sigma);
+      h5::write_attribute(gg, "meaning",
+                          std::string("cubical complex of the tube interior band (walls shrunk by the margin), Gaussian-smoothed then "
+                                      "binned in blocks; atoms columns: original pixel at the block centre"));
+    }
     for (int d = 0; d <= maxdim; ++d) {
       std::vector<double> rows;
       std::vector<std::int64_t> atoms;

@@ -27,6 +27,7 @@
 
 #include "core/config.hpp"
 #include "topology/diagram.hpp"
+#include "topology/image_region.hpp"
 #include "topology/lattice.hpp"
 #include "topology/local_structures.hpp"
 #include "topology/statistics.hpp"
@@ -49,6 +50,8 @@ struct TopologyParams {
   bool superlevel = true;
   std::string movie_group;
   bool column_classes = true;
+  std::string image_region = "both";  ///< movies: whole | tube_interior | both (groups image, interior)
+  ImageRegionParams image;
   int betti_samples = 100;
   double range_min = 0, range_max = 0;
   int image_pixels = 20;
@@ -74,6 +77,7 @@ struct TopologyResult {
   std::vector<Group> groups;
   std::vector<std::vector<double>> lattice;  ///< per frame
   std::vector<std::string> notes;
+  TubeBand tube_band;  ///< movies: the tube interior used by group "interior"
 };
 
 /// Runs the stage on rank 0's and the other ranks' share of frames (threads inside each rank);

@@ -114,7 +114,20 @@ with h5py.File("k_d.h5") as f:
     d1 = f["diagrams/columns/dim1"][:]
     check(np.allclose(d1, [[0, 1, 2], [1, 2.25, 4.5]]), f"columns H1 (side²/4, side²/2) per frame: {d1.tolist()}")
     check("dim2" not in f["diagrams/columns"], "2D complexes have no dim2")
-    check("heavy" in f["diagrams"], "heavy-column group when classes exist")
+    check("heavy" in f["diagrams"] and "light" in f["diagrams"], "heavy and light column groups when classes exist")
+    # heavy = class 1: the columns at x = 5 (two per frame, collinear: H0 only, one finite pair of
+    # death (side/2)²); light = class 0: the other three (the far column joins last)
+    h0 = f["diagrams/heavy/dim0"][:]
+    fin = h0[np.isfinite(h0[:, 2])]
+    check(np.allclose(fin[:, 2], [1.0, 2.25]), f"heavy H0 deaths (side/2)²: {fin.tolist()}")
+    l0 = f["diagrams/light/dim0"][:]
+    check(np.sum(l0[:, 0] == 0) == 3 and len(f["diagrams/light/dim1"]) == 0, "light: 3 columns, no ring")
+# no class 1 anywhere: no heavy/light groups, and the file says why
+with h5py.File("k1.h5", "w") as f:
+    f["columns"] = np.array([r[:4] + [0.0, r[5]] for r in rows])
+run("topology", "--config", "c.ini", "--columns", "k1.h5", "--out", "k1_d.h5")
+with h5py.File("k1_d.h5") as f:
+    check("heavy" not in f["diagrams"] and "not split" in f["diagrams/columns/notes"][()].decode(), "classes not split: said in notes")
 
 # 4. EMD movie: a ring of 1s around a 5 (sublevel): H1 (1, 5); x fastest in data[x, y, t]
 img = np.ones((3, 3, 2), np.float32)
@@ -152,6 +165,47 @@ with h5py.File("series.emd", "w") as f:
 run("topology", "--config", "c.ini", "--movie", "series.emd", "--out", "series_d.h5")
 with h5py.File("series_d.h5") as f:
     check(sorted(set(f["diagrams/image/dim0"][:, 0].astype(int))) == [0, 1, 2, 3, 4], "ncempy series: 5 frames")
+# 4b. tube interior: a tube along y (two dark wall lines at x = 20 and 60 px, 0.25 Å pixels) with a
+# bright blob inside and one outside the tube; the interior band holds only the inner blob
+nx_, ny_ = 80, 40
+yy, xx = np.meshgrid(np.arange(ny_), np.arange(nx_))  # [x, y]
+base = np.ones((nx_, ny_), np.float32)
+base -= np.exp(-((xx - 20) ** 2) / 2.0) + np.exp(-((xx - 60) ** 2) / 2.0)
+inner = 2.0 * np.exp(-((xx - 40) ** 2 + (yy - 20) ** 2) / 8.0)
+outer = 2.0 * np.exp(-((xx - 5) ** 2 + (yy - 20) ** 2) / 2.0)
+rng = np.random.default_rng(3)
+movie = np.stack([base + inner + outer + rng.normal(0, 0.01, base.shape) for _ in range(3)], axis=2).astype(np.float32)
+with h5py.File("tube.h5", "w") as f:
+    f.attrs["version_major"] = 0
+    f.attrs["version_minor"] = 2
+    g = f.create_group("data/counts")
+    g.attrs["emd_group_type"] = 1
+    g["data"] = movie
+    g["dim1"] = np.arange(nx_) * 0.025
+    g["dim1"].attrs["units"] = "[n_m]"
+    g["dim2"] = np.arange(ny_) * 0.025
+    g["dim2"].attrs["units"] = "[n_m]"
+    g["dim3"] = np.array([0.0, 0.04, 0.08])
+run("topology", "--config", "c.ini", "--movie", "tube.h5", "--out", "tube_d.h5", "--topology.image_binning=1",
+    "--topology.image_smoothing_angstrom=0")
+with h5py.File("tube_d.h5") as f:
+    g = f["diagrams/interior"]
+    check(g.attrs["tube_found"] == 1 and g.attrs["tube_across_axis"] == "x", "tube found, walls across x")
+    walls = g.attrs["tube_walls_angstrom"]
+    check(abs(walls[0] - 5.0) <= 0.5 and abs(walls[1] - 15.0) <= 0.5, f"walls at 5 and 15 Å: {walls}")
+    lo, hi = g.attrs["band_pixels"]
+    check(20 < lo < 40 < hi < 60, f"band inside the walls: {lo, hi}")
+    # superlevel: the brightest point is the one infinite H0 class; in the band it is the inner
+    # blob (x = 40), in the whole frame the image group sees both blobs (one finite H0 pair more)
+    d0 = g["dim0"][:]
+    a0 = g["dim0_atoms"][:]
+    inf_rows = np.where(~np.isfinite(d0[:, 2]))[0]
+    check(len(inf_rows) == 3 and all(abs(a0[i, 0] - 40) <= 1 for i in inf_rows), "interior: one component per frame, at the inner blob")
+    # whole frame: the outer blob (peak 3) is born at -3 and joins at a wall (~0): persistence ~3
+    big_i = np.sum(d0[np.isfinite(d0[:, 2]), 2] - d0[np.isfinite(d0[:, 2]), 1] > 0.5)
+    w0 = f["diagrams/image/dim0"][:]
+    big_w = np.sum(w0[np.isfinite(w0[:, 2]), 2] - w0[np.isfinite(w0[:, 2]), 1] > 2.5)
+    check(big_i == 0 and big_w == 3, f"the outer blob is only in the whole frame: {big_i} vs {big_w} persistent finite H0")
 
 # 5. compare: the trajectory's diagrams against the structure's (same kind: 3D weighted)
 run("topology", "--config", "c.ini", "--structure", "rs.xyz", "--out", "s_w.h5")
@@ -161,6 +215,18 @@ run("compare", "--config", "cmp.ini", "--simulated", "t_one.h5" if os.path.exist
 with h5py.File("cmp.h5") as f:
     check(f.attrs["closest"] == "s_w.h5", "the identical file is the closest mechanism")
     check("mechanisms/0/alignment" in f and f["mechanisms/0"].attrs["permutation_p_value"] > 0, "alignment and p-values written")
+    check(abs(f.attrs["p_min"] - 1 / 100) < 1e-12 and "exchangeable" in f.attrs["null_hypothesis"]
+          and "no evidence" in f.attrs["interpretation"], "null hypothesis, p_min = 1/(N+1), large-p caveat")
+    m = f["mechanisms/0"]
+    check(m.attrs["permutation_p_value"] >= f.attrs["p_min"] and m.attrs["permutation_null_sd"] >= 0, "p >= p_min, null spread")
+# two statistics, each with its own tests; the effect size recomputed from the written null moments
+run("compare", "--config", "cmp.ini", "--simulated", "k_d.h5", "--experimental", "k_d.h5", "--out", "cmp2.h5",
+    "--compare.statistic=heavy light")
+with h5py.File("cmp2.h5") as f:
+    check(list(f.attrs["statistics"]) == ["heavy", "light"] and "statistics/light/mechanisms/0" in f, "one result per statistic")
+    m = f["statistics/light/mechanisms/0"].attrs
+    z = (m["permutation_null_mean"] - m["permutation_loss"]) / m["permutation_null_sd"] if m["permutation_null_sd"] > 0 else 0
+    check(abs(z - m["permutation_effect_z"]) < 1e-9, "effect z = (null mean - loss) / null sd")
 
 # 6. bad input: one-line errors, exit 2, no output left
 run("topology", "--config", "c.ini", "--structure", "nope.xyz", "--out", "bad.h5", expect=2)

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <random>
 
 #include "core/error.hpp"
 #include "core/frame.hpp"
@@ -159,6 +160,66 @@ TEST_CASE("distances on small diagrams with known answers") {
   c.push_back(PersistencePair{});
   CHECK(bottleneck_distance(a, c) == Approx(2.0));
   CHECK_THROWS_AS(wasserstein_distance(a, b, 0.5), InputError);
+}
+
+namespace {
+// Brute force: every partial matching of a into b (the rest to the diagonal), L∞ ground metric.
+double brute_cost(const std::vector<std::pair<double, double>>& a, const std::vector<std::pair<double, double>>& b, double p,
+                  std::size_t i, std::vector<char>& used) {
+  auto diag = [&](const std::pair<double, double>& x) { return std::pow((x.second - x.first) / 2, p); };
+  if (i == a.size()) {
+    double s = 0;
+    for (std::size_t j = 0; j < b.size(); ++j)
+      if (!used[j]) s += diag(b[j]);
+    return s;
+  }
+  double best = diag(a[i]) + brute_cost(a, b, p, i + 1, used);
+  for (std::size_t j = 0; j < b.size(); ++j) {
+    if (used[j]) continue;
+    used[j] = 1;
+    const double d = std::max(std::abs(a[i].first - b[j].first), std::abs(a[i].second - b[j].second));
+    best = std::min(best, std::pow(d, p) + brute_cost(a, b, p, i + 1, used));
+    used[j] = 0;
+  }
+  return best;
+}
+std::vector<std::pair<double, double>> random_points(std::mt19937_64& g, std::size_t n, bool one_birth) {
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<std::pair<double, double>> x;
+  const double b0 = u(g);
+  for (std::size_t k = 0; k < n; ++k) {
+    const double b = one_birth ? b0 : u(g);
+    x.emplace_back(b, b + u(g) * u(g));  // many short-lived points, a few long ones
+  }
+  return x;
+}
+}  // namespace
+
+TEST_CASE("exact Wasserstein solvers agree with brute force and with Hera") {
+  std::mt19937_64 g(7);
+  // Brute force on tiny diagrams, both exact paths (one birth per diagram: DP; general: Hungarian).
+  for (int trial = 0; trial < 200; ++trial) {
+    const bool line = trial % 2 == 0;
+    const auto a = random_points(g, static_cast<std::size_t>(trial % 5), line);
+    const auto b = random_points(g, static_cast<std::size_t>((trial / 5) % 5), line);
+    for (double p : {1.0, 2.0, 2.5}) {
+      std::vector<char> used(b.size(), 0);
+      const double ref = brute_cost(a, b, p, 0, used);
+      CHECK(wasserstein_cost(a, b, p) == Approx(ref).epsilon(1e-12));
+    }
+  }
+  // Larger diagrams against Hera's auction at relative error 1e-7 (its guarantee: within 1 + δ).
+  for (int trial = 0; trial < 12; ++trial) {
+    const bool line = trial % 2 == 0;
+    const auto a = random_points(g, 60 + 20 * static_cast<std::size_t>(trial), line);
+    const auto b = random_points(g, 70 + 15 * static_cast<std::size_t>(trial), line);
+    for (double p : {1.0, 2.0}) {
+      const double hera = wasserstein_distance(a, b, p, 1e-7, WassersteinMethod::hera);
+      const double exact = wasserstein_distance(a, b, p);
+      CHECK(exact <= hera * (1 + 1e-9));
+      CHECK(exact == Approx(hera).epsilon(1e-6));
+    }
+  }
 }
 
 TEST_CASE("statistics by hand") {
