@@ -33,7 +33,14 @@ Command compare_command() {
     const auto experimental = topology::read_diagrams_file(exp_path, params.subset);
     std::vector<topology::DiagramsRead> simulated;
     for (const auto& s : sims) simulated.push_back(topology::read_diagrams_file(s, experimental.group));
-    const auto result = topology::compare(simulated, sims, experimental, params);
+    topology::CompareResult result;
+    {
+      Progress bar("compare", 1, inv.quiet);
+      result = topology::compare(simulated, sims, experimental, params, [&](std::size_t done, std::size_t total) {
+        bar.set_total(static_cast<std::int64_t>(total));
+        bar.update(static_cast<std::int64_t>(done));
+      });
+    }
     AtomicOutput output(out);
     topology::write_comparison_file(output.temp_path().string(), result, exp_path, params, inv.config.to_ini());
     output.commit();

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
@@ -268,8 +269,18 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
     a[side] = p.tube_vibration_amplitude_angstrom;
     lmp.command("fix vib carbon move wiggle " + num(a[0]) + " " + num(a[1]) + " " + num(a[2]) + " " + num(p.tube_vibration_period_ps));
   }
+  // The frames as LAMMPS itself writes them: every recorded frame (from the step given on), so that
+  // `lmp -in T.lammps` leaves the trajectory's positions in T.lammpstrj (named relative to the script).
+  auto start_dump = [&](std::int64_t from_step) {
+    const std::string dump_path = fs::path(paths.script).replace_extension(resume ? ".resume.lammpstrj" : ".lammpstrj").string();
+    lmp.command("variable nanomix_frame_steps equal stride(" + std::to_string(from_step) + ",2000000000," +
+                std::to_string(p.steps_per_frame()) + ")");
+    lmp.command("dump frames all custom " + std::to_string(p.steps_per_frame()) + " " + dump_path + " id type x y z");
+    lmp.command("dump_modify frames every v_nanomix_frame_steps first yes sort id");
+  };
   if (resume) {
     lmp.command("reset_timestep " + std::to_string(start_step));
+    start_dump(start_step);
   } else {
     const long vseed = lammps_seed(derive_seed(p.seed, RandomPurpose::velocities, 0, 0));
     if (p.tube != TubeModel::rigid) {  // the heat bath starts at the production temperature
@@ -291,6 +302,7 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
     } else {
       lmp.command("velocity ions create " + num(t_start) + " " + std::to_string(vseed) + " mom yes rot yes dist gaussian");
     }
+    start_dump(static_cast<std::int64_t>(std::llround(lmp.thermo("step"))));
     lmp.command("run 0");
     lmp.comment("production: frame 0 is the state above");
     start_step = static_cast<std::int64_t>(std::llround(lmp.thermo("step")));
@@ -300,7 +312,11 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
   auto save_script = [&] {
     if (!root) return;
     const std::string path = resume ? fs::path(paths.script).replace_extension(".resume.lammps").string() : paths.script;
-    write_text_file_atomically(path, lmp.transcript());
+    // Paths relative to the script's folder, so the folder can be moved and rerun there with lmp -in.
+    std::string text = lmp.transcript();
+    const std::string folder = fs::path(paths.script).parent_path().string() + "/";
+    for (std::size_t at = text.find(folder); at != std::string::npos; at = text.find(folder, at)) text.erase(at, folder.size());
+    write_text_file_atomically(path, text);
   };
 
   Frame frame;
@@ -433,7 +449,12 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
       lmp.command(unfix_thermostat(p));
     }
     record(f);
-    progress.update(f + 1);
+    {  // the live line, as LAMMPS users read thermo output: the ions' temperature and the order
+      const double kelvin = lmp.compute_scalar("tI");
+      char note[96];
+      std::snprintf(note, sizeof note, "T %.0f K, anion order %.2f", kelvin, result.last_anion_sro);
+      progress.update(f + 1, note);
+    }
     if ((f + 1) % p.checkpoint_every_frames == 0 || f + 1 == p.frames) checkpoint(f + 1);
   }
   progress.finish();
