@@ -165,31 +165,32 @@ std::string map_colour(double f) {
 }  // namespace
 
 std::string svg_density(const std::vector<double>& birth, const std::vector<double>& death, const PlotStyle& style, int bins) {
-  double hi = 0;
+  double lo = 0, hi = 0;  // weighted alpha values can be negative (radius² − weight)
   for (std::size_t i = 0; i < birth.size() && i < death.size(); ++i) {
-    if (std::isfinite(birth[i])) hi = std::max(hi, birth[i]);
-    if (std::isfinite(death[i])) hi = std::max(hi, death[i]);
+    if (std::isfinite(birth[i])) hi = std::max(hi, birth[i]), lo = std::min(lo, birth[i]);
+    if (std::isfinite(death[i])) hi = std::max(hi, death[i]), lo = std::min(lo, death[i]);
   }
-  if (!(hi > 0)) hi = 1;
-  hi *= 1.02;
+  if (!(hi > lo)) hi = lo + 1;
+  hi += 0.02 * (hi - lo);
+  const double span = hi - lo;
   std::vector<int> count(static_cast<std::size_t>(bins * bins), 0);
   std::vector<int> infinite(static_cast<std::size_t>(bins), 0);
   int most = 0;
   for (std::size_t i = 0; i < birth.size() && i < death.size(); ++i) {
     if (!std::isfinite(birth[i]) || std::isnan(death[i])) continue;
-    const int bx = std::clamp(static_cast<int>(birth[i] / hi * bins), 0, bins - 1);
+    const int bx = std::clamp(static_cast<int>((birth[i] - lo) / span * bins), 0, bins - 1);
     if (std::isinf(death[i])) {
       most = std::max(most, ++infinite[static_cast<std::size_t>(bx)]);
       continue;
     }
-    const int by = std::clamp(static_cast<int>(death[i] / hi * bins), 0, bins - 1);
+    const int by = std::clamp(static_cast<int>((death[i] - lo) / span * bins), 0, bins - 1);
     most = std::max(most, ++count[static_cast<std::size_t>(by * bins + bx)]);
   }
   const int w = style.width_px, h = style.height_px;
   const double left = 62, right = 78, top = 34, bottom = 42;
   const double side = std::min(w - left - right, h - top - bottom), cell = side / bins;
-  auto px = [&](double x) { return left + x / hi * side; };
-  auto py = [&](double y) { return top + side - y / hi * side; };
+  auto px = [&](double x) { return left + (x - lo) / span * side; };
+  auto py = [&](double y) { return top + side - (y - lo) / span * side; };
   const double lmax = std::log1p(std::max(1, most));
   std::ostringstream o;
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\"" << h << "\" viewBox=\"0 0 " << w << " " << h
@@ -210,10 +211,10 @@ std::string svg_density(const std::vector<double>& birth, const std::vector<doub
       << "\" height=\"6\" fill=\"" << map_colour(std::log1p(c) / lmax) << "\"/>";
   }
   o << "<text x=\"" << left + side << "\" y=\"" << top - 10 << "\" text-anchor=\"end\" font-size=\"9\" fill=\"#666\">death = ∞</text>";
-  o << "<line x1=\"" << num(px(0)) << "\" y1=\"" << num(py(0)) << "\" x2=\"" << num(px(hi)) << "\" y2=\"" << num(py(hi))
+  o << "<line x1=\"" << num(px(lo)) << "\" y1=\"" << num(py(lo)) << "\" x2=\"" << num(px(hi)) << "\" y2=\"" << num(py(hi))
     << "\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>";
   o << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << num(side) << "\" height=\"" << num(side) << "\" fill=\"none\" stroke=\"#444\"/>";
-  for (double t : ticks(0, hi)) {
+  for (double t : ticks(lo, hi)) {
     o << "<text x=\"" << num(px(t)) << "\" y=\"" << num(top + side + 14) << "\" text-anchor=\"middle\">" << tick_text(t) << "</text>";
     o << "<text x=\"" << left - 4 << "\" y=\"" << num(py(t) + 4) << "\" text-anchor=\"end\">" << tick_text(t) << "</text>";
   }

@@ -88,7 +88,7 @@ std::string movie_player(const PlayerInput& in) {
     data << (k ? "," : "") << "[";
     for (std::size_t t = 0; t < nt; ++t) data << (t ? "," : "") << "\"" << png_uri(m.frames[t], nx, ny, lo, hi) << "\"";
     data << "]";
-    panels << "<div class=\"panel\"><div class=\"ptitle\">" << escape(m.title) << "</div><div class=\"stack\" style=\"width:" << width
+    panels << "<div class=\"panel\"><div class=\"ptitle\">" << escape(m.title) << "</div><div class=\"row\"><div class=\"stack\" style=\"width:" << width
            << "px;height:" << height << "px\"><img class=\"frame\" alt=\"" << escape(m.title) << ", frame 0\" width=\"" << width
            << "\" height=\"" << height << "\" src=\"" << png_uri(m.frames[0], nx, ny, lo, hi) << "\"/>"
            << "<svg class=\"overlay\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << nx << " " << ny << "\" width=\"" << width
@@ -97,10 +97,10 @@ std::string movie_player(const PlayerInput& in) {
       const double x0 = nx * 0.05, y0 = ny * 0.93;
       panels << "<rect x=\"" << num(x0, 6) << "\" y=\"" << num(y0, 6) << "\" width=\"" << num(bar_px, 6) << "\" height=\""
              << num(std::max(1.0, ny * 0.012), 6) << "\" fill=\"#ffd400\"/><text x=\"" << num(x0, 6) << "\" y=\""
-             << num(y0 - ny * 0.015, 6) << "\" fill=\"#ffd400\" font-family=\"sans-serif\" font-size=\"" << num(ny * 0.05, 4) << "\">"
+             << num(y0 - ny * 0.015, 6) << "\" fill=\"#ffd400\" font-family=\"sans-serif\" font-size=\"" << num(ny * 0.08, 4) << "\" font-weight=\"bold\">"
              << num(bar_nm) << " nm</text>";
     }
-    panels << "</svg></div>" << colour_bar(lo, hi, m.unit, height, "player-grey-" + std::to_string(k)) << "</div>";
+    panels << "</svg></div>" << colour_bar(lo, hi, m.unit, height, "player-grey-" + std::to_string(k)) << "</div></div>";
   }
   data << "],\"frames\":[";
   for (std::size_t t = 0; t < nt; ++t) {
@@ -114,6 +114,11 @@ std::string movie_player(const PlayerInput& in) {
   data << "]}";
 
   std::ostringstream o;
+  o << "<style>.player .panels{display:flex;flex-wrap:wrap;gap:12px}.player .panel{display:flex;flex-direction:column}"
+       ".player .row{display:flex;align-items:flex-start;gap:4px}.player .stack{position:relative}"
+       ".player .stack img,.player .stack svg{position:absolute;left:0;top:0;image-rendering:pixelated}"
+       ".player .ptitle{font-size:13px;margin:2px 0}.player .controls{margin:4px 0}.player .slider{width:260px;vertical-align:middle}"
+       "</style>";
   o << "<div class=\"player\" id=\"player\">"
     << "<div class=\"controls\"><button type=\"button\" class=\"play\">▶ play</button> "
     << "<button type=\"button\" class=\"prev\" title=\"previous frame\">◀</button>"

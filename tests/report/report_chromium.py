@@ -87,7 +87,10 @@ with tempfile.TemporaryDirectory() as tmp:
             only = os.path.join(tmp, f"only_{sec}.html")
             css = f"<style>nav, h1, section:not(#{sec}) {{display:none}} body{{margin-top:0}}</style>"
             with open(only, "w", encoding="utf-8") as f:
-                f.write(html.replace("</head>", css + "</head>"))
+                # the player's overlays on, so the screenshot shows them
+                on = ("<script>window.addEventListener('load', () => document.querySelectorAll("
+                      "'#player input[type=checkbox]').forEach(b => b.click()));</script>")
+                f.write(html.replace("</head>", css + "</head>").replace("</body>", on + "</body>"))
             out = os.path.abspath(os.path.join(shots, f"{sec}.png"))
             subprocess.run([chromium, *flags, "--hide-scrollbars", "--window-size=1150,2000",
                             f"--screenshot={out}", "file://" + only], capture_output=True, text=True, timeout=120)
