@@ -277,13 +277,17 @@ std::string base64(const std::vector<unsigned char>& bytes) {
 }
 
 std::string image_tag(const std::vector<float>& pixels, int width, int height, const std::string& caption,
-                      const std::vector<Marker>& markers, int display_width_px) {
+                      const std::vector<Marker>& markers, int display_width_px, double range_lo, double range_hi) {
   if (pixels.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height)) {
     throw std::invalid_argument("image_tag: size mismatch");
   }
   float lo = INFINITY, hi = -INFINITY;
   for (float v : pixels)
     if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+  if (std::isfinite(range_lo) && std::isfinite(range_hi) && range_hi > range_lo) {
+    lo = static_cast<float>(range_lo);
+    hi = static_cast<float>(range_hi);
+  }
   const float scale = hi > lo ? 255.0f / (hi - lo) : 0.0f;
   std::vector<unsigned char> rgb(pixels.size() * 3);
   for (std::size_t i = 0; i < pixels.size(); ++i) {

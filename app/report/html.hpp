@@ -51,8 +51,10 @@ struct Marker {
   double x_px, y_px;  ///< pixel coordinates (column, row)
   std::uint32_t rgb;  ///< 0xRRGGBB
 };
+/// `lo`, `hi`: a grey range shared by several images (NaN: this image's min and max).
 std::string image_tag(const std::vector<float>& pixels, int width, int height, const std::string& caption,
-                      const std::vector<Marker>& markers = {}, int display_width_px = 240);
+                      const std::vector<Marker>& markers = {}, int display_width_px = 240,
+                      double lo = std::numeric_limits<double>::quiet_NaN(), double hi = std::numeric_limits<double>::quiet_NaN());
 
 /// PNG bytes of an 8-bit RGB image (row-major, 3 bytes per pixel).
 std::vector<unsigned char> encode_png_rgb(const std::vector<unsigned char>& rgb, int width, int height);

@@ -119,7 +119,7 @@ void story_section(Document& doc, const RunFiles& files) {
     style.width_px = 440;
     style.legend_below = true;
     if (t_max > 0) style.x_min = 0, style.x_max = t_max;
-    if (name != "temperature") style.y_min = name == "anion_sro" ? -0.2 : 0, style.y_max = 1;
+    if (name.rfind("crystallinity", 0) == 0 || name == "iodide_outer_shell_fraction") style.y_min = 0, style.y_max = 1;
     if (clock) style.marks = marks;
     plots += svg_plot(series, style);
   }
@@ -389,16 +389,19 @@ void local_structures_section(Document& doc, const RunFiles& files) {
   const Table2 atoms = read_table(f, group + "/atoms");
   if (counts.rows > 0 && frames.rows == counts.rows) {
     Series points{"diagram points in the region", {}, {}}, marked{"atoms behind them", {}, {}};
+    const double spp = seconds_per_ps(files);
     for (std::size_t r = 0; r < counts.rows; ++r) {
-      points.x.push_back(frames.at(r, 1));
+      const double when = spp > 0 ? frames.at(r, 1) * spp : frames.at(r, 1);
+      points.x.push_back(when);
       points.y.push_back(counts.data[r]);
-      marked.x.push_back(frames.at(r, 1));
+      marked.x.push_back(when);
       marked.y.push_back(atom_counts.rows == counts.rows ? atom_counts.data[r] : NAN);
     }
     PlotStyle style;
     style.title = "local structures (" + std::string(name_buffer) + ") per frame";
-    style.x_label = "MD time (ps)";
+    style.x_label = spp > 0 ? "experiment time (s)" : "MD time (ps)";
     style.y_label = "count";
+    style.legend_below = true;
     doc.raw(svg_plot({points, marked}, style));
   }
   // Overlays: the atoms of each movie frame's MD snapshot, at their projected positions.
@@ -419,6 +422,7 @@ void local_structures_section(Document& doc, const RunFiles& files) {
   for (std::size_t r = 0; r < frames.rows; ++r) row_of_input_frame[std::lround(frames.at(r, 0))] = r;
   const std::size_t n = movie.frame_count();
   const std::size_t shown = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, files.filmstrip_frames)));
+  const auto grey = grey_range(movie.frames);  // one grey scale for every frame shown
   std::string strip;
   for (std::size_t k = 0; k < shown; ++k) {
     const std::size_t t = shown == 1 ? 0 : k * (n - 1) / (shown - 1);
@@ -435,7 +439,8 @@ void local_structures_section(Document& doc, const RunFiles& files) {
       }
     }
     strip += image_tag(movie.frames[t], movie.nx, movie.ny,
-                       "frame " + std::to_string(t) + ": " + std::to_string(markers.size()) + " atoms marked", markers);
+                       "frame " + std::to_string(t) + ": " + std::to_string(markers.size()) + " atoms marked", markers, 240, grey.first,
+                       grey.second);
   }
   doc.paragraph("Red rings: atoms of the birth and death simplices of the selected diagram points, drawn at their "
                 "projected positions on the noise-free frames.");
@@ -525,13 +530,17 @@ void lattice_section(Document& doc, const RunFiles& files) {
   };
   std::vector<std::vector<std::string>> rows;
   for (std::size_t r : {std::size_t{0}, lattice.rows / 2, lattice.rows - 1}) {
-    rows.push_back({std::to_string(r), frames.rows > r ? fixed(frames.at(r, 1), 1) : "", deviation(lattice.at(r, 1), 5.64),
+    const double spp = seconds_per_ps(files);
+    rows.push_back({std::to_string(r), frames.rows > r ? fixed(spp > 0 ? frames.at(r, 1) * spp : frames.at(r, 1), spp > 0 ? 2 : 1) : "",
+                    deviation(lattice.at(r, 1), 5.64),
                     fixed(lattice.at(r, 2), 0), deviation(lattice.at(r, 3), 6.47), fixed(lattice.at(r, 4), 0)});
     if (lattice.rows == 1) break;
   }
-  doc.table({"frame", "MD time (ps)", "a, NaCl-like domains (Å; vs 5.64)", "crystalline Na–Cl", "a, NaI-like domains (Å; vs 6.47)",
-             "crystalline Na–I"},
+  doc.table({"frame", seconds_per_ps(files) > 0 ? "experiment time (s)" : "MD time (ps)", "a, NaCl-like domains (Å; vs 5.64)",
+             "crystalline Na–Cl (count behind the estimate)", "a, NaI-like domains (Å; vs 6.47)", "crystalline Na–I (count behind the estimate)"},
             rows);
+  doc.paragraph("The lattice constants rest on the crystalline Na–anion counts beside them; with a few they are "
+                "indicative only (no uncertainty is computed).");
 }
 
 }  // namespace
