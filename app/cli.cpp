@@ -35,7 +35,7 @@ int run_command(const Command& command, const std::vector<std::string>& args) {
   po::variables_map vm;
   try {
     po::positional_options_description positional;
-    if (!command.positional.empty()) positional.add(command.positional.c_str(), 1);
+    if (!command.positional.empty()) positional.add(command.positional.c_str(), command.positional_many ? -1 : 1);
     po::store(po::command_line_parser(args)
                   .options(all)
                   .positional(positional)

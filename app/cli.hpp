@@ -32,6 +32,7 @@ struct Command {
   std::vector<std::string> sections;  ///< config sections it reads, shown by --help
   bool needs_config = true;           ///< false: --config is optional (defaults are used)
   std::string positional;             ///< option that takes a bare argument (e.g. "file"), if any
+  bool positional_many = false;       ///< the positional option takes every bare argument (a vector option)
   std::function<void(po::options_description&)> add_options;
   std::function<int(const Invocation&)> run;
 };

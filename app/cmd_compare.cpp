@@ -35,7 +35,11 @@ Command compare_command() {
       const auto experimental = topology::read_diagrams_file(exp_path, statistic);
       std::vector<topology::DiagramsRead> simulated;
       for (const auto& s : sims) simulated.push_back(topology::read_diagrams_file(s, experimental.group));
-      results.push_back(topology::compare(simulated, sims, experimental, params));
+      Progress bar("compare " + experimental.group, 1, inv.quiet);
+      results.push_back(topology::compare(simulated, sims, experimental, params, [&](std::size_t done, std::size_t total) {
+        bar.set_total(static_cast<std::int64_t>(total));
+        bar.update(static_cast<std::int64_t>(done));
+      }));
     }
     AtomicOutput output(out);
     topology::write_comparison_file(output.temp_path().string(), results, exp_path, params, inv.config.to_ini());

@@ -1,4 +1,4 @@
-// nanomix image --config C (--structure S.xyz | --trajectory T.h5) --out movie.h5 [--tiff M.tif] [--mrc M.mrc] [--png-dir D]
+// nanomix image --config C (--structure S.xyz | --trajectory T.h5) --out movie.emd [--tiff M.tif] [--mrc M.mrc] [--png-dir D]
 #include <cstdio>
 #include <filesystem>
 
@@ -20,7 +20,7 @@ namespace nanomix::cli {
 Command image_command() {
   Command c;
   c.name = "image";
-  c.usage = "--config C (--structure S.xyz | --trajectory T.h5) --out movie.h5 [--tiff M.tif] [--mrc M.mrc] [--png-dir D]";
+  c.usage = "--config C (--structure S.xyz | --trajectory T.h5) --out movie.emd [--tiff M.tif] [--mrc M.mrc] [--png-dir D]";
   c.summary = "render a synthetic SMART-EM movie ([imaging]): multislice HRTEM, lens, camera MTF and dose noise → EMD (+ TIFF, MRC, PNG)";
   c.sections = {"imaging"};
   c.add_options = [](po::options_description& o) {

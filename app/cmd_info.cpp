@@ -58,14 +58,14 @@ void describe_h5md(const std::string& path) {
               << "  box:   " << box_text(first.box) << "\n";
   }
   const auto names = r.observable_names();
-  if (!names.empty()) {
-    std::cout << "  observables:";
+  if (!names.empty()) {  // one observable a line: a list on one line ran past any terminal
+    std::cout << "  observables (last value):\n";
     for (const auto& n : names) {
       const auto s = r.observable(n);
-      std::cout << " " << n;
-      if (!s.values.empty()) std::cout << " (last " << s.values.back() << (s.unit.empty() ? "" : " " + s.unit) << ")";
+      std::cout << "    " << n;
+      if (!s.values.empty()) std::cout << " = " << s.values.back() << (s.unit.empty() ? "" : " " + s.unit);
+      std::cout << "\n";
     }
-    std::cout << "\n";
   }
 }
 
@@ -115,19 +115,34 @@ void describe_movie(const std::string& path) {
 
 }  // namespace
 
+static void describe_file(const std::string& path);
+
 Command info_command() {
   Command c;
   c.name = "info";
-  c.usage = "FILE";
-  c.summary = "what a file holds (structure, trajectory, columns, diagrams; movies in every format nanomix reads)";
+  c.usage = "FILE [FILE ...]";
+  c.summary = "what files hold (structure, trajectory, columns, diagrams; movies in every format nanomix reads)";
   c.needs_config = false;
   c.positional = "file";
+  c.positional_many = true;
   c.add_options = [](po::options_description& o) {
-    o.add_options()("file", po::value<std::string>(), "the file to describe (or give it as the only argument)");
+    o.add_options()("file", po::value<std::vector<std::string>>()->composing(), "the files to describe (or give them as the arguments)");
   };
   c.run = [](const Invocation& inv) {
-    const std::string path = inv.required("file");
-    require_input_file(path, "file");
+    if (!inv.has("file")) throw InputError("give at least one file to describe");
+    const auto paths = inv.options["file"].as<std::vector<std::string>>();
+    for (const auto& p : paths) require_input_file(p, "file");  // every name checked before any output
+    for (std::size_t k = 0; k < paths.size(); ++k) {
+      if (k) std::cout << "\n";
+      describe_file(paths[k]);
+    }
+    return 0;
+  };
+  return c;
+}
+
+static void describe_file(const std::string& path) {
+  {
     if (h5::is_hdf5(path)) {
       h5::Id f = h5::open_file(path);
       if (is_h5md(path)) {
@@ -141,24 +156,22 @@ Command info_command() {
         std::cout << path << ": nanomix columns file\n";
       } else if (h5::exists(f, "data") || h5::exists(f, "Data") || h5::exists(f, "Experiments")) {
         describe_movie(path);  // EMD (nanomix, ncempy, HyperSpy), Velox, HyperSpy HDF5
-        return 0;
+        return;
       } else {
         std::cout << path << ": HDF5 file\n";
       }
       std::cout << "  contents:\n" << h5::describe_tree(f);
-      return 0;
+      return;
     }
     std::ifstream in(path);
     std::string first;
     std::getline(in, first);
     if (first.find_first_not_of(" \t\r0123456789") == std::string::npos && !first.empty()) {
       describe_xyz(path);
-      return 0;
+      return;
     }
     describe_movie(path);  // TIFF, MRC, DM3/DM4, SER/EMI, …; one-line InputError if no reader knows it
-    return 0;
-  };
-  return c;
+  }
 }
 
 }  // namespace nanomix::cli

@@ -1,6 +1,8 @@
 // nanomix md --config C --out trajectory.h5 [--resume]
 #include <filesystem>
 
+#include <cstdio>
+
 #include "app/commands.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
@@ -37,10 +39,10 @@ Command md_command() {
     if (one_rank && mpi_rank() != 0) return 0;  // the input was checked above on every rank; rank 0 runs
     const auto r = sim::run_md(inv.config, params, structure, out, resume, inv.quiet, one_rank);
     if (mpi_rank() == 0) {
-      log_info(inv.quiet, "md: " + std::to_string(r.frames_written) + " frames → " + out + " (anion_sro " +
-                              std::to_string(r.last_anion_sro) + ", crystallinity " + std::to_string(r.last_crystallinity) +
-                              "; wall " + std::to_string(r.wall_seconds) + " s, LAMMPS runs " +
-                              std::to_string(r.lammps_seconds) + " s)");
+      char values[96];
+      std::snprintf(values, sizeof values, "anion_sro %.3f, crystallinity %.3f", r.last_anion_sro, r.last_crystallinity);
+      log_info(inv.quiet, "md: " + std::to_string(r.frames_written) + " frames → " + out + " (" + values + "; wall " +
+                              format_duration(r.wall_seconds) + ", LAMMPS runs " + format_duration(r.lammps_seconds) + ")");
     }
     return 0;
   };

@@ -239,17 +239,18 @@ Command run_command() {
     // mechanism ([run] second_mechanism) — the report says which.
     const std::string second = config.string("run", "second_mechanism");
     auto simulate = [&](const std::string& tag, const std::vector<std::string>& overrides) {
+      const std::string of = tag.empty() ? "" : " (" + tag.substr(1) + ")";  // "_thermal" → " (thermal)"
       auto with = [&](std::vector<std::string> args) {
         args.insert(args.end(), overrides.begin(), overrides.end());
         return args;
       };
-      const std::string t = path("trajectory" + tag + ".h5"), m = path("movie" + tag + ".h5"), k = path("columns" + tag + ".h5");
+      const std::string t = path("trajectory" + tag + ".h5"), m = path("movie" + tag + ".emd"), k = path("columns" + tag + ".h5");
       if (has_stage(config, "md")) {
         // A trajectory left by an interrupted run is continued from its last checkpoint.
         std::vector<std::string> args = {"md", "--config", cfg, "--out", t};
         if (!config.boolean("run", "md_all_ranks")) args.emplace_back("--one-rank");
         if (resume && fs::exists(t) && !fs::exists(dir / ".stamps" / ("md" + tag + ".stamp"))) args.emplace_back("--resume");
-        plan.push_back({"md" + tag, "molecular dynamics" + tag, with(args), {t}, {"structure", "md"}});
+        plan.push_back({"md" + tag, "molecular dynamics" + of, with(args), {t}, {"structure", "md"}});
       }
       if (has_stage(config, "image")) {
         // Without an MD stage the built structure itself is imaged (e.g. a reference crystal).
@@ -258,17 +259,17 @@ Command run_command() {
         else args.insert(args.end(), {"--structure", path("structure.xyz")});
         args.insert(args.end(), {"--out", m});
         std::vector<std::string> outputs = {m};
-        if (tag.empty()) {
-          args.insert(args.end(), {"--tiff", path("movie.tif")});
-          outputs.push_back(path("movie.tif"));
+        if (config.boolean("run", "tiff")) {
+          args.insert(args.end(), {"--tiff", path("movie" + tag + ".tif")});
+          outputs.push_back(path("movie" + tag + ".tif"));
         }
-        plan.push_back({"image" + tag, "synthetic movie" + tag, with(args), outputs, {"structure", "md", "imaging"}});
+        plan.push_back({"image" + tag, "synthetic movie" + of, with(args), outputs, {"structure", "md", "imaging"}});
       }
-      if (has_stage(config, "detect")) plan.push_back({"detect" + tag, "column detection" + tag, with({"detect", "--config", cfg, "--movie", m, "--out", k}), {k},
+      if (has_stage(config, "detect")) plan.push_back({"detect" + tag, "column detection" + of, with({"detect", "--config", cfg, "--movie", m, "--out", k}), {k},
                                                    {"structure", "md", "imaging", "detect"}});
       if (has_stage(config, "topology")) {
         const std::string d = path("diagrams_columns" + tag + ".h5");
-        plan.push_back({"topology_columns" + tag, "persistence of the detected columns" + tag,
+        plan.push_back({"topology_columns" + tag, "persistence of the detected columns" + of,
                         with({"topology", "--config", cfg, "--columns", k, "--out", d}), {d},
                         {"structure", "md", "imaging", "detect", "topology"}});
       }
@@ -307,7 +308,7 @@ Command run_command() {
       // trajectories, which says whether a difference the columns miss is there at all.
       if (has_stage(config, "md") && has_stage(config, "topology") && has_stage(config, "compare")) {
         const std::string da = path("diagrams_atoms_" + second + ".h5");
-        plan.push_back({"topology_atoms_" + second, "persistence of the ions_" + second,
+        plan.push_back({"topology_atoms_" + second, "persistence of the ions (" + second + ")",
                         {"topology", "--config", cfg, "--trajectory", path("trajectory_" + second + ".h5"), "--out", da},
                         {da}, {"structure", "md", "topology"}});
         std::vector<std::string> args = {"compare", "--config", cfg, "--simulated", path("diagrams_atoms.h5"), "--experimental", da,
@@ -393,7 +394,7 @@ Command run_command() {
       files.config_ini = resolved;
       files.structure = path("structure.xyz");
       files.trajectory = path("trajectory.h5");
-      files.movie = path("movie.h5");
+      files.movie = path("movie.emd");
       files.columns = path("columns.h5");
       files.diagrams = {path("diagrams_atoms.h5"), path("diagrams_columns.h5")};
       files.comparison_note = comparison_note;
@@ -403,6 +404,8 @@ Command run_command() {
         files.comparison_atoms_note = comparison_atoms_note;
       }
       files.filmstrip_frames = static_cast<int>(config.integer("run", "filmstrip_frames"));
+      files.mechanisms.push_back({first_mechanism, path("trajectory.h5")});
+      if (experimental.empty() && !second.empty()) files.mechanisms.push_back({second, path("trajectory_" + second + ".h5")});
       write_text_file_atomically(dir / "report.html", report::pipeline_report(files, records));
       log_info(inv.quiet, "report: " + path("report.html"));
     }

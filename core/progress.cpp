@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 
@@ -36,6 +37,11 @@ void Progress::update(std::int64_t done) {
   }
 }
 
+void Progress::update(std::int64_t done, const std::string& note) {
+  note_ = note;
+  update(done);
+}
+
 void Progress::finish() {
   if (finished_) return;
   finished_ = true;
@@ -46,26 +52,44 @@ void Progress::finish() {
 void Progress::draw(bool final) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   const double fraction = static_cast<double>(done_) / static_cast<double>(total_);
-  char tail[96];
+  char counts[64];
+  std::snprintf(counts, sizeof counts, "%lld/%lld", static_cast<long long>(done_), static_cast<long long>(total_));
+  std::string tail = counts;
   if (final) {
-    std::snprintf(tail, sizeof tail, "%lld/%lld in %.1f s", static_cast<long long>(done_),
-                  static_cast<long long>(total_), seconds);
-  } else {
-    const double eta = fraction > 0 ? seconds * (1 - fraction) / fraction : 0;
-    std::snprintf(tail, sizeof tail, "%lld/%lld, %.0f s left", static_cast<long long>(done_),
-                  static_cast<long long>(total_), eta);
+    tail += " in " + format_duration(seconds);
+  } else if (fraction >= 0.1 && seconds >= 1) {
+    // The remaining time once there is enough to extrapolate from (not "0 s left" at 5 %).
+    tail += ", about " + format_duration(seconds * (1 - fraction) / fraction) + " left";
+  } else if (done_ < total_) {
+    tail += ", estimating the time left";
   }
+  if (!note_.empty()) tail += " | " + note_;
   if (terminal_) {
     constexpr int width = 30;
     const int filled = static_cast<int>(fraction * width);
     std::string bar(static_cast<std::size_t>(filled), '#');
     bar.resize(width, ' ');
-    std::fprintf(stderr, "\r%s [%s] %3.0f%% %s\033[K%s", label_.c_str(), bar.c_str(), 100 * fraction, tail,
+    std::fprintf(stderr, "\r%s [%s] %3.0f%% %s\033[K%s", label_.c_str(), bar.c_str(), 100 * fraction, tail.c_str(),
                  final ? "\n" : "");
   } else {
-    std::fprintf(stderr, "%s: %3.0f%% %s\n", label_.c_str(), 100 * fraction, tail);
+    std::fprintf(stderr, "%s: %3.0f%% %s\n", label_.c_str(), 100 * fraction, tail.c_str());
   }
   std::fflush(stderr);
+}
+
+std::string format_duration(double seconds) {
+  char buf[48];
+  if (!(seconds >= 0)) seconds = 0;
+  if (seconds < 9.95) std::snprintf(buf, sizeof buf, "%.1f s", seconds);
+  else if (seconds < 59.5) std::snprintf(buf, sizeof buf, "%.0f s", seconds);
+  else if (seconds < 3599.5) {
+    const long s = std::lround(seconds);
+    std::snprintf(buf, sizeof buf, "%ld min %02ld s", s / 60, s % 60);
+  } else {
+    const long m = std::lround(seconds / 60);
+    std::snprintf(buf, sizeof buf, "%ld h %02ld min", m / 60, m % 60);
+  }
+  return buf;
 }
 
 void log_info(bool quiet, const std::string& message) {

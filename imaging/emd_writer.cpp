@@ -49,11 +49,11 @@ void write_stack(hid_t group, hid_t mem_type, hid_t file_type, int nx, int ny, c
   }
 }
 
-void write_axes(hid_t group, int nx, int ny, std::size_t nt, double dx, double dy, double dt) {
+void write_axes(hid_t group, int nx, int ny, std::size_t nt, double dx, double dy, double dt, const std::vector<double>& times) {
   std::vector<double> x(static_cast<std::size_t>(nx)), y(static_cast<std::size_t>(ny)), t(nt);
   for (int i = 0; i < nx; ++i) x[static_cast<std::size_t>(i)] = i * dx * 0.1;
   for (int j = 0; j < ny; ++j) y[static_cast<std::size_t>(j)] = j * dy * 0.1;
-  for (std::size_t k = 0; k < nt; ++k) t[k] = static_cast<double>(k) * dt;
+  for (std::size_t k = 0; k < nt; ++k) t[k] = times.size() == nt ? times[k] : static_cast<double>(k) * dt;
   // EMD writes units with SI prefixes split by '_' inside brackets ("[n_m]" = nm), as ncempy and
   // HyperSpy write and parse them.
   write_dim(group, 1, x, "x", "[n_m]");
@@ -77,7 +77,7 @@ void write_emd(const std::string& path, const EmdContents& c) {
     h5::write_attribute(group, "units", mv.unit);
     if (k < c.descriptions.size()) h5::write_attribute(group, "description", c.descriptions[k]);
     write_stack(group, H5T_NATIVE_FLOAT, H5T_IEEE_F32LE, mv.nx, mv.ny, mv.frames);
-    write_axes(group, mv.nx, mv.ny, mv.frame_count(), mv.pixel_size_x_angstrom, mv.pixel_size_y_angstrom, mv.frame_time_s);
+    write_axes(group, mv.nx, mv.ny, mv.frame_count(), mv.pixel_size_x_angstrom, mv.pixel_size_y_angstrom, mv.frame_time_s, c.frame_times_s);
   }
   if (c.exit_wave && !c.movies.empty()) {
     const Movie& mv = *c.movies.front();
@@ -89,7 +89,18 @@ void write_emd(const std::string& path, const EmdContents& c) {
                         "convention: waves exp(+2 pi i k.r), transmission exp(+i sigma v_z), propagator exp(-i pi lambda dz k^2)");
     Id type = h5::complex_float_type();
     write_stack(group, type, type, mv.nx, mv.ny, *c.exit_wave);
-    write_axes(group, mv.nx, mv.ny, c.exit_wave->size(), mv.pixel_size_x_angstrom, mv.pixel_size_y_angstrom, mv.frame_time_s);
+    write_axes(group, mv.nx, mv.ny, c.exit_wave->size(), mv.pixel_size_x_angstrom, mv.pixel_size_y_angstrom, mv.frame_time_s, c.frame_times_s);
+  }
+  {
+    Id marker = h5::require_group(file, "4DSTEM_simulation");
+    Id metadata = h5::require_group(marker, "metadata");
+    Id m0 = h5::require_group(metadata, "metadata_0");
+    Id original = h5::require_group(m0, "original");
+    Id parameters = h5::require_group(original, "simulation_parameters");  // read (empty) by HyperSpy's reader
+    h5::write_attribute(marker, "description",
+                        "marker only, no data: HyperSpy/RosettaSciIO read a Berkeley EMD file with this root group as "
+                        "Prismatic output, whose dim1 and dim2 are the signal and whose other axes navigate, so "
+                        "hyperspy.load opens each /data group as a 2D signal navigated by time (t | x, y)");
   }
   Id mic = h5::require_group(file, "microscope");
   for (const auto& a : c.microscope) {

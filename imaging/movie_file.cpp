@@ -25,6 +25,7 @@ EmdContents movie_file_contents(const RenderResult& r, const ImagingParams& p, c
   c.creator = creator;
   c.config_ini = config_ini;
   c.movies = {&r.intensity, &r.expected_counts, &r.counts};
+  c.frame_times_s = r.frame_times_s;
   c.descriptions = {
       "optical image at the camera, before the camera MTF and noise: |psi_image|^2 relative to the incident beam (vacuum = 1), "
       "averaged over the frame's MD snapshots",
@@ -103,7 +104,14 @@ EmdContents movie_file_contents(const RenderResult& r, const ImagingParams& p, c
   num(c, "dose_e_per_angstrom2", r.dose_e_per_angstrom2);
   num(c, "dose_e_per_pixel", r.dose_e_per_angstrom2 * r.grid.dx_angstrom * r.grid.dy_angstrom);
   num(c, "dose_rate_e_per_nm2_s", r.dose_e_per_angstrom2 * 100.0 / p.frame_time_s);
-  num(c, "frame_time_s", p.frame_time_s);
+  num(c, "exposure_time_s", p.frame_time_s);
+  num(c, "frame_interval_s", r.frame_interval_s);
+  text(c, "clock",
+       r.clock_from_trajectory
+           ? "dim3 and frame_interval_s are the experiment's clock: the MD time of each frame's first snapshot x the trajectory's "
+             "/parameters/md_experiment_seconds_per_ps (the one mapping of [md] experiment_seconds_per_frame); exposure_time_s is "
+             "the camera's exposure of one frame ([imaging] frame_time_s), which sets the dose, not the time between frames"
+           : "no MD clock in the source: frame k is at k x exposure_time_s (a camera filming continuously)");
   num(c, "gain_counts_per_electron", p.dose.gain_counts_per_electron);
   num(c, "read_noise_counts", p.dose.read_noise_counts);
   num(c, "seed", static_cast<double>(p.dose.seed));

@@ -157,6 +157,7 @@ SnapshotSource SnapshotSource::trajectory_file(const std::string& path) {
   s.name = path;
   s.trajectory = true;
   s.count = reader->frame_count();
+  s.experiment_seconds_per_ps = reader->parameter("md_experiment_seconds_per_ps", 0);
   s.read = [reader, lock](std::size_t i) {
     std::lock_guard<std::mutex> g(*lock);  // HDF5 is not thread-safe
     return reader->frame(i);
@@ -436,6 +437,16 @@ RenderResult render_movie(const ImagingParams& p, const SnapshotSource& src,
     }
   }
 
+  // The experiment's clock (see render_movie.hpp): the trajectory's mapping of MD time, else the
+  // camera filming continuously at one exposure per frame.
+  res.clock_from_trajectory = src.trajectory && src.experiment_seconds_per_ps > 0;
+  res.frame_times_s.resize(nt);
+  for (std::size_t m = 0; m < nt; ++m) {
+    res.frame_times_s[m] = res.clock_from_trajectory ? plan.times_ps[plan.slot.at(plan.snapshots[m][0])] * src.experiment_seconds_per_ps
+                                                     : static_cast<double>(m) * p.frame_time_s;
+  }
+  res.frame_interval_s = nt > 1 ? (res.frame_times_s[nt - 1] - res.frame_times_s[0]) / static_cast<double>(nt - 1) : p.frame_time_s;
+
   // Engines: threads per process; FFTW threads only when there are fewer frames than threads (a
   // choice made from the global frame count, so every rank plans the same transforms).
   int threads = p.threads > 0 ? p.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -520,7 +531,7 @@ RenderResult render_movie(const ImagingParams& p, const SnapshotSource& src,
     mv.ny = g.ny;
     mv.pixel_size_x_angstrom = g.dx_angstrom;
     mv.pixel_size_y_angstrom = g.dy_angstrom;
-    mv.frame_time_s = p.frame_time_s;
+    mv.frame_time_s = res.frame_interval_s;  // between frames on the experiment's clock, not the exposure
     mv.quantity = quantity;
     mv.unit = unit;
   };

@@ -15,7 +15,13 @@
 // plane is the end of that last slice (defocus_reference_z_angstrom, in cell coordinates).
 //
 // Frames. Movie frame m uses MD frames first_frame + m·frame_stride + q, q < snapshots_per_frame,
-// and averages their image intensities; it is at time m·frame_time_s. Frames are spread over MPI
+// and averages their image intensities. The clock: a trajectory's frames carry MD time (ps) and the
+// trajectory's one mapping to the experiment's seconds (/parameters/md_experiment_seconds_per_ps);
+// movie frame m is at experiment time t_ps(first snapshot of m) × that mapping, so the movie's time
+// axis, the TIFF frame interval, the trajectory and the report read one clock. Without a mapping
+// (a structure, or a trajectory without it) frame m is at m·frame_time_s, a camera filming
+// continuously. frame_time_s is always the camera's exposure of one frame (it sets the dose of a
+// dose rate). Frames are spread over MPI
 // ranks (round robin) and over threads inside a rank; each frame's numbers depend only on its
 // index, so the movie is bitwise the same for any number of ranks and threads.
 #include <cstdint>
@@ -62,6 +68,7 @@ struct SnapshotSource {
   bool trajectory = false;  ///< H5MD trajectory (else an XYZ structure)
   std::size_t count = 0;
   std::function<Frame(std::size_t)> read;
+  double experiment_seconds_per_ps = 0;  ///< the trajectory's clock mapping (0 = none)
 
   static SnapshotSource structure(const std::string& xyz_path);
   static SnapshotSource trajectory_file(const std::string& h5md_path);
@@ -84,6 +91,9 @@ struct RenderResult {
   Movie intensity, expected_counts, counts;
   std::vector<std::vector<cfloat>> exit_wave;  ///< per frame, when asked (rank 0)
   GroundTruth truth;
+  std::vector<double> frame_times_s;  ///< (nt) each frame's time on the experiment's clock (see Frames above)
+  double frame_interval_s = 0;        ///< between frames on that clock (= the movies' frame_time_s)
+  bool clock_from_trajectory = false; ///< the times come from the trajectory's mapping (else m·exposure)
   // What was done (written to /microscope).
   double wavelength_angstrom = 0, sigma_rad_per_volt_angstrom = 0;
   double dose_e_per_angstrom2 = 0;

@@ -563,7 +563,11 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
   auto save_script = [&] {
     if (!root) return;
     const std::string path = resume ? fs::path(paths.script).replace_extension(".resume.lammps").string() : paths.script;
-    write_text_file_atomically(path, lmp.transcript());
+    // Paths relative to the script's folder, so the folder can be moved and rerun there with lmp -in.
+    std::string text = lmp.transcript();
+    const std::string folder = fs::path(paths.script).parent_path().string() + "/";
+    for (std::size_t at = text.find(folder); at != std::string::npos; at = text.find(folder, at)) text.erase(at, folder.size());
+    write_text_file_atomically(path, text);
   };
 
   Frame frame;
@@ -718,7 +722,12 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
     }
     stop_if_ions_left(f);
     record(f);
-    progress.update(f + 1);
+    {  // the live line, as LAMMPS users read thermo output: the ions' temperature and the order
+      const double kelvin = lmp.compute_scalar("tI");
+      char note[96];
+      std::snprintf(note, sizeof note, "T %.0f K, anion order %.2f", kelvin, result.last_anion_sro);
+      progress.update(f + 1, note);
+    }
     if ((f + 1) % p.checkpoint_every_frames == 0 || f + 1 == p.frames) checkpoint(f + 1);
   }
   progress.finish();

@@ -1,7 +1,9 @@
 #pragma once
 // The md stage: a Structure and MdParams in, an H5MD trajectory out (frame by frame), driven
 // through LAMMPS' library interface. Beside the trajectory T.h5 it writes
-//   T.lammps             the complete LAMMPS input that ran (rerun with `lmp -in T.lammps`)
+//   T.lammps             the complete LAMMPS input that ran, paths relative to its folder (rerun
+//                        there with `lmp -in T.lammps`)
+//   T.lammpstrj          every recorded frame as LAMMPS dumps it (id type x y z), from T.lammps' `dump`
 //   T.log                LAMMPS' own log (its last lines say why, if LAMMPS ends the process)
 //   T.data               the starting atoms as a LAMMPS data file (read by T.lammps)
 //   T.checkpoint.data    + T.checkpoint (frames done, step): the state --resume continues from

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <cmath>
 #include <thread>
@@ -88,7 +89,8 @@ double diagram_cost(const FrameDiagrams& a, const FrameDiagrams& b, const Compar
 namespace {
 
 /// Symmetric cost matrix of a list of diagrams, over threads.
-std::vector<double> cost_matrix(const std::vector<const FrameDiagrams*>& d, const CompareParams& params) {
+std::vector<double> cost_matrix(const std::vector<const FrameDiagrams*>& d, const CompareParams& params,
+                                const std::function<void()>& pair_done) {
   const std::size_t n = d.size();
   std::vector<double> m(n * n, 0.0);
   std::vector<std::pair<std::size_t, std::size_t>> pairs;
@@ -104,6 +106,10 @@ std::vector<double> cost_matrix(const std::vector<const FrameDiagrams*>& d, cons
       try {
         const auto [i, j] = pairs[k];
         m[i * n + j] = m[j * n + i] = diagram_cost(*d[i], *d[j], params);
+        if (pair_done) {
+          std::lock_guard<std::mutex> g(lock);
+          pair_done();
+        }
       } catch (...) {
         std::lock_guard<std::mutex> g(lock);
         if (!error) error = std::current_exception();
@@ -132,7 +138,8 @@ std::vector<double> image_vector(const FrameDiagrams& f, const std::vector<int>&
 }  // namespace
 
 CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vector<std::string>& paths,
-                      const DiagramsRead& experimental, const CompareParams& params) {
+                      const DiagramsRead& experimental, const CompareParams& params,
+                      const std::function<void(std::size_t, std::size_t)>& progress) {
   if (simulated.empty()) throw InputError("compare: give at least one --simulated file");
   CompareResult res;
   res.statistic = experimental.group;
@@ -169,6 +176,15 @@ CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vec
     ip[k].weight_persistence = ip[k].persistence_max;
   }
 
+  // Progress: the pairwise distances are the long part (Hera's auction per pair of diagrams).
+  std::size_t pairs_total = 0, pairs_done = 0;
+  for (const auto& s : simulated) {
+    const std::size_t n = ne + evenly_spaced(s.frames.size(), static_cast<std::size_t>(params.max_diagrams)).size();
+    pairs_total += n * (n - 1) / 2;
+  }
+  const std::function<void()> pair_done = [&] {
+    if (progress) progress(++pairs_done, pairs_total);
+  };
   for (std::size_t m = 0; m < simulated.size(); ++m) {
     MechanismResult mr;
     mr.path = paths[m];
@@ -178,7 +194,7 @@ CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vec
     std::vector<const FrameDiagrams*> pooled;
     for (auto i : res.experimental_frames) pooled.push_back(&experimental.frames[i]);
     for (auto i : mr.frames) pooled.push_back(&simulated[m].frames[i]);
-    const auto cost = cost_matrix(pooled, params);
+    const auto cost = cost_matrix(pooled, params, pair_done);
     mr.permutation = permutation_test(cost, ne, ns, params.permutations, params.seed, 2 * m);
     std::vector<std::vector<double>> vec;
     for (const auto* f : pooled) vec.push_back(image_vector(*f, params.dimensions, ip));

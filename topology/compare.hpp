@@ -9,6 +9,7 @@
 //     per-experimental-frame differences of mean distance to the closest and to the runner-up.
 // Frames enter the tests at most `max_diagrams` per file, evenly spaced.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,8 +59,11 @@ struct CompareResult {
 /// Σ over `dims` of W_p(a_d, b_d)^p.
 double diagram_cost(const FrameDiagrams& a, const FrameDiagrams& b, const CompareParams& params);
 
+/// `progress(done, total)` (optional) counts the pairwise diagram distances, the long part; it is
+/// called from the worker threads one at a time.
 CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vector<std::string>& simulated_paths,
-                      const DiagramsRead& experimental, const CompareParams& params);
+                      const DiagramsRead& experimental, const CompareParams& params,
+                      const std::function<void(std::size_t, std::size_t)>& progress = {});
 
 /// The first result is also written at the root (/mechanisms …, as format version 1 had it); each
 /// one under /statistics/<statistic>/. The root states the null hypothesis, the smallest possible

@@ -70,6 +70,8 @@ std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style) 
     x0 = y0 = std::min(x0, y0);
     x1 = y1 = std::max(x1, y1);
   }
+  if (std::isfinite(style.x_min)) x0 = style.x_min;
+  if (std::isfinite(style.x_max)) x1 = style.x_max;
   if (std::isfinite(style.y_min)) y0 = style.y_min;
   if (std::isfinite(style.y_max)) y1 = style.y_max;
   if (!(x1 > x0)) x0 -= 0.5, x1 += 0.5;
@@ -80,8 +82,11 @@ std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style) 
   y0 -= pad;
   y1 += pad;
 
-  const int w = style.width_px, h = style.height_px;
-  const double left = 62, right = 12, top = 26, bottom = 42;
+  std::size_t labelled = 0;
+  for (const auto& s : series) labelled += s.label.empty() ? 0 : 1;
+  const int legend_h = style.legend_below ? 14 * static_cast<int>(labelled) + 4 : 0;
+  const int w = style.width_px, h = style.height_px + legend_h;
+  const double left = 62, right = 12, top = 26, bottom = 42 + legend_h;
   auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * (w - left - right); };
   auto py = [&](double y) { return h - bottom - (y - y0) / (y1 - y0) * (h - top - bottom); };
 
@@ -102,7 +107,7 @@ std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style) 
   }
   o << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << w - left - right << "\" height=\"" << h - top - bottom
     << "\" fill=\"none\" stroke=\"#444\"/>";
-  o << "<text x=\"" << (left + w - right) / 2 << "\" y=\"" << h - 8 << "\" text-anchor=\"middle\">" << escape(style.x_label)
+  o << "<text x=\"" << (left + w - right) / 2 << "\" y=\"" << h - 8 - legend_h << "\" text-anchor=\"middle\">" << escape(style.x_label)
     << "</text>";
   o << "<text transform=\"translate(14," << (top + h - bottom) / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
     << escape(style.y_label) << "</text>";
@@ -110,6 +115,13 @@ std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style) 
     o << "<line x1=\"" << num(px(x0)) << "\" y1=\"" << num(py(x0)) << "\" x2=\"" << num(px(x1)) << "\" y2=\"" << num(py(x1))
       << "\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>";
   }
+  for (const auto& [x, label] : style.marks) {
+    if (!(x >= x0 && x <= x1)) continue;
+    o << "<line x1=\"" << num(px(x)) << "\" y1=\"" << num(py(y0)) << "\" x2=\"" << num(px(x)) << "\" y2=\"" << num(py(y1))
+      << "\" stroke=\"#999\" stroke-dasharray=\"3 3\"/><text x=\"" << num(px(x) + 2) << "\" y=\"" << top + 10
+      << "\" font-size=\"9\" fill=\"#666\">" << escape(label) << "</text>";
+  }
+  std::size_t legend_row = 0;
   for (std::size_t k = 0; k < series.size(); ++k) {
     const auto& s = series[k];
     const std::string colour = palette[k % (sizeof palette / sizeof *palette)];
@@ -126,11 +138,97 @@ std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style) 
     }
     if (!path.empty()) o << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"1.6\"/>";
     if (!s.label.empty()) {
-      const double ly = top + 12 + 14 * static_cast<double>(k);
-      o << "<rect x=\"" << w - right - 120 << "\" y=\"" << num(ly - 8) << "\" width=\"10\" height=\"10\" fill=\"" << colour
-        << "\"/><text x=\"" << w - right - 106 << "\" y=\"" << num(ly + 1) << "\">" << escape(s.label) << "</text>";
+      const double ly = style.legend_below ? h - legend_h + 10 + 14 * static_cast<double>(legend_row) : top + 12 + 14 * static_cast<double>(legend_row);
+      const double lx = style.legend_below ? left : w - right - 120;
+      ++legend_row;
+      o << "<rect x=\"" << lx << "\" y=\"" << num(ly - 8) << "\" width=\"10\" height=\"10\" fill=\"" << colour
+        << "\"/><text x=\"" << lx + 14 << "\" y=\"" << num(ly + 1) << "\">" << escape(s.label) << "</text>";
     }
   }
+  o << "</svg>";
+  return o.str();
+}
+
+namespace {
+/// A perceptual-ish sequential colour map (dark blue → green → yellow), f in [0, 1].
+std::string map_colour(double f) {
+  static const double stops[5][3] = {{68, 1, 84}, {59, 82, 139}, {33, 145, 140}, {94, 201, 98}, {253, 231, 37}};
+  f = std::clamp(f, 0.0, 1.0) * 4;
+  const int k = std::min(3, static_cast<int>(f));
+  const double u = f - k;
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", static_cast<int>(stops[k][0] + u * (stops[k + 1][0] - stops[k][0])),
+                static_cast<int>(stops[k][1] + u * (stops[k + 1][1] - stops[k][1])),
+                static_cast<int>(stops[k][2] + u * (stops[k + 1][2] - stops[k][2])));
+  return buf;
+}
+}  // namespace
+
+std::string svg_density(const std::vector<double>& birth, const std::vector<double>& death, const PlotStyle& style, int bins) {
+  double lo = 0, hi = 0;  // weighted alpha values can be negative (radius² − weight)
+  for (std::size_t i = 0; i < birth.size() && i < death.size(); ++i) {
+    if (std::isfinite(birth[i])) hi = std::max(hi, birth[i]), lo = std::min(lo, birth[i]);
+    if (std::isfinite(death[i])) hi = std::max(hi, death[i]), lo = std::min(lo, death[i]);
+  }
+  if (!(hi > lo)) hi = lo + 1;
+  hi += 0.02 * (hi - lo);
+  const double span = hi - lo;
+  std::vector<int> count(static_cast<std::size_t>(bins * bins), 0);
+  std::vector<int> infinite(static_cast<std::size_t>(bins), 0);
+  int most = 0;
+  for (std::size_t i = 0; i < birth.size() && i < death.size(); ++i) {
+    if (!std::isfinite(birth[i]) || std::isnan(death[i])) continue;
+    const int bx = std::clamp(static_cast<int>((birth[i] - lo) / span * bins), 0, bins - 1);
+    if (std::isinf(death[i])) {
+      most = std::max(most, ++infinite[static_cast<std::size_t>(bx)]);
+      continue;
+    }
+    const int by = std::clamp(static_cast<int>((death[i] - lo) / span * bins), 0, bins - 1);
+    most = std::max(most, ++count[static_cast<std::size_t>(by * bins + bx)]);
+  }
+  const int w = style.width_px, h = style.height_px;
+  const double left = 62, right = 78, top = 34, bottom = 42;
+  const double side = std::min(w - left - right, h - top - bottom), cell = side / bins;
+  auto px = [&](double x) { return left + (x - lo) / span * side; };
+  auto py = [&](double y) { return top + side - (y - lo) / span * side; };
+  const double lmax = std::log1p(std::max(1, most));
+  std::ostringstream o;
+  o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\"" << h << "\" viewBox=\"0 0 " << w << " " << h
+    << "\" font-family=\"sans-serif\" font-size=\"11\"><rect width=\"" << w << "\" height=\"" << h << "\" fill=\"white\"/>";
+  o << "<text x=\"" << w / 2 << "\" y=\"16\" text-anchor=\"middle\" font-size=\"13\">" << escape(style.title) << "</text>";
+  o << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << num(side) << "\" height=\"" << num(side) << "\" fill=\"#f4f4f4\"/>";
+  for (int by = 0; by < bins; ++by)
+    for (int bx = 0; bx < bins; ++bx) {
+      const int c = count[static_cast<std::size_t>(by * bins + bx)];
+      if (c == 0) continue;
+      o << "<rect x=\"" << num(left + bx * cell) << "\" y=\"" << num(top + side - (by + 1) * cell) << "\" width=\"" << num(cell + 0.3)
+        << "\" height=\"" << num(cell + 0.3) << "\" fill=\"" << map_colour(std::log1p(c) / lmax) << "\"/>";
+    }
+  for (int bx = 0; bx < bins; ++bx) {  // infinite deaths: a strip above the square
+    const int c = infinite[static_cast<std::size_t>(bx)];
+    if (c == 0) continue;
+    o << "<rect x=\"" << num(left + bx * cell) << "\" y=\"" << num(top - 8) << "\" width=\"" << num(cell + 0.3)
+      << "\" height=\"6\" fill=\"" << map_colour(std::log1p(c) / lmax) << "\"/>";
+  }
+  o << "<text x=\"" << left + side << "\" y=\"" << top - 10 << "\" text-anchor=\"end\" font-size=\"9\" fill=\"#666\">death = ∞</text>";
+  o << "<line x1=\"" << num(px(lo)) << "\" y1=\"" << num(py(lo)) << "\" x2=\"" << num(px(hi)) << "\" y2=\"" << num(py(hi))
+    << "\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>";
+  o << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << num(side) << "\" height=\"" << num(side) << "\" fill=\"none\" stroke=\"#444\"/>";
+  for (double t : ticks(lo, hi)) {
+    o << "<text x=\"" << num(px(t)) << "\" y=\"" << num(top + side + 14) << "\" text-anchor=\"middle\">" << tick_text(t) << "</text>";
+    o << "<text x=\"" << left - 4 << "\" y=\"" << num(py(t) + 4) << "\" text-anchor=\"end\">" << tick_text(t) << "</text>";
+  }
+  o << "<text x=\"" << num(left + side / 2) << "\" y=\"" << num(top + side + 32) << "\" text-anchor=\"middle\">" << escape(style.x_label) << "</text>";
+  o << "<text transform=\"translate(14," << num(top + side / 2) << ") rotate(-90)\" text-anchor=\"middle\">" << escape(style.y_label) << "</text>";
+  // Colour bar: counts per cell, log scale.
+  const double cx = left + side + 14, steps = 24;
+  for (int k = 0; k < steps; ++k) {
+    o << "<rect x=\"" << num(cx) << "\" y=\"" << num(top + side - (k + 1) * side / steps) << "\" width=\"12\" height=\"" << num(side / steps + 0.3)
+      << "\" fill=\"" << map_colour((k + 0.5) / steps) << "\"/>";
+  }
+  o << "<text x=\"" << num(cx + 15) << "\" y=\"" << num(top + side) << "\">1</text><text x=\"" << num(cx + 15) << "\" y=\"" << num(top + 9)
+    << "\">" << std::max(1, most) << "</text><text transform=\"translate(" << num(cx + 30) << "," << num(top + side / 2)
+    << ") rotate(90)\" text-anchor=\"middle\" font-size=\"10\">points per cell (log)</text>";
   o << "</svg>";
   return o.str();
 }
@@ -179,13 +277,17 @@ std::string base64(const std::vector<unsigned char>& bytes) {
 }
 
 std::string image_tag(const std::vector<float>& pixels, int width, int height, const std::string& caption,
-                      const std::vector<Marker>& markers, int display_width_px) {
+                      const std::vector<Marker>& markers, int display_width_px, double range_lo, double range_hi) {
   if (pixels.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height)) {
     throw std::invalid_argument("image_tag: size mismatch");
   }
   float lo = INFINITY, hi = -INFINITY;
   for (float v : pixels)
     if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+  if (std::isfinite(range_lo) && std::isfinite(range_hi) && range_hi > range_lo) {
+    lo = static_cast<float>(range_lo);
+    hi = static_cast<float>(range_hi);
+  }
   const float scale = hi > lo ? 255.0f / (hi - lo) : 0.0f;
   std::vector<unsigned char> rgb(pixels.size() * 3);
   for (std::size_t i = 0; i < pixels.size(); ++i) {

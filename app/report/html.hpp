@@ -28,11 +28,22 @@ struct PlotStyle {
   bool diagonal = false;        ///< draw y = x (persistence diagrams)
   double y_min = std::numeric_limits<double>::quiet_NaN();  ///< fixed range if finite
   double y_max = std::numeric_limits<double>::quiet_NaN();
+  double x_min = std::numeric_limits<double>::quiet_NaN();  ///< fixed range if finite (shared axes)
+  double x_max = std::numeric_limits<double>::quiet_NaN();
+  /// Vertical marks (x, label), e.g. stages on a timeline; drawn dashed with the label at the top.
+  std::vector<std::pair<double, std::string>> marks;
+  bool legend_below = false;  ///< the legend under the plot (long labels never cover the data)
 };
 
 /// An SVG plot of one or more series with axes, ticks, labels and a legend. Non-finite values are
 /// skipped (an infinite death in a diagram is drawn at the top edge).
 std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style);
+
+/// A persistence diagram as a density: the (birth, death) points binned on a bins × bins grid over
+/// [0, max]², each cell coloured by its count (log scale, a colour bar beside it), the diagonal
+/// dashed, points with an infinite death counted in a strip along the top. Points on or near the
+/// diagonal are short-lived; far above it, long-lived.
+std::string svg_density(const std::vector<double>& birth, const std::vector<double>& death, const PlotStyle& style, int bins = 40);
 
 /// A grayscale image (row-major, width × height, any range: scaled min→black, max→white) with
 /// optional coloured markers, as an <img> of an inline PNG.
@@ -40,8 +51,10 @@ struct Marker {
   double x_px, y_px;  ///< pixel coordinates (column, row)
   std::uint32_t rgb;  ///< 0xRRGGBB
 };
+/// `lo`, `hi`: a grey range shared by several images (NaN: this image's min and max).
 std::string image_tag(const std::vector<float>& pixels, int width, int height, const std::string& caption,
-                      const std::vector<Marker>& markers = {}, int display_width_px = 240);
+                      const std::vector<Marker>& markers = {}, int display_width_px = 240,
+                      double lo = std::numeric_limits<double>::quiet_NaN(), double hi = std::numeric_limits<double>::quiet_NaN());
 
 /// PNG bytes of an 8-bit RGB image (row-major, 3 bytes per pixel).
 std::vector<unsigned char> encode_png_rgb(const std::vector<unsigned char>& rgb, int width, int height);

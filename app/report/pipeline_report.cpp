@@ -3,10 +3,14 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <algorithm>
 #include <map>
+#include <memory>
 #include <sstream>
 
 #include "app/report/html.hpp"
+#include "app/report/player.hpp"
+#include "imaging/detect/columns_file.hpp"
 #include "core/h5md.hpp"
 #include "core/hdf5_util.hpp"
 #include "imaging/detect/movie_reader.hpp"
@@ -25,6 +29,19 @@ std::string fixed(double v, int digits) {
 }
 
 bool present(const std::string& path) { return !path.empty() && fs::is_regular_file(path); }
+
+/// The run's one clock: experiment seconds = MD time (ps) × the trajectory's mapping
+/// (/parameters/md_experiment_seconds_per_ps, from [md] experiment_seconds_per_frame). 0 = no MD.
+double seconds_per_ps(const RunFiles& files) {
+  return present(files.trajectory) ? H5mdReader(files.trajectory).parameter("md_experiment_seconds_per_ps", 0) : 0;
+}
+
+/// A unit as a reader writes it: "angstrom^2" → "Å²".
+std::string pretty_unit(const std::string& unit) {
+  if (unit == "angstrom^2" || unit == "angstrom2" || unit == "angstrom**2") return "Å²";
+  if (unit == "angstrom") return "Å";
+  return unit;
+}
 
 void missing(Document& doc, const std::string& what, const std::string& path) {
   doc.paragraph("<em>Not available: " + escape(what) + (path.empty() ? "" : " (" + escape(path) + " was not written)") +
@@ -46,13 +63,78 @@ void stages_section(Document& doc, const RunFiles& files, const std::vector<Stag
   doc.raw("</details>");
 }
 
+/// The story on one page: the mechanisms' observables on shared axes against the experiment's clock,
+/// the experiment's own stages marked, and the stages the sequence analysis detected (when it ran).
+void story_section(Document& doc, const RunFiles& files) {
+  doc.section("story", "What happened: order and crystallinity of each mechanism, on the experiment's clock");
+  std::vector<std::pair<std::string, std::string>> runs = files.mechanisms;
+  if (runs.empty() && present(files.trajectory)) runs.push_back({"simulation", files.trajectory});
+  std::vector<std::pair<std::string, std::string>> available;
+  for (const auto& r : runs)
+    if (present(r.second)) available.push_back(r);
+  if (available.empty()) return missing(doc, "trajectory", files.trajectory);
+  if (!files.outcome.empty()) doc.paragraph("<b>Outcome (sequence analysis):</b> " + escape(files.outcome));
+  else doc.paragraph("<em>The sequence analysis (stage detection) did not run, so no outcome is named and no detected stage is marked.</em>");
+  doc.paragraph("Time is the experiment's clock: MD time × the trajectory's mapping ([md] experiment_seconds_per_frame per "
+                "recorded frame), the same clock as the movie's time axis and the player. Dashed lines mark the experiment's "
+                "stages (mixed cluster at 0 s, I-rich local structures 15–17 s, NaI nanocrystal 17 s, heterostructure 27 s)"
+                " and, when present, the stages detected in each simulation.");
+  const std::vector<std::pair<std::string, std::string>> wanted = {
+      {"anion_sro", "anion order α (Warren–Cowley; > 0: like anions cluster)"},
+      {"crystallinity_nacl", "crystallinity of NaCl-like environments"},
+      {"crystallinity_nai", "crystallinity of NaI-like environments"},
+      {"iodide_outer_shell_fraction", "I fraction in the outer shell"},
+      {"temperature", "ion temperature (K)"}};
+  std::vector<std::pair<double, std::string>> marks = {{0, "exp. 0 s"}, {15, "15"}, {17, "17 s"}, {27, "27 s"}};
+  for (const auto& m : files.stage_marks) marks.push_back({m.time_s, m.label});
+  double t_max = 0;
+  std::vector<std::unique_ptr<H5mdReader>> readers;
+  for (const auto& r : available) {
+    readers.push_back(std::make_unique<H5mdReader>(r.second));
+    const double spp = readers.back()->parameter("md_experiment_seconds_per_ps", 0);
+    const auto names = readers.back()->observable_names();
+    if (std::find(names.begin(), names.end(), "anion_sro") == names.end()) continue;
+    const auto o = readers.back()->observable("anion_sro");
+    if (!o.times_ps.empty()) t_max = std::max(t_max, o.times_ps.back() * (spp > 0 ? spp : 1));
+  }
+  std::string plots;
+  for (const auto& [name, label] : wanted) {
+    std::vector<Series> series;
+    bool clock = true;
+    for (std::size_t k = 0; k < available.size(); ++k) {
+      const auto names = readers[k]->observable_names();
+      if (std::find(names.begin(), names.end(), name) == names.end()) continue;
+      const double spp = readers[k]->parameter("md_experiment_seconds_per_ps", 0);
+      clock = clock && spp > 0;
+      const auto o = readers[k]->observable(name);
+      Series s{available[k].first, {}, o.values};
+      for (double t : o.times_ps) s.x.push_back(t * (spp > 0 ? spp : 1));
+      series.push_back(std::move(s));
+    }
+    if (series.empty()) continue;
+    PlotStyle style;
+    style.title = label;
+    style.x_label = clock ? "experiment time (s)" : "MD time (ps)";
+    style.y_label = name;
+    style.width_px = 440;
+    style.legend_below = true;
+    if (t_max > 0) style.x_min = 0, style.x_max = t_max;
+    if (name.rfind("crystallinity", 0) == 0 || name == "iodide_outer_shell_fraction") style.y_min = 0, style.y_max = 1;
+    if (clock) style.marks = marks;
+    plots += svg_plot(series, style);
+  }
+  doc.raw("<div>" + plots + "</div>");
+}
+
 void md_section(Document& doc, const RunFiles& files) {
   doc.section("md", "Molecular dynamics: observables against time");
   if (!present(files.trajectory)) return missing(doc, "trajectory", files.trajectory);
   H5mdReader r(files.trajectory);
-  const double seconds_per_ps = r.parameter("md_experiment_seconds_per_ps", 0);
+  const double spp = r.parameter("md_experiment_seconds_per_ps", 0);
   doc.paragraph(std::to_string(r.frame_count()) + " frames of " + std::to_string(r.atom_count()) + " atoms" +
-                (seconds_per_ps > 0 ? "; 1 ps of MD is mapped to " + fixed(seconds_per_ps, 3) + " s of experiment" : "") +
+                (spp > 0 ? "; the experiment's clock: 1 ps of MD = " + fixed(spp, 3) + " s (" +
+                               fixed(r.parameter("md_experiment_seconds_per_frame", 0), 3) + " s per recorded frame)"
+                         : "") +
                 ".");
   const std::vector<std::pair<std::string, std::string>> wanted = {
       {"temperature", "temperature (K)"},
@@ -67,13 +149,16 @@ void md_section(Document& doc, const RunFiles& files) {
     for (const auto& n : names) {
       if (n.rfind(prefix, 0) != 0) continue;
       const auto o = r.observable(n);
-      series.push_back({n == prefix ? "" : n, o.times_ps, o.values});
+      Series s{n == prefix ? "" : n, {}, o.values};
+      for (double t : o.times_ps) s.x.push_back(spp > 0 ? t * spp : t);
+      series.push_back(std::move(s));
     }
     if (series.empty()) continue;
     PlotStyle style;
     style.title = label;
-    style.x_label = "MD time (ps)";
+    style.x_label = spp > 0 ? "experiment time (s)" : "MD time (ps)";
     style.y_label = label;
+    style.legend_below = true;
     plots += svg_plot(series, style);
   }
   if (plots.empty()) doc.paragraph("<em>The trajectory has no observables.</em>");
@@ -103,18 +188,29 @@ Table2 read_table(hid_t file, const std::string& name) {
 }
 
 void movie_section(Document& doc, const RunFiles& files) {
-  doc.section("movie", "Filmstrip: noise-free and noisy frames");
+  doc.section("movie", "The movie: noise-free and noisy, with the ground truth and the detected columns");
   if (!present(files.movie)) return missing(doc, "movie", files.movie);
-  // Each movie frame renders one MD frame (ground_truth/source_times_ps). Its place on the
-  // experiment's clock is the MD time × the trajectory's time mapping ([md]
-  // experiment_seconds_per_frame); the camera's frame_time_s is only the exposure of one frame.
-  Table2 source_times;
+  Table2 source_times, source_frames, in_view;
+  std::vector<hsize_t> pdims;
+  std::vector<float> projected;
+  std::vector<std::int64_t> atom_index;
+  std::vector<double> truth_z;
+  double exposure_s = 0;
   {
     h5::Id m = h5::open_file(files.movie);
     source_times = read_table(m, "ground_truth/source_times_ps");
+    source_frames = read_table(m, "ground_truth/source_frames");
+    in_view = read_table(m, "ground_truth/in_field_of_view");
+    if (h5::exists(m, "ground_truth/projected_positions_angstrom")) projected = h5::read_floats(m, "ground_truth/projected_positions_angstrom", &pdims);
+    if (h5::exists(m, "ground_truth/atom_index")) atom_index = h5::read_int64s(m, "ground_truth/atom_index");
+    truth_z = read_table(m, "ground_truth/atomic_numbers").data;
+    if (h5::exists(m, "microscope")) {
+      h5::Id mic = h5::open_group(m, "microscope");
+      if (h5::has_attribute(mic, "exposure_time_s")) exposure_s = h5::read_double_attribute(mic, "exposure_time_s");
+    }
   }
-  double seconds_per_ps = 0;
-  if (present(files.trajectory)) seconds_per_ps = H5mdReader(files.trajectory).parameter("md_experiment_seconds_per_ps", 0);
+  const double spp = seconds_per_ps(files);
+  PlayerInput in;
   for (const std::string group : {"intensity", "counts"}) {
     imaging::ReadOptions options;
     options.emd_group = group;
@@ -123,111 +219,150 @@ void movie_section(Document& doc, const RunFiles& files) {
       movie = imaging::read_movie(files.movie, options);
     } catch (const std::exception& e) {
       doc.paragraph("<em>" + escape(group) + ": " + escape(e.what()) + "</em>");
-      continue;
+      return;
     }
-    const auto& m = movie.movie;
-    const std::size_t n = m.frame_count();
-    const std::size_t shown = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, files.filmstrip_frames)));
-    std::string strip;
-    for (std::size_t k = 0; k < shown; ++k) {
-      const std::size_t t = shown == 1 ? 0 : k * (n - 1) / (shown - 1);
-      std::string when;
-      if (t < source_times.rows) {
-        const double ps = source_times.at(t, 0);
-        when = ", MD t = " + fixed(ps, 1) + " ps" + (seconds_per_ps > 0 ? " (experiment " + fixed(ps * seconds_per_ps, 2) + " s)" : "");
+    PlayerMovie pm;
+    pm.title = group == "intensity" ? "noise-free image intensity (before the camera)" : "noisy counts (the camera)";
+    pm.unit = group == "intensity" ? "I/I₀" : "counts";
+    pm.nx = movie.movie.nx;
+    pm.ny = movie.movie.ny;
+    pm.frames = std::move(movie.movie.frames);
+    if (in.movies.empty()) {
+      in.pixel_size_angstrom = movie.movie.pixel_size_x_angstrom;
+      in.frames.resize(pm.frames.size());
+      for (std::size_t t = 0; t < pm.frames.size(); ++t) {
+        const bool md = t < source_times.rows && spp > 0;
+        in.frames[t].md_time_ps = t < source_times.rows ? source_times.at(t, 0) : -1;
+        in.frames[t].time_s = md ? source_times.at(t, 0) * spp : static_cast<double>(t) * movie.movie.frame_time_s;
       }
-      strip += image_tag(m.frames[t], m.nx, m.ny, group + ", frame " + std::to_string(t) + when);
     }
-    doc.paragraph(std::string(group == "intensity" ? "Noise-free image intensity (before the camera)" : "Noisy counts") +
-                  ": " + std::to_string(n) + " frames of " + std::to_string(m.nx) + " × " + std::to_string(m.ny) +
-                  " pixels, " + fixed(m.pixel_size_x_angstrom, 3) + " Å per pixel" +
-                  (m.frame_time_s > 0 ? ", " + fixed(m.frame_time_s * 1e3, 0) + " ms exposure per frame" : "") +
-                  (seconds_per_ps > 0 ? "; frames are placed on the experiment's clock by the MD time mapping ("
-                                        + fixed(seconds_per_ps, 3) + " s per ps of MD), not by the exposure"
-                                      : "") + ".");
-    doc.raw("<div>" + strip + "</div>");
+    in.movies.push_back(std::move(pm));
   }
+  const std::size_t nt = in.frames.size();
+  const double dx = in.pixel_size_angstrom;
+  // Ground truth: the ions of each frame at their projected positions, with the species of the MD
+  // frame the movie frame shows (Cl↔I swaps change them), else the movie's own species list.
+  if (pdims.size() == 3 && dx > 0) {
+    std::unique_ptr<H5mdReader> trajectory;
+    if (present(files.trajectory)) trajectory = std::make_unique<H5mdReader>(files.trajectory);
+    for (std::size_t t = 0; t < nt && t < pdims[0]; ++t) {
+      std::vector<int> z(truth_z.begin(), truth_z.end());
+      if (trajectory && t < source_frames.rows) {
+        const auto md = static_cast<std::size_t>(std::llround(source_frames.at(t, 0)));
+        if (md < trajectory->frame_count()) {
+          const auto all = trajectory->frame(md).atomic_numbers;
+          for (std::size_t a = 0; a < z.size() && a < atom_index.size(); ++a)
+            if (static_cast<std::size_t>(atom_index[a]) < all.size()) z[a] = all[static_cast<std::size_t>(atom_index[a])];
+        }
+      }
+      for (std::size_t a = 0; a < pdims[1] && a < z.size(); ++a) {
+        if (z[a] != 11 && z[a] != 17 && z[a] != 53) continue;
+        if (in_view.rows > t && in_view.at(t, a) == 0) continue;
+        const std::size_t base = (t * pdims[1] + a) * 2;
+        in.frames[t].atoms.insert(in.frames[t].atoms.end(), {static_cast<float>(projected[base] / dx),
+                                                             static_cast<float>(projected[base + 1] / dx), static_cast<float>(z[a])});
+      }
+    }
+  }
+  std::size_t column_count = 0;
+  if (present(files.columns) && dx > 0) {
+    const auto cf = imaging::read_columns_file(files.columns);
+    for (const auto& c : cf.columns) {
+      if (c.frame < 0 || static_cast<std::size_t>(c.frame) >= nt) continue;
+      in.frames[static_cast<std::size_t>(c.frame)].columns.insert(
+          in.frames[static_cast<std::size_t>(c.frame)].columns.end(),
+          {static_cast<float>(c.x_angstrom / cf.pixel_size_x_angstrom), static_cast<float>(c.y_angstrom / cf.pixel_size_y_angstrom),
+           static_cast<float>(c.klass)});
+      ++column_count;
+    }
+  }
+  const auto& first = in.movies.front();
+  doc.paragraph(std::to_string(nt) + " frames of " + std::to_string(first.nx) + " × " + std::to_string(first.ny) + " pixels, " +
+                fixed(dx, 3) + " Å per pixel. Each movie is shown on one grey scale for all its frames (the 0.1–99.9 % range "
+                "of all its pixels; the colour bar gives the values), so a column that fades is seen to fade. Frame times are "
+                "the experiment's clock" +
+                (spp > 0 ? " (MD time × " + fixed(spp, 3) + " s/ps, the movie's time axis)" : "") +
+                (exposure_s > 0 ? "; the camera's exposure per frame is " + fixed(exposure_s * 1e3, 0) + " ms, a separate attribute" : "") +
+                ". Overlays: the ground-truth ions of the frame's MD snapshot and the " + std::to_string(column_count) +
+                " columns detected over all frames (heavy = I-rich, light).");
+  doc.raw(movie_player(in));
 }
 
-std::string first_group(hid_t file) {
-  if (!h5::exists(file, "diagrams")) return "";
+std::vector<std::string> diagram_groups(hid_t file) {
+  if (!h5::exists(file, "diagrams")) return {};
   h5::Id g = h5::open_group(file, "diagrams");
-  if (!h5::has_attribute(g, "groups")) return "";
-  const auto groups = h5::read_string_array_attribute(g, "groups");
-  for (const auto& name : groups)
-    if (name == "ions") return name;
-  return groups.empty() ? "" : groups.front();
+  if (!h5::has_attribute(g, "groups")) return {};
+  return h5::read_string_array_attribute(g, "groups");
 }
 
 void diagrams_section(Document& doc, const RunFiles& files) {
-  doc.section("topology", "Persistence diagrams and Betti curves");
+  doc.section("topology", "Persistence diagrams of every subset, H0–H2");
+  doc.paragraph("How to read them. Each point is one topological feature of a subset's atoms (or detected columns) as "
+                "balls around them grow: H0 = a connected cluster, H1 = a ring (loop) enclosing an empty channel, "
+                "H2 = an enclosed void. <b>Birth</b> is the filtration value at which the feature appears and "
+                "<b>death</b> the value at which it is filled in; for GUDHI's alpha complexes these values are "
+                "<b>squared radii, in Å²</b> (weighted: radius² minus the ion's weight). Points far above the dashed "
+                "diagonal live long (robust rings, voids, well separated clusters); points near it are noise of the "
+                "thermal motion. H0 births are 0 (every atom is a cluster from the start), so H0 shows the death "
+                "values only: the squared distances at which clusters join. Each plot is a density of the points of "
+                "all frames (counts per cell, log colour scale); the strip at the top counts features that never die.");
   bool any = false;
   for (const auto& path : files.diagrams) {
     if (!present(path)) continue;
     any = true;
     h5::Id f = h5::open_file(path);
-    const std::string group = first_group(f);
-    const std::string unit = h5::has_attribute(f, "unit") ? h5::read_string_attribute(f, "unit") : "";
+    const std::string unit = pretty_unit(h5::has_attribute(f, "unit") ? h5::read_string_attribute(f, "unit") : "");
     const std::string source = h5::has_attribute(f, "source") ? h5::read_string_attribute(f, "source") : "";
     const Table2 frames = read_table(f, "frames");
-    doc.paragraph("<b>" + escape(fs::path(path).filename().string()) + "</b>: " + escape(source) + ", subset " +
-                  escape(group) + ", " + std::to_string(frames.rows) + " frames, filtration values in " + escape(unit) + ".");
-    if (group.empty() || frames.rows == 0) continue;
-    std::string plots;
-    for (int d : {1, 2}) {
-      const Table2 pairs = read_table(f, "diagrams/" + group + "/dim" + std::to_string(d));
-      if (pairs.rows == 0) continue;
-      const double last = static_cast<double>(frames.rows - 1);
-      std::vector<Series> series = {{"first frame", {}, {}}, {"last frame", {}, {}}};
-      for (std::size_t r = 0; r < pairs.rows; ++r) {
-        const int which = pairs.at(r, 0) == 0 ? 0 : pairs.at(r, 0) == last ? 1 : -1;
-        if (which < 0) continue;
-        series[static_cast<std::size_t>(which)].x.push_back(pairs.at(r, 1));
-        series[static_cast<std::size_t>(which)].y.push_back(pairs.at(r, 2));
-      }
-      PlotStyle style;
-      style.title = "H" + std::to_string(d) + " diagram";
-      style.x_label = "birth (" + unit + ")";
-      style.y_label = "death (" + unit + ")";
-      style.points = true;
-      style.diagonal = true;
-      style.width_px = 340;
-      plots += svg_plot(series, style);
-
-      const std::string stats = "statistics/" + group + "/dim" + std::to_string(d) + "/";
-      const Table2 curves = read_table(f, stats + "betti_curves");
-      const Table2 values = read_table(f, stats + "betti_values");
-      if (curves.rows > 0 && values.rows == curves.cols) {
-        std::vector<Series> b;
-        for (std::size_t row : {std::size_t{0}, curves.rows / 2, curves.rows - 1}) {
-          Series s{"frame " + std::to_string(row), values.data, {}};
-          for (std::size_t k = 0; k < curves.cols; ++k) s.y.push_back(curves.at(row, k));
-          b.push_back(s);
-          if (curves.rows == 1) break;
+    const auto groups = diagram_groups(f);
+    std::string names;
+    for (const auto& g : groups) names += (names.empty() ? "" : ", ") + g;
+    doc.raw("<h3>" + escape(fs::path(path).filename().string()) + "</h3>");
+    doc.paragraph("Source: " + escape(source) + "; " + std::to_string(frames.rows) + " frames; subsets: " + escape(names) +
+                  "; filtration values in " + escape(unit) + ".");
+    for (const auto& group : groups) {
+      std::string plots;
+      for (int d : {0, 1, 2}) {
+        const Table2 pairs = read_table(f, "diagrams/" + group + "/dim" + std::to_string(d));
+        if (pairs.rows == 0 || pairs.cols < 3) continue;
+        std::vector<double> birth, death;
+        for (std::size_t r = 0; r < pairs.rows; ++r) {
+          birth.push_back(pairs.at(r, 1));
+          death.push_back(pairs.at(r, 2));
         }
-        PlotStyle bs;
-        bs.title = "Betti curve β" + std::to_string(d);
-        bs.x_label = "filtration (" + unit + ")";
-        bs.y_label = "β" + std::to_string(d);
-        bs.width_px = 340;
-        plots += svg_plot(b, bs);
+        PlotStyle style;
+        style.title = group + ": H" + std::to_string(d) + " (" + std::to_string(pairs.rows) + " points)";
+        style.x_label = "birth (" + unit + ")";
+        style.y_label = "death (" + unit + ")";
+        style.width_px = 330;
+        style.height_px = 300;
+        plots += svg_density(birth, death, style, 36);
       }
-      const Table2 summary = read_table(f, stats + "summary");
-      if (summary.rows > 1 && summary.cols > 1) {
-        Series total{"total persistence H" + std::to_string(d), {}, {}};
-        for (std::size_t r = 0; r < summary.rows; ++r) {
-          total.x.push_back(frames.at(r, 1));
-          total.y.push_back(summary.at(r, 1));
-        }
-        PlotStyle ts;
-        ts.title = "H" + std::to_string(d) + " total persistence over time";
-        ts.x_label = source == "trajectory" || source == "structure" ? "MD time (ps)" : "time (s)";
-        ts.y_label = unit;
-        ts.width_px = 340;
-        plots += svg_plot({total}, ts);
-      }
+      if (!plots.empty()) doc.raw("<div class=\"diagram-row\">" + plots + "</div>");
     }
-    doc.raw("<div>" + plots + "</div>");
+    // Total persistence of each subset's H1 over time: the rings appearing and healing.
+    std::vector<Series> totals;
+    for (const auto& group : groups) {
+      const Table2 summary = read_table(f, "statistics/" + group + "/dim1/summary");
+      if (summary.rows < 2 || summary.cols < 2 || frames.rows != summary.rows) continue;
+      Series t{group, {}, {}};
+      const double spp = source == "trajectory" ? seconds_per_ps(files) : 0;
+      for (std::size_t r = 0; r < summary.rows; ++r) {
+        t.x.push_back(spp > 0 ? frames.at(r, 1) * spp : frames.at(r, 1));
+        t.y.push_back(summary.at(r, 1));
+      }
+      totals.push_back(std::move(t));
+    }
+    if (!totals.empty()) {
+      PlotStyle ts;
+      ts.title = "H1 total persistence over time, per subset";
+      ts.x_label = source == "trajectory" && seconds_per_ps(files) > 0 ? "experiment time (s)"
+                   : source == "trajectory" || source == "structure" ? "MD time (ps)"
+                                                                      : "experiment time (s)";
+      ts.y_label = "Σ (death − birth) (" + unit + ")";
+      ts.legend_below = true;
+      doc.raw(svg_plot(totals, ts));
+    }
   }
   if (!any) missing(doc, "persistence diagrams", files.diagrams.empty() ? "" : files.diagrams.front());
 }
@@ -254,16 +389,19 @@ void local_structures_section(Document& doc, const RunFiles& files) {
   const Table2 atoms = read_table(f, group + "/atoms");
   if (counts.rows > 0 && frames.rows == counts.rows) {
     Series points{"diagram points in the region", {}, {}}, marked{"atoms behind them", {}, {}};
+    const double spp = seconds_per_ps(files);
     for (std::size_t r = 0; r < counts.rows; ++r) {
-      points.x.push_back(frames.at(r, 1));
+      const double when = spp > 0 ? frames.at(r, 1) * spp : frames.at(r, 1);
+      points.x.push_back(when);
       points.y.push_back(counts.data[r]);
-      marked.x.push_back(frames.at(r, 1));
+      marked.x.push_back(when);
       marked.y.push_back(atom_counts.rows == counts.rows ? atom_counts.data[r] : NAN);
     }
     PlotStyle style;
     style.title = "local structures (" + std::string(name_buffer) + ") per frame";
-    style.x_label = "MD time (ps)";
+    style.x_label = spp > 0 ? "experiment time (s)" : "MD time (ps)";
     style.y_label = "count";
+    style.legend_below = true;
     doc.raw(svg_plot({points, marked}, style));
   }
   // Overlays: the atoms of each movie frame's MD snapshot, at their projected positions.
@@ -284,6 +422,7 @@ void local_structures_section(Document& doc, const RunFiles& files) {
   for (std::size_t r = 0; r < frames.rows; ++r) row_of_input_frame[std::lround(frames.at(r, 0))] = r;
   const std::size_t n = movie.frame_count();
   const std::size_t shown = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, files.filmstrip_frames)));
+  const auto grey = grey_range(movie.frames);  // one grey scale for every frame shown
   std::string strip;
   for (std::size_t k = 0; k < shown; ++k) {
     const std::size_t t = shown == 1 ? 0 : k * (n - 1) / (shown - 1);
@@ -300,7 +439,8 @@ void local_structures_section(Document& doc, const RunFiles& files) {
       }
     }
     strip += image_tag(movie.frames[t], movie.nx, movie.ny,
-                       "frame " + std::to_string(t) + ": " + std::to_string(markers.size()) + " atoms marked", markers);
+                       "frame " + std::to_string(t) + ": " + std::to_string(markers.size()) + " atoms marked", markers, 240, grey.first,
+                       grey.second);
   }
   doc.paragraph("Red rings: atoms of the birth and death simplices of the selected diagram points, drawn at their "
                 "projected positions on the noise-free frames.");
@@ -310,14 +450,23 @@ void local_structures_section(Document& doc, const RunFiles& files) {
 void comparison_table(Document& doc, const std::string& path) {
   h5::Id f = h5::open_file(path);
   const auto simulated = h5::read_string_array_attribute(f, "simulated");
+  const std::string unit = pretty_unit(h5::has_attribute(f, "unit") ? h5::read_string_attribute(f, "unit") : "");
+  const std::string group = h5::has_attribute(f, "group") ? h5::read_string_attribute(f, "group") : "";
+  const double permutations = h5::has_attribute(f, "permutations") ? h5::read_double_attribute(f, "permutations") : 0;
+  const double p_floor = permutations > 0 ? 1.0 / (permutations + 1) : NAN;
+  std::string dims;
+  if (h5::has_attribute(f, "dimensions"))
+    for (double d : h5::read_double_array_attribute(f, "dimensions")) dims += (dims.empty() ? "H" : ", H") + std::to_string(std::lround(d));
   std::vector<std::vector<std::string>> rows;
   std::string plots;
+  auto p_text = [&](double p) { return fixed(p, 4) + (std::isfinite(p_floor) && p <= p_floor * 1.0000001 ? " (= the floor)" : ""); };
   for (std::size_t k = 0; k < simulated.size(); ++k) {
     const std::string g = "mechanisms/" + std::to_string(k);
     if (!h5::exists(f, g)) continue;
     h5::Id mg = h5::open_group(f, g);
-    rows.push_back({fs::path(simulated[k]).filename().string(), fixed(h5::read_double_attribute(mg, "permutation_p_value"), 4),
-                    fixed(h5::read_double_attribute(mg, "mmd_p_value"), 4), fixed(h5::read_double_attribute(mg, "mean_distance"), 4)});
+    rows.push_back({fs::path(simulated[k]).filename().string(), p_text(h5::read_double_attribute(mg, "permutation_p_value")),
+                    p_text(h5::read_double_attribute(mg, "mmd_p_value")), fixed(h5::read_double_attribute(mg, "mmd2"), 4),
+                    fixed(h5::read_double_attribute(mg, "mean_distance"), 4)});
     const Table2 alignment = read_table(f, g + "/alignment");
     if (alignment.rows > 0) {
       Series s{fs::path(simulated[k]).filename().string(), {}, {}};
@@ -326,22 +475,35 @@ void comparison_table(Document& doc, const std::string& path) {
         s.y.push_back(alignment.at(r, 1));
       }
       PlotStyle style;
-      style.title = "time alignment: best-matching simulated frame";
+      style.title = "time alignment: nearest simulated frame";
       style.x_label = "reference frame";
-      style.y_label = "simulated frame";
+      style.y_label = "simulated frame with the smallest distance";
       style.points = true;
+      style.legend_below = true;
       plots += svg_plot({s}, style);
     }
   }
-  doc.table({"simulated", "permutation test p", "kernel (MMD) test p", "mean Wasserstein distance"}, rows);
-  const std::string unit = h5::has_attribute(f, "unit") ? h5::read_string_attribute(f, "unit") : "";
+  doc.paragraph("<b>Null hypothesis:</b> the per-frame persistence diagrams (subset " + escape(group.empty() ? "first" : group) +
+                ", " + escape(dims) + ") of the simulation and of the reference are draws from one and the same distribution. "
+                "<b>Tests:</b> a permutation test on the within-set Wasserstein loss (Robinson &amp; Turner 2017) and a "
+                "kernel two-sample test (MMD), each relabelling the frames " + fixed(permutations, 0) + " times. "
+                "<b>The smallest possible p</b> is 1/(n_perm + 1) = " + fixed(p_floor, 4) + ": a p at that floor means no "
+                "relabelling was as extreme as the real split. <b>Effect size:</b> MMD² (the squared distance between the "
+                "two sets' kernel mean embeddings; 0 when they agree) and the mean Wasserstein distance between their "
+                "diagrams (" + escape(unit) + "). A small p says the sets differ; <b>a large p is no evidence that they are "
+                "the same</b> — only that this many frames could not tell them apart.");
+  doc.table({"simulated", "permutation test p", "kernel (MMD) test p", "effect size MMD²", "mean Wasserstein distance (" + unit + ")"}, rows);
   const std::string closest = h5::has_attribute(f, "closest") ? h5::read_string_attribute(f, "closest") : "";
   if (simulated.size() > 1) {
     doc.paragraph("Closest to the reference: <b>" + escape(fs::path(closest).filename().string()) + "</b> (sign-flip test against the runner-up, p = " +
                   fixed(h5::read_double_attribute(f, "closest_p_value"), 4) + ").");
   }
-  doc.paragraph("Distances in " + escape(unit) + "; small p-values mean the two sets of diagrams differ.");
-  doc.raw("<div>" + plots + "</div>");
+  if (!plots.empty()) {
+    doc.paragraph("Time alignment: for each reference frame, the simulated frame whose diagram is nearest (smallest "
+                  "Wasserstein distance). Points near a rising line mean the two evolve in step; a flat or scattered "
+                  "cloud means no frame-by-frame correspondence (the tests above do not use it).");
+    doc.raw("<div>" + plots + "</div>");
+  }
 }
 
 void comparison_section(Document& doc, const RunFiles& files) {
@@ -368,13 +530,17 @@ void lattice_section(Document& doc, const RunFiles& files) {
   };
   std::vector<std::vector<std::string>> rows;
   for (std::size_t r : {std::size_t{0}, lattice.rows / 2, lattice.rows - 1}) {
-    rows.push_back({std::to_string(r), frames.rows > r ? fixed(frames.at(r, 1), 1) : "", deviation(lattice.at(r, 1), 5.64),
+    const double spp = seconds_per_ps(files);
+    rows.push_back({std::to_string(r), frames.rows > r ? fixed(spp > 0 ? frames.at(r, 1) * spp : frames.at(r, 1), spp > 0 ? 2 : 1) : "",
+                    deviation(lattice.at(r, 1), 5.64),
                     fixed(lattice.at(r, 2), 0), deviation(lattice.at(r, 3), 6.47), fixed(lattice.at(r, 4), 0)});
     if (lattice.rows == 1) break;
   }
-  doc.table({"frame", "MD time (ps)", "a, NaCl-like domains (Å; vs 5.64)", "crystalline Na–Cl", "a, NaI-like domains (Å; vs 6.47)",
-             "crystalline Na–I"},
+  doc.table({"frame", seconds_per_ps(files) > 0 ? "experiment time (s)" : "MD time (ps)", "a, NaCl-like domains (Å; vs 5.64)",
+             "crystalline Na–Cl (count behind the estimate)", "a, NaI-like domains (Å; vs 6.47)", "crystalline Na–I (count behind the estimate)"},
             rows);
+  doc.paragraph("The lattice constants rest on the crystalline Na–anion counts beside them; with a few they are "
+                "indicative only (no uncertainty is computed).");
 }
 
 }  // namespace
@@ -382,6 +548,7 @@ void lattice_section(Document& doc, const RunFiles& files) {
 std::string pipeline_report(const RunFiles& files, const std::vector<StageRecord>& stages) {
   Document doc("nanomix run report");
   stages_section(doc, files, stages);
+  story_section(doc, files);
   md_section(doc, files);
   movie_section(doc, files);
   local_structures_section(doc, files);

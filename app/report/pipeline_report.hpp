@@ -3,6 +3,7 @@
 // Every section reads its file itself and says so plainly when the file is missing, so a
 // partial run still gives a readable report.
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nanomix::report {
@@ -18,7 +19,7 @@ struct RunFiles {
   std::string config_ini;          ///< the resolved config of the run
   std::string structure;           ///< structure.xyz
   std::string trajectory;          ///< trajectory.h5 (H5MD)
-  std::string movie;               ///< movie.h5 (EMD)
+  std::string movie;               ///< movie.emd (EMD)
   std::string columns;             ///< columns.h5
   std::vector<std::string> diagrams;  ///< diagrams files (atoms, columns, …)
   std::string comparison;          ///< comparison.h5
@@ -26,6 +27,16 @@ struct RunFiles {
   std::string comparison_atoms;       ///< comparison_atoms.h5: the same test on the MD ground truth (optional)
   std::string comparison_atoms_note;  ///< what that compared
   int filmstrip_frames = 6;
+  /// The simulated mechanisms (label, trajectory), drawn together in the story section.
+  std::vector<std::pair<std::string, std::string>> mechanisms;
+  /// Hook for the sequence analysis (sim/): the stages it detected, on the experiment's clock, and
+  /// the word for what happened ("segregation", "core–shell", "heterostructure"); empty = not run.
+  struct StageMark {
+    double time_s = 0;
+    std::string label;
+  };
+  std::vector<StageMark> stage_marks;
+  std::string outcome;
 };
 
 /// Builds report.html's text.

@@ -48,7 +48,7 @@ std::vector<KeySpec> imaging_keys() {
       real_key(s, "dose_e_per_angstrom2", 0.0, 0.0, 1.0e12, "e/Å²",
                "electron dose per frame (0 = dose_rate_e_per_nm2_s × frame_time_s)"),
       real_key(s, "dose_rate_e_per_nm2_s", 1.0e6, 0.0, 1.0e15, "e/(nm²·s)", "dose rate, used when dose_e_per_angstrom2 = 0"),
-      real_key(s, "frame_time_s", 0.04, 1e-9, 1.0e6, "s", "time between frames (exposure per frame; SMART-EM: 0.04 s)"),
+      real_key(s, "frame_time_s", 0.04, 1e-9, 1.0e6, "s", "the camera's exposure of one frame (SMART-EM: 0.04 s); sets the dose of a dose rate. The time between movie frames is the trajectory's clock ([md] experiment_seconds_per_frame), or this exposure for a structure"),
       real_key(s, "gain_counts_per_electron", 1.0, 1e-6, 1e6, "counts/e", "camera conversion gain"),
       real_key(s, "read_noise_counts", 0.0, 0.0, 1e6, "counts", "standard deviation of Gaussian read noise added to each pixel"),
       int_key(s, "seed", 1, 0, 9.0e18, "", "seed of the dose noise (one stream per frame: frame index, not rank or thread)"),

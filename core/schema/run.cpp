@@ -14,6 +14,7 @@ std::vector<KeySpec> run_keys() {
                "under mpirun: false = the md stage runs LAMMPS on rank 0 alone (outputs identical to one process; "
                "the other stages use every rank); true = LAMMPS on every rank (faster for large systems, but a "
                "different, equally valid trajectory)"),
+      bool_key(s, "tiff", true, "also write an ImageJ TIFF stack beside every simulated movie (movie.tif, movie_<mechanism>.tif)"),
       int_key(s, "filmstrip_frames", 6, 1, 50, "", "frames shown in the report's filmstrip"),
   };
 }

@@ -19,9 +19,9 @@ with tempfile.TemporaryDirectory() as tmp:
     subprocess.run([nanomix, "run", "--quiet", "--config", config, "--out", one], check=True, env=env)
     subprocess.run(["mpirun", "--oversubscribe", "-np", "2", nanomix, "run", "--quiet", "--config", config, "--out", two],
                    check=True, env=env)
-    outputs = sorted(f for f in os.listdir(one) if f.endswith((".h5", ".xyz", ".tif")))
-    assert outputs == sorted(f for f in os.listdir(two) if f.endswith((".h5", ".xyz", ".tif"))), "different files"
-    assert "movie.h5" in outputs and "diagrams_atoms.h5" in outputs, outputs
+    outputs = sorted(f for f in os.listdir(one) if f.endswith((".h5", ".emd", ".xyz", ".tif")))
+    assert outputs == sorted(f for f in os.listdir(two) if f.endswith((".h5", ".emd", ".xyz", ".tif"))), "different files"
+    assert "movie.emd" in outputs and "diagrams_atoms.h5" in outputs, outputs
     with open(config) as c:
         if "[md]" in c.read():
             assert "trajectory.h5" in outputs, outputs

@@ -5,6 +5,9 @@
 - No console errors: a copy of the page gets a small script that reports, as console errors, any
   image that failed to decode and any SVG that did not lay out; Chromium's log is searched for them.
 - The page loads nothing from the network (it is self-contained).
+- The movie player (when the page has one) changes frame on a click of its "next" button: the
+  frame counter moves and every panel's image changes; its overlay toggles draw marks.
+- With NANOMIX_SCREENSHOTS=DIR, a PNG of each named section is written to DIR/<section>.png.
 usage: report_chromium.py REPORT.html SECTION_ID [SECTION_ID …]
 """
 import os
@@ -28,8 +31,26 @@ window.addEventListener('load', () => {
     const box = svg.getBBox();
     if (!(box.width > 0 && box.height > 0)) { console.error('empty svg'); bad++; }
   }
+  let player = 'none';
+  const root = document.getElementById('player');
+  if (root) {
+    const imgs = Array.from(root.querySelectorAll('img.frame'));
+    const before = imgs.map(i => i.src), frame0 = root.dataset.frame;
+    root.querySelector('button.next').click();
+    const single = root.querySelector('input.slider').max === '0';
+    const moved = single ? 'single' : root.dataset.frame === '1' && frame0 === '0' && imgs.every((img, k) => img.src !== before[k]);
+    if (!moved) { console.error('player did not change frame on a click'); bad++; }
+    const box = root.querySelector('input.show-atoms'), cols = root.querySelector('input.show-columns');
+    box.click(); cols.click();
+    const marks = root.querySelectorAll('g.marks circle').length;
+    const slider = root.querySelector('input.slider');
+    slider.value = slider.max; slider.dispatchEvent(new Event('input'));
+    const last = root.dataset.frame === slider.max;
+    if (!last) { console.error('player slider did not move to the last frame'); bad++; }
+    player = 'frames=' + (parseInt(slider.max, 10) + 1) + ',click=' + moved + ',marks=' + marks;
+  }
   console.log('nanomix-check images=' + document.images.length + ' svgs=' +
-              document.querySelectorAll('svg').length + ' bad=' + bad);
+              document.querySelectorAll('svg').length + ' player=' + player + ' bad=' + bad);
 });
 </script>"""
 
@@ -50,11 +71,31 @@ with tempfile.TemporaryDirectory() as tmp:
     dom, log = run.stdout, run.stderr
     assert run.returncode == 0, f"chromium failed: {log[-2000:]}"
     console = [l for l in log.splitlines() if "CONSOLE" in l]
-    errors = [l for l in console if "image failed" in l or "empty svg" in l or "Uncaught" in l]
+    errors = [l for l in console if "image failed" in l or "empty svg" in l or "Uncaught" in l or "player" in l and "did not" in l
+              or ":ERROR:" in l and "CONSOLE" in l]
     assert not errors, "console errors:\n" + "\n".join(errors)
     summary = [l for l in console if "nanomix-check" in l]
     assert summary, "the check script did not run:\n" + log[-3000:]
     print(summary[0].split('"')[1] if '"' in summary[0] else summary[0])
+    if "#player" in html or 'id="player"' in html:
+        assert "click=true" in summary[0] or "click=single" in summary[0], "the player did not respond to a click: " + summary[0]
+
+    shots = os.environ.get("NANOMIX_SCREENSHOTS")
+    if shots:
+        os.makedirs(shots, exist_ok=True)
+        for sec in sections:
+            only = os.path.join(tmp, f"only_{sec}.html")
+            css = f"<style>nav, h1, section:not(#{sec}) {{display:none}} body{{margin-top:0}}</style>"
+            with open(only, "w", encoding="utf-8") as f:
+                # the player's overlays on, so the screenshot shows them
+                on = ("<script>window.addEventListener('load', () => document.querySelectorAll("
+                      "'#player input[type=checkbox]').forEach(b => b.click()));</script>")
+                f.write(html.replace("</head>", css + "</head>").replace("</body>", on + "</body>"))
+            out = os.path.abspath(os.path.join(shots, f"{sec}.png"))
+            subprocess.run([chromium, *flags, "--hide-scrollbars", "--window-size=1150,2000",
+                            f"--screenshot={out}", "file://" + only], capture_output=True, text=True, timeout=120)
+            assert os.path.exists(out), f"no screenshot of {sec}"
+            print("screenshot:", out)
 
 class Sections(HTMLParser):
     def __init__(self):

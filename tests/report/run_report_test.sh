@@ -8,7 +8,7 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 "$nanomix" run --quiet --config "$config" --out "$tmp/run" --run.stages="$stages"
 # nanomix info describes every file the run wrote.
-for f in "$tmp"/run/*.h5 "$tmp"/run/*.xyz; do
+for f in "$tmp"/run/*.h5 "$tmp"/run/*.emd "$tmp"/run/*.xyz; do
   [ -e "$f" ] || continue
   first=$("$nanomix" info "$f" | sed -n 1p)
   grep -q -E "H5MD trajectory|EMD 0.2 movie|nanomix [a-z]+ file|extended XYZ" <<<"$first" \

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "app/report/html.hpp"
+#include "app/report/player.hpp"
+#include <stdexcept>
 
 using namespace nanomix::report;
 
@@ -43,4 +45,50 @@ TEST_CASE("escaping and plots") {
   const std::string html = d.html();
   CHECK(html.find("href=\"#md\"") != std::string::npos);
   CHECK(html.find("&lt;x&gt;") != std::string::npos);
+}
+
+TEST_CASE("the player's grey scale is one range for all frames, from the pixels' 0.1 and 99.9 percentiles") {
+  // Two frames: 0..999 and 1000..1999 (2000 values) → the 0.1 % and 99.9 % order statistics are
+  // values 2 and 1997 (rank round(q·1999)); one frame alone would give another range.
+  std::vector<std::vector<float>> frames(2);
+  for (int i = 0; i < 1000; ++i) frames[0].push_back(static_cast<float>(i)), frames[1].push_back(static_cast<float>(1000 + i));
+  const auto [lo, hi] = nanomix::report::grey_range(frames);
+  CHECK(lo == doctest::Approx(2));
+  CHECK(hi == doctest::Approx(1997));
+  const auto one = nanomix::report::grey_range({frames[0]});
+  CHECK(one.second < 1000);
+}
+
+TEST_CASE("the player holds every frame of every movie, the controls, and refuses mismatched movies") {
+  using namespace nanomix::report;
+  PlayerInput in;
+  in.pixel_size_angstrom = 0.5;
+  for (const char* title : {"a", "b"}) {
+    PlayerMovie m;
+    m.title = title;
+    m.nx = 8;
+    m.ny = 4;
+    for (int t = 0; t < 3; ++t) m.frames.push_back(std::vector<float>(32, static_cast<float>(t)));
+    in.movies.push_back(m);
+  }
+  in.frames.resize(3);
+  in.frames[1].atoms = {1, 2, 53};
+  const std::string html = movie_player(in);
+  std::size_t uris = 0;
+  for (std::size_t at = html.find("data:image/png;base64,"); at != std::string::npos; at = html.find("data:image/png;base64,", at + 1)) ++uris;
+  CHECK(uris == 2 * 3 + 2);  // every frame in the data, plus the first frame of each panel
+  CHECK(html.find("class=\"slider\"") != std::string::npos);
+  CHECK(html.find("show-atoms") != std::string::npos);
+  CHECK(html.find("show-columns") != std::string::npos);
+  CHECK(html.find(" nm</text>") != std::string::npos);  // the scale bar
+  in.movies[1].frames.pop_back();
+  CHECK_THROWS_AS(movie_player(in), std::invalid_argument);
+}
+
+TEST_CASE("a density diagram counts every finite point once and the infinite ones in the top strip") {
+  using namespace nanomix::report;
+  PlotStyle style;
+  const std::string svg = svg_density({0, 0, 0, 1, 1}, {1, 1, 1, 2, INFINITY}, style, 4);
+  CHECK(svg.find("death = ∞") != std::string::npos);
+  CHECK(svg.find(">3</text>") != std::string::npos);  // the colour bar's top: the fullest cell holds 3 points (axis ticks end at 2)
 }
