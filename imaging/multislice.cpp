@@ -21,7 +21,7 @@ Multislice::Multislice(const Grid& grid, double voltage_kv, double dz, std::vect
     for (int i = 0; i < grid.nx; ++i) {
       const double k2 = grid.k2(i, j);
       const double phase = -units::pi * lambda_ * dz * k2;
-      propagator_[static_cast<std::size_t>(j) * grid.nx + i] =
+      propagator_[transposed_index(grid, i, j)] =
           k2 <= kmax2 ? cfloat(static_cast<float>(norm * std::cos(phase)), static_cast<float>(norm * std::sin(phase))) : cfloat(0);
     }
   }
@@ -37,14 +37,16 @@ void Multislice::slice_potential(const std::vector<SliceAtom>& atoms, float* v) 
 
 void Multislice::exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) const {
   const std::size_t n = grid_.size();
-  cfloat* psi = ws.psi.data();
+  cfloat* spec = ws.psi.data();
+  cfloat* wave = ws.wave.data();
   float* v = ws.potential.data();
+  const cfloat* prop = propagator_.data();
   bool plane = true;  // ψ is still exactly the incident plane wave
   const float sigma = static_cast<float>(sigma_);
   for (const auto& slice : specimen.slices) {
     if (plane && slice.empty()) continue;  // a plane wave crosses empty space unchanged
     if (plane) {
-      for (std::size_t i = 0; i < n; ++i) psi[i] = cfloat(1.0f, 0.0f);
+      for (std::size_t i = 0; i < n; ++i) wave[i] = cfloat(1.0f, 0.0f);
       plane = false;
     }
     if (!slice.empty()) {
@@ -52,17 +54,17 @@ void Multislice::exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) co
       for (std::size_t i = 0; i < n; ++i) {
         if (v[i] == 0.0f) continue;
         const float ph = sigma * v[i];
-        psi[i] *= cfloat(std::cos(ph), std::sin(ph));
+        wave[i] *= cfloat(std::cos(ph), std::sin(ph));
       }
     }
-    fft_.forward(psi);
-    for (std::size_t i = 0; i < n; ++i) psi[i] *= propagator_[i];
+    fft_.forward_transposed(wave, spec);
+    for (std::size_t i = 0; i < n; ++i) spec[i] *= prop[i];
     // The next slice needs ψ in real space; after the last one the spectrum is what we want.
-    if (&slice != &specimen.slices.back()) fft_.backward(psi);
+    if (&slice != &specimen.slices.back()) fft_.backward_transposed(spec, wave);
   }
   if (plane) {
-    for (std::size_t i = 0; i < n; ++i) psi[i] = cfloat(0.0f, 0.0f);
-    psi[0] = cfloat(1.0f, 0.0f);
+    for (std::size_t i = 0; i < n; ++i) spec[i] = cfloat(0.0f, 0.0f);
+    spec[0] = cfloat(1.0f, 0.0f);
   }
 }
 
