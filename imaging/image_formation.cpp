@@ -26,7 +26,10 @@ void add_image_intensity(const Grid& grid, const Fft2d& fft, const FftBuffer& ex
   for (std::size_t p = 0; p < lens.h.size(); ++p) {
     const cfloat* h = lens.h[p].data();
     cfloat* w = work.data();
-    for (std::size_t i = 0; i < n; ++i) w[i] = exit[i] * h[i];
+    for (std::size_t i = 0; i < n; ++i) {  // w = exit·h in plain real arithmetic (vectorises)
+      const float a = exit[i].real(), b = exit[i].imag(), c = h[i].real(), d = h[i].imag();
+      w[i] = cfloat(a * c - b * d, a * d + b * c);
+    }
     cfloat* out = image_scratch(n);
     fft.backward_transposed(w, out);
     const double s = scale * lens.weights[p];
