@@ -2,6 +2,8 @@
 
 #include <mpi.h>
 
+#include <cstdlib>
+
 namespace nanomix {
 
 namespace {
@@ -13,18 +15,31 @@ bool mpi_running() {
 }
 }  // namespace
 
+bool launched_by_mpi_launcher() {
+  // Open MPI's mpirun sets OMPI_COMM_WORLD_SIZE; PMIx launchers (Open MPI 4/5, srun --mpi=pmix)
+  // PMIX_RANK; MPICH/Hydra and srun --mpi=pmi2 PMI_RANK / PMI_SIZE.
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) {
+    if (std::getenv(v)) return true;
+  }
+  return false;
+}
+
 MpiSession::MpiSession(int* argc, char*** argv) {
+  // A plain start (no launcher) skips MPI_Init: Open MPI's initialisation (and the helper process it
+  // starts for a singleton) costs ~0.3 s, and one process needs no communicator. Code that needs
+  // MPI anyway (LAMMPS' library) initialises it itself; the destructor finalises it then too.
+  if (!launched_by_mpi_launcher()) return;
   int initialised = 0;
   MPI_Initialized(&initialised);
   if (!initialised) {
     int provided = 0;
     MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
-    owner_ = true;
   }
 }
 
 MpiSession::~MpiSession() {
-  if (owner_ && mpi_running()) MPI_Finalize();
+  // Also when a library (LAMMPS) initialised MPI in a plain start: MPI must be finalised before exit.
+  if (mpi_running()) MPI_Finalize();
 }
 
 int mpi_rank() {

@@ -7,16 +7,18 @@
 
 namespace nanomix {
 
-/// Initialises MPI (thread level FUNNELED) if it is not yet, and finalises it on destruction.
+/// True when an MPI launcher started this process (mpirun / mpiexec / srun: their environment
+/// variables OMPI_COMM_WORLD_SIZE, PMIX_RANK, PMI_RANK or PMI_SIZE are set).
+bool launched_by_mpi_launcher();
+
+/// Under an MPI launcher: initialises MPI (thread level FUNNELED) if it is not yet. A plain start
+/// leaves MPI alone (rank 0 of 1, no start-up cost). Finalises MPI on destruction if it is running.
 class MpiSession {
  public:
   MpiSession(int* argc, char*** argv);
   ~MpiSession();
   MpiSession(const MpiSession&) = delete;
   MpiSession& operator=(const MpiSession&) = delete;
-
- private:
-  bool owner_ = false;
 };
 
 /// Rank and size of MPI_COMM_WORLD; 0 and 1 when MPI is not initialised (library use, tests).

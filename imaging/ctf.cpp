@@ -1,11 +1,13 @@
 #include "imaging/ctf.hpp"
 
 #include <Eigen/Eigenvalues>
+#include <algorithm>
 #include <cmath>
 
 #include "core/error.hpp"
 #include "core/units.hpp"
 #include "imaging/electron.hpp"
+#include "imaging/fft.hpp"
 
 namespace nanomix::imaging {
 
@@ -29,7 +31,7 @@ void OpticsParams::validate() const {
   if (!(focal_spread_angstrom >= 0)) throw InputError("[imaging] focal_spread_angstrom must be >= 0");
   if (!(source_semiangle_mrad >= 0)) throw InputError("[imaging] source_semiangle_mrad must be >= 0");
   if (focal_spread_points == 1 || focal_spread_points < 0 || focal_spread_points > 64) {
-    throw InputError("[imaging] focal_spread_points must be 0 (envelope) or 2..64");
+    throw InputError("[imaging] focal_spread_points must be 0 (chosen per grid) or 2..64");
   }
 }
 
@@ -95,16 +97,29 @@ void gauss_hermite(int n, std::vector<double>& nodes, std::vector<double>& weigh
   }
 }
 
+int focal_points_for(const Grid& g, const OpticsParams& p) {
+  if (p.temporal_coherence == TemporalCoherence::envelope || !(p.focal_spread_angstrom > 0)) return 1;
+  if (p.focal_spread_points >= 2) return p.focal_spread_points;
+  // N points resolve the defocus phase a = πλk²Δ√2 while a ≤ √(2N): N = (πλΔk²)² at the highest
+  // frequency transferred (band limit or aperture), but at most 16 (E_t < exp(−8) beyond the cut).
+  const double lambda = wavelength_angstrom(p.voltage_kv);
+  double k = g.band_limit();
+  if (p.aperture_mrad > 0) k = std::min(k, p.aperture_mrad * 1e-3 / lambda);
+  const double a = pi * lambda * p.focal_spread_angstrom * k * k;
+  return static_cast<int>(std::clamp(std::ceil(a * a - 1e-9), 2.0, 16.0));
+}
+
 LensTransfer make_lens_transfer(const Grid& g, const OpticsParams& p) {
   p.validate();
   const double lambda = wavelength_angstrom(p.voltage_kv);
   const double kmax = g.band_limit();
   const double kap = p.aperture_mrad > 0 ? p.aperture_mrad * 1e-3 / lambda : INFINITY;
   LensTransfer out;
-  const bool integrate = p.focal_spread_points >= 2 && p.focal_spread_angstrom > 0;
+  const int points = focal_points_for(g, p);
+  const bool integrate = points >= 2;
   if (integrate) {
     std::vector<double> x, w;
-    gauss_hermite(p.focal_spread_points, x, w);
+    gauss_hermite(points, x, w);
     for (std::size_t n = 0; n < x.size(); ++n) {
       out.defocus_angstrom.push_back(p.defocus_angstrom + std::sqrt(2.0) * p.focal_spread_angstrom * x[n]);
       out.weights.push_back(w[n] / std::sqrt(pi));
@@ -119,14 +134,14 @@ LensTransfer make_lens_transfer(const Grid& g, const OpticsParams& p) {
       for (int i = 0; i < g.nx; ++i) {
         const double kx = g.kx(i), ky = g.ky(j);
         const double k = std::sqrt(kx * kx + ky * ky);
-        cfloat& v = h[static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) + static_cast<std::size_t>(i)];
+        cfloat& v = h[transposed_index(g, i, j)];
         if (k > kmax || k > kap) {
           v = 0;
           continue;
         }
         // N Gauss–Hermite points resolve the defocus phase πλk²Δ√2·x only while it stays below √(2N);
         // beyond, where E_t < exp(−N/2), the quadrature would alias: cut those frequencies.
-        if (integrate && units::pi * lambda * k * k * p.focal_spread_angstrom * std::sqrt(2.0) > std::sqrt(2.0 * p.focal_spread_points)) {
+        if (integrate && units::pi * lambda * k * k * p.focal_spread_angstrom * std::sqrt(2.0) > std::sqrt(2.0 * points)) {
           v = 0;
           continue;
         }

@@ -15,15 +15,21 @@
 //  * Spatial envelope from a Gaussian distribution of illumination angles ∝ exp(−θ²/α²)
 //    (`source_semiangle_mrad` = α, the 1/e half-width): E_s(k) = exp(−α²|∇_k χ|²/(4λ²)),
 //    i.e. exp[−(πα/λ)²(Csλ³k³ − Δfλk)²] for round aberrations (Kirkland 2010, eq. 3.50).
-//  * Envelopes act on the wave (quasi-coherent approximation) — or, with focal_spread_points ≥ 2,
-//    the defocus spread is integrated incoherently by Gauss–Hermite quadrature of the image
-//    intensities and only E_s multiplies the wave; frequencies where N points cannot resolve the
-//    defocus phase (πλk²Δ√2 > √(2N), where E_t < exp(−N/2)) are cut.
+//  * Temporal coherence, `temporal_coherence`:
+//      defocus_sum (default, exact for the focal spread): the image intensities of N defocus values
+//        are summed with Gauss–Hermite weights, I = Σ w_n |F⁻¹[ψ_e H(k; Δf + √2 Δ x_n)]|², and only
+//        E_s multiplies the wave. N = `focal_spread_points`, or with 0 chosen per grid: the fewest
+//        points that resolve the defocus phase (πλk²Δ√2 ≤ √(2N)) out to the band limit or the
+//        aperture, at most 16 (beyond, where E_t < exp(−8) ≈ 3e-4, frequencies are cut).
+//      envelope (fast approximation, one transfer): E_t multiplies the wave (quasi-coherent);
+//        its error against the defocus sum is in docs/imaging.md.
 #include <vector>
 
 #include "imaging/grid.hpp"
 
 namespace nanomix::imaging {
+
+enum class TemporalCoherence { defocus_sum, envelope };
 
 struct OpticsParams {
   double voltage_kv = 80;
@@ -38,7 +44,8 @@ struct OpticsParams {
   double phi23_deg = 0;
   double aperture_mrad = 0;          ///< 0 = no objective aperture
   double focal_spread_angstrom = 0;  ///< standard deviation of the defocus spread
-  int focal_spread_points = 0;       ///< 0: envelope on the wave; ≥ 2: Gauss–Hermite points
+  TemporalCoherence temporal_coherence = TemporalCoherence::defocus_sum;
+  int focal_spread_points = 0;       ///< Gauss–Hermite points of the defocus sum; 0 = chosen per grid
   double source_semiangle_mrad = 0;  ///< α, 1/e half-width of the illumination angles
 
   void validate() const;  ///< InputError on a value out of range
@@ -55,12 +62,15 @@ double spatial_envelope(const OpticsParams& p, double lambda_angstrom, double kx
 void gauss_hermite(int n, std::vector<double>& nodes, std::vector<double>& weights);
 
 /// The lens transfer on a grid: one or several (defocus points) arrays H_n(k), with weights w_n that
-/// sum to 1: I = Σ w_n |F⁻¹[ψ_e H_n]|². The 2/3-Nyquist band limit is applied too.
+/// sum to 1: I = Σ w_n |F⁻¹[ψ_e H_n]|². The 2/3-Nyquist band limit is applied too. H_n are stored in
+/// the transposed spectral layout (fft.hpp), like the multislice's exit spectrum.
 struct LensTransfer {
   std::vector<std::vector<cfloat>> h;
   std::vector<double> weights;
   std::vector<double> defocus_angstrom;  ///< Δf of each point
 };
 LensTransfer make_lens_transfer(const Grid& grid, const OpticsParams& p);
+/// The number of defocus points the defocus sum uses on this grid (1 for the envelope or Δ = 0).
+int focal_points_for(const Grid& grid, const OpticsParams& p);
 
 }  // namespace nanomix::imaging

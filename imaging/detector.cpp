@@ -89,11 +89,17 @@ void apply_mtf(const Grid& g, const Fft2d& fft, const std::vector<float>& mtf, F
   if (identity) return;
   const std::size_t n = g.size();
   cfloat* w = work.data();
+  thread_local FftBuffer spectrum_buffer;  // the transposed spectrum
+  if (spectrum_buffer.size() < n) spectrum_buffer = FftBuffer(n);
+  cfloat* s = spectrum_buffer.data();
   for (std::size_t i = 0; i < n; ++i) w[i] = cfloat(static_cast<float>(image[i]), 0.0f);
-  fft.forward(w);
+  fft.forward_transposed(w, s);
   const float norm = 1.0f / static_cast<float>(n);
-  for (std::size_t i = 0; i < n; ++i) w[i] *= mtf[i] * norm;
-  fft.backward(w);
+  for (int i = 0; i < g.nx; ++i) {
+    cfloat* col = s + transposed_index(g, i, 0);
+    for (int j = 0; j < g.ny; ++j) col[j] *= mtf[static_cast<std::size_t>(j) * static_cast<std::size_t>(g.nx) + static_cast<std::size_t>(i)] * norm;
+  }
+  fft.backward_transposed(s, w);
   for (std::size_t i = 0; i < n; ++i) image[i] = w[i].real();
 }
 

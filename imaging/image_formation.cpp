@@ -4,6 +4,15 @@
 
 namespace nanomix::imaging {
 
+namespace {
+/// A second per-thread buffer for the out-of-place transforms.
+cfloat* image_scratch(std::size_t n) {
+  thread_local FftBuffer buf;
+  if (buf.size() < n) buf = FftBuffer(n);
+  return buf.data();
+}
+}  // namespace
+
 void add_image_intensity(const Grid& grid, const Fft2d& fft, const FftBuffer& exit, const LensTransfer& lens,
                          double scale, FftBuffer& work, double* intensity) {
   const std::size_t n = grid.size();
@@ -17,16 +26,21 @@ void add_image_intensity(const Grid& grid, const Fft2d& fft, const FftBuffer& ex
   for (std::size_t p = 0; p < lens.h.size(); ++p) {
     const cfloat* h = lens.h[p].data();
     cfloat* w = work.data();
-    for (std::size_t i = 0; i < n; ++i) w[i] = exit[i] * h[i];
-    fft.backward(w);
+    for (std::size_t i = 0; i < n; ++i) {  // w = exit·h in plain real arithmetic (vectorises)
+      const float a = exit[i].real(), b = exit[i].imag(), c = h[i].real(), d = h[i].imag();
+      w[i] = cfloat(a * c - b * d, a * d + b * c);
+    }
+    cfloat* out = image_scratch(n);
+    fft.backward_transposed(w, out);
     const double s = scale * lens.weights[p];
-    for (std::size_t i = 0; i < n; ++i) intensity[i] += s * static_cast<double>(std::norm(w[i]));
+    for (std::size_t i = 0; i < n; ++i) intensity[i] += s * static_cast<double>(std::norm(out[i]));
   }
 }
 
 void exit_wave_from_spectrum(const Fft2d& fft, const FftBuffer& exit, FftBuffer& wave) {
-  std::copy(exit.data(), exit.data() + exit.size(), wave.data());
-  fft.backward(wave.data());
+  cfloat* t = image_scratch(exit.size());
+  std::copy(exit.data(), exit.data() + exit.size(), t);
+  fft.backward_transposed(t, wave.data());
 }
 
 }  // namespace nanomix::imaging

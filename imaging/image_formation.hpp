@@ -6,12 +6,13 @@
 
 namespace nanomix::imaging {
 
-/// Adds `scale` × the image intensity of the exit spectrum `exit` to `intensity` (grid.size()
-/// doubles). `work` is a scratch buffer of the same size.
+/// Adds `scale` × the image intensity of the exit spectrum `exit` (transposed layout, as
+/// Multislice::exit_spectrum gives it) to `intensity` (grid.size() doubles, standard layout).
+/// `work` is a scratch buffer of the same size.
 void add_image_intensity(const Grid& grid, const Fft2d& fft, const FftBuffer& exit, const LensTransfer& lens,
                          double scale, FftBuffer& work, double* intensity);
 
-/// The exit wave in real space (backward FFT of the spectrum) into `wave`.
+/// The exit wave in real space (backward FFT of the transposed spectrum) into `wave`.
 void exit_wave_from_spectrum(const Fft2d& fft, const FftBuffer& exit, FftBuffer& wave);
 
 }  // namespace nanomix::imaging

@@ -93,7 +93,7 @@ EmdContents movie_file_contents(const RenderResult& r, const ImagingParams& p, c
   text(c, "focal_spread_convention", "standard deviation of a Gaussian defocus distribution");
   num(c, "focal_spread_points", o.focal_spread_points);
   text(c, "temporal_coherence",
-       o.focal_spread_points >= 2 && o.focal_spread_angstrom > 0
+       r.focal_defocus_angstrom.size() >= 2
            ? "incoherent sum of images over defocus, Gauss-Hermite points: defocus " + join(r.focal_defocus_angstrom) + " A, weights " + join(r.focal_weights)
            : "envelope on the wave: E_t(k) = exp(-(pi lambda Delta k^2)^2 / 2), Delta = focal_spread_angstrom");
   num(c, "source_semiangle_mrad", o.source_semiangle_mrad);

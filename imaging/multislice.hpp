@@ -37,13 +37,15 @@ class Multislice {
 
   /// Per-worker buffers.
   struct Workspace {
-    FftBuffer psi;
+    FftBuffer psi;   ///< the exit spectrum (transposed layout)
+    FftBuffer wave;  ///< ψ in real space during the run
     std::vector<float> potential;
-    explicit Workspace(const Grid& g) : psi(g.size()), potential(g.size()) {}
+    explicit Workspace(const Grid& g) : psi(g.size()), wave(g.size()), potential(g.size()) {}
   };
 
-  /// Runs the specimen through; on return ws.psi holds the exit wave's spectrum Ψ(k) scaled so that
-  /// the unnormalised backward FFT gives ψ(r) (vacuum: Ψ = δ_k0 exactly).
+  /// Runs the specimen through; on return ws.psi holds the exit wave's spectrum Ψ(k) in the
+  /// TRANSPOSED spectral layout (fft.hpp: (i, j) at i·ny + j), scaled so that the unnormalised
+  /// `fft().backward_transposed` gives ψ(r) (vacuum: Ψ = δ_k0 exactly, at index 0).
   void exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) const;
   /// The projected potential of one slice (V·Å) into `v` (zeroed first).
   void slice_potential(const std::vector<SliceAtom>& atoms, float* v) const;
@@ -59,7 +61,7 @@ class Multislice {
   double lambda_;
   double sigma_;
   std::vector<RadialPotential> tables_;
-  std::vector<cfloat> propagator_;  // P·B / (nx·ny)
+  std::vector<cfloat> propagator_;  // P·B / (nx·ny), transposed layout
   Fft2d fft_;
 };
 

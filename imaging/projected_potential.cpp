@@ -71,8 +71,12 @@ void add_atom_potential(float* v, int nx, int ny, double dx, double dy, const Ra
     const float ry2 = ry * ry;
     if (ry2 >= rc2) continue;
     float* row = v + static_cast<std::size_t>(wrap(ju, ny)) * static_cast<std::size_t>(nx);
-    int i = wrap(i0, nx);
-    for (int iu = i0; iu <= i1; ++iu) {
+    // Only the chord of the disc on this row (one pixel of margin; the test below decides).
+    const double half = std::sqrt(std::max(0.0, rc * rc - static_cast<double>(ry2)));
+    const int a0 = std::max(i0, static_cast<int>(std::ceil((x - half) / dx)) - 1);
+    const int a1 = std::min(i1, static_cast<int>(std::floor((x + half) / dx)) + 1);
+    int i = wrap(a0, nx);
+    for (int iu = a0; iu <= a1; ++iu) {
       const float rx = static_cast<float>(iu * dx - x);
       const float r2 = rx * rx + ry2;
       if (r2 < rc2) {

@@ -74,8 +74,9 @@ ImagingParams ImagingParams::from_config(const Config& c) {
   o.phi23_deg = c.real(s, "phi23_deg");
   o.aperture_mrad = c.real(s, "aperture_mrad");
   o.focal_spread_angstrom = c.real(s, "focal_spread_angstrom");
+  o.temporal_coherence = c.string(s, "temporal_coherence") == "envelope" ? TemporalCoherence::envelope : TemporalCoherence::defocus_sum;
   o.focal_spread_points = static_cast<int>(c.integer(s, "focal_spread_points"));
-  if (o.focal_spread_points == 1) c.fail(s, "focal_spread_points", "must be 0 (envelope) or at least 2 quadrature points");
+  if (o.focal_spread_points == 1) c.fail(s, "focal_spread_points", "must be 0 (chosen per grid) or at least 2 quadrature points");
   o.source_semiangle_mrad = c.real(s, "source_semiangle_mrad");
   p.pixel_size_angstrom = c.real(s, "pixel_size_angstrom");
   p.nx = static_cast<int>(c.integer(s, "nx"));
@@ -286,8 +287,8 @@ RenderResult render_movie(const ImagingParams& p, const SnapshotSource& src,
   {
     const double npix = static_cast<double>(g.nx) * static_cast<double>(g.ny);
     int threads = p.threads > 0 ? p.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    const double points = p.optics.focal_spread_points >= 2 ? p.optics.focal_spread_points : 1;
-    const double per_worker = npix * (8 + 4 + 8 + 8);                   // ψ, potential, work, intensity
+    const double points = focal_points_for(g, p.optics);
+    const double per_worker = npix * (8 + 8 + 4 + 8 + 8 + 8 + 8);       // ψ, wave, potential, work, 2 FFT scratch, intensity
     const double shared = npix * (8 + 4 + 8 * points);                  // propagator, MTF, lens transfer
     const double movie = npix * static_cast<double>(plan.frames) * (12 + (p.exit_wave ? 8 : 0));
     const double total = shared + per_worker * std::min<double>(threads, static_cast<double>(plan.frames)) + movie;

@@ -34,8 +34,11 @@ std::vector<KeySpec> imaging_keys() {
       real_key(s, "phi23_deg", 0.0, -360.0, 360.0, "deg", "azimuth of C23"),
       real_key(s, "aperture_mrad", 0.0, 0.0, 1000.0, "mrad", "objective aperture semi-angle (0 = none)"),
       real_key(s, "focal_spread_angstrom", 30.0, 0.0, 1.0e5, "Å", "standard deviation of the defocus spread (chromatic; temporal coherence)"),
+      choice_key(s, "temporal_coherence", "defocus_sum", {"defocus_sum", "envelope"},
+                 "defocus_sum: exact for the focal spread, images summed over defocus (Gauss–Hermite); envelope: the fast "
+                 "approximation exp(−½(πλΔk²)²) on the wave (error in docs/imaging.md)"),
       int_key(s, "focal_spread_points", 0, 0, 64, "",
-              "0: temporal envelope exp(−½(πλΔk²)²) on the wave; 2..64: incoherent Gauss–Hermite sum of images over defocus"),
+              "Gauss–Hermite points of the defocus sum; 0: the fewest that resolve the defocus phase out to the band limit (at most 16)"),
       real_key(s, "source_semiangle_mrad", 0.1, 0.0, 100.0, "mrad",
                "illumination semi-angle α (angular distribution ∝ exp(−θ²/α²)); spatial envelope on the wave"),
       // Camera.
