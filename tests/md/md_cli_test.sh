@@ -82,11 +82,25 @@ cp "$SRC/potentials/tosi_fumi_bmh.txt" "$P"
 ODD="$H/t \$y #.h5"
 "$NANOMIX" md --config small.ini --out "$ODD" --quiet "--md.ion_potential_file=$T/$P"; rc=$?
 check "odd paths: md exits 0" "[ $rc -eq 0 ]"
+# A file name that is three LAMMPS lines, the middle one a shell command.
+NL=$'x\nshell touch INJECTED_NL\nx.h5'
+"$NANOMIX" md --config small.ini --out "$NL" --quiet; rc=$?
+check "newline in --out: md exits 0" "[ $rc -eq 0 ]"
 injected=$(find "$T" /tmp "$SRC" -maxdepth 3 -name 'INJECTED_*' 2> /dev/null | head -1)
 check "odd paths: no shell command ran ($injected)" "[ -z '$injected' ]"
 beside=no; [ -s "${ODD%.h5}.log" ] && [ -s "${ODD%.h5}.checkpoint.data" ] && [ -s "${ODD%.h5}.lammps" ] && beside=yes
 check "odd paths: log, checkpoint and LAMMPS input beside the trajectory" "[ $beside = yes ]"
 ODD="$ODD" "$PY" -c "import h5py, os; f=h5py.File(os.environ['ODD'],'r'); assert f['particles/all/position/value'].shape[0]==6; print('ok: odd paths: 6 frames')" || fail=1
+
+# A LAMMPS error that slips past the checks (a Tersoff parameter LAMMPS refuses: c < 0) ends with
+# one nanomix line naming the stage, LAMMPS' error and its log; the partial trajectory is moved
+# aside (issue 16, item 8).
+sed 's/38049/-38049/' "$SRC/potentials/C.tersoff" > bad.tersoff
+out=$("$NANOMIX" md --config small.ini --out tf.h5 --quiet --md.tube=flexible_tersoff --md.timestep_fs=1 \
+      --md.tersoff_file=bad.tersoff 2>&1); rc=$?
+check "LAMMPS error: exit 1" "[ $rc -eq 1 ]"
+check "LAMMPS error: one line naming the stage, the error and the log ($out)" "[ \$(printf '%s\n' \"\$out\" | wc -l) -eq 1 ] && printf '%s' \"\$out\" | grep -q 'md stage: LAMMPS stopped: ERROR.*Illegal Tersoff parameter.*tf.log'"
+check "LAMMPS error: no trajectory left, the partial one renamed" "[ ! -e tf.h5 ] && [ -e tf.h5.partial ] && [ ! -e tf.checkpoint ]"
 
 # Plain lmp reruns the saved input: the same final potential energy (same ranks, same input).
 if command -v lmp > /dev/null; then
