@@ -525,10 +525,12 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
     if (p.tube != TubeModel::rigid || p.tube_vibration_amplitude_angstrom <= 0) return;
     const std::string w = num(2 * M_PI * dt_ps / p.tube_vibration_period_ps);  // rad per step
     const std::string a = num(p.tube_vibration_amplitude_angstrom);
+    // Zero (not NULL) for the other directions: a NULL coordinate would be integrated under the
+    // ions' forces, and the rigid tube would drift.
     lmp.command("variable nmx_vib_d equal " + a + "*(sin(" + w + "*step)-sin(" + w + "*" + std::to_string(from_step) + "))\n" +
-                "variable nmx_vib_v equal " + a + "*" + w + "/" + num(dt_ps) + "*cos(" + w + "*step)");
-    lmp.command(s.axis == 0 ? "fix vib carbon move variable NULL v_nmx_vib_d NULL NULL v_nmx_vib_v NULL"
-                            : "fix vib carbon move variable v_nmx_vib_d NULL NULL v_nmx_vib_v NULL NULL");
+                "variable nmx_vib_v equal " + a + "*" + w + "/" + num(dt_ps) + "*cos(" + w + "*step)\nvariable nmx_zero equal 0");
+    lmp.command(s.axis == 0 ? "fix vib carbon move variable v_nmx_zero v_nmx_vib_d v_nmx_zero v_nmx_zero v_nmx_vib_v v_nmx_zero"
+                            : "fix vib carbon move variable v_nmx_vib_d v_nmx_zero v_nmx_zero v_nmx_vib_v v_nmx_zero v_nmx_zero");
   };
   // Continuing from a checkpoint's data file (the variable names it): set-up, the step, the
   // vibration. A resumed run does this once; an uninterrupted one does the same after every

@@ -116,7 +116,9 @@ PYEOF
 fi
 
 # --resume after a kill: run long, kill -9 after the first checkpoint, resume to the same frames.
+# (With a tube vibration, whose phase a resumed run must continue.)
 sed -e 's/^frames = 6/frames = 40/' -e 's/frame_interval_ps = 0.1/frame_interval_ps = 0.2/' small.ini > long.ini
+printf 'tube_vibration_amplitude_angstrom = 0.5\ntube_vibration_period_ps = 0.7\n' >> long.ini
 "$NANOMIX" md --config long.ini --out long.h5 --quiet & pid=$!
 for _ in $(seq 1 600); do
   if [ -f long.checkpoint ] && grep -q "frames_done \([4-9]\|[1-9][0-9]\)" long.checkpoint; then break; fi
@@ -154,6 +156,16 @@ for name in ["potential_energy", "temperature", "swap_acceptance", "anion_sro"]:
     va, vb = a["observables/" + name + "/value"][:], b["observables/" + name + "/value"][:]
     assert np.array_equal(va, vb), (name, va - vb)
 print("ok: resumed after kills at two points = uninterrupted run, bitwise (positions and observables)")
+# The rigid tube moves as x0 + A sin(2 pi t / T) sideways (x; the tube axis is z) and not otherwise.
+sp = a["particles/all/species"]
+sp = sp["value"][0] if isinstance(sp, h5py.Group) else sp[()]
+c = sp == 6
+d = (pa[:, c, :] - pa[0, c, :]) * 10  # Å
+t = a["particles/all/position/step"][:] * 0.002  # ps (2 fs steps)
+expected = 0.5 * np.sin(2 * np.pi * t / 0.7)
+assert np.abs(d[:, :, 0] - expected[:, None]).max() < 1e-6, np.abs(d[:, :, 0] - expected[:, None]).max()
+assert np.abs(d[:, :, 1:]).max() < 1e-6, np.abs(d[:, :, 1:]).max()
+print("ok: the tube vibration is A sin(2 pi t/T) across the resumes, nothing else moves the tube")
 PYEOF
 "$PY" - <<'PYEOF' || fail=1
 import h5py, numpy as np
