@@ -11,6 +11,7 @@ SRC=$(realpath "${3:-$(dirname "$0")/../..}")
 export HDF5_USE_FILE_LOCKING=FALSE
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+export TMPDIR="$T"  # LAMMPS' working folders, left behind by the kill -9s below, go with it
 cd "$T"
 fail=0
 check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
