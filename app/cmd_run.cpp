@@ -154,6 +154,23 @@ Command run_command() {
         }
       }
     }
+    {
+      // Something to do: a stage that makes outputs, or the report of an earlier run's outputs.
+      std::istringstream in(config.string("run", "stages"));
+      std::vector<std::string> words;
+      for (std::string w; in >> w;) words.push_back(w);
+      if (words.empty()) config.fail("run", "stages", "no stage to run");
+      if (std::all_of(words.begin(), words.end(), [](const std::string& w) { return w == "report"; })) {
+        bool earlier = false;
+        std::error_code ec;
+        if (fs::is_directory(dir / ".stamps", ec)) {
+          for (const auto& e : fs::directory_iterator(dir / ".stamps", ec)) earlier = earlier || e.path().extension() == ".stamp";
+        }
+        if (!earlier) {
+          config.fail("run", "stages", "'report' alone reports an earlier run's outputs, and --out " + dir.string() + " holds none");
+        }
+      }
+    }
     // Checked before any work: the second mechanism is one md knows.
     if (const std::string second = config.string("run", "second_mechanism"); !second.empty()) {
       const auto& choices = find_key("md", "mechanism")->choices;

@@ -58,6 +58,11 @@ std::string lammps_data_file(const Frame& frame, const ForceField& ff);
 // Maxwell distribution at T stays one), then the ions' net linear momentum set to zero.
 std::string swap_species_commands(const std::vector<int>& to_cl, const std::vector<int>& to_i);
 
+/// Called when LAMMPS ends the process (its exit(1), or MPI_Abort through app/lammps_abort.cpp)
+/// while run_md runs it: prints one line naming the md stage, LAMMPS' ERROR line and its log,
+/// renames the trajectory T.h5 to T.h5.partial and removes its checkpoint. No-op otherwise.
+void report_lammps_failure();
+
 /// Runs (or, with resume, continues) the md stage. Validates everything first (InputError);
 /// `config` is stored in the trajectory and names keys in errors. `this_rank_only`: LAMMPS runs on
 /// the calling rank alone (under mpirun only rank 0 may call it then): the same trajectory as one

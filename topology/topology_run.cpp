@@ -104,6 +104,11 @@ TopologyParams TopologyParams::from_config(const Config& c) {
   p.image_weight_persistence = c.real(s, "image_weight_persistence");
   p.histogram_bins = static_cast<int>(c.integer(s, "histogram_bins"));
   p.local_subset = c.string(s, "local_subset");
+  if (!p.local_subset.empty()) {
+    const auto& known = subset_names();
+    if (std::find(known.begin(), known.end(), p.local_subset) == known.end())
+      c.fail(s, "local_subset", "unknown subset '" + p.local_subset + "' (ions, anions, Na, Cl, I; empty = off)");
+  }
   p.local_region.dimension = static_cast<int>(c.integer(s, "local_dimension"));
   p.local_region.birth_min = c.real(s, "local_birth_min");
   p.local_region.birth_max = c.real(s, "local_birth_max");

@@ -115,9 +115,19 @@ expect_error "bad second mechanism" "second_mechanism" run --config "$tmp/good.i
 printf '[structure]\ntube_n = 20\n[topology]\nfirst_frame = 5\nlast_frame = 1\n' >"$tmp/late.ini"
 expect_error "run: a bad [topology] key is found before any stage, in the user's file" "late.ini:5: \[topology\] last_frame" run --config "$tmp/late.ini" --out "$tmp/r3"
 [ ! -e "$tmp/r3" ] && ok || bad "a run refused for its [topology] keys created its folder"
+expect_error "run: report alone, nothing to report" "'report' alone" run --config "$tmp/good.ini" --out "$tmp/r4" --run.stages=report
+[ ! -e "$tmp/r4" ] && ok || bad "a refused report-only run created its folder"
+expect_error "run: unknown local_subset" "local_subset = Xe: unknown subset" run --config "$tmp/good.ini" --out "$tmp/r5" --topology.local_subset=Xe
 touch "$tmp/afile"
 expect_error "run --out a file" "not a directory" run --config "$tmp/good.ini" --out "$tmp/afile"
 rm -rf "$tmp/busy" "$tmp/afile"
+
+# Under mpirun a bad input is reported once, not once per rank (item 14).
+if command -v mpirun >/dev/null; then
+  OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe -np 2 "$nanomix" build \
+    --config "$tmp/unknown.ini" --out "$tmp/out.xyz" >/dev/null 2>"$tmp/stderr"
+  [ "$(grep -c "unknown key 'colour'" "$tmp/stderr")" -eq 1 ] && ok || bad "mpirun -np 2: the error printed $(grep -c "unknown key" "$tmp/stderr") times"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -11,6 +11,7 @@ SRC=$(realpath "${3:-$(dirname "$0")/../..}")
 export HDF5_USE_FILE_LOCKING=FALSE
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
+export TMPDIR="$T"  # LAMMPS' working folders, left behind by the kill -9s below, go with it
 cd "$T"
 fail=0
 check() { if eval "$2"; then echo "ok: $1"; else echo "FAIL: $1"; fail=1; fi; }
@@ -84,11 +85,25 @@ cp "$SRC/potentials/tosi_fumi_bmh.txt" "$P"
 ODD="$H/t \$y #.h5"
 "$NANOMIX" md --config small.ini --out "$ODD" --quiet "--md.ion_potential_file=$T/$P"; rc=$?
 check "odd paths: md exits 0" "[ $rc -eq 0 ]"
+# A file name that is three LAMMPS lines, the middle one a shell command.
+NL=$'x\nshell touch INJECTED_NL\nx.h5'
+"$NANOMIX" md --config small.ini --out "$NL" --quiet; rc=$?
+check "newline in --out: md exits 0" "[ $rc -eq 0 ]"
 injected=$(find "$T" /tmp "$SRC" -maxdepth 3 -name 'INJECTED_*' 2> /dev/null | head -1)
 check "odd paths: no shell command ran ($injected)" "[ -z '$injected' ]"
 beside=no; [ -s "${ODD%.h5}.log" ] && [ -s "${ODD%.h5}.checkpoint.data" ] && [ -s "${ODD%.h5}.lammps" ] && beside=yes
 check "odd paths: log, checkpoint and LAMMPS input beside the trajectory" "[ $beside = yes ]"
 ODD="$ODD" "$PY" -c "import h5py, os; f=h5py.File(os.environ['ODD'],'r'); assert f['particles/all/position/value'].shape[0]==6; print('ok: odd paths: 6 frames')" || fail=1
+
+# A LAMMPS error that slips past the checks (a Tersoff parameter LAMMPS refuses: c < 0) ends with
+# one nanomix line naming the stage, LAMMPS' error and its log; the partial trajectory is moved
+# aside (issue 16, item 8).
+sed 's/38049/-38049/' "$SRC/potentials/C.tersoff" > bad.tersoff
+out=$("$NANOMIX" md --config small.ini --out tf.h5 --quiet --md.tube=flexible_tersoff --md.timestep_fs=1 \
+      --md.tersoff_file=bad.tersoff 2>&1); rc=$?
+check "LAMMPS error: exit 1" "[ $rc -eq 1 ]"
+check "LAMMPS error: one line naming the stage, the error and the log ($out)" "[ \$(printf '%s\n' \"\$out\" | wc -l) -eq 1 ] && printf '%s' \"\$out\" | grep -q 'md stage: LAMMPS stopped: ERROR.*Illegal Tersoff parameter.*tf.log'"
+check "LAMMPS error: no trajectory left, the partial one renamed" "[ ! -e tf.h5 ] && [ -e tf.h5.partial ] && [ ! -e tf.checkpoint ]"
 
 # Plain lmp reruns the saved input: the same final potential energy (same ranks, same input).
 if command -v lmp > /dev/null; then
@@ -104,7 +119,9 @@ PYEOF
 fi
 
 # --resume after a kill: run long, kill -9 after the first checkpoint, resume to the same frames.
+# (With a tube vibration, whose phase a resumed run must continue.)
 sed -e 's/^frames = 6/frames = 40/' -e 's/frame_interval_ps = 0.1/frame_interval_ps = 0.2/' small.ini > long.ini
+printf 'tube_vibration_amplitude_angstrom = 0.5\ntube_vibration_period_ps = 0.7\n' >> long.ini
 "$NANOMIX" md --config long.ini --out long.h5 --quiet & pid=$!
 for _ in $(seq 1 600); do
   if [ -f long.checkpoint ] && grep -q "frames_done \([4-9]\|[1-9][0-9]\)" long.checkpoint; then break; fi
@@ -142,6 +159,16 @@ for name in ["potential_energy", "temperature", "swap_acceptance", "anion_sro"]:
     va, vb = a["observables/" + name + "/value"][:], b["observables/" + name + "/value"][:]
     assert np.array_equal(va, vb), (name, va - vb)
 print("ok: resumed after kills at two points = uninterrupted run, bitwise (positions and observables)")
+# The rigid tube moves as x0 + A sin(2 pi t / T) sideways (x; the tube axis is z) and not otherwise.
+sp = a["particles/all/species"]
+sp = sp["value"][0] if isinstance(sp, h5py.Group) else sp[()]
+c = sp == 6
+d = (pa[:, c, :] - pa[0, c, :]) * 10  # Å
+t = a["particles/all/position/step"][:] * 0.002  # ps (2 fs steps)
+expected = 0.5 * np.sin(2 * np.pi * t / 0.7)
+assert np.abs(d[:, :, 0] - expected[:, None]).max() < 1e-6, np.abs(d[:, :, 0] - expected[:, None]).max()
+assert np.abs(d[:, :, 1:]).max() < 1e-6, np.abs(d[:, :, 1:]).max()
+print("ok: the tube vibration is A sin(2 pi t/T) across the resumes, nothing else moves the tube")
 PYEOF
 "$PY" - <<'PYEOF' || fail=1
 import h5py, numpy as np
