@@ -485,6 +485,14 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
       writer = std::make_unique<H5mdWriter>(trajectory, s.frame, config.to_ini(), "nanomix user", species);
       const char* mech[] = {"thermal", "swap_accelerated", "beam"};
       writer->write_parameter("md_mechanism", p.swap_biased_drive ? "swap_biased_drive" : mech[static_cast<int>(p.mechanism)]);
+      if (p.mechanism == Mechanism::swap_accelerated) {
+        // The time axis of a swap run: MD time plus swap sweeps (attempts per anion) between MD pieces.
+        writer->write_parameter("md_swap_sweeps_per_ps", p.swap_sweeps_per_frame / p.frame_interval_ps);
+        writer->write_parameter("md_time_axis", std::string("MD time (ps) with ") + num(p.swap_sweeps_per_frame / p.frame_interval_ps) +
+                                                    " Cl<->I swap sweeps per ps between MD pieces, " +
+                                                    (p.swap_biased_drive ? "at the swap schedule's temperature (biased drive)"
+                                                                         : "at the MD temperature (detailed balance)"));
+      }
       writer->write_parameter("md_experiment_seconds_per_frame", p.experiment_seconds_per_frame);
       writer->write_parameter("md_experiment_seconds_per_ps", p.experiment_seconds_per_frame / p.frame_interval_ps);
       writer->write_parameter("md_time_mapping",

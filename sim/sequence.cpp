@@ -195,7 +195,8 @@ FrameSequence analyse_frame(const Frame& frame, const TubeAxis& axis, const Sequ
   }
   for (const auto& m : members) {
     Domain d;
-    double bond_i = 0, bonds = 0, bond_length = 0, ax = 0, rad = 0;
+    double bond_i = 0, bonds = 0, ax = 0, rad = 0;
+    std::vector<double> lengths;
     d.axial_min_angstrom = std::numeric_limits<double>::infinity();
     d.axial_max_angstrom = -d.axial_min_angstrom;
     for (int i : m) {
@@ -211,12 +212,14 @@ FrameSequence analyse_frame(const Frame& frame, const TubeAxis& axis, const Sequ
       for (int j : env.counter_ions[ui]) {
         bonds += 1;
         bond_i += frame.atomic_numbers[static_cast<std::size_t>(j)] == iodine;
-        bond_length += (frame.positions_angstrom.row(j) - frame.positions_angstrom.row(i)).norm();
+        lengths.push_back((frame.positions_angstrom.row(j) - frame.positions_angstrom.row(i)).norm());
       }
     }
     if (d.sodium < params.min_domain_sodium || bonds == 0) continue;
     d.composition = bond_i / bonds;
-    d.lattice_constant_angstrom = 2 * bond_length / bonds;
+    // Median, not mean: thermal motion and the generous bond cut-off (1.3 × bulk) stretch the tail.
+    std::nth_element(lengths.begin(), lengths.begin() + static_cast<std::ptrdiff_t>(lengths.size() / 2), lengths.end());
+    d.lattice_constant_angstrom = 2 * lengths[lengths.size() / 2];
     d.kind = d.composition <= 0.2 ? DomainKind::nacl : d.composition >= 0.8 ? DomainKind::nai : DomainKind::mixed;
     d.axial_centre_angstrom = ax / static_cast<double>(m.size());
     d.mean_radial_angstrom = rad / static_cast<double>(m.size());

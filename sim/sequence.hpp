@@ -18,8 +18,8 @@
 // * Domains: connected sets of crystalline ions, joined along counter-ion bonds between ions of
 //   the same phase (an anion's phase is its species, a Na⁺'s its majority anion). Composition =
 //   iodide fraction of all anion neighbours of the domain's Na⁺ (0 for pure NaCl, 1 for pure NaI,
-//   in between for a solid solution); lattice constant = 2 × the mean Na–anion distance over the
-//   same bonds. A domain is NaCl (NaI) when its composition is ≤ 0.2 (≥ 0.8), otherwise mixed.
+//   in between for a solid solution); lattice constant = 2 × the median Na–anion distance over
+//   the same bonds. A domain is NaCl (NaI) when its composition is ≤ 0.2 (≥ 0.8), otherwise mixed.
 #include <cstdint>
 #include <string>
 #include <vector>

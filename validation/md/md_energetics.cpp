@@ -18,6 +18,7 @@
 //   contact = the C–ion Lennard-Jones energy (tube contact); its excess likewise.
 //   surface excess of the pure clusters = E − N·e_bulk (e_bulk: periodic 0 K crystal, Ewald),
 //     per surface area 2πR(L + R) (R: largest radial ion distance + half the bond, L: axial extent + bond).
+// NANOMIX_ENERGETICS_SIZES="10:100,20:250" chooses the (n,n) tubes and sizes (ion pairs).
 // Checks (physics, independent of the code): the pure clusters' surface excess is positive and
 // their per-area surface energy within 0.05–0.5 J/m² (rock-salt (100) surfaces are 0.1–0.3 J/m²);
 // the random solid solution lies above the segregated states at 0 K (the model's positive mixing
@@ -35,6 +36,7 @@
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/config.hpp"
@@ -244,6 +246,16 @@ TEST_CASE("energetics of the candidate end states: core-shell, axial heterostruc
   };
   std::vector<Size> sizes = {{15, 100}, {20, 200}};
   if (full()) sizes = {{10, 100}, {15, 100}, {15, 250}, {20, 100}, {20, 250}, {20, 500}};
+  if (const char* v = std::getenv("NANOMIX_ENERGETICS_SIZES")) {  // e.g. "10:100,20:250" (tube n : ion pairs)
+    sizes.clear();
+    std::istringstream in(v);
+    std::string item;
+    while (std::getline(in, item, ',')) {
+      const auto colon = item.find(':');
+      REQUIRE(colon != std::string::npos);
+      sizes.push_back({std::stoi(item.substr(0, colon)), std::stoi(item.substr(colon + 1))});
+    }
+  }
   const std::vector<double> temperatures = full() ? std::vector<double>{300, 400} : std::vector<double>{350};
   const int equil = full() ? 2500 : 500, average = full() ? 5000 : 1000;  // 4 fs steps
 

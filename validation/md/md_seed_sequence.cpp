@@ -125,6 +125,20 @@ TEST_CASE("the seed's stages in a melt-quenched cluster under MD + swaps at the 
     seq.push_back(analyse_frame(frame, axis));
     report(seq.back());
   }
+  // The last frame quenched (CG minimisation): its domains' lattice constants at 0 K, to compare
+  // with the bulk constants without thermal expansion (the model's 0 K bulk: NaCl 5.62, NaI 6.36 Å).
+  lmp.command("unfix th\nfix hold carbon setforce 0 0 0\nminimize 0 1e-4 3000 30000");
+  gather(frames - 1);
+  {
+    const FrameSequence q = analyse_frame(frame, axis);
+    std::cout << "quenched last frame: ";
+    for (const Domain& d : q.domains) {
+      std::cout << domain_kind_name(d.kind) << " " << d.sodium << " Na a " << fmt(d.lattice_constant_angstrom) << " (I bonds "
+                << fmt(d.composition) << "); ";
+    }
+    std::cout << "crystalline Na/Cl/I " << fmt(q.crystalline_sodium) << "/" << fmt(q.crystalline_chloride) << "/"
+              << fmt(q.crystalline_iodide) << std::endl;
+  }
   std::cout << "swap acceptance " << fmt(static_cast<double>(accepted) / static_cast<double>(attempts), 3) << " at " << kelvin << " K, "
             << sweeps << " sweeps per 2 ps frame\n\n| stage | found | t (ps) |\n|---|---|---|\n";
   const std::vector<Stage> stages = detect_stages(seq);
