@@ -118,7 +118,7 @@ void story_section(Document& doc, const RunFiles& files) {
     style.y_label = name;
     style.width_px = 440;
     style.legend_below = true;
-    if (t_max > 0) style.x_min = 0, style.x_max = t_max;
+    if (t_max > 0) style.x_min = 0, style.x_max = 1.05 * t_max;  // room for the last stage's label
     if (name.rfind("crystallinity", 0) == 0 || name == "iodide_outer_shell_fraction") style.y_min = 0, style.y_max = 1;
     if (clock) style.marks = marks;
     plots += svg_plot(series, style);
@@ -489,7 +489,7 @@ void comparison_table(Document& doc, const std::string& path) {
                 "kernel two-sample test (MMD), each relabelling the frames " + fixed(permutations, 0) + " times. "
                 "<b>The smallest possible p</b> is 1/(n_perm + 1) = " + fixed(p_floor, 4) + ": a p at that floor means no "
                 "relabelling was as extreme as the real split. <b>Effect size:</b> MMD² (the squared distance between the "
-                "two sets' kernel mean embeddings; 0 when they agree) and the mean Wasserstein distance between their "
+                "two sets' kernel mean embeddings; 0 when they agree, and its unbiased estimate can fall slightly below 0) and the mean Wasserstein distance between their "
                 "diagrams (" + escape(unit) + "). A small p says the sets differ; <b>a large p is no evidence that they are "
                 "the same</b> — only that this many frames could not tell them apart.");
   doc.table({"simulated", "permutation test p", "kernel (MMD) test p", "effect size MMD²", "mean Wasserstein distance (" + unit + ")"}, rows);

@@ -97,7 +97,7 @@ std::string movie_player(const PlayerInput& in) {
       const double x0 = nx * 0.05, y0 = ny * 0.93;
       panels << "<rect x=\"" << num(x0, 6) << "\" y=\"" << num(y0, 6) << "\" width=\"" << num(bar_px, 6) << "\" height=\""
              << num(std::max(1.0, ny * 0.012), 6) << "\" fill=\"#ffd400\"/><text x=\"" << num(x0, 6) << "\" y=\""
-             << num(y0 - ny * 0.015, 6) << "\" fill=\"#ffd400\" font-family=\"sans-serif\" font-size=\"" << num(ny * 0.08, 4) << "\" font-weight=\"bold\">"
+             << num(y0 - ny * 0.015, 6) << "\" fill=\"#ffd400\" font-family=\"sans-serif\" font-size=\"" << num(std::min(nx, ny) * 0.07, 4) << "\" font-weight=\"bold\">"
              << num(bar_nm) << " nm</text>";
     }
     panels << "</svg></div>" << colour_bar(lo, hi, m.unit, height, "player-grey-" + std::to_string(k)) << "</div></div>";

@@ -5,6 +5,7 @@
 
 #include "app/report/html.hpp"
 #include "app/report/player.hpp"
+#include "core/progress.hpp"
 #include <stdexcept>
 
 using namespace nanomix::report;
@@ -91,4 +92,11 @@ TEST_CASE("a density diagram counts every finite point once and the infinite one
   const std::string svg = svg_density({0, 0, 0, 1, 1}, {1, 1, 1, 2, INFINITY}, style, 4);
   CHECK(svg.find("death = ∞") != std::string::npos);
   CHECK(svg.find(">3</text>") != std::string::npos);  // the colour bar's top: the fullest cell holds 3 points (axis ticks end at 2)
+}
+
+TEST_CASE("durations are printed rounded, for people") {
+  CHECK(nanomix::format_duration(71.305129) == "1 min 11 s");
+  CHECK(nanomix::format_duration(12.4) == "12 s");
+  CHECK(nanomix::format_duration(0.43) == "0.4 s");
+  CHECK(nanomix::format_duration(3725) == "1 h 02 min");
 }
