@@ -16,6 +16,7 @@
 
 #include "app/commands.hpp"
 #include "app/report/pipeline_report.hpp"
+#include "app/run_sequence.hpp"
 #include "core/atomic_file.hpp"
 #include "core/config_diff.hpp"
 #include "core/error.hpp"
@@ -423,6 +424,10 @@ Command run_command() {
       files.filmstrip_frames = static_cast<int>(config.integer("run", "filmstrip_frames"));
       files.mechanisms.push_back({first_mechanism, path("trajectory.h5")});
       if (experimental.empty() && !second.empty()) files.mechanisms.push_back({second, path("trajectory_" + second + ".h5")});
+      // The seed's stages (sim/sequence) in each simulated trajectory, from the species of every frame.
+      for (const auto& [label, traj] : files.mechanisms) {
+        if (fs::exists(traj)) add_sequence_analysis(traj, label, files);
+      }
       write_text_file_atomically(dir / "report.html", report::pipeline_report(files, records));
       log_info(inv.quiet, "report: " + path("report.html"));
     }
