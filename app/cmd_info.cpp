@@ -81,7 +81,11 @@ void describe_movie(const std::string& path) {
   for (const auto& reader : imaging::movie_readers()) {
     if (reader.format == format || (format == imaging::MovieFormat::emd && reader.name == r.format)) description = reader.description;
   }
-  std::cout << path << ": " << r.format << " (" << description << ")\n";
+  static const std::map<std::string, std::string> labels = {
+      {"emd", "EMD 0.2"}, {"velox", "Velox EMD"}, {"hspy", "HyperSpy HDF5"}, {"tiff", "TIFF"}, {"mrc", "MRC"},
+      {"dm3", "DM3"},     {"dm4", "DM4"},         {"ser", "TIA SER"},         {"raw", "raw"}};
+  const auto label = labels.count(r.format) ? labels.at(r.format) : r.format;
+  std::cout << path << ": " << label << (r.refusal.empty() ? " movie" : " file") << " (" << description << ")\n";
   if (r.signals.size() > 1 || (!r.signals.empty() && !r.signals.front().name.empty())) {
     std::cout << "  signals:\n";
     for (const auto& sg : r.signals) {

@@ -133,7 +133,8 @@ ReadResult read_dm(const std::string& path, const ReadOptions& o) {
     Image im;
     im.tag = &t;
     im.name = detail::dm_text(t, "Name");
-    im.data_type = static_cast<int>(detail::dm_number(t, "ImageData/DataType", -1));
+    const double data_type = detail::dm_number(t, "ImageData/DataType", -1);
+    im.data_type = data_type >= 0 && data_type <= 1000 ? static_cast<int>(data_type) : -1;  // any double may be stored
     const DmTag* dims = t.find("ImageData/Dimensions");
     if (!dims || !t.find("ImageData/Data")) continue;
     for (const DmTag& d : dims->children) {
