@@ -318,6 +318,13 @@ void DetectParams::validate() const {
   }
 }
 
+void check_detect_sizes(const Movie& movie, const DetectParams& p) {
+  if (!(movie.pixel_size_x_angstrom > 0) || !(movie.pixel_size_y_angstrom > 0)) {
+    throw InputError("the movie has no pixel size: set [detect] pixel_size_angstrom");
+  }
+  check_filter_sizes(Grid{movie.nx, movie.ny, movie.pixel_size_x_angstrom, movie.pixel_size_y_angstrom}, p);
+}
+
 double otsu_threshold(std::vector<double> v, double* separation) {
   if (separation) *separation = 0;
   if (v.size() < 2) return std::numeric_limits<double>::quiet_NaN();

@@ -92,6 +92,10 @@ struct DetectResult {
 DetectResult detect_columns(const Movie& movie, const DetectParams& params,
                             const std::function<void(std::size_t)>& on_frame = {});
 
+/// InputError when the movie's pixel size makes a filter or disc of `params` absurdly many pixels
+/// wide (called by detect_columns; callers may call it first, before any work or output).
+void check_detect_sizes(const Movie& movie, const DetectParams& params);
+
 /// Otsu's two-class split of values: returns the threshold (between the classes) and writes the
 /// separation (difference of means over the pooled standard deviation).
 double otsu_threshold(std::vector<double> values, double* separation = nullptr);
