@@ -54,6 +54,7 @@ Command detect_command() {
     read.movie.frame_time_s = movie.frame_time_s;
     read.movie.quantity = movie.quantity;
     read.movie.unit = movie.unit;
+    imaging::check_detect_sizes(movie, det_params);  // before any work: a damaged pixel size is one line, exit 2
     const auto pre = imaging::preprocess(movie, pre_params);
     imaging::DetectResult det;
     {

@@ -65,6 +65,9 @@ std::vector<KeySpec> detect_keys() {
                  "intensity classes (1 heavy, 0 light) by Otsu on integrated column intensities: auto = only when separated by class_separation"),
       real_key(s, "class_separation", 3.2, 0.0, 100.0, "",
                "auto classes: minimum separation of the two groups in pooled standard deviations (one normal group measures 2.4–2.9)"),
+      real_key(s, "min_relative_intensity", 0.12, 0.0, 0.99, "",
+               "drop columns whose integrated intensity is below this fraction of the movie's 90th percentile (single carbon atoms of "
+               "the tube walls at high dose; 0 = keep all)"),
       real_key(s, "class_radius_angstrom", 0.7, 0.05, 100.0, "Å",
                "a column's intensity: the image above the frame's median, integrated over a disc of this radius"),
   };

@@ -305,6 +305,7 @@ void DetectParams::validate() const {
   if (!(column_sigma_angstrom > 0)) throw InputError("[detect] column_sigma_angstrom must be > 0");
   if (!(gaussian_sigma_angstrom >= 0)) throw InputError("[detect] gaussian_sigma_angstrom must be >= 0");
   if (!(min_separation_angstrom > 0)) throw InputError("[detect] min_separation_angstrom must be > 0");
+  if (!(min_relative_intensity >= 0) || !(min_relative_intensity < 1)) throw InputError("[detect] min_relative_intensity must be in [0, 1)");
   if (!(class_radius_angstrom > 0)) throw InputError("[detect] class_radius_angstrom must be > 0");
   if (!(fit_radius_angstrom > 0)) throw InputError("[detect] fit_radius_angstrom must be > 0");
   if (tube_window_frames < 1) throw InputError("[detect] tube_window_frames must be >= 1");
@@ -315,6 +316,13 @@ void DetectParams::validate() const {
   if (!(threshold_sigma >= 0) || !(candidate_sigma >= 0) || !(min_relative_response >= 0) || !(edge_margin_angstrom >= 0) || !(class_separation >= 0)) {
     throw InputError("[detect] thresholds must be >= 0");
   }
+}
+
+void check_detect_sizes(const Movie& movie, const DetectParams& p) {
+  if (!(movie.pixel_size_x_angstrom > 0) || !(movie.pixel_size_y_angstrom > 0)) {
+    throw InputError("the movie has no pixel size: set [detect] pixel_size_angstrom");
+  }
+  check_filter_sizes(Grid{movie.nx, movie.ny, movie.pixel_size_x_angstrom, movie.pixel_size_y_angstrom}, p);
 }
 
 double otsu_threshold(std::vector<double> v, double* separation) {
@@ -534,6 +542,23 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
       result.warnings.push_back(w);
       result.notes.push_back(w);
     }
+  }
+
+  // Columns far weaker than the movie's strong ones: single light atoms (the carbon of a tube's
+  // front and back walls), which the noise-relative thresholds let through once the dose is high.
+  if (p.min_relative_intensity > 0 && result.columns.size() >= 10) {
+    std::vector<double> v;
+    for (const auto& c : result.columns) v.push_back(c.intensity);
+    const auto at = v.begin() + static_cast<std::ptrdiff_t>(0.9 * static_cast<double>(v.size() - 1));
+    std::nth_element(v.begin(), at, v.end());
+    const double floor = p.min_relative_intensity * *at;
+    const std::size_t before = result.columns.size();
+    result.columns.erase(std::remove_if(result.columns.begin(), result.columns.end(), [&](const Column& c) { return c.intensity < floor; }),
+                         result.columns.end());
+    char line[200];
+    std::snprintf(line, sizeof line, "%zu of %zu columns below %.2f x the movie's 90th-percentile integrated intensity dropped",
+                  before - result.columns.size(), before, p.min_relative_intensity);
+    result.notes.push_back(line);
   }
 
   // 5. Classes over the whole movie (fitted columns only decide the threshold).

@@ -24,6 +24,8 @@
 //      The column's intensity: Σ (image − the frame's median) · pixel area within
 //      class_radius_angstrom of its centre (integrated column intensity, polarity-corrected).
 //      Columns closer than min_separation/2 after fitting are merged (the stronger kept).
+//      Columns whose intensity is below min_relative_intensity × the movie's 90th percentile are
+//      dropped (single light atoms, e.g. the tube's front and back walls, at high dose).
 //   5. classes: the integrated intensities of the whole movie are split in two by Otsu's threshold
 //      (class 1 = heavy, e.g. I-rich; class 0 = light) when the two groups are separated by at
 //      least class_separation pooled standard deviations (`auto`), always (`two`) or never (`none`).
@@ -55,6 +57,7 @@ struct DetectParams {
   ClassMode classes = ClassMode::automatic;
   double class_separation = 3.2;
   double class_radius_angstrom = 0.7;  ///< disc over which a column's intensity is integrated
+  double min_relative_intensity = 0.12;  ///< drop columns below this × the movie's 90th-percentile intensity
   TubeMode tube = TubeMode::automatic;
   double tube_wall_margin_angstrom = 1.5;  ///< columns kept this far inside the walls and the ends
   int tube_window_frames = 9;              ///< the tube is found on the average of this many frames around each
@@ -88,6 +91,10 @@ struct DetectResult {
 /// `on_frame(done)` is called after each frame (progress), if given.
 DetectResult detect_columns(const Movie& movie, const DetectParams& params,
                             const std::function<void(std::size_t)>& on_frame = {});
+
+/// InputError when the movie's pixel size makes a filter or disc of `params` absurdly many pixels
+/// wide (called by detect_columns; callers may call it first, before any work or output).
+void check_detect_sizes(const Movie& movie, const DetectParams& params);
 
 /// Otsu's two-class split of values: returns the threshold (between the classes) and writes the
 /// separation (difference of means over the pooled standard deviation).

@@ -74,6 +74,7 @@ DetectParams detect_params_from_config(const Config& c) {
   p.classes = cl == "two" ? ClassMode::two : cl == "none" ? ClassMode::none : ClassMode::automatic;
   p.class_separation = c.real(s, "class_separation");
   p.class_radius_angstrom = c.real(s, "class_radius_angstrom");
+  p.min_relative_intensity = c.real(s, "min_relative_intensity");
   p.tube = c.string(s, "tube") == "off" ? TubeMode::off : TubeMode::automatic;
   p.tube_wall_margin_angstrom = c.real(s, "tube_wall_margin_angstrom");
   p.tube_window_frames = static_cast<int>(c.integer(s, "tube_window_frames"));

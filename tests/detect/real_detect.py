@@ -12,6 +12,7 @@ that nanomix does not compute:
   one (hexagon centres), `polarity = dark` the atom sites, which must lie at the centroids of
   triangles of hexagon centres: distance to the nearest bright spot = 2.46/sqrt(3) = 1.42 Å, i.e.
   1/sqrt(3) of the bright-bright spacing (within 5 %).
+* Issue 16 item 4: a tiny pixel size override is one error line, exit 2, no output, at once.
 Usage: real_detect.py NANOMIX REALDATA_DIR"""
 import subprocess
 import sys
@@ -62,6 +63,18 @@ if sto.exists():
     check(0.85 < len(xy) / expected < 1.1, f"SrTiO3: {len(xy)} columns, {expected:.0f} expected (one per a²/2)")
     warnings = [l for l in err.splitlines() if "warning" in l]
     check(len(warnings) == 1 and "no nanotube" in warnings[0], f"SrTiO3: one 'no nanotube' warning line ({len(warnings)})")
+
+# Issue 16 item 4: a tiny pixel size (override, or a damaged header) is one line and exit 2, at once,
+# with no output file (it used to segfault at 1e-9 Å and end in bad_alloc after minutes at 1e-5 Å).
+if sto.exists():
+    for px in ("1e-9", "1e-5"):
+        out = tmp / f"tiny_{px}.h5"
+        r = subprocess.run([nanomix, "detect", "--config", cfg, "--movie", sto, "--out", out, "--quiet",
+                            f"--detect.pixel_size_angstrom={px}", "--detect.override_file_metadata=true"],
+                           capture_output=True, text=True, timeout=60)
+        lines = [l for l in r.stderr.splitlines() if l.strip()]
+        check(r.returncode == 2 and len(lines) == 1 and "too small" in lines[0] and not out.exists(),
+              f"pixel size {px} Å: exit {r.returncode}, {len(lines)} line(s), output {'left' if out.exists() else 'absent'}")
 
 # Graphene HRTEM
 gr = real / "graphene_defect_raw.tif"
