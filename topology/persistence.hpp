@@ -14,7 +14,6 @@
 //     the intensity (superlevel = sublevel of −intensity; values are then written as −intensity).
 //   * coefficients in Z/2; pairs of zero persistence are dropped.
 #include <cstdint>
-#include <array>
 #include <vector>
 
 #include "core/frame.hpp"
@@ -42,11 +41,8 @@ FrameDiagrams alpha_diagrams_2d(const std::vector<double>& xy, const std::vector
 /// The birth/death "atoms" are the pixel (x, y) of the top-dimensional cell giving the value.
 FrameDiagrams cubical_diagrams_2d(const std::vector<float>& pixels, int nx, int ny, bool superlevel);
 
-/// For the benchmark: the bare GUDHI calls of the weighted alpha complex → Simplex_tree →
-/// persistent cohomology over Z/2, nothing of ours around them, through GUDHI's 3D class
-/// (Alpha_complex_3d, SAFE) or its general-dimension one (Alpha_complex on Epick_d<3>). Returns the
-/// pairs as (dimension, birth, death), GUDHI's order.
-std::vector<std::array<double, 3>> bare_gudhi_alpha_3d(const Positions& points, const std::vector<double>& weights_angstrom2);
-std::vector<std::array<double, 3>> bare_gudhi_alpha_dd(const Positions& points, const std::vector<double>& weights_angstrom2);
+/// For the benchmark: the bare GUDHI calls (Alpha_complex_3d → Simplex_tree → persistent
+/// cohomology over Z/2), nothing of ours around them. Returns the number of persistence pairs.
+std::size_t bare_gudhi_alpha_3d(const Positions& points, const std::vector<double>& weights_angstrom2);
 
 }  // namespace nanomix::topology

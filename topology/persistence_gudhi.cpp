@@ -217,39 +217,39 @@ struct CoordHash {
   }
 };
 
-/// The 3D alpha complex through GUDHI's general-dimension Alpha_complex (Epick_d, dimension 3):
-/// on ~10⁴ ions it is faster than Alpha_complex_3d (bench/topology), and its vertices are the input
-/// indices, so the atoms behind a simplex need no look-up of coordinates. Filtration values are the
-/// same squared radii (weighted: of the power spheres), computed in double precision.
 template <bool Weighted>
 bool alpha_3d(const Positions& points, const std::vector<double>& w, const std::vector<int>& atoms, FrameDiagrams& out) {
-  using Kernel = CGAL::Epick_d<CGAL::Dimension_tag<3>>;
-  using Point = Kernel::Point_d;
+  using Alpha = Gudhi::alpha_complex::Alpha_complex_3d<Gudhi::alpha_complex::complexity::SAFE, Weighted, false>;
+  using Bare = typename Alpha::Bare_point_3;
   const std::size_t n = static_cast<std::size_t>(points.rows());
-  std::vector<Point> pts;
+  std::vector<Bare> pts;
   pts.reserve(n);
+  std::unordered_map<std::array<double, 3>, int, CoordHash> index;
+  index.reserve(2 * n);
   for (std::size_t i = 0; i < n; ++i) {
     const Eigen::Index r = static_cast<Eigen::Index>(i);
     pts.emplace_back(points(r, 0), points(r, 1), points(r, 2));
+    index.emplace(std::array<double, 3>{points(r, 0), points(r, 1), points(r, 2)},
+                  atoms.empty() ? static_cast<int>(i) : atoms[i]);
   }
+  std::unique_ptr<Alpha> alpha;
+  if constexpr (Weighted)
+    alpha = std::make_unique<Alpha>(pts, w);
+  else
+    alpha = std::make_unique<Alpha>(pts);
   Simplex_tree st;
-  if constexpr (Weighted) {
-    Gudhi::alpha_complex::Alpha_complex<Kernel, true> alpha(pts, w);
-    if (!alpha.create_complex(st)) return false;
-  } else {
-    Gudhi::alpha_complex::Alpha_complex<Kernel, false> alpha(pts);
-    if (!alpha.create_complex(st)) return false;
-  }
-  // Duplicated points appear once: report the first atom with those coordinates.
-  std::vector<int> atom_of_vertex(n);
-  {
-    std::unordered_map<std::array<double, 3>, int, CoordHash> first;
-    first.reserve(2 * n);
-    for (std::size_t i = 0; i < n; ++i) {
-      const Eigen::Index r = static_cast<Eigen::Index>(i);
-      const int atom = atoms.empty() ? static_cast<int>(i) : atoms[i];
-      atom_of_vertex[i] = first.emplace(std::array<double, 3>{points(r, 0), points(r, 1), points(r, 2)}, atom).first->second;
-    }
+  if (!alpha->create_complex(st)) return false;
+  std::vector<int> atom_of_vertex(st.num_vertices(), -1);
+  for (auto v : st.complex_vertex_range()) {
+    const auto& p = alpha->get_point(static_cast<std::size_t>(v));
+    std::array<double, 3> c;
+    if constexpr (Weighted)
+      c = {CGAL::to_double(p.point().x()), CGAL::to_double(p.point().y()), CGAL::to_double(p.point().z())};
+    else
+      c = {CGAL::to_double(p.x()), CGAL::to_double(p.y()), CGAL::to_double(p.z())};
+    const auto it = index.find(c);
+    if (static_cast<std::size_t>(v) >= atom_of_vertex.size()) atom_of_vertex.resize(static_cast<std::size_t>(v) + 1, -1);
+    atom_of_vertex[static_cast<std::size_t>(v)] = it == index.end() ? -1 : it->second;
   }
   persistence_of(st, [&](auto v) { return atom_of_vertex[static_cast<std::size_t>(v)]; }, out);
   return true;
@@ -342,22 +342,7 @@ FrameDiagrams cubical_diagrams_2d(const std::vector<float>& pixels, int nx, int 
   return out;
 }
 
-namespace {
-template <class Complex>
-std::vector<std::array<double, 3>> bare_pairs(Complex& st) {
-  Gudhi::persistent_cohomology::Persistent_cohomology<Complex, Field_Zp> pcoh(st);
-  pcoh.init_coefficients(2);
-  pcoh.compute_persistent_cohomology(0.0);
-  std::vector<std::array<double, 3>> out;
-  for (const auto& i : pcoh.get_persistent_pairs()) {
-    const auto d = std::get<1>(i);
-    out.push_back({static_cast<double>(st.dimension(std::get<0>(i))), st.filtration(std::get<0>(i)), d == st.null_simplex() ? inf : st.filtration(d)});
-  }
-  return out;
-}
-}  // namespace
-
-std::vector<std::array<double, 3>> bare_gudhi_alpha_3d(const Positions& points, const std::vector<double>& weights) {
+std::size_t bare_gudhi_alpha_3d(const Positions& points, const std::vector<double>& weights) {
   using Alpha = Gudhi::alpha_complex::Alpha_complex_3d<Gudhi::alpha_complex::complexity::SAFE, true, false>;
   std::vector<Alpha::Bare_point_3> pts;
   pts.reserve(static_cast<std::size_t>(points.rows()));
@@ -365,18 +350,10 @@ std::vector<std::array<double, 3>> bare_gudhi_alpha_3d(const Positions& points, 
   Alpha alpha(pts, weights);
   Simplex_tree st;
   alpha.create_complex(st);
-  return bare_pairs(st);
-}
-
-std::vector<std::array<double, 3>> bare_gudhi_alpha_dd(const Positions& points, const std::vector<double>& weights) {
-  using Kernel = CGAL::Epick_d<CGAL::Dimension_tag<3>>;
-  std::vector<Kernel::Point_d> pts;
-  pts.reserve(static_cast<std::size_t>(points.rows()));
-  for (Eigen::Index i = 0; i < points.rows(); ++i) pts.emplace_back(points(i, 0), points(i, 1), points(i, 2));
-  Gudhi::alpha_complex::Alpha_complex<Kernel, true> alpha(pts, weights);
-  Simplex_tree st;
-  alpha.create_complex(st);
-  return bare_pairs(st);
+  Gudhi::persistent_cohomology::Persistent_cohomology<Simplex_tree, Field_Zp> pcoh(st);
+  pcoh.init_coefficients(2);
+  pcoh.compute_persistent_cohomology(0.0);
+  return pcoh.get_persistent_pairs().size();
 }
 
 }  // namespace nanomix::topology
