@@ -291,6 +291,13 @@ Command run_command() {
                         with({"topology", "--config", cfg, "--columns", k, "--out", d}), {d},
                         {"structure", "md", "imaging", "detect", "topology"}});
       }
+      if (has_stage(config, "topology") && has_stage(config, "image") && experimental.empty() && !second.empty()) {
+        // The detection-free statistic: cubical persistence of each frame's tube interior (group `interior`).
+        const std::string d = path("diagrams_movie" + tag + ".h5");
+        plan.push_back({"topology_movie" + tag, "persistence of the movie's tube interior" + of,
+                        with({"topology", "--config", cfg, "--movie", m, "--out", d}), {d},
+                        {"structure", "md", "imaging", "topology"}});
+      }
     };
     if (has_stage(config, "build")) plan.push_back({"build", "structure", {"build", "--config", cfg, "--out", path("structure.xyz")}, {path("structure.xyz")}, {"structure"}});
     simulate("", {});
@@ -300,7 +307,7 @@ Command run_command() {
                        has_stage(config, "md") ? path("trajectory.h5") : path("structure.xyz"), "--out", path("diagrams_atoms.h5")},
                       {path("diagrams_atoms.h5")}, {"structure", "md", "topology"}});
     }
-    std::string reference, comparison_note, comparison_atoms_note;
+    std::string reference, comparison_note, comparison_atoms_note, comparison_movie_note;
     const std::string first_mechanism = config.string("md", "mechanism");
     if (!experimental.empty()) {
       reference = path("diagrams_experimental.h5");
@@ -335,9 +342,8 @@ Command run_command() {
         std::string subset = config.string("compare", "subset");
         if (subset.empty() && std::find(subsets.begin(), subsets.end(), "I") != subsets.end()) subset = "I";
         if (!subset.empty()) args.push_back("--compare.subset=" + subset);
-        // H0 only: Hera's auction on the thousands of short-lived H1/H2 features of a 3D cluster took
-        // over 15 minutes for the demo's 21 + 21 frames; H0 (the distances at which the subset's
-        // atoms join up) takes seconds and is what segregation changes most directly.
+        // H0 only: the distances at which the subset's atoms join up, what segregation changes most
+        // directly; H1 of the 3D cluster has many near-diagonal features and costs ~30 s of CPU.
         args.push_back("--compare.dimensions=0");
         plan.push_back({"compare_atoms", "comparison of the ground truth", args, {path("comparison_atoms.h5")},
                         {"structure", "md", "topology", "compare"}});
@@ -347,6 +353,16 @@ Command run_command() {
       }
     } else {
       comparison_note = "No experimental movie and no second mechanism: nothing to compare.";
+    }
+    if (has_stage(config, "compare") && has_stage(config, "topology") && has_stage(config, "image") && experimental.empty() &&
+        !second.empty()) {
+      plan.push_back({"compare_movie", "comparison of the movies' tube interiors",
+                      {"compare", "--config", cfg, "--simulated", path("diagrams_movie.h5"), "--experimental",
+                       path("diagrams_movie_" + second + ".h5"), "--out", path("comparison_movie.h5"), "--compare.statistic=interior"},
+                      {path("comparison_movie.h5")}, {"structure", "md", "imaging", "topology", "compare"}});
+      comparison_movie_note = "Detection-free: cubical persistence of the tube interior of every frame of the noisy movies "
+                              "(docs/topology.md, group 'interior'; its false-positive rate and power are measured in "
+                              "validation/topology/RESULTS.md) of '" + first_mechanism + "' against '" + second + "'.";
     }
     if (has_stage(config, "compare") && !reference.empty()) {
       plan.push_back({"compare", "comparison",
@@ -420,6 +436,10 @@ Command run_command() {
       if (!comparison_atoms_note.empty()) {
         files.comparison_atoms = path("comparison_atoms.h5");
         files.comparison_atoms_note = comparison_atoms_note;
+      }
+      if (!comparison_movie_note.empty()) {
+        files.comparison_movie = path("comparison_movie.h5");
+        files.comparison_movie_note = comparison_movie_note;
       }
       files.filmstrip_frames = static_cast<int>(config.integer("run", "filmstrip_frames"));
       files.mechanisms.push_back({first_mechanism, path("trajectory.h5")});

@@ -511,6 +511,11 @@ void comparison_section(Document& doc, const RunFiles& files) {
   if (!files.comparison_note.empty()) doc.paragraph(escape(files.comparison_note));
   if (!present(files.comparison)) return missing(doc, "comparison", files.comparison);
   comparison_table(doc, files.comparison);
+  if (!files.comparison_movie.empty()) {
+    doc.paragraph("<b>The same test without detection.</b> " + escape(files.comparison_movie_note));
+    if (present(files.comparison_movie)) comparison_table(doc, files.comparison_movie);
+    else missing(doc, "comparison of the movies", files.comparison_movie);
+  }
   if (files.comparison_atoms.empty()) return;
   doc.paragraph("<b>The same test on the ground truth.</b> " + escape(files.comparison_atoms_note));
   if (!present(files.comparison_atoms)) return missing(doc, "comparison of the atoms", files.comparison_atoms);

@@ -26,6 +26,8 @@ struct RunFiles {
   std::string comparison_note;     ///< what was compared with what
   std::string comparison_atoms;       ///< comparison_atoms.h5: the same test on the MD ground truth (optional)
   std::string comparison_atoms_note;  ///< what that compared
+  std::string comparison_movie;       ///< comparison_movie.h5: the detection-free movie statistic (optional)
+  std::string comparison_movie_note;  ///< what that compared
   int filmstrip_frames = 6;
   /// The simulated mechanisms (label, trajectory), drawn together in the story section.
   std::vector<std::pair<std::string, std::string>> mechanisms;
