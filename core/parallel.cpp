@@ -37,6 +37,14 @@ MpiSession::MpiSession(int* argc, char*** argv) {
   }
 }
 
+void mpi_ensure_initialised() {
+  int initialised = 0;
+  MPI_Initialized(&initialised);
+  if (initialised) return;
+  int provided = 0;
+  MPI_Init_thread(nullptr, nullptr, MPI_THREAD_FUNNELED, &provided);
+}
+
 MpiSession::~MpiSession() {
   // Also when a library (LAMMPS) initialised MPI in a plain start: MPI must be finalised before exit.
   if (mpi_running()) MPI_Finalize();

@@ -22,6 +22,12 @@ class MpiSession {
 };
 
 /// Rank and size of MPI_COMM_WORLD; 0 and 1 when MPI is not initialised (library use, tests).
+/// Initialises MPI now if nothing has (a plain start skips it). Call before opening files that
+/// a later, lazy initialisation must not see: Open MPI's singleton start forks a helper process
+/// that inherits every open descriptor — an HDF5 file's lock included, which then outlives the
+/// file's close in this process until exit (the md stage of `nanomix run` locked its own
+/// trajectory against the image stage that way).
+void mpi_ensure_initialised();
 int mpi_rank();
 int mpi_size();
 /// Frames this rank handles: i with i % size == rank (round robin), in increasing order.

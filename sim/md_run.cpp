@@ -403,6 +403,8 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
   const auto wall_start = std::chrono::steady_clock::now();
   const ForceField ff = ForceField::load(p.ion_potential_file, p.carbon_ion_potential_file);
   validate_md_input(config, p, ff, s);
+  // LAMMPS needs MPI: start it before any output file is open (see mpi_ensure_initialised).
+  mpi_ensure_initialised();
   const MdPaths paths = MdPaths::beside(trajectory);
   const bool root = mpi_rank() == 0;
   const std::size_t ions = s.frame.size() - s.carbon_count;
