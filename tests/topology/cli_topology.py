@@ -183,9 +183,13 @@ with h5py.File("tube.h5", "w") as f:
     g["data"] = movie
     g["dim1"] = np.arange(nx_) * 0.025
     g["dim1"].attrs["units"] = "[n_m]"
+    g["dim1"].attrs["name"] = "x"
     g["dim2"] = np.arange(ny_) * 0.025
     g["dim2"].attrs["units"] = "[n_m]"
+    g["dim2"].attrs["name"] = "y"
     g["dim3"] = np.array([0.0, 0.04, 0.08])
+    g["dim3"].attrs["units"] = "[s]"
+    g["dim3"].attrs["name"] = "t"  # (nx, ny, nt) as nanomix writes it: the readers take frames along t
 run("topology", "--config", "c.ini", "--movie", "tube.h5", "--out", "tube_d.h5", "--topology.image_binning=1",
     "--topology.image_smoothing_angstrom=0")
 with h5py.File("tube_d.h5") as f:
