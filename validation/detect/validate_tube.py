@@ -177,6 +177,8 @@ def main():
     ap.add_argument("--results", help="write the Markdown table here")
     ap.add_argument("--detect-ini", default="", help="extra [detect] lines (e.g. 'tube = off')")
     ap.add_argument("--frames", type=int, default=0)
+    ap.add_argument("--temporal-coherence", default="",
+                    help="[imaging] temporal_coherence of the movies (default: nanomix's default, the defocus sum)")
     ap.add_argument("--require-classes", action="store_true",
                     help="also fail on heavy-class precision/recall < 0.85 (not met yet: validation/detect/RESULTS.md)")
     a = ap.parse_args()
@@ -202,11 +204,13 @@ def main():
             xyz_n = work / f"{tag}_x{frames}.xyz"
             xyz_n.write_text(xyz.read_text() * frames)
             for dose in doses:
-                movie = work / f"{tag}_{int(dose)}.h5"
+                # Named by every imaging setting, so a movie made with other settings is never reused.
+                movie = work / f"{tag}_{int(dose)}_{a.temporal_coherence or 'default'}_x{frames}.h5"
                 if not movie.exists():
                     icfg = work / f"{tag}_{int(dose)}_image.ini"
                     icfg.write_text(ini + f"[imaging]\nprojection_axis = x\npixel_size_angstrom = 0.15\n"
-                                    f"dose_e_per_angstrom2 = {dose}\n")
+                                    f"dose_e_per_angstrom2 = {dose}\n"
+                                    + (f"temporal_coherence = {a.temporal_coherence}\n" if a.temporal_coherence else ""))
                     run([a.nanomix, "image", "--config", icfg, "--structure", xyz_n, "--out", movie, "--quiet"])
                 cols = work / f"{tag}_{int(dose)}_columns.h5"
                 t0 = time.perf_counter()
