@@ -74,7 +74,7 @@ def has_image_command(nanomix):
     return any(line.strip().startswith("image") for line in (r.stdout + r.stderr).splitlines())
 
 
-def truth_columns(xy, z):
+def truth_columns(xy, z, tol=GROUP_TOL):
     ions = np.isin(z, ION_Z)
     xy, z = xy[ions], z[ions]
     n = len(xy)
@@ -90,9 +90,9 @@ def truth_columns(xy, z):
     for a in range(n):
         for b in range(a + 1, n):
             i, j = order[a], order[b]
-            if xy[j, 0] - xy[i, 0] > GROUP_TOL:
+            if xy[j, 0] - xy[i, 0] > tol:
                 break
-            if np.hypot(*(xy[i] - xy[j])) <= GROUP_TOL:
+            if np.hypot(*(xy[i] - xy[j])) <= tol:
                 parent[root(i)] = root(j)
     roots = np.array([root(k) for k in range(n)])
     cols, heavy = [], []
@@ -100,7 +100,7 @@ def truth_columns(xy, z):
         m = roots == r
         cols.append(xy[m].mean(axis=0))
         heavy.append(bool((z[m] == 53).any()))
-    return np.array(cols), np.array(heavy)
+    return np.array(cols).reshape(-1, 2), np.array(heavy, dtype=bool)
 
 
 def read_truth(movie):

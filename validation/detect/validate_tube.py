@@ -39,6 +39,9 @@ import h5py
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import validate_detect  # noqa: E402  (same folder)
+
 GROUP_TOL = 0.8     # Å: jittered atoms of one projected column (rock-salt column spacing >= 2.8 Å)
 MATCH_RADIUS = 1.0  # Å
 WALL = 2.0          # Å: interior = within R - WALL of the axis; vacuum = beyond R + WALL or the ends
@@ -65,32 +68,8 @@ def run(cmd):
 
 
 def truth_columns(xy, z):
-    ions = np.isin(z, ION_Z)
-    xy, z = xy[ions], z[ions]
-    n = len(xy)
-    parent = np.arange(n)
-
-    def root(k):
-        while parent[k] != k:
-            parent[k] = parent[parent[k]]
-            k = parent[k]
-        return k
-
-    order = np.argsort(xy[:, 0])
-    for a in range(n):
-        for b in range(a + 1, n):
-            i, j = order[a], order[b]
-            if xy[j, 0] - xy[i, 0] > GROUP_TOL:
-                break
-            if np.hypot(*(xy[i] - xy[j])) <= GROUP_TOL:
-                parent[root(i)] = root(j)
-    roots = np.array([root(k) for k in range(n)], dtype=int)
-    cols, heavy = [], []
-    for r in np.unique(roots):
-        m = roots == r
-        cols.append(xy[m].mean(axis=0))
-        heavy.append(bool((z[m] == 53).any()))
-    return np.array(cols).reshape(-1, 2), np.array(heavy, dtype=bool)
+    # The projected columns of validate_detect.py, with this script's grouping tolerance.
+    return validate_detect.truth_columns(xy, z, tol=GROUP_TOL)
 
 
 def tube_frame(carbon):
