@@ -116,21 +116,35 @@ Id open_file(const std::string& path, bool writable) {
   return Id(id);
 }
 
-bool exists(hid_t loc, const std::string& path) {
-  // H5Lexists needs every intermediate link to exist: walk the path.
+namespace {
+/// Calls visit("a"), visit("a/b"), visit("a/b/c") for path "a/b/c" (empty parts skipped) until it
+/// returns false; returns the number of prefixes visited.
+template <class Visit>
+std::size_t for_each_prefix(const std::string& path, Visit visit) {
   std::string partial;
-  std::size_t start = 0;
+  std::size_t start = 0, visited = 0;
   while (start <= path.size()) {
     const std::size_t slash = path.find('/', start);
     const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (!part.empty()) {
       partial += (partial.empty() ? "" : "/") + part;
-      if (H5Lexists(loc, partial.c_str(), H5P_DEFAULT) <= 0) return false;
+      ++visited;
+      if (!visit(partial)) return visited;
     }
     if (slash == std::string::npos) break;
     start = slash + 1;
   }
-  return !partial.empty();
+  return visited;
+}
+}  // namespace
+
+bool exists(hid_t loc, const std::string& path) {
+  // H5Lexists needs every intermediate link to exist: walk the path.
+  bool all = true;
+  const std::size_t visited = for_each_prefix(path, [&](const std::string& partial) {
+    return all = H5Lexists(loc, partial.c_str(), H5P_DEFAULT) > 0;
+  });
+  return visited > 0 && all;
 }
 
 Id require_group(hid_t loc, const std::string& path) {
@@ -141,22 +155,14 @@ Id require_group(hid_t loc, const std::string& path) {
 }
 
 void check_hard_links(hid_t loc, const std::string& path) {
-  std::string partial;
-  std::size_t start = 0;
-  while (start <= path.size()) {
-    const std::size_t slash = path.find('/', start);
-    const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-    if (!part.empty()) {
-      partial += (partial.empty() ? "" : "/") + part;
-      H5L_info_t info;
-      if (H5Lexists(loc, partial.c_str(), H5P_DEFAULT) > 0 && H5Lget_info(loc, partial.c_str(), &info, H5P_DEFAULT) >= 0 &&
-          info.type != H5L_TYPE_HARD) {
-        throw InputError(partial + ": a soft or external link; nanomix reads only objects stored in the file itself");
-      }
+  for_each_prefix(path, [&](const std::string& partial) {
+    H5L_info_t info;
+    if (H5Lexists(loc, partial.c_str(), H5P_DEFAULT) > 0 && H5Lget_info(loc, partial.c_str(), &info, H5P_DEFAULT) >= 0 &&
+        info.type != H5L_TYPE_HARD) {
+      throw InputError(partial + ": a soft or external link; nanomix reads only objects stored in the file itself");
     }
-    if (slash == std::string::npos) break;
-    start = slash + 1;
-  }
+    return true;
+  });
 }
 
 void check_stored_in_file(hid_t dataset, const std::string& name) {
