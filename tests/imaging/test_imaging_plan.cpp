@@ -1,15 +1,19 @@
-// Unit tests of the movie plan alone (imaging/movie_plan.hpp): no atoms are projected, no FFT runs.
-// Expected values come from the definitions in render_movie.hpp (frame m = first_frame +
-// m·frame_stride + q; the clock; slices anchored at depth 0) and from brute-force enumeration
-// (FFT-friendly sizes by trial division), not from the code under test.
+// Unit tests of the movie plan (imaging/movie_plan.hpp) and of the specimen steps after it
+// (projection, slicing, ground truth: specimen.hpp, ground_truth.hpp); no FFT runs. Expected values
+// come from the definitions in render_movie.hpp (frame m = first_frame + m·frame_stride + q; the
+// clock; slices anchored at depth 0; periodic wrapping), worked out by hand, and from brute-force
+// enumeration (FFT-friendly sizes by trial division), not from the code under test.
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include "core/error.hpp"
 #include "core/frame.hpp"
+#include "imaging/ground_truth.hpp"
 #include "imaging/movie_plan.hpp"
+#include "imaging/specimen.hpp"
 
 using namespace nanomix;
 using namespace nanomix::imaging;
@@ -150,4 +154,64 @@ TEST_CASE("checks: the aperture inside the band limit; memory grows by the three
   CHECK(render_memory_mib(p, g, 20) - render_memory_mib(p, g, 10) == doctest::Approx(10 * one_frame_mib));
   p.max_memory_mib = render_memory_mib(p, g, 3) * 0.99;
   CHECK_THROWS_WITH_AS(plan_movie(p, {{0}, {1}, {2}}, box, "s"), doctest::Contains("max_memory_mib"), InputError);
+}
+
+TEST_CASE("specimen: atoms wrap into a periodic view, go to the slice of their nucleus; the truth averages across the edge") {
+  ImagingParams p = plan_params();
+  p.slice_thickness_angstrom = 1;
+  auto frame = [](double x0, double t_ps) {
+    Frame f;
+    f.box = Box::orthorhombic(10, 10, 10, {true, true, true});
+    f.positions_angstrom.resize(2, 3);
+    f.positions_angstrom.row(0) << x0, 5, 3.5;  // crosses x = 0 / 10 between snapshots
+    f.positions_angstrom.row(1) << 4, -1, 6.2;   // y = −1 wraps to 9
+    f.atomic_numbers = {11, 53};
+    f.time_ps = t_ps;
+    return f;
+  };
+  const std::vector<Frame> frames = {frame(9.6, 0), frame(10.2, 1)};
+  const MoviePlan plan = plan_movie(p, frame_snapshots(p, 1, "s"), frames[0].box, "s");
+  const ProjectedSnapshot a = project_snapshot(frames[0], p, plan.view, "s"), b = project_snapshot(frames[1], p, plan.view, "s");
+  CHECK(a.u[0] == doctest::Approx(9.6));
+  CHECK(b.u[0] == doctest::Approx(0.2));
+  CHECK(a.v[1] == doctest::Approx(9));
+  CHECK(a.inside[0] == 1);
+  CHECK(a.inside[1] == 1);
+
+  SliceGeometry slices = plan_slices(p, plan.view, 3.5, 6.2);  // slices [3,4) … [6,7)
+  ProjectedSnapshot sa = a;
+  sa.table = {0, 1};
+  const SlicedSpecimen spec = slice_snapshot(sa, slices);
+  REQUIRE(spec.slices.size() == 4);
+  REQUIRE(spec.slices[0].size() == 1);
+  REQUIRE(spec.slices[3].size() == 1);
+  CHECK(spec.slices[0][0].table == 0);
+  CHECK(spec.slices[3][0].y_angstrom == doctest::Approx(9));
+  CHECK(spec.atom_count() == 2);
+
+  // One movie frame of both snapshots: atom 0 at the midpoint across the edge, 9.9.
+  ImagingParams p2 = p;
+  p2.snapshots_per_frame = 2;
+  p2.frame_stride = 2;
+  const MoviePlan plan2 = plan_movie(p2, frame_snapshots(p2, 2, "t"), frames[0].box, "t");
+  const ProjectedMovie movie = project_movie(SnapshotSource::frames(frames, "t"), plan2, p2, frames[0]);
+  CHECK(movie.depth_min_angstrom == doctest::Approx(3.5));
+  CHECK(movie.depth_max_angstrom == doctest::Approx(6.2));
+  const GroundTruth t = ground_truth(plan2, movie);
+  CHECK(t.projected_positions_angstrom[0] == doctest::Approx(9.9).epsilon(1e-6));
+  CHECK(t.projected_positions_angstrom[3] == doctest::Approx(9).epsilon(1e-6));
+  CHECK(t.atomic_numbers == std::vector<int>{11, 53});
+  CHECK(t.source_frames == std::vector<std::int64_t>{0, 1});
+  CHECK(t.source_times_ps == std::vector<double>{0, 1});
+
+  // A non-periodic view: the atom outside is an error, or dropped (left out of the slices).
+  p.fov_x0_angstrom = 1;
+  p.fov_width_angstrom = 8;
+  const MoviePlan cut = plan_movie(p, {{0}}, frames[0].box, "s");
+  CHECK_THROWS_WITH_AS(project_snapshot(frames[0], p, cut.view, "s frame 0"), doctest::Contains("outside the field of view"), InputError);
+  p.drop_outside_atoms = true;
+  ProjectedSnapshot d = project_snapshot(frames[0], p, cut.view, "s frame 0");
+  CHECK(d.inside[0] == 0);
+  d.table = {0, 1};
+  CHECK(slice_snapshot(d, slices).atom_count() == 1);
 }
