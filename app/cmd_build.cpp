@@ -21,7 +21,7 @@ Command build_command() {
   c.run = [](const Invocation& inv) {
     const std::string out = inv.required("out");
     check_output_directory(out);
-    const auto params = sim::StructureParams::from_config(inv.config);
+    const auto params = sim::StructureParams::table().read(inv.config);
     const auto structure = sim::build_structure(params);
     if (mpi_rank() != 0) return 0;  // every rank builds the same structure; rank 0 writes it
     write_xyz(out, {structure.frame});

@@ -28,7 +28,7 @@ Command compare_command() {
     for (const auto& s : sims) require_input_file(s, "simulated");
     require_input_file(exp_path, "experimental");
     check_output_directory(out);
-    const auto params = topology::CompareParams::from_config(inv.config);
+    const auto params = topology::CompareParams::table().read(inv.config);
     if (mpi_rank() != 0) return 0;  // the tests run on rank 0 (threads inside)
     std::vector<topology::CompareResult> results;
     for (const auto& statistic : params.statistics) {

@@ -27,9 +27,9 @@ Command detect_command() {
     const std::string out = inv.required("out");
     require_input_file(movie_path, "movie");
     check_output_directory(out);
-    const auto read_options = imaging::read_options_from_config(inv.config);
-    const auto pre_params = imaging::preprocess_params_from_config(inv.config);
-    const auto det_params = imaging::detect_params_from_config(inv.config);
+    const auto read_options = imaging::read_options_table().read(inv.config);
+    const auto pre_params = imaging::preprocess_table().read(inv.config);
+    const auto det_params = imaging::detect_table().read(inv.config);
     if (mpi_rank() != 0) return 0;  // detection runs on rank 0 (frames are cheap next to imaging)
 
     auto read = imaging::read_movie(movie_path, read_options);

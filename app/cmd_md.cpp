@@ -5,6 +5,7 @@
 
 #include "app/commands.hpp"
 #include "core/atomic_file.hpp"
+#include "core/config_diff.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
@@ -33,11 +34,13 @@ Command md_command() {
     check_output_directory(out);
     const bool resume = inv.has("resume");
     if (resume && !std::filesystem::exists(out)) throw InputError("--resume: " + out + " does not exist");
-    const auto structure = sim::build_structure(sim::StructureParams::from_config(inv.config));
-    const auto params = sim::MdParams::from_config(inv.config);
+    const auto structure = sim::build_structure(sim::StructureParams::table().read(inv.config));
+    const auto params = sim::MdParams::table().read(inv.config);
     const bool one_rank = inv.has("one-rank");
     if (one_rank && mpi_rank() != 0) return 0;  // the input was checked above on every rank; rank 0 runs
-    const auto r = sim::run_md(inv.config, params, structure, out, resume, inv.quiet, one_rank);
+    const sim::MdRecord record{inv.config.to_ini(), ini_of_sections(inv.config, {"structure", "md"})};
+    // Checks of the params against the structure name their key: with the config, where it was set.
+    const auto r = with_config_errors(inv.config, [&] { return sim::run_md(params, structure, record, out, resume, inv.quiet, one_rank); });
     if (mpi_rank() == 0) {
       char values[96];
       std::snprintf(values, sizeof values, "anion_sro %.3f, crystallinity %.3f", r.last_anion_sro, r.last_crystallinity);

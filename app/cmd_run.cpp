@@ -84,7 +84,7 @@ std::string input_hashes(const Config& config, const Stage& stage) {
       out += "# input " + stage.args[i] + " " + stage.args[i + 1] + " " + file_hash(stage.args[i + 1]) + "\n";
     }
   }
-  for (const auto& spec : config_schema()) {
+  for (const auto& spec : config.schema().keys()) {
     if (spec.type != KeyType::path) continue;
     if (std::find(stage.sections.begin(), stage.sections.end(), spec.section) == stage.sections.end()) continue;
     const std::string& value = config.string(spec.section, spec.key);
@@ -174,7 +174,7 @@ Command run_command() {
     }
     // Checked before any work: the second mechanism is one md knows.
     if (const std::string second = config.string("run", "second_mechanism"); !second.empty()) {
-      const auto& choices = find_key("md", "mechanism")->choices;
+      const auto& choices = config.schema().find("md", "mechanism")->choices;
       if (std::find(choices.begin(), choices.end(), second) == choices.end()) {
         std::string allowed;
         for (const auto& ch : choices) allowed += (allowed.empty() ? "" : ", ") + ch;
@@ -184,24 +184,24 @@ Command run_command() {
     // Every stage's keys are checked now, against the user's file (errors name its lines), so that
     // a bad key never surfaces after hours of MD (the stages read DIR/config.ini later).
     if (has_stage(config, "build") || has_stage(config, "md") || has_stage(config, "image")) {
-      const auto structure = sim::StructureParams::from_config(config);
-      if (has_stage(config, "md")) sim::MdParams::from_config(config);
+      const auto structure = sim::StructureParams::table().read(config);
+      if (has_stage(config, "md")) sim::MdParams::table().read(config);
       (void)structure;
     }
-    if (has_stage(config, "image")) imaging::ImagingParams::from_config(config);
+    if (has_stage(config, "image")) imaging::ImagingParams::table().read(config);
     if (has_stage(config, "detect")) {
-      imaging::read_options_from_config(config);
-      imaging::preprocess_params_from_config(config);
-      imaging::detect_params_from_config(config);
+      imaging::read_options_table().read(config);
+      imaging::preprocess_table().read(config);
+      imaging::detect_table().read(config);
     }
-    if (has_stage(config, "topology")) topology::TopologyParams::from_config(config);
-    if (has_stage(config, "compare")) topology::CompareParams::from_config(config);
+    if (has_stage(config, "topology")) topology::TopologyParams::table().read(config);
+    if (has_stage(config, "compare")) topology::CompareParams::table().read(config);
     const std::string experimental = config.string("compare", "experimental");
     if (!experimental.empty()) {
       // Validate the experiment before any simulation: readable, a real-space movie of >= 2 frames
       // with a pixel size, on a scale comparable with the simulated movie's.
       require_input_file(experimental, "compare.experimental");
-      const auto exp = imaging::read_movie(experimental, imaging::read_options_from_config(config));
+      const auto exp = imaging::read_movie(experimental, imaging::read_options_table().read(config));
       if (exp.movie.frame_count() < 2) {
         throw InputError(experimental + ": " + std::to_string(exp.movie.frame_count()) +
                          " frame; comparing dynamics needs a movie of at least 2 frames ([compare] experimental)");
@@ -338,7 +338,7 @@ Command run_command() {
                         {da}, {"structure", "md", "topology"}});
         std::vector<std::string> args = {"compare", "--config", cfg, "--simulated", path("diagrams_atoms.h5"), "--experimental", da,
                                          "--out", path("comparison_atoms.h5")};
-        const auto subsets = topology::TopologyParams::from_config(config).subsets;
+        const auto subsets = topology::TopologyParams::table().read(config).subsets;
         std::string subset = config.string("compare", "subset");
         if (subset.empty() && std::find(subsets.begin(), subsets.end(), "I") != subsets.end()) subset = "I";
         if (!subset.empty()) args.push_back("--compare.subset=" + subset);

@@ -39,7 +39,7 @@ Command topology_command() {
     if (given != 1) throw InputError("give exactly one of --structure, --trajectory, --movie, --columns");
     const std::string out = inv.required("out");
     check_output_directory(out);
-    const auto params = topology::TopologyParams::from_config(inv.config);
+    const auto params = topology::TopologyParams::table().read(inv.config);
     topology::TopologyResult result;
     {
       bool sized = false;
