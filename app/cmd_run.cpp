@@ -16,6 +16,7 @@
 
 #include "app/commands.hpp"
 #include "app/report/pipeline_report.hpp"
+#include "app/run_params.hpp"
 #include "app/run_sequence.hpp"
 #include "core/atomic_file.hpp"
 #include "core/config_diff.hpp"
@@ -121,14 +122,6 @@ class FolderLock {
   int fd_ = -1;
 };
 
-bool has_stage(const Config& config, const std::string& name) {
-  std::istringstream in(config.string("run", "stages"));
-  std::string word;
-  while (in >> word)
-    if (word == name) return true;
-  return false;
-}
-
 }  // namespace
 
 Command run_command() {
@@ -145,22 +138,12 @@ Command run_command() {
     const fs::path dir = inv.required("out");
     const bool resume = inv.has("resume");
     const Config& config = inv.config;
-    {
-      std::istringstream in(config.string("run", "stages"));
-      std::string word;
-      const std::vector<std::string> known = {"build", "md", "image", "detect", "topology", "compare", "report"};
-      while (in >> word) {
-        if (std::find(known.begin(), known.end(), word) == known.end()) {
-          config.fail("run", "stages", "unknown stage '" + word + "'");
-        }
-      }
-    }
+    // [run]: known stages, at least one, a second mechanism md knows (RunParams::validate).
+    const RunParams run = RunParams::table().read(config);
+    const RunCompareInputs inputs = RunCompareInputs::table().read(config);
     {
       // Something to do: a stage that makes outputs, or the report of an earlier run's outputs.
-      std::istringstream in(config.string("run", "stages"));
-      std::vector<std::string> words;
-      for (std::string w; in >> w;) words.push_back(w);
-      if (words.empty()) config.fail("run", "stages", "no stage to run");
+      const auto& words = run.stages;
       if (std::all_of(words.begin(), words.end(), [](const std::string& w) { return w == "report"; })) {
         bool earlier = false;
         std::error_code ec;
@@ -172,31 +155,22 @@ Command run_command() {
         }
       }
     }
-    // Checked before any work: the second mechanism is one md knows.
-    if (const std::string second = config.string("run", "second_mechanism"); !second.empty()) {
-      const auto& choices = config.schema().find("md", "mechanism")->choices;
-      if (std::find(choices.begin(), choices.end(), second) == choices.end()) {
-        std::string allowed;
-        for (const auto& ch : choices) allowed += (allowed.empty() ? "" : ", ") + ch;
-        config.fail("run", "second_mechanism", "unknown mechanism (allowed: " + allowed + ")");
-      }
-    }
     // Every stage's keys are checked now, against the user's file (errors name its lines), so that
     // a bad key never surfaces after hours of MD (the stages read DIR/config.ini later).
-    if (has_stage(config, "build") || has_stage(config, "md") || has_stage(config, "image")) {
+    if (run.has("build") || run.has("md") || run.has("image")) {
       const auto structure = sim::StructureParams::table().read(config);
-      if (has_stage(config, "md")) sim::MdParams::table().read(config);
+      if (run.has("md")) sim::MdParams::table().read(config);
       (void)structure;
     }
-    if (has_stage(config, "image")) imaging::ImagingParams::table().read(config);
-    if (has_stage(config, "detect")) {
+    if (run.has("image")) imaging::ImagingParams::table().read(config);
+    if (run.has("detect")) {
       imaging::read_options_table().read(config);
       imaging::preprocess_table().read(config);
       imaging::detect_table().read(config);
     }
-    if (has_stage(config, "topology")) topology::TopologyParams::table().read(config);
-    if (has_stage(config, "compare")) topology::CompareParams::table().read(config);
-    const std::string experimental = config.string("compare", "experimental");
+    if (run.has("topology")) topology::TopologyParams::table().read(config);
+    if (run.has("compare")) topology::CompareParams::table().read(config);
+    const std::string experimental = inputs.experimental;
     if (!experimental.empty()) {
       // Validate the experiment before any simulation: readable, a real-space movie of >= 2 frames
       // with a pixel size, on a scale comparable with the simulated movie's.
@@ -211,7 +185,7 @@ Command run_command() {
       }
       const double sim_px = config.real("imaging", "pixel_size_angstrom");
       const double exp_px = exp.movie.pixel_size_x_angstrom;
-      const double limit = config.real("compare", "max_scale_ratio");
+      const double limit = inputs.max_scale_ratio;
       const double ratio = exp_px / sim_px;
       char line[400];
       if (ratio > limit || ratio < 1.0 / limit) {
@@ -255,7 +229,7 @@ Command run_command() {
     // The simulated mechanism of [md], imaged, detected and measured; then the reference it is
     // compared with: the experimental movie of [compare] experimental, or else a second simulated
     // mechanism ([run] second_mechanism) — the report says which.
-    const std::string second = config.string("run", "second_mechanism");
+    const std::string second = run.second_mechanism;
     auto simulate = [&](const std::string& tag, const std::vector<std::string>& overrides) {
       const std::string of = tag.empty() ? "" : " (" + tag.substr(1) + ")";  // "_thermal" → " (thermal)"
       auto with = [&](std::vector<std::string> args) {
@@ -263,35 +237,35 @@ Command run_command() {
         return args;
       };
       const std::string t = path("trajectory" + tag + ".h5"), m = path("movie" + tag + ".emd"), k = path("columns" + tag + ".h5");
-      if (has_stage(config, "md")) {
+      if (run.has("md")) {
         // A trajectory left by an interrupted run is continued from its last checkpoint.
         std::vector<std::string> args = {"md", "--config", cfg, "--out", t};
-        if (!config.boolean("run", "md_all_ranks")) args.emplace_back("--one-rank");
+        if (!run.md_all_ranks) args.emplace_back("--one-rank");
         if (resume && fs::exists(t) && !fs::exists(dir / ".stamps" / ("md" + tag + ".stamp"))) args.emplace_back("--resume");
         plan.push_back({"md" + tag, "molecular dynamics" + of, with(args), {t}, {"structure", "md"}});
       }
-      if (has_stage(config, "image")) {
+      if (run.has("image")) {
         // Without an MD stage the built structure itself is imaged (e.g. a reference crystal).
         std::vector<std::string> args = {"image", "--config", cfg};
-        if (has_stage(config, "md")) args.insert(args.end(), {"--trajectory", t});
+        if (run.has("md")) args.insert(args.end(), {"--trajectory", t});
         else args.insert(args.end(), {"--structure", path("structure.xyz")});
         args.insert(args.end(), {"--out", m});
         std::vector<std::string> outputs = {m};
-        if (config.boolean("run", "tiff")) {
+        if (run.tiff) {
           args.insert(args.end(), {"--tiff", path("movie" + tag + ".tif")});
           outputs.push_back(path("movie" + tag + ".tif"));
         }
         plan.push_back({"image" + tag, "synthetic movie" + of, with(args), outputs, {"structure", "md", "imaging"}});
       }
-      if (has_stage(config, "detect")) plan.push_back({"detect" + tag, "column detection" + of, with({"detect", "--config", cfg, "--movie", m, "--out", k}), {k},
+      if (run.has("detect")) plan.push_back({"detect" + tag, "column detection" + of, with({"detect", "--config", cfg, "--movie", m, "--out", k}), {k},
                                                    {"structure", "md", "imaging", "detect"}});
-      if (has_stage(config, "topology")) {
+      if (run.has("topology")) {
         const std::string d = path("diagrams_columns" + tag + ".h5");
         plan.push_back({"topology_columns" + tag, "persistence of the detected columns" + of,
                         with({"topology", "--config", cfg, "--columns", k, "--out", d}), {d},
                         {"structure", "md", "imaging", "detect", "topology"}});
       }
-      if (has_stage(config, "topology") && has_stage(config, "image") && experimental.empty() && !second.empty()) {
+      if (run.has("topology") && run.has("image") && experimental.empty() && !second.empty()) {
         // The detection-free statistic: cubical persistence of each frame's tube interior (group `interior`).
         const std::string d = path("diagrams_movie" + tag + ".h5");
         plan.push_back({"topology_movie" + tag, "persistence of the movie's tube interior" + of,
@@ -299,12 +273,12 @@ Command run_command() {
                         {"structure", "md", "imaging", "topology"}});
       }
     };
-    if (has_stage(config, "build")) plan.push_back({"build", "structure", {"build", "--config", cfg, "--out", path("structure.xyz")}, {path("structure.xyz")}, {"structure"}});
+    if (run.has("build")) plan.push_back({"build", "structure", {"build", "--config", cfg, "--out", path("structure.xyz")}, {path("structure.xyz")}, {"structure"}});
     simulate("", {});
-    if (has_stage(config, "topology")) {
+    if (run.has("topology")) {
       plan.push_back({"topology_atoms", "persistence of the ions",
-                      {"topology", "--config", cfg, has_stage(config, "md") ? "--trajectory" : "--structure",
-                       has_stage(config, "md") ? path("trajectory.h5") : path("structure.xyz"), "--out", path("diagrams_atoms.h5")},
+                      {"topology", "--config", cfg, run.has("md") ? "--trajectory" : "--structure",
+                       run.has("md") ? path("trajectory.h5") : path("structure.xyz"), "--out", path("diagrams_atoms.h5")},
                       {path("diagrams_atoms.h5")}, {"structure", "md", "topology"}});
     }
     std::string reference, comparison_note, comparison_atoms_note, comparison_movie_note;
@@ -313,12 +287,12 @@ Command run_command() {
       reference = path("diagrams_experimental.h5");
       comparison_note = "Simulated (" + first_mechanism + ") detected-column diagrams against the experimental movie " +
                         experimental + " (its columns detected and measured the same way).";
-      if (has_stage(config, "detect")) {
+      if (run.has("detect")) {
         plan.push_back({"detect_experimental", "column detection (experiment)",
                         {"detect", "--config", cfg, "--movie", experimental, "--out", path("columns_experimental.h5")},
                         {path("columns_experimental.h5")}, {"detect"}});
       }
-      if (has_stage(config, "topology")) {
+      if (run.has("topology")) {
         plan.push_back({"topology_experimental", "persistence of the experimental columns",
                         {"topology", "--config", cfg, "--columns", path("columns_experimental.h5"), "--out", reference},
                         {reference}, {"detect", "topology"}});
@@ -331,7 +305,7 @@ Command run_command() {
                         "' against those of '" + second + "' as the reference.";
       // With two simulations the ground truth can be compared too: the ions' 3D diagrams of both
       // trajectories, which says whether a difference the columns miss is there at all.
-      if (has_stage(config, "md") && has_stage(config, "topology") && has_stage(config, "compare")) {
+      if (run.has("md") && run.has("topology") && run.has("compare")) {
         const std::string da = path("diagrams_atoms_" + second + ".h5");
         plan.push_back({"topology_atoms_" + second, "persistence of the ions (" + second + ")",
                         {"topology", "--config", cfg, "--trajectory", path("trajectory_" + second + ".h5"), "--out", da},
@@ -354,7 +328,7 @@ Command run_command() {
     } else {
       comparison_note = "No experimental movie and no second mechanism: nothing to compare.";
     }
-    if (has_stage(config, "compare") && has_stage(config, "topology") && has_stage(config, "image") && experimental.empty() &&
+    if (run.has("compare") && run.has("topology") && run.has("image") && experimental.empty() &&
         !second.empty()) {
       plan.push_back({"compare_movie", "comparison of the movies' tube interiors",
                       {"compare", "--config", cfg, "--simulated", path("diagrams_movie.h5"), "--experimental",
@@ -364,7 +338,7 @@ Command run_command() {
                               "(docs/topology.md, group 'interior'; its false-positive rate and power are measured in "
                               "validation/topology/RESULTS.md) of '" + first_mechanism + "' against '" + second + "'.";
     }
-    if (has_stage(config, "compare") && !reference.empty()) {
+    if (run.has("compare") && !reference.empty()) {
       plan.push_back({"compare", "comparison",
                       {"compare", "--config", cfg, "--simulated", path("diagrams_columns.h5"), "--experimental", reference,
                        "--out", path("comparison.h5")},
@@ -423,7 +397,7 @@ Command run_command() {
       records.push_back(record);
     }
 
-    if (root && has_stage(config, "report")) {
+    if (root && run.has("report")) {
       report::RunFiles files;
       files.config_ini = resolved;
       files.structure = path("structure.xyz");
@@ -441,7 +415,7 @@ Command run_command() {
         files.comparison_movie = path("comparison_movie.h5");
         files.comparison_movie_note = comparison_movie_note;
       }
-      files.filmstrip_frames = static_cast<int>(config.integer("run", "filmstrip_frames"));
+      files.filmstrip_frames = run.filmstrip_frames;
       files.mechanisms.push_back({first_mechanism, path("trajectory.h5")});
       if (experimental.empty() && !second.empty()) files.mechanisms.push_back({second, path("trajectory_" + second + ".h5")});
       // The seed's stages (sim/sequence) in each simulated trajectory, from the species of every frame.

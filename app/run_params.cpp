@@ -1,13 +1,19 @@
 #include "app/run_params.hpp"
 
+#include <algorithm>
+
+#include "sim/md_params.hpp"
+
 namespace nanomix::cli {
 
 const ParamTable<RunParams>& RunParams::table() {
   static const ParamTable<RunParams> t = [] {
     using P = RunParams;
     ParamTable<P> t("run");
-    t.text("stages", &P::stages, "build md image detect topology compare report",
-           "stages of `nanomix run`, in order (a subset of: build md image detect topology compare report)");
+    t.words("stages", &P::stages, "build md image detect topology compare report",
+            ListRule{{"build", "md", "image", "detect", "topology", "compare", "report"}, "no stage to run",
+                     [](const std::string& w) { return "unknown stage '" + w + "'"; }},
+            "stages of `nanomix run`, in order (a subset of: build md image detect topology compare report)");
     t.text("second_mechanism", &P::second_mechanism, "",
            "without [compare] experimental: a second [md] mechanism (a value of [md] mechanism) to simulate "
            "and compare with the first; empty = compare the first and the second half of the one simulation");
@@ -20,6 +26,23 @@ const ParamTable<RunParams>& RunParams::table() {
     return t;
   }();
   return t;
+}
+
+void RunParams::validate() const {
+  if (second_mechanism.empty()) return;
+  // Checked before any work: the second mechanism is one md knows.
+  std::vector<std::string> choices;
+  for (const auto& b : sim::MdParams::table().bindings())
+    if (b.spec.key == "mechanism") choices = b.spec.choices;
+  if (std::find(choices.begin(), choices.end(), second_mechanism) == choices.end()) {
+    std::string allowed;
+    for (const auto& ch : choices) allowed += (allowed.empty() ? "" : ", ") + ch;
+    throw ParamError("run", "second_mechanism", "unknown mechanism (allowed: " + allowed + ")");
+  }
+}
+
+bool RunParams::has(const std::string& stage) const {
+  return std::find(stages.begin(), stages.end(), stage) != stages.end();
 }
 
 const ParamTable<RunCompareInputs>& RunCompareInputs::table() {

@@ -72,7 +72,7 @@ std::string toy_error(const std::string& ini) {
 std::string other_value(const KeySpec& s) {
   static const std::map<std::string, std::string> lists = {
       {"topology.subsets", "Na"}, {"compare.dimensions", "2"}, {"compare.statistic", "heavy"},
-      {"md.swap_schedule", "0:300"}, {"topology.local_subset", "Cl"}, {"toy.dims", "2"}, {"toy.names", "b"}};
+      {"md.swap_schedule", "0:300"}, {"topology.local_subset", "Cl"}, {"run.stages", "md"}, {"toy.dims", "2"}, {"toy.names", "b"}};
   if (lists.count(s.name())) return lists.at(s.name());
   switch (s.type) {
     case KeyType::integer: {
@@ -250,6 +250,13 @@ TEST_CASE("the libraries' tables: ranges, choices, lists and cross-key checks na
   CHECK(img.dose.dose_e_per_angstrom2 == doctest::Approx(2000 / 100.0 * 0.5));  // 1 nm² = 100 Å²
   CHECK(error_of([] { topology::TopologyParams::table().read(parse_config("[topology]\nfirst_frame = 3\nlast_frame = 1\n", "t.ini")); }) ==
         "t.ini:3: [topology] last_frame = 1: is before first_frame");
+  // [run]: stages as a list like the others; the second mechanism must be one of [md] mechanism.
+  CHECK(cli::RunParams::table().read(parse_config("[run]\nstages = build, md\n", "r.ini")).stages ==
+        std::vector<std::string>{"build", "md"});
+  CHECK(error_of([] { cli::RunParams::table().read(parse_config("[run]\nstages = build imagine\n", "r.ini")); }) ==
+        "r.ini:2: [run] stages = build imagine: unknown stage 'imagine'");
+  CHECK(error_of([] { cli::RunParams::table().read(parse_config("[run]\nsecond_mechanism = magic\n", "r.ini")); }) ==
+        "r.ini:2: [run] second_mechanism = magic: unknown mechanism (allowed: thermal, swap_accelerated, swap_biased_drive, beam)");
   CHECK(error_of([] { imaging::read_options_table().read(parse_config("[detect]\noverride_file_metadata = true\n", "d.ini")); }) ==
         "d.ini:2: [detect] override_file_metadata = true: needs [detect] pixel_size_angstrom > 0");
 }
