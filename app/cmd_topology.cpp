@@ -29,7 +29,7 @@ void run_stage(const TopologyStage& stage, const Config& config, bool quiet) {
   if (given != 1) throw InputError("give exactly one of --structure, --trajectory, --movie, --columns");
   const std::string& out = stage.out;
   check_output_directory(out);
-  const auto params = topology::TopologyParams::from_config(config);
+  const auto params = topology::TopologyParams::table().read(config);
   topology::TopologyResult result;
   {
     bool sized = false;
