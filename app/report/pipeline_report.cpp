@@ -11,8 +11,10 @@
 #include "app/report/html.hpp"
 #include "app/report/player.hpp"
 #include "imaging/detect/columns_file.hpp"
+#include "core/elements.hpp"
 #include "core/h5md.hpp"
 #include "core/hdf5_util.hpp"
+#include "core/materials.hpp"
 #include "imaging/detect/movie_reader.hpp"
 #include "nanomix/version.hpp"
 
@@ -256,7 +258,7 @@ void movie_section(Document& doc, const RunFiles& files) {
         }
       }
       for (std::size_t a = 0; a < pdims[1] && a < z.size(); ++a) {
-        if (z[a] != 11 && z[a] != 17 && z[a] != 53) continue;
+        if (z[a] != sodium_z && z[a] != chlorine_z && z[a] != iodine_z) continue;
         if (in_view.rows > t && in_view.at(t, a) == 0) continue;
         const std::size_t base = (t * pdims[1] + a) * 2;
         in.frames[t].atoms.insert(in.frames[t].atoms.end(), {static_cast<float>(projected[base] / dx),
@@ -537,12 +539,12 @@ void lattice_section(Document& doc, const RunFiles& files) {
   for (std::size_t r : {std::size_t{0}, lattice.rows / 2, lattice.rows - 1}) {
     const double spp = seconds_per_ps(files);
     rows.push_back({std::to_string(r), frames.rows > r ? fixed(spp > 0 ? frames.at(r, 1) * spp : frames.at(r, 1), spp > 0 ? 2 : 1) : "",
-                    deviation(lattice.at(r, 1), 5.64),
-                    fixed(lattice.at(r, 2), 0), deviation(lattice.at(r, 3), 6.47), fixed(lattice.at(r, 4), 0)});
+                    deviation(lattice.at(r, 1), nacl_lattice_constant_angstrom),
+                    fixed(lattice.at(r, 2), 0), deviation(lattice.at(r, 3), nai_lattice_constant_angstrom), fixed(lattice.at(r, 4), 0)});
     if (lattice.rows == 1) break;
   }
-  doc.table({"frame", seconds_per_ps(files) > 0 ? "experiment time (s)" : "MD time (ps)", "a, NaCl-like domains (Å; vs 5.64)",
-             "crystalline Na–Cl (count behind the estimate)", "a, NaI-like domains (Å; vs 6.47)", "crystalline Na–I (count behind the estimate)"},
+  doc.table({"frame", seconds_per_ps(files) > 0 ? "experiment time (s)" : "MD time (ps)", "a, NaCl-like domains (Å; vs " + fixed(nacl_lattice_constant_angstrom, 2) + ")",
+             "crystalline Na–Cl (count behind the estimate)", "a, NaI-like domains (Å; vs " + fixed(nai_lattice_constant_angstrom, 2) + ")", "crystalline Na–I (count behind the estimate)"},
             rows);
   doc.paragraph("The lattice constants rest on the crystalline Na–anion counts beside them; with a few they are "
                 "indicative only (no uncertainty is computed).");
