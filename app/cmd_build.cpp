@@ -17,7 +17,7 @@ void run_stage(const BuildStage& stage, const Config& config, bool quiet) {
   if (mpi_rank() != 0) return;  // every rank builds the same structure; rank 0 writes it
   write_xyz(stage.out, {structure.frame});
   std::string summary = "built " + std::to_string(structure.frame.size()) + " atoms";
-  for (int z : {6, 11, 17, 53}) {
+  for (int z : {carbon_z, sodium_z, chlorine_z, iodine_z}) {
     if (auto n = structure.frame.count(z)) summary += ", " + std::to_string(n) + " " + std::string(element(z).symbol);
   }
   log_info(quiet, summary + " → " + stage.out);

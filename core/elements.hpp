@@ -22,6 +22,9 @@ struct Element {
 
 inline constexpr int max_atomic_number = 103;
 
+/// Atomic numbers of the species nanomix simulates (the tube's carbon, the ions Na⁺, Cl⁻, I⁻).
+inline constexpr int carbon_z = 6, sodium_z = 11, chlorine_z = 17, iodine_z = 53;
+
 /// Element with atomic number z (1..103); throws InputError otherwise.
 const Element& element(int atomic_number);
 

@@ -56,7 +56,7 @@ RocksaltEnvironment rocksalt_environment(const Frame& frame) {
   env.phase.assign(frame.size(), 0);
   if (n == 0) return env;
   std::vector<std::vector<int>> counter(n);
-  const double d_nacl = 5.64 / 2, d_nai = 6.47 / 2;
+  const double d_nacl = nacl_lattice_constant_angstrom / 2, d_nai = nai_lattice_constant_angstrom / 2;
   for_each_pair_within(ions, 1.3 * d_nai, [&](int i, int j, double d) {
     const int zi = ions.atomic_numbers[static_cast<std::size_t>(i)], zj = ions.atomic_numbers[static_cast<std::size_t>(j)];
     if ((zi == sodium) == (zj == sodium)) return;

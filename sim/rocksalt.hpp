@@ -3,17 +3,20 @@
 #include <cstdint>
 #include <string>
 
+#include "core/elements.hpp"
 #include "core/frame.hpp"
+#include "core/materials.hpp"
 
 namespace nanomix::sim {
 
-/// Experimental room-temperature lattice constants (Å) used when the config gives 0.
-inline constexpr double nacl_lattice_constant_angstrom = 5.64;
-inline constexpr double nai_lattice_constant_angstrom = 6.47;
+/// Experimental room-temperature lattice constants (Å) used when the config gives 0: core/materials.hpp.
+using nanomix::nacl_lattice_constant_angstrom;
+using nanomix::nai_lattice_constant_angstrom;
 /// Vegard's law between NaCl and NaI for a fraction x of iodide anions.
 double vegard_lattice_constant_angstrom(double iodide_fraction);
 
-inline constexpr int sodium = 11, chlorine = 17, iodine = 53, carbon = 6;
+/// Short names of the atomic numbers of core/elements.hpp, as sim writes them.
+inline constexpr int sodium = sodium_z, chlorine = chlorine_z, iodine = iodine_z, carbon = carbon_z;
 
 /// Periodic bulk rock-salt crystal: na×nb×nc conventional cubic cells (8 ions each), cation at
 /// the origin, periodic along x, y and z. anion is chlorine or iodine.

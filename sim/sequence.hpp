@@ -80,7 +80,7 @@ struct StageCriteria {
   double mixed_max_abs_z = 3.0;              ///< … and |periphery_z|, |axial_split_z| below this
   double periphery_min_enrichment = 0.2;     ///< I-enriched periphery: outer − inner ≥ this …
   double periphery_min_z = 3.0;              ///< … with z ≥ this
-  double lattice_tolerance = 0.02;           ///< domain lattice within 2 % of bulk (5.64 / 6.47 Å)
+  double lattice_tolerance = 0.02;           ///< domain lattice within 2 % of bulk (core/materials.hpp)
   double nacl_crystallised_fraction = 0.5;   ///< NaCl crystallisation: bulk-like NaCl domains hold this share of Cl
   double min_axial_separation = 0.75;        ///< heterostructure: centre separation ≥ this × mean half-extent sum
 };

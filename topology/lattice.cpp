@@ -21,27 +21,27 @@ double median(std::vector<double> v) {
 
 void finish(LatticeEstimate& e) {
   if (std::isnan(e.a_angstrom)) return;
-  e.mismatch_nacl = (e.a_angstrom - bulk_nacl_angstrom) / bulk_nacl_angstrom;
-  e.mismatch_nai = (e.a_angstrom - bulk_nai_angstrom) / bulk_nai_angstrom;
+  e.mismatch_nacl = (e.a_angstrom - nacl_lattice_constant_angstrom) / nacl_lattice_constant_angstrom;
+  e.mismatch_nai = (e.a_angstrom - nai_lattice_constant_angstrom) / nai_lattice_constant_angstrom;
   e.closest = std::abs(e.mismatch_nacl) < std::abs(e.mismatch_nai) ? "NaCl" : "NaI";
 }
 }  // namespace
 
 std::vector<LatticeEstimate> lattice_from_atoms(const Frame& frame, int min_coordination) {
   std::vector<LatticeEstimate> out;
-  const double r_na = element(11).ionic_radius_angstrom;
-  for (int z : {17, 53}) {
+  const double r_na = element(sodium_z).ionic_radius_angstrom;
+  for (int z : {chlorine_z, iodine_z}) {
     LatticeEstimate e;
-    e.anion = z == 17 ? "Cl" : "I";
+    e.anion = z == chlorine_z ? "Cl" : "I";
     e.a_angstrom = std::numeric_limits<double>::quiet_NaN();
     const double cutoff = 1.25 * (r_na + element(z).ionic_radius_angstrom);
     std::vector<std::vector<double>> dist(frame.size());
-    if (frame.count(11) > 0 && frame.count(z) > 0) {
+    if (frame.count(sodium_z) > 0 && frame.count(z) > 0) {
       try {
         for_each_pair_within(frame, cutoff, [&](int i, int j, double d) {
           const int zi = frame.atomic_numbers[static_cast<std::size_t>(i)], zj = frame.atomic_numbers[static_cast<std::size_t>(j)];
-          if (zi == 11 && zj == z) dist[static_cast<std::size_t>(i)].push_back(d);
-          if (zj == 11 && zi == z) dist[static_cast<std::size_t>(j)].push_back(d);
+          if (zi == sodium_z && zj == z) dist[static_cast<std::size_t>(i)].push_back(d);
+          if (zj == sodium_z && zi == z) dist[static_cast<std::size_t>(j)].push_back(d);
         });
       } catch (const InputError&) {
         // a periodic axis shorter than twice the cut-off: no estimate (NaN) rather than a failed stage

@@ -4,25 +4,23 @@
 // when it has at least `min_coordination` anions of one species within 1.25 × the sum of their
 // Shannon radii (bulk: 6; a surface ion: 5). For each anion species (Cl, I) the estimate is
 // a = 2 × the median Na–X distance over the crystalline Na's neighbours, compared with bulk NaCl
-// (5.64 Å) and NaI (6.47 Å).
+// and NaI (core/materials.hpp: 5.64 Å, 6.47 Å).
 // From columns (2D, rock salt viewed along ⟨100⟩: columns a/2 apart): a = 2 × the median
 // nearest-neighbour column distance.
 #include <string>
 #include <vector>
 
 #include "core/frame.hpp"
+#include "core/materials.hpp"
 
 namespace nanomix::topology {
-
-inline constexpr double bulk_nacl_angstrom = 5.64;
-inline constexpr double bulk_nai_angstrom = 6.47;
 
 struct LatticeEstimate {
   std::string anion;          ///< "Cl", "I", or "columns"
   double a_angstrom = 0.0;    ///< NaN when no crystalline domain was found
   std::size_t crystalline_cations = 0;
-  double mismatch_nacl = 0.0;  ///< (a − 5.64)/5.64
-  double mismatch_nai = 0.0;   ///< (a − 6.47)/6.47
+  double mismatch_nacl = 0.0;  ///< (a − a_NaCl)/a_NaCl, a_NaCl = nacl_lattice_constant_angstrom
+  double mismatch_nai = 0.0;   ///< (a − a_NaI)/a_NaI, a_NaI = nai_lattice_constant_angstrom
   std::string closest;         ///< "NaCl" or "NaI" (or "" when a is NaN)
 };
 

@@ -1,5 +1,6 @@
 #include "topology/subsets.hpp"
 
+#include "core/elements.hpp"
 #include "core/error.hpp"
 
 namespace nanomix::topology {
@@ -11,11 +12,11 @@ const std::vector<std::string>& subset_names() {
 
 std::vector<int> subset_indices(const Frame& frame, const std::string& name) {
   auto keep = [&](int z) {
-    if (name == "ions") return z != 6;
-    if (name == "anions") return z == 17 || z == 53;
-    if (name == "Na") return z == 11;
-    if (name == "Cl") return z == 17;
-    if (name == "I") return z == 53;
+    if (name == "ions") return z != carbon_z;
+    if (name == "anions") return z == chlorine_z || z == iodine_z;
+    if (name == "Na") return z == sodium_z;
+    if (name == "Cl") return z == chlorine_z;
+    if (name == "I") return z == iodine_z;
     throw InputError("unknown subset '" + name + "' (ions, anions, Na, Cl, I)");
   };
   std::vector<int> out;

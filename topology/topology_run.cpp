@@ -55,7 +55,7 @@ FrameDiagrams frame_diagrams(const Frame& frame, const std::string& subset, cons
   std::vector<int> idx = subset_indices(frame, subset);
   if (subset == "ions" && params.include_carbon) {
     for (std::size_t i = 0; i < frame.size(); ++i)
-      if (frame.atomic_numbers[i] == 6) idx.push_back(static_cast<int>(i));
+      if (frame.atomic_numbers[i] == carbon_z) idx.push_back(static_cast<int>(i));
     std::sort(idx.begin(), idx.end());
   }
   FrameDiagrams out;
@@ -82,9 +82,9 @@ FrameDiagrams frame_diagrams(const Frame& frame, const std::string& subset, cons
       if (params.radii == "none") continue;
       const int z = frame.atomic_numbers[static_cast<std::size_t>(idx[k])];
       double r = 0.0;
-      if (params.radii == "custom" && (z == 11 || z == 17 || z == 53))
-        r = z == 11 ? params.radius_na_angstrom : z == 17 ? params.radius_cl_angstrom : params.radius_i_angstrom;
-      else if (z != 6)
+      if (params.radii == "custom" && (z == sodium_z || z == chlorine_z || z == iodine_z))
+        r = z == sodium_z ? params.radius_na_angstrom : z == chlorine_z ? params.radius_cl_angstrom : params.radius_i_angstrom;
+      else if (z != carbon_z)
         r = element(z).ionic_radius_angstrom;
       w.push_back(r * r);
     }
@@ -617,7 +617,7 @@ void write_diagrams_file(const std::string& path, const TopologyResult& res, con
                                            ? std::vector<std::string>{"frame", "a_angstrom", "columns"}
                                            : std::vector<std::string>{"frame", "a_NaCl_domain_angstrom", "crystalline_Na_Cl",
                                                                       "a_NaI_domain_angstrom", "crystalline_Na_I"});
-    h5::write_attribute(ls, "bulk_angstrom", std::vector<double>{bulk_nacl_angstrom, bulk_nai_angstrom});
+    h5::write_attribute(ls, "bulk_angstrom", std::vector<double>{nacl_lattice_constant_angstrom, nai_lattice_constant_angstrom});
   }
   h5::Id par = h5::require_group(f, "parameters");
   h5::write_string_dataset(par, "config", config_ini);

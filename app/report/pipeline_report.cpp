@@ -14,6 +14,7 @@
 #include "core/elements.hpp"
 #include "core/h5md.hpp"
 #include "core/hdf5_util.hpp"
+#include "core/materials.hpp"
 #include "imaging/detect/movie_reader.hpp"
 #include "imaging/movie_file.hpp"
 #include "topology/comparison_file.hpp"
@@ -170,10 +171,7 @@ void md_section(Document& doc, const RunFiles& files) {
 
 /// Rows of a 2D float64 dataset (empty if absent).
 /// Na, Cl or I (the ions the player draws).
-bool is_ion(int z) {
-  static const int na = atomic_number("Na"), cl = atomic_number("Cl"), i = atomic_number("I");
-  return z == na || z == cl || z == i;
-}
+bool is_ion(int z) { return z == sodium_z || z == chlorine_z || z == iodine_z; }
 
 struct Table2 {
   std::vector<double> data;
@@ -519,12 +517,12 @@ void lattice_section(Document& doc, const RunFiles& files) {
   for (std::size_t r : {std::size_t{0}, lattice.rows / 2, lattice.rows - 1}) {
     const double spp = seconds_per_ps(files);
     rows.push_back({std::to_string(r), frames.rows > r ? fixed(spp > 0 ? frames.at(r, 1) * spp : frames.at(r, 1), spp > 0 ? 2 : 1) : "",
-                    deviation(lattice.at(r, 1), 5.64),
-                    fixed(lattice.at(r, 2), 0), deviation(lattice.at(r, 3), 6.47), fixed(lattice.at(r, 4), 0)});
+                    deviation(lattice.at(r, 1), nacl_lattice_constant_angstrom),
+                    fixed(lattice.at(r, 2), 0), deviation(lattice.at(r, 3), nai_lattice_constant_angstrom), fixed(lattice.at(r, 4), 0)});
     if (lattice.rows == 1) break;
   }
-  doc.table({"frame", seconds_per_ps(files) > 0 ? "experiment time (s)" : "MD time (ps)", "a, NaCl-like domains (Å; vs 5.64)",
-             "crystalline Na–Cl (count behind the estimate)", "a, NaI-like domains (Å; vs 6.47)", "crystalline Na–I (count behind the estimate)"},
+  doc.table({"frame", seconds_per_ps(files) > 0 ? "experiment time (s)" : "MD time (ps)", "a, NaCl-like domains (Å; vs " + fixed(nacl_lattice_constant_angstrom, 2) + ")",
+             "crystalline Na–Cl (count behind the estimate)", "a, NaI-like domains (Å; vs " + fixed(nai_lattice_constant_angstrom, 2) + ")", "crystalline Na–I (count behind the estimate)"},
             rows);
   doc.paragraph("The lattice constants rest on the crystalline Na–anion counts beside them; with a few they are "
                 "indicative only (no uncertainty is computed).");

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "app/report/html.hpp"
+#include "core/elements.hpp"
 
 namespace nanomix::report {
 
@@ -138,7 +139,7 @@ std::string movie_player(const PlayerInput& in) {
   const imgs = root.querySelectorAll('img.frame'), marks = root.querySelectorAll('g.marks');
   const slider = root.querySelector('.slider'), label = root.querySelector('.label');
   const play = root.querySelector('.play'), atoms = root.querySelector('.show-atoms'), cols = root.querySelector('.show-columns');
-  const colour = {11: '#ff9900', 17: '#22dd22', 53: '#cc55ff'};
+  const colour = {)JS" << sodium_z << ": '#ff9900', " << chlorine_z << ": '#22dd22', " << iodine_z << R"JS(: '#cc55ff'};
   const NS = 'http://www.w3.org/2000/svg';
   let frame = 0, timer = null;
   function dot(g, x, y, r, fill, stroke) {

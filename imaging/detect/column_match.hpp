@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <vector>
 
+#include "core/elements.hpp"
+
 namespace nanomix::imaging {
 
 struct TruthColumn {
@@ -21,7 +23,7 @@ struct TruthColumn {
 
 std::vector<TruthColumn> group_projected_atoms(const std::vector<std::array<double, 2>>& xy_angstrom,
                                                const std::vector<int>& atomic_numbers, double tolerance_angstrom,
-                                               int heavy_z = 53);
+                                               int heavy_z = iodine_z);
 
 /// Smallest distance between two of the points (0 for fewer than two).
 double smallest_spacing(const std::vector<std::array<double, 2>>& xy);

@@ -2,6 +2,7 @@
 
 #include "core/elements.hpp"
 #include "core/error.hpp"
+#include "core/materials.hpp"
 
 TEST_CASE("element table: symbols, masses and Shannon radii against published values") {
   // IUPAC standard atomic weights; Shannon (1976) CN6 radii: Na+ 1.02, Cl- 1.81, I- 2.20 Å.
@@ -15,6 +16,18 @@ TEST_CASE("element table: symbols, masses and Shannon radii against published va
   CHECK(nanomix::element(53).ionic_radius_angstrom == doctest::Approx(2.20));
   CHECK_FALSE(nanomix::element(6).has_ionic_radius());
   CHECK(nanomix::element(103).symbol == "Lr");
+}
+
+TEST_CASE("named species and bulk constants: the periodic table and the published lattice constants") {
+  // The names must be the elements' symbols (an independent table: the symbols, not the numbers).
+  CHECK(nanomix::element(nanomix::carbon_z).symbol == "C");
+  CHECK(nanomix::element(nanomix::sodium_z).symbol == "Na");
+  CHECK(nanomix::element(nanomix::chlorine_z).symbol == "Cl");
+  CHECK(nanomix::element(nanomix::iodine_z).symbol == "I");
+  // Bulk rock salt, experiment (the reference figures of shared/reference/forcefield.md; DESIGN.md):
+  // NaCl 5.64 Å, NaI 6.47 Å.
+  CHECK(nanomix::nacl_lattice_constant_angstrom == 5.64);
+  CHECK(nanomix::nai_lattice_constant_angstrom == 6.47);
 }
 
 TEST_CASE("every Z round-trips through its symbol, masses increase roughly with Z") {
