@@ -20,7 +20,7 @@
 #include "sim/lammps_session.hpp"
 #include "sim/md_observables.hpp"
 #include "sim/md_params.hpp"
-#include "sim/md_run.hpp"
+#include "sim/lammps_input.hpp"
 #include "sim/rocksalt.hpp"
 #include "sim/structure.hpp"
 #include "sim/swap_mc.hpp"

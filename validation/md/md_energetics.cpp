@@ -45,7 +45,7 @@
 #include "sim/forcefield.hpp"
 #include "sim/lammps_session.hpp"
 #include "sim/md_params.hpp"
-#include "sim/md_run.hpp"
+#include "sim/lammps_input.hpp"
 #include "sim/rocksalt.hpp"
 #include "sim/sequence.hpp"
 #include "sim/structure.hpp"

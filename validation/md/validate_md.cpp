@@ -26,7 +26,7 @@
 #include "sim/forcefield.hpp"
 #include "sim/lammps_session.hpp"
 #include "sim/md_params.hpp"
-#include "sim/md_run.hpp"
+#include "sim/lammps_input.hpp"
 #include "sim/rocksalt.hpp"
 #include "sim/structure.hpp"
 
