@@ -99,6 +99,38 @@ std::string lammps_data_file(const Frame& f, const ForceField& ff) {
   return o.str();
 }
 
+std::string lammps_crystal_data_file(const Frame& f, const ForceField& ff) {
+  std::ostringstream o;
+  int anion = chlorine;
+  for (int z : f.atomic_numbers) {
+    if (z != sodium) anion = z;
+  }
+  const Eigen::Vector3d l = f.box.lengths_angstrom();
+  o << std::setprecision(12) << "rock salt\n\n" << f.size() << " atoms\n2 atom types\n\n";
+  o << "0 " << l[0] << " xlo xhi\n0 " << l[1] << " ylo yhi\n0 " << l[2] << " zlo zhi\n\nMasses\n\n1 "
+    << element(sodium).mass_amu << "\n2 " << element(anion).mass_amu << "\n\nAtoms # charge\n\n";
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const auto r = static_cast<Eigen::Index>(i);
+    o << i + 1 << " " << (f.atomic_numbers[i] == sodium ? 1 : 2) << " " << ff.charge_e.at(f.atomic_numbers[i]) << " "
+      << f.positions_angstrom(r, 0) << " " << f.positions_angstrom(r, 1) << " " << f.positions_angstrom(r, 2) << "\n";
+  }
+  return o.str();
+}
+
+std::string lammps_crystal_pair_commands(int anion, const ForceField& ff, double cutoff_angstrom) {
+  std::ostringstream o;
+  o << std::setprecision(10) << "pair_style born/coul/long " << cutoff_angstrom << "\n";
+  const int z[2] = {sodium, anion};
+  for (int i = 0; i < 2; ++i) {
+    for (int j = i; j < 2; ++j) {
+      const BornPair& b = ff.born.at(species_pair(z[i], z[j]));
+      o << "pair_coeff " << i + 1 << " " << j + 1 << " " << b.a_ev << " " << b.rho_angstrom << " " << b.sigma_angstrom
+        << " " << b.c_ev_angstrom6 << " " << b.d_ev_angstrom8 << "\n";
+    }
+  }
+  return o.str();
+}
+
 bool lammps_plain_word(const std::string& text) {
   if (text.empty()) return false;
   for (const char ch : text) {

@@ -45,6 +45,13 @@ std::string lammps_setup_commands_from(const MdParams& params, const ForceField&
 /// The atoms of `frame` as a LAMMPS data file (types 1 C, 2 Na, 3 Cl, 4 I; charges from ff).
 std::string lammps_data_file(const Frame& frame, const ForceField& ff);
 
+/// A periodic bulk rock-salt crystal (e.g. rocksalt_crystal; orthorhombic box from `crystal.box`,
+/// origin 0) as a LAMMPS data file for validation: types 1 Na, 2 the anion, charges from ff.
+std::string lammps_crystal_data_file(const Frame& crystal, const ForceField& ff);
+/// `pair_style born/coul/long CUTOFF` and the Na/anion Born–Mayer–Huggins coefficients of ff for
+/// that data file (Coulomb through a kspace_style the caller chooses).
+std::string lammps_crystal_pair_commands(int anion, const ForceField& ff, double cutoff_angstrom);
+
 /// The thermostat fix `th` (with `nve_th` where the thermostat does not integrate) on the
 /// thermostatted group (the ions with a rigid tube, else the carbon), ramping t0 → t1 kelvin over
 /// the next run; `stream_seed` seeds langevin.

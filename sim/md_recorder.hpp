@@ -48,6 +48,8 @@ class MdRecorder {
   void save_script(const LammpsSession& lmp) const;
   /// Closes the trajectory; returns the frames it holds (0 on other ranks).
   std::int64_t close();
+  /// The trajectory's path, as given.
+  const std::string& trajectory() const { return paths_.trajectory; }
 
  private:
   void write_parameters(const Drive& drive);

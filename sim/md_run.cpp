@@ -36,15 +36,6 @@ void stage_lammps_inputs(const MdParams& p, const ForceField& ff, const Structur
   write_text_file_atomically(work.file("start.data"), data);
 }
 
-/// The MD from frame f − 1 to frame f: the plan's segments, the drive acting before each.
-void advance(MdSystem& system, Drive& drive, const MdPlan& plan, std::int64_t f) {
-  for (std::int64_t k = 0; k < plan.segments_per_frame(); ++k) {
-    const Segment segment = plan.segment(f, k);
-    drive.before_segment(system, segment);
-    system.run_segment(segment);
-  }
-}
-
 /// A checkpoint after `frames_done` frames; unless the run is over, the system then continues
 /// from it as --resume would.
 void checkpoint(MdRecorder& recorder, MdSystem& system, const Drive& drive, std::int64_t frames_done,
@@ -58,6 +49,62 @@ std::string progress_note(const FrameSummary& r) {
   char note[96];
   std::snprintf(note, sizeof note, "T %.0f K, anion order %.2f", r.temperature_kelvin, r.anion_sro);
   return note;
+}
+
+void keep_last(MdRunResult& result, const FrameSummary& summary) {
+  result.last_anion_sro = summary.anion_sro;
+  result.last_crystallinity = summary.crystallinity;
+}
+
+/// The state production continues from: on resume the checkpoint's; otherwise frame 0 (the state
+/// after the melt–quench), recorded and checkpointed.
+void begin_production(MdSystem& system, Drive& drive, MdRecorder& recorder, const StartPoint& start,
+                      MdRunResult& result) {
+  if (start.resume) {
+    system.continue_from(start.step);
+    system.gather(start.first_frame - 1);
+    return;
+  }
+  system.prepare_production();
+  system.gather(0);
+  keep_last(result, recorder.record(system, drive, 0));
+  checkpoint(recorder, system, drive, 1, system.params().frames);
+}
+
+/// Ions beyond the tube's wall or past its ends (e.g. knock-on at a raised dose melting the
+/// cluster): the model no longer describes a cluster in a tube. Stops with a RuntimeError (exit 1)
+/// before frame f is written, so the trajectory ends at the last good frame and the LAMMPS input
+/// that ran is saved.
+void stop_if_ions_left(MdSystem& system, MdRecorder& recorder, const TubeExtent& tube, std::int64_t f) {
+  const std::size_t outside = ions_outside_tube(tube, system.state());
+  if (outside == 0) return;
+  recorder.save_script(system.lammps());
+  const std::string trajectory = recorder.trajectory();
+  recorder.close();
+  throw RuntimeError("md: " + std::to_string(outside) + " ions left the tube at frame " + std::to_string(f) + " (" +
+                     std::to_string(system.state().time_ps) + " ps); the trajectory ends at the last good frame " +
+                     std::to_string(f - 1) + " (" + trajectory + ")");
+}
+
+/// The production loop: per frame, the drive and the MD segment by segment, then the recorder.
+void produce(const MdPlan& plan, MdSystem& system, Drive& drive, MdRecorder& recorder, const TubeExtent& tube,
+             bool quiet, MdRunResult& result) {
+  Progress progress("md", plan.frames(), quiet);
+  progress.update(plan.first_frame());
+  for (std::int64_t f = plan.first_frame(); f < plan.frames(); ++f) {
+    for (std::int64_t k = 0; k < plan.segments_per_frame(); ++k) {
+      const Segment segment = plan.segment(f, k);
+      drive.before_segment(system, segment);
+      system.run_segment(segment);
+    }
+    system.gather(f);
+    stop_if_ions_left(system, recorder, tube, f);
+    const FrameSummary summary = recorder.record(system, drive, f);
+    keep_last(result, summary);
+    progress.update(f + 1, progress_note(summary));
+    if (plan.checkpoint_after(f)) checkpoint(recorder, system, drive, f + 1, plan.frames());
+  }
+  progress.finish();
 }
 
 }  // namespace
@@ -84,48 +131,16 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
 
   const std::unique_ptr<Drive> drive = make_drive(p, ff);
   drive->restore(start.counters);
-  const TubeExtent tube = TubeExtent::of(s);
   LammpsWorkDir work(root, !this_rank_only);
   if (root) stage_lammps_inputs(p, ff, s, paths, work, start.resume);
+  const TubeExtent tube = TubeExtent::of(s);
   MdRecorder recorder(config, p, s, tube, paths, work, *drive, start, identity, this_rank_only);
   if (!this_rank_only) mpi_barrier();
   MdSystem system(p, ff, s, paths, work, start.resume, this_rank_only);
 
-  if (start.resume) {
-    system.continue_from(start.step);
-    system.gather(start.first_frame - 1);
-  } else {  // frame 0: the state after the melt–quench
-    system.prepare_production();
-    system.gather(0);
-    const FrameSummary summary = recorder.record(system, *drive, 0);
-    result.last_anion_sro = summary.anion_sro;
-    result.last_crystallinity = summary.crystallinity;
-    checkpoint(recorder, system, *drive, 1, p.frames);
-  }
+  begin_production(system, *drive, recorder, start, result);
   const MdPlan plan(p, start.resume ? start.first_frame : 1, drive->segments_per_frame());
-  Progress progress("md", p.frames, quiet || !root);
-  progress.update(plan.first_frame());
-  for (std::int64_t f = plan.first_frame(); f < plan.frames(); ++f) {
-    advance(system, *drive, plan, f);
-    system.gather(f);
-    // Ions beyond the tube's wall or past its ends (e.g. knock-on at a raised dose melting the
-    // cluster): the model no longer describes a cluster in a tube. Stop with a RuntimeError (exit
-    // 1) before writing the frame, so the trajectory ends at the last good frame and the LAMMPS
-    // input that ran is saved.
-    if (const std::size_t outside = ions_outside_tube(tube, system.state())) {
-      recorder.save_script(system.lammps());
-      recorder.close();
-      throw RuntimeError("md: " + std::to_string(outside) + " ions left the tube at frame " + std::to_string(f) + " (" +
-                         std::to_string(system.state().time_ps) + " ps); the trajectory ends at the last good frame " +
-                         std::to_string(f - 1) + " (" + trajectory + ")");
-    }
-    const FrameSummary summary = recorder.record(system, *drive, f);
-    result.last_anion_sro = summary.anion_sro;
-    result.last_crystallinity = summary.crystallinity;
-    progress.update(f + 1, progress_note(summary));
-    if (plan.checkpoint_after(f)) checkpoint(recorder, system, *drive, f + 1, p.frames);
-  }
-  progress.finish();
+  produce(plan, system, *drive, recorder, tube, quiet || !root, result);
   recorder.save_script(system.lammps());
   result.frames_written = recorder.close();
   result.lammps_seconds = system.lammps_seconds();
