@@ -7,7 +7,7 @@
 
 #include <cstdlib>
 
-#include "sim/md_run.hpp"
+#include "sim/lammps_process.hpp"
 
 extern "C" int MPI_Abort(MPI_Comm comm, int errorcode) {
   nanomix::sim::report_lammps_failure();

@@ -110,4 +110,26 @@ Crystallinity crystallinity(const Frame& frame) {
   return out;
 }
 
+TubeExtent TubeExtent::of(const Structure& s) {
+  TubeExtent tube;
+  tube.axis = s.axis;
+  tube.axis_point = s.axis_point_angstrom;
+  tube.radius = s.tube.radius_angstrom();
+  tube.lo = s.frame.positions_angstrom.topRows(static_cast<Eigen::Index>(s.carbon_count)).col(s.axis).minCoeff();
+  tube.hi = s.frame.positions_angstrom.topRows(static_cast<Eigen::Index>(s.carbon_count)).col(s.axis).maxCoeff();
+  return tube;
+}
+
+std::size_t ions_outside_tube(const TubeExtent& t, const Frame& f) {
+  std::size_t n = 0;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (f.atomic_numbers[i] == carbon) continue;
+    Eigen::Vector3d d = f.positions_angstrom.row(static_cast<Eigen::Index>(i)).transpose() - t.axis_point;
+    const double along = f.positions_angstrom(static_cast<Eigen::Index>(i), t.axis);
+    d[t.axis] = 0;
+    if (d.norm() > t.radius || along < t.lo || along > t.hi) ++n;
+  }
+  return n;
+}
+
 }  // namespace nanomix::sim

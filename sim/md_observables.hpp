@@ -12,7 +12,10 @@
 #include <cstddef>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "core/frame.hpp"
+#include "sim/structure.hpp"
 
 namespace nanomix::sim {
 
@@ -32,5 +35,15 @@ struct Crystallinity {
   double total = 0, nacl = 0, nai = 0;  ///< fractions of all ions
 };
 Crystallinity crystallinity(const Frame& frame);
+
+/// The built tube's extent: its axis, the carbon wall's radius and the carbon's ends along the axis.
+struct TubeExtent {
+  Eigen::Vector3d axis_point = Eigen::Vector3d::Zero();
+  int axis = 2;
+  double radius = 0, lo = 0, hi = 0;
+  static TubeExtent of(const Structure& structure);  ///< from the built carbon
+};
+/// Ions (not carbon) beyond the wall's radius from the axis or past the tube's ends.
+std::size_t ions_outside_tube(const TubeExtent& tube, const Frame& frame);
 
 }  // namespace nanomix::sim

@@ -120,6 +120,96 @@ void jitter_positions(std::vector<Site>& sites, double jitter, double min_distan
   }
 }
 
+/// Ion pairs the lattice sites in a cylinder of `radius` and `length` can hold.
+std::int64_t room(double a, double radius, double length) {
+  return static_cast<std::int64_t>(sites_in_cylinder(a, radius, -length / 2, length / 2).size() / 2);
+}
+
+/// The chosen sites and, in their order, the species of their anions.
+struct ClusterSites {
+  std::vector<Site> sites;
+  std::vector<int> anion_species;
+};
+
+/// Heterostructure: NaI below the interface plane z = 0, NaCl above it; then the pair is centred
+/// on the tube (at z = zc).
+ClusterSites heterostructure_sites(const ClusterParams& p, std::int64_t n_iodide, double zc) {
+  const double a_i = p.lattice_constant_angstrom > 0 ? p.lattice_constant_angstrom : nai_lattice_constant_angstrom;
+  const double a_cl = p.lattice_constant_angstrom > 0 ? p.lattice_constant_angstrom : nacl_lattice_constant_angstrom;
+  const std::int64_t n_cl = p.ion_pairs - n_iodide;
+  const double length = p.z_max_angstrom - p.z_min_angstrom;
+  std::vector<Site> nai, nacl;
+  if (n_iodide > 0) {
+    nai = pick(sites_in_cylinder(a_i, p.open_radius_angstrom, -length, 0), n_iodide, 0, -1, "heterostructure NaI part",
+               room(a_i, p.open_radius_angstrom, length));
+  }
+  if (n_cl > 0) {
+    // The NaCl part starts one mean interlayer spacing above the last NaI layer; its lattice is
+    // shifted so that a NaCl layer lies on that plane.
+    const double gap = 0.25 * (a_i + a_cl);
+    auto sites = sites_in_cylinder(a_cl, p.open_radius_angstrom, 0, length);
+    for (auto& s : sites) s.r.z() += gap;
+    nacl = pick(sites, n_cl, gap, +1, "heterostructure NaCl part", room(a_cl, p.open_radius_angstrom, length));
+  }
+  ClusterSites out;
+  for (const auto& s : nai) {
+    out.sites.push_back(s);
+    if (!s.cation) out.anion_species.push_back(iodine);
+  }
+  for (const auto& s : nacl) {
+    out.sites.push_back(s);
+    if (!s.cation) out.anion_species.push_back(chlorine);
+  }
+  double lo = 1e300, hi = -1e300;
+  for (const auto& s : out.sites) {
+    lo = std::min(lo, s.r.z());
+    hi = std::max(hi, s.r.z());
+  }
+  for (auto& s : out.sites) s.r.z() += zc - 0.5 * (lo + hi);
+  return out;
+}
+
+/// One rock-salt lattice (NaCl, NaI or the Vegard mixed constant) centred at z = zc; the anion
+/// species drawn at random (random_mixed: positions jittered).
+ClusterSites lattice_sites(const ClusterParams& p, std::int64_t n_iodide, double zc, double half, Rng& rng) {
+  double a = p.lattice_constant_angstrom;
+  if (a <= 0) {
+    a = p.arrangement == Arrangement::rocksalt_nacl  ? nacl_lattice_constant_angstrom
+        : p.arrangement == Arrangement::rocksalt_nai ? nai_lattice_constant_angstrom
+                                                     : vegard_lattice_constant_angstrom(p.iodide_fraction);
+  }
+  const double jitter = p.arrangement == Arrangement::random_mixed ? p.jitter_angstrom : 0.0;
+  const double radius = p.open_radius_angstrom - jitter;
+  if (!(radius > 0)) throw InputError("position_jitter_angstrom leaves no open space in the tube");
+  auto sites = sites_in_cylinder(a, radius, -(half - jitter), half - jitter);
+  ClusterSites out;
+  out.sites = pick(sites, p.ion_pairs, 0, 0, "cluster", room(a, radius, 2 * (half - jitter)));
+  for (auto& s : out.sites) s.r.z() += zc;
+  std::vector<int> species(static_cast<std::size_t>(p.ion_pairs), chlorine);
+  std::fill(species.begin(), species.begin() + n_iodide, iodine);
+  shuffle(species, rng);
+  out.anion_species = species;
+  if (jitter > 0) jitter_positions(out.sites, jitter, p.min_distance_angstrom, rng);
+  return out;
+}
+
+/// Checks that must hold whatever the arrangement: every ion in the open space, none too close.
+void check_cluster_fits(const Frame& f, const ClusterParams& p) {
+  for (Eigen::Index i = 0; i < f.positions_angstrom.rows(); ++i) {
+    const auto r = f.positions_angstrom.row(i);
+    if (std::hypot(r[0], r[1]) > p.open_radius_angstrom + 1e-9 || r[2] < p.z_min_angstrom - 1e-9 ||
+        r[2] > p.z_max_angstrom + 1e-9) {
+      throw InputError("the cluster does not fit in the open space of the tube (ion " + std::to_string(i) +
+                       " outside); use fewer ions or a larger tube");
+    }
+  }
+  const double dmin = f.min_distance_angstrom();
+  if (dmin < p.min_distance_angstrom) {
+    throw InputError("two ions are " + std::to_string(dmin) + " Å apart, closer than min_distance_angstrom = " +
+                     std::to_string(p.min_distance_angstrom) + " (lower position_jitter_angstrom)");
+  }
+}
+
 }  // namespace
 
 Frame build_ion_cluster(const ClusterParams& p) {
@@ -134,86 +224,15 @@ Frame build_ion_cluster(const ClusterParams& p) {
   const double zc = 0.5 * (p.z_min_angstrom + p.z_max_angstrom);
   const double half = 0.5 * (p.z_max_angstrom - p.z_min_angstrom);
   Rng rng(p.seed, RandomPurpose::cluster_build);
-  std::vector<Site> chosen;
-  std::vector<int> anion_species;  // in the order of the chosen anions
-
-  auto room = [&](double a, double radius, double length) {
-    return static_cast<std::int64_t>(sites_in_cylinder(a, radius, -length / 2, length / 2).size() / 2);
-  };
-
-  if (p.arrangement == Arrangement::heterostructure) {
-    // NaI below the interface plane z = 0, NaCl above it; then the pair is centred on the tube.
-    const double a_i = p.lattice_constant_angstrom > 0 ? p.lattice_constant_angstrom : nai_lattice_constant_angstrom;
-    const double a_cl = p.lattice_constant_angstrom > 0 ? p.lattice_constant_angstrom : nacl_lattice_constant_angstrom;
-    const std::int64_t n_cl = p.ion_pairs - n_iodide;
-    const double length = p.z_max_angstrom - p.z_min_angstrom;
-    std::vector<Site> nai, nacl;
-    if (n_iodide > 0) {
-      nai = pick(sites_in_cylinder(a_i, p.open_radius_angstrom, -length, 0), n_iodide, 0, -1, "heterostructure NaI part",
-                 room(a_i, p.open_radius_angstrom, length));
-    }
-    if (n_cl > 0) {
-      // The NaCl part starts one mean interlayer spacing above the last NaI layer; its lattice is
-      // shifted so that a NaCl layer lies on that plane.
-      const double gap = 0.25 * (a_i + a_cl);
-      auto sites = sites_in_cylinder(a_cl, p.open_radius_angstrom, 0, length);
-      for (auto& s : sites) s.r.z() += gap;
-      nacl = pick(sites, n_cl, gap, +1, "heterostructure NaCl part", room(a_cl, p.open_radius_angstrom, length));
-    }
-    for (const auto& s : nai) {
-      chosen.push_back(s);
-      if (!s.cation) anion_species.push_back(iodine);
-    }
-    for (const auto& s : nacl) {
-      chosen.push_back(s);
-      if (!s.cation) anion_species.push_back(chlorine);
-    }
-    double lo = 1e300, hi = -1e300;
-    for (const auto& s : chosen) {
-      lo = std::min(lo, s.r.z());
-      hi = std::max(hi, s.r.z());
-    }
-    for (auto& s : chosen) s.r.z() += zc - 0.5 * (lo + hi);
-  } else {
-    double a = p.lattice_constant_angstrom;
-    if (a <= 0) {
-      a = p.arrangement == Arrangement::rocksalt_nacl  ? nacl_lattice_constant_angstrom
-          : p.arrangement == Arrangement::rocksalt_nai ? nai_lattice_constant_angstrom
-                                                       : vegard_lattice_constant_angstrom(p.iodide_fraction);
-    }
-    const double jitter = p.arrangement == Arrangement::random_mixed ? p.jitter_angstrom : 0.0;
-    const double radius = p.open_radius_angstrom - jitter;
-    if (!(radius > 0)) throw InputError("position_jitter_angstrom leaves no open space in the tube");
-    auto sites = sites_in_cylinder(a, radius, -(half - jitter), half - jitter);
-    chosen = pick(sites, p.ion_pairs, 0, 0, "cluster", room(a, radius, 2 * (half - jitter)));
-    for (auto& s : chosen) s.r.z() += zc;
-    std::vector<int> species(static_cast<std::size_t>(p.ion_pairs), chlorine);
-    std::fill(species.begin(), species.begin() + n_iodide, iodine);
-    shuffle(species, rng);
-    anion_species = species;
-    if (jitter > 0) jitter_positions(chosen, jitter, p.min_distance_angstrom, rng);
-  }
-
-  f.positions_angstrom.resize(static_cast<Eigen::Index>(chosen.size()), 3);
+  const ClusterSites chosen = p.arrangement == Arrangement::heterostructure ? heterostructure_sites(p, n_iodide, zc)
+                                                                            : lattice_sites(p, n_iodide, zc, half, rng);
+  f.positions_angstrom.resize(static_cast<Eigen::Index>(chosen.sites.size()), 3);
   std::size_t next_anion = 0;
-  for (std::size_t i = 0; i < chosen.size(); ++i) {
-    f.positions_angstrom.row(static_cast<Eigen::Index>(i)) = chosen[i].r.transpose();
-    f.atomic_numbers.push_back(chosen[i].cation ? sodium : anion_species[next_anion++]);
+  for (std::size_t i = 0; i < chosen.sites.size(); ++i) {
+    f.positions_angstrom.row(static_cast<Eigen::Index>(i)) = chosen.sites[i].r.transpose();
+    f.atomic_numbers.push_back(chosen.sites[i].cation ? sodium : chosen.anion_species[next_anion++]);
   }
-  // Checks that must hold whatever the arrangement.
-  for (Eigen::Index i = 0; i < f.positions_angstrom.rows(); ++i) {
-    const auto r = f.positions_angstrom.row(i);
-    if (std::hypot(r[0], r[1]) > p.open_radius_angstrom + 1e-9 || r[2] < p.z_min_angstrom - 1e-9 ||
-        r[2] > p.z_max_angstrom + 1e-9) {
-      throw InputError("the cluster does not fit in the open space of the tube (ion " + std::to_string(i) +
-                       " outside); use fewer ions or a larger tube");
-    }
-  }
-  const double dmin = f.min_distance_angstrom();
-  if (dmin < p.min_distance_angstrom) {
-    throw InputError("two ions are " + std::to_string(dmin) + " Å apart, closer than min_distance_angstrom = " +
-                     std::to_string(p.min_distance_angstrom) + " (lower position_jitter_angstrom)");
-  }
+  check_cluster_fits(f, p);
   return f;
 }
 

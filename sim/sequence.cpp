@@ -91,76 +91,91 @@ const char* domain_kind_name(DomainKind kind) {
   return kind == DomainKind::nacl ? "NaCl" : kind == DomainKind::nai ? "NaI" : "mixed";
 }
 
-FrameSequence analyse_frame(const Frame& frame, const TubeAxis& axis, const SequenceParams& params) {
-  FrameSequence out;
-  out.time_ps = frame.time_ps;
-  std::vector<int> anions;
+namespace {
+
+/// The anions of a frame (rows), their species and their radial and axial coordinates.
+struct Anions {
+  std::vector<int> rows;
   std::vector<char> iodide;
   std::vector<double> radial, axial;
+};
+
+Anions anions_of(const Frame& frame, const TubeAxis& axis, FrameSequence& out) {
+  Anions a;
   for (std::size_t i = 0; i < frame.size(); ++i) {
     const int z = frame.atomic_numbers[i];
     out.sodium += z == sodium;
     if (!is_anion(z)) continue;
-    anions.push_back(static_cast<int>(i));
-    iodide.push_back(z == iodine);
+    a.rows.push_back(static_cast<int>(i));
+    a.iodide.push_back(z == iodine);
     const Eigen::Vector3d r = frame.positions_angstrom.row(static_cast<Eigen::Index>(i)).transpose();
-    radial.push_back(radial_of(r, axis));
-    axial.push_back(r[axis.axis]);
+    a.radial.push_back(radial_of(r, axis));
+    a.axial.push_back(r[axis.axis]);
     (z == iodine ? out.iodide : out.chloride) += 1;
   }
-  const std::size_t n = anions.size();
+  return a;
+}
 
-  // Profiles, thirds and halves with shuffle z-scores.
-  if (n >= 3) {
-    std::vector<int> by_radius(n), by_axial(n);
-    std::iota(by_radius.begin(), by_radius.end(), 0);
-    std::iota(by_axial.begin(), by_axial.end(), 0);
-    std::stable_sort(by_radius.begin(), by_radius.end(), [&](int a, int b) { return radial[static_cast<std::size_t>(a)] < radial[static_cast<std::size_t>(b)]; });
-    std::stable_sort(by_axial.begin(), by_axial.end(), [&](int a, int b) { return axial[static_cast<std::size_t>(a)] < axial[static_cast<std::size_t>(b)]; });
-    const std::size_t third = n / 3;
-    double inner = 0, outer = 0;
-    for (std::size_t k = 0; k < third; ++k) {
-      inner += iodide[static_cast<std::size_t>(by_radius[k])];
-      outer += iodide[static_cast<std::size_t>(by_radius[n - 1 - k])];
-    }
-    out.inner_iodide_fraction = inner / static_cast<double>(third);
-    out.outer_iodide_fraction = outer / static_cast<double>(third);
-    const Stats observed = statistics(iodide, by_radius, by_axial);
-    out.periphery_enrichment = observed.enrichment;
-    out.axial_split = observed.split;
-    Rng rng(params.seed, RandomPurpose::permutation_test, 12);
-    std::vector<char> shuffled = iodide;
-    std::vector<double> enrich, split;
-    for (int s = 0; s < params.shuffles; ++s) {
-      shuffle(shuffled, rng);
-      const Stats st = statistics(shuffled, by_radius, by_axial);
-      enrich.push_back(st.enrichment);
-      split.push_back(st.split);
-    }
-    out.periphery_z = z_score(observed.enrichment, enrich);
-    out.axial_split_z = z_score(observed.split, split);
-
-    const double r_max = *std::max_element(radial.begin(), radial.end());
-    const auto radial_bins = static_cast<std::size_t>(std::floor(r_max / params.radial_bin_angstrom)) + 1;
-    std::vector<double> ri(radial_bins, 0), rn(radial_bins, 0);
-    const double a_lo = *std::min_element(axial.begin(), axial.end()), a_hi = *std::max_element(axial.begin(), axial.end());
-    const auto axial_bins = static_cast<std::size_t>(std::max(1, params.axial_bins));
-    std::vector<double> ai(axial_bins, 0), an(axial_bins, 0);
-    for (std::size_t k = 0; k < n; ++k) {
-      const auto rb = static_cast<std::size_t>(std::floor(radial[k] / params.radial_bin_angstrom));
-      ri[rb] += iodide[k];
-      rn[rb] += 1;
-      const double u = a_hi > a_lo ? (axial[k] - a_lo) / (a_hi - a_lo) : 0;
-      const auto ab = std::min(axial_bins - 1, static_cast<std::size_t>(u * static_cast<double>(axial_bins)));
-      ai[ab] += iodide[k];
-      an[ab] += 1;
-    }
-    for (std::size_t b = 0; b < radial_bins; ++b) out.radial_iodide_fraction.push_back(fraction(ri[b], rn[b]));
-    for (std::size_t b = 0; b < axial_bins; ++b) out.axial_iodide_fraction.push_back(fraction(ai[b], an[b]));
+/// Radial thirds, axial halves with their shuffle z-scores, and the radial and axial profiles
+/// (n >= 3 anions).
+void profiles_and_z_scores(const Anions& anions, const SequenceParams& params, FrameSequence& out) {
+  const std::vector<char>& iodide = anions.iodide;
+  const std::vector<double>&radial = anions.radial, &axial = anions.axial;
+  const std::size_t n = iodide.size();
+  std::vector<int> by_radius(n), by_axial(n);
+  std::iota(by_radius.begin(), by_radius.end(), 0);
+  std::iota(by_axial.begin(), by_axial.end(), 0);
+  std::stable_sort(by_radius.begin(), by_radius.end(), [&](int a, int b) {
+    return radial[static_cast<std::size_t>(a)] < radial[static_cast<std::size_t>(b)];
+  });
+  std::stable_sort(by_axial.begin(), by_axial.end(), [&](int a, int b) {
+    return axial[static_cast<std::size_t>(a)] < axial[static_cast<std::size_t>(b)];
+  });
+  const std::size_t third = n / 3;
+  double inner = 0, outer = 0;
+  for (std::size_t k = 0; k < third; ++k) {
+    inner += iodide[static_cast<std::size_t>(by_radius[k])];
+    outer += iodide[static_cast<std::size_t>(by_radius[n - 1 - k])];
   }
+  out.inner_iodide_fraction = inner / static_cast<double>(third);
+  out.outer_iodide_fraction = outer / static_cast<double>(third);
+  const Stats observed = statistics(iodide, by_radius, by_axial);
+  out.periphery_enrichment = observed.enrichment;
+  out.axial_split = observed.split;
+  Rng rng(params.seed, RandomPurpose::permutation_test, 12);
+  std::vector<char> shuffled = iodide;
+  std::vector<double> enrich, split;
+  for (int s = 0; s < params.shuffles; ++s) {
+    shuffle(shuffled, rng);
+    const Stats st = statistics(shuffled, by_radius, by_axial);
+    enrich.push_back(st.enrichment);
+    split.push_back(st.split);
+  }
+  out.periphery_z = z_score(observed.enrichment, enrich);
+  out.axial_split_z = z_score(observed.split, split);
 
-  // Crystallinity per species and domains.
-  const RocksaltEnvironment env = rocksalt_environment(frame);
+  const double r_max = *std::max_element(radial.begin(), radial.end());
+  const auto radial_bins = static_cast<std::size_t>(std::floor(r_max / params.radial_bin_angstrom)) + 1;
+  std::vector<double> ri(radial_bins, 0), rn(radial_bins, 0);
+  const double a_lo = *std::min_element(axial.begin(), axial.end()),
+               a_hi = *std::max_element(axial.begin(), axial.end());
+  const auto axial_bins = static_cast<std::size_t>(std::max(1, params.axial_bins));
+  std::vector<double> ai(axial_bins, 0), an(axial_bins, 0);
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto rb = static_cast<std::size_t>(std::floor(radial[k] / params.radial_bin_angstrom));
+    ri[rb] += iodide[k];
+    rn[rb] += 1;
+    const double u = a_hi > a_lo ? (axial[k] - a_lo) / (a_hi - a_lo) : 0;
+    const auto ab = std::min(axial_bins - 1, static_cast<std::size_t>(u * static_cast<double>(axial_bins)));
+    ai[ab] += iodide[k];
+    an[ab] += 1;
+  }
+  for (std::size_t b = 0; b < radial_bins; ++b) out.radial_iodide_fraction.push_back(fraction(ri[b], rn[b]));
+  for (std::size_t b = 0; b < axial_bins; ++b) out.axial_iodide_fraction.push_back(fraction(ai[b], an[b]));
+}
+
+/// Fraction of each species' ions in a rock-salt environment.
+void crystalline_fractions(const Frame& frame, const RocksaltEnvironment& env, FrameSequence& out) {
   double c_na = 0, c_cl = 0, c_i = 0;
   for (std::size_t i = 0; i < frame.size(); ++i) {
     if (!env.crystalline[i]) continue;
@@ -171,8 +186,10 @@ FrameSequence analyse_frame(const Frame& frame, const TubeAxis& axis, const Sequ
   out.crystalline_chloride = fraction(c_cl, out.chloride);
   out.crystalline_iodide = fraction(c_i, out.iodide);
   out.crystallinity = fraction(c_na + c_cl + c_i, out.sodium + out.chloride + out.iodide);
+}
 
-  // Connected components (union–find) over same-phase counter-ion bonds of crystalline ions.
+/// Connected sets of crystalline ions (union–find over same-phase counter-ion bonds), as lists of rows.
+std::vector<std::vector<int>> crystalline_components(const Frame& frame, const RocksaltEnvironment& env) {
   std::vector<int> parent(frame.size());
   std::iota(parent.begin(), parent.end(), 0);
   auto find = [&](int i) {
@@ -186,44 +203,63 @@ FrameSequence analyse_frame(const Frame& frame, const TubeAxis& axis, const Sequ
     if (!env.crystalline[i]) continue;
     for (int j : env.counter_ions[i]) {
       const auto uj = static_cast<std::size_t>(j);
-      if (env.crystalline[uj] && env.phase[uj] == env.phase[i]) parent[static_cast<std::size_t>(find(static_cast<int>(i)))] = find(j);
+      if (env.crystalline[uj] && env.phase[uj] == env.phase[i])
+        parent[static_cast<std::size_t>(find(static_cast<int>(i)))] = find(j);
     }
   }
   std::vector<std::vector<int>> members(frame.size());
   for (std::size_t i = 0; i < frame.size(); ++i) {
     if (env.crystalline[i]) members[static_cast<std::size_t>(find(static_cast<int>(i)))].push_back(static_cast<int>(i));
   }
-  for (const auto& m : members) {
-    Domain d;
-    double bond_i = 0, bonds = 0, ax = 0, rad = 0;
-    std::vector<double> lengths;
-    d.axial_min_angstrom = std::numeric_limits<double>::infinity();
-    d.axial_max_angstrom = -d.axial_min_angstrom;
-    for (int i : m) {
-      const auto ui = static_cast<std::size_t>(i);
-      const int z = frame.atomic_numbers[ui];
-      (z == sodium ? d.sodium : z == chlorine ? d.chloride : d.iodide) += 1;
-      const Eigen::Vector3d r = frame.positions_angstrom.row(i).transpose();
-      ax += r[axis.axis];
-      rad += radial_of(r, axis);
-      d.axial_min_angstrom = std::min(d.axial_min_angstrom, r[axis.axis]);
-      d.axial_max_angstrom = std::max(d.axial_max_angstrom, r[axis.axis]);
-      if (z != sodium) continue;
-      for (int j : env.counter_ions[ui]) {
-        bonds += 1;
-        bond_i += frame.atomic_numbers[static_cast<std::size_t>(j)] == iodine;
-        lengths.push_back((frame.positions_angstrom.row(j) - frame.positions_angstrom.row(i)).norm());
-      }
+  return members;
+}
+
+/// The domain made of the ions `m`; false if it is too small to count (params.min_domain_sodium).
+bool domain_of(const std::vector<int>& m, const Frame& frame, const TubeAxis& axis, const RocksaltEnvironment& env,
+               const SequenceParams& params, Domain& d) {
+  double bond_i = 0, bonds = 0, ax = 0, rad = 0;
+  std::vector<double> lengths;
+  d.axial_min_angstrom = std::numeric_limits<double>::infinity();
+  d.axial_max_angstrom = -d.axial_min_angstrom;
+  for (int i : m) {
+    const auto ui = static_cast<std::size_t>(i);
+    const int z = frame.atomic_numbers[ui];
+    (z == sodium ? d.sodium : z == chlorine ? d.chloride : d.iodide) += 1;
+    const Eigen::Vector3d r = frame.positions_angstrom.row(i).transpose();
+    ax += r[axis.axis];
+    rad += radial_of(r, axis);
+    d.axial_min_angstrom = std::min(d.axial_min_angstrom, r[axis.axis]);
+    d.axial_max_angstrom = std::max(d.axial_max_angstrom, r[axis.axis]);
+    if (z != sodium) continue;
+    for (int j : env.counter_ions[ui]) {
+      bonds += 1;
+      bond_i += frame.atomic_numbers[static_cast<std::size_t>(j)] == iodine;
+      lengths.push_back((frame.positions_angstrom.row(j) - frame.positions_angstrom.row(i)).norm());
     }
-    if (d.sodium < params.min_domain_sodium || bonds == 0) continue;
-    d.composition = bond_i / bonds;
-    // Median, not mean: thermal motion and the generous bond cut-off (1.3 × bulk) stretch the tail.
-    std::nth_element(lengths.begin(), lengths.begin() + static_cast<std::ptrdiff_t>(lengths.size() / 2), lengths.end());
-    d.lattice_constant_angstrom = 2 * lengths[lengths.size() / 2];
-    d.kind = d.composition <= 0.2 ? DomainKind::nacl : d.composition >= 0.8 ? DomainKind::nai : DomainKind::mixed;
-    d.axial_centre_angstrom = ax / static_cast<double>(m.size());
-    d.mean_radial_angstrom = rad / static_cast<double>(m.size());
-    out.domains.push_back(d);
+  }
+  if (d.sodium < params.min_domain_sodium || bonds == 0) return false;
+  d.composition = bond_i / bonds;
+  // Median, not mean: thermal motion and the generous bond cut-off (1.3 × bulk) stretch the tail.
+  std::nth_element(lengths.begin(), lengths.begin() + static_cast<std::ptrdiff_t>(lengths.size() / 2), lengths.end());
+  d.lattice_constant_angstrom = 2 * lengths[lengths.size() / 2];
+  d.kind = d.composition <= 0.2 ? DomainKind::nacl : d.composition >= 0.8 ? DomainKind::nai : DomainKind::mixed;
+  d.axial_centre_angstrom = ax / static_cast<double>(m.size());
+  d.mean_radial_angstrom = rad / static_cast<double>(m.size());
+  return true;
+}
+
+}  // namespace
+
+FrameSequence analyse_frame(const Frame& frame, const TubeAxis& axis, const SequenceParams& params) {
+  FrameSequence out;
+  out.time_ps = frame.time_ps;
+  const Anions anions = anions_of(frame, axis, out);
+  if (anions.rows.size() >= 3) profiles_and_z_scores(anions, params, out);
+  const RocksaltEnvironment env = rocksalt_environment(frame);
+  crystalline_fractions(frame, env, out);
+  for (const auto& m : crystalline_components(frame, env)) {
+    Domain d;
+    if (domain_of(m, frame, axis, env, params, d)) out.domains.push_back(d);
   }
   std::stable_sort(out.domains.begin(), out.domains.end(), [](const Domain& a, const Domain& b) {
     return a.sodium + a.chloride + a.iodide > b.sodium + b.chloride + b.iodide;

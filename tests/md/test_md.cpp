@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -16,12 +17,14 @@
 #include "core/elements.hpp"
 #include "core/error.hpp"
 #include "core/random.hpp"
+#include "core/units.hpp"
 #include "sim/forcefield.hpp"
 #include "sim/knock_on.hpp"
+#include "sim/lammps_input.hpp"
 #include "sim/lammps_session.hpp"
 #include "sim/md_observables.hpp"
 #include "sim/md_params.hpp"
-#include "sim/md_run.hpp"
+#include "sim/md_plan.hpp"
 #include "sim/rocksalt.hpp"
 #include "sim/structure.hpp"
 #include "sim/swap_mc.hpp"
@@ -255,4 +258,80 @@ TEST_CASE("bad input stops before LAMMPS with a one-line InputError") {
   bad = s;
   bad.frame.positions_angstrom(static_cast<Eigen::Index>(s.frame.size() - 1), 0) += 30;
   CHECK_THROWS_WITH_AS(validate_md_input(p, load_ff(), bad), doctest::Contains("outside the tube"), InputError);
+}
+
+TEST_CASE("md plan: segments ramp the schedule linearly, split the steps, and checkpoints fall where configured") {
+  MdParams p;
+  p.schedule.points = {{0.0, 600.0}, {10.0, 400.0}};  // 600 K - 20 K/ps × t
+  p.frame_interval_ps = 2;
+  p.timestep_fs = 2;  // 1000 steps per frame
+  p.frames = 7;
+  p.checkpoint_every_frames = 3;
+  const MdPlan plan(p, 1, 4);
+  CHECK(plan.first_frame() == 1);
+  CHECK(plan.frames() == 7);
+  // Frame 3 is reached from t = 4 ps (520 K) to t = 6 ps (480 K), in four segments of 0.5 ps.
+  std::set<std::uint64_t> seeds;
+  for (std::int64_t k = 0; k < 4; ++k) {
+    const Segment s = plan.segment(3, k);
+    CHECK(s.frame == 3);
+    CHECK(s.index == k);
+    CHECK(s.count == 4);
+    CHECK(s.steps == 250);
+    CHECK(s.time_ps == doctest::Approx(4 + 0.5 * static_cast<double>(k)));
+    CHECK(s.kelvin_from == doctest::Approx(520 - 10 * static_cast<double>(k)));
+    CHECK(s.kelvin_to == doctest::Approx(510 - 10 * static_cast<double>(k)));
+    seeds.insert(s.thermostat_seed);
+    seeds.insert(plan.segment(4, k).thermostat_seed);
+  }
+  CHECK(seeds.size() == 8);  // one stream per (frame, segment)
+  // Past the schedule's end the temperature stays at its last point.
+  CHECK(plan.segment(6, 3).kelvin_to == doctest::Approx(400));
+  // After frame 0 always, after every third frame (frames done 3, 6) and after the last.
+  std::vector<std::int64_t> after;
+  for (std::int64_t f = 0; f < 7; ++f) {
+    if (plan.checkpoint_after(f)) after.push_back(f);
+  }
+  CHECK(after == std::vector<std::int64_t>{0, 2, 5, 6});
+}
+
+TEST_CASE("bulk crystal data file + pair commands: LAMMPS finds the Madelung energy, and the Born energy of the pairs") {
+  // NaCl rock salt, 3×3×3 cells at a = 5.64 Å. With the Born terms switched off (A = C = D = 0) the
+  // energy per ion pair is the Madelung energy −M k_e / r0 (M = 1.747565, r0 = a/2); with them on,
+  // E − E_Coulomb is the lattice sum of the Born pair energies, computed here directly.
+  const double a = 5.64;
+  const Frame crystal = rocksalt_crystal(chlorine, a, 3, 3, 3);
+  const ForceField ff = load_ff();
+  ForceField coulomb_only = ff;
+  for (auto& [pair, b] : coulomb_only.born) b.a_ev = b.c_ev_angstrom6 = b.d_ev_angstrom8 = 0;
+  auto energy_per_pair = [&](const ForceField& f) {
+    const std::string data = "/tmp/nanomix_test_md_" + std::to_string(::getpid()) + "_crystal.data";
+    { std::ofstream(data) << lammps_crystal_data_file(crystal, f); }
+    LammpsSession lmp;
+    lmp.command("units metal\natom_style charge\nboundary p p p\nread_data " + data);
+    lmp.command(lammps_crystal_pair_commands(chlorine, f, 8.0));
+    lmp.command("kspace_style ewald 1e-10\nrun 0");
+    std::remove(data.c_str());
+    CHECK(lmp.atom_count() == 216);
+    return lmp.thermo("pe") / 108;
+  };
+  const double madelung = -1.747564594633 * units::coulomb_ev_angstrom / (a / 2);
+  const double e_coulomb = energy_per_pair(coulomb_only);
+  CHECK(e_coulomb == doctest::Approx(madelung).epsilon(1e-6));
+  // Born pair energies within 8 Å, per ion pair: 6 Na–Cl at r0, and the like pairs at a/√2, a, … .
+  double born = 0;
+  const auto& b = ff.born;
+  for (int i = -3; i <= 3; ++i)
+    for (int j = -3; j <= 3; ++j)
+      for (int k = -3; k <= 3; ++k) {
+        if (i == 0 && j == 0 && k == 0) continue;
+        const double r = a / 2 * std::sqrt(double(i * i + j * j + k * k));
+        if (r >= 8.0) continue;
+        if ((i + j + k) % 2 != 0) {
+          born += b.at(species_pair(sodium, chlorine)).energy_ev(r);  // a counter-ion, seen from either ion
+        } else {
+          born += 0.5 * (b.at(species_pair(sodium, sodium)).energy_ev(r) + b.at(species_pair(chlorine, chlorine)).energy_ev(r));
+        }
+      }
+  CHECK(energy_per_pair(ff) - e_coulomb == doctest::Approx(born).epsilon(1e-6));
 }

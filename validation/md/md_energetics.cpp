@@ -45,8 +45,8 @@
 #include "core/error.hpp"
 #include "sim/forcefield.hpp"
 #include "sim/lammps_session.hpp"
+#include "sim/lammps_input.hpp"
 #include "sim/md_params.hpp"
-#include "sim/md_run.hpp"
 #include "sim/rocksalt.hpp"
 #include "sim/sequence.hpp"
 #include "sim/structure.hpp"
@@ -70,28 +70,10 @@ double bulk_energy_per_pair(int anion, const ForceField& ff) {
   const double a0 = anion == iodine ? 6.37 : 5.62;
   const Frame f = rocksalt_crystal(anion, a0, 3, 3, 3);
   const std::string data = tmp("bulk.data");
-  {
-    std::ofstream o(data);
-    o << std::setprecision(12) << "bulk\n\n" << f.size() << " atoms\n2 atom types\n\n";
-    for (const char* ax : {"x", "y", "z"}) o << "0 " << 3 * a0 << " " << ax << "lo " << ax << "hi\n";
-    o << "\nMasses\n\n1 " << element(sodium).mass_amu << "\n2 " << element(anion).mass_amu << "\n\nAtoms # charge\n\n";
-    for (std::size_t i = 0; i < f.size(); ++i) {
-      const bool na = f.atomic_numbers[i] == sodium;
-      o << i + 1 << " " << (na ? 1 : 2) << " " << (na ? 1 : -1) << " " << f.positions_angstrom(static_cast<Eigen::Index>(i), 0)
-        << " " << f.positions_angstrom(static_cast<Eigen::Index>(i), 1) << " " << f.positions_angstrom(static_cast<Eigen::Index>(i), 2) << "\n";
-    }
-  }
+  { std::ofstream(data) << lammps_crystal_data_file(f, ff); }
   LammpsSession lmp({"-log", "none", "-screen", "none"});
-  lmp.command("units metal\natom_style charge\nboundary p p p\nread_data " + data + "\npair_style born/coul/long 8.0");
-  const int z[2] = {sodium, anion};
-  for (int i = 0; i < 2; ++i)
-    for (int j = i; j < 2; ++j) {
-      const BornPair& b = ff.born.at(species_pair(z[i], z[j]));
-      std::ostringstream c;
-      c << std::setprecision(10) << "pair_coeff " << i + 1 << " " << j + 1 << " " << b.a_ev << " " << b.rho_angstrom << " "
-        << b.sigma_angstrom << " " << b.c_ev_angstrom6 << " " << b.d_ev_angstrom8;
-      lmp.command(c.str());
-    }
+  lmp.command("units metal\natom_style charge\nboundary p p p\nread_data " + data);
+  lmp.command(lammps_crystal_pair_commands(anion, ff, 8.0));
   lmp.command("pair_modify tail yes\nkspace_style ewald 1e-7\nfix relax all box/relax iso 0.0\nminimize 0 1e-8 5000 50000");
   lmp.command("unfix relax\nminimize 0 1e-8 2000 20000");
   std::remove(data.c_str());

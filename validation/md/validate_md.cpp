@@ -26,8 +26,8 @@
 #include "core/units.hpp"
 #include "sim/forcefield.hpp"
 #include "sim/lammps_session.hpp"
+#include "sim/lammps_input.hpp"
 #include "sim/md_params.hpp"
-#include "sim/md_run.hpp"
 #include "sim/rocksalt.hpp"
 #include "sim/structure.hpp"
 
@@ -51,33 +51,10 @@ void row(const std::string& what, double value, double reference, const std::str
 
 /// Periodic rock-salt crystal (4×4×4 cells) as a LAMMPS session with born/coul/long.
 void crystal_session(LammpsSession& lmp, int anion, double a, const ForceField& ff, const std::string& kspace) {
-  const Frame f = rocksalt_crystal(anion, a, 4, 4, 4);
   const std::string data = tmp("crystal.data");
-  {
-    std::ofstream o(data);
-    o << std::setprecision(12) << "rock salt\n\n" << f.size() << " atoms\n2 atom types\n\n";
-    const double l = 4 * a;
-    o << "0 " << l << " xlo xhi\n0 " << l << " ylo yhi\n0 " << l << " zlo zhi\n\nMasses\n\n1 "
-      << element(sodium).mass_amu << "\n2 " << element(anion).mass_amu << "\n\nAtoms # charge\n\n";
-    for (std::size_t i = 0; i < f.size(); ++i) {
-      const bool na = f.atomic_numbers[i] == sodium;
-      o << i + 1 << " " << (na ? 1 : 2) << " " << ff.charge_e.at(f.atomic_numbers[i]) << " "
-        << f.positions_angstrom(static_cast<Eigen::Index>(i), 0) << " " << f.positions_angstrom(static_cast<Eigen::Index>(i), 1)
-        << " " << f.positions_angstrom(static_cast<Eigen::Index>(i), 2) << "\n";
-    }
-  }
+  { std::ofstream(data) << lammps_crystal_data_file(rocksalt_crystal(anion, a, 4, 4, 4), ff); }
   lmp.command("units metal\natom_style charge\nboundary p p p\nread_data " + data);
-  lmp.command("pair_style born/coul/long 9.0");
-  const int z[2] = {sodium, anion};
-  for (int i = 0; i < 2; ++i) {
-    for (int j = i; j < 2; ++j) {
-      const BornPair& b = ff.born.at(species_pair(z[i], z[j]));
-      std::ostringstream c;
-      c << std::setprecision(10) << "pair_coeff " << i + 1 << " " << j + 1 << " " << b.a_ev << " " << b.rho_angstrom << " "
-        << b.sigma_angstrom << " " << b.c_ev_angstrom6 << " " << b.d_ev_angstrom8;
-      lmp.command(c.str());
-    }
-  }
+  lmp.command(lammps_crystal_pair_commands(anion, ff, 9.0));
   lmp.command("pair_modify tail yes\nkspace_style " + kspace + "\nneighbor 2.0 bin\nthermo_style custom step pe lx press");
   std::remove(data.c_str());
 }

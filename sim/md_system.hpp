@@ -1,0 +1,70 @@
+#pragma once
+// The running MD system: a LAMMPS session set up for the md stage (its log beside the trajectory,
+// the guard armed while it lives) and nanomix's copy of the state last gathered from it. It runs
+// the start (velocities, melt–quench), the production segments under the thermostat, the rigid
+// tube's vibration and the continuation from a checkpoint; the drives act on it between segments.
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "core/frame.hpp"
+#include "sim/forcefield.hpp"
+#include "sim/lammps_process.hpp"
+#include "sim/lammps_session.hpp"
+#include "sim/md_checkpoint.hpp"
+#include "sim/md_params.hpp"
+#include "sim/md_plan.hpp"
+#include "sim/structure.hpp"
+
+namespace nanomix::sim {
+
+class MdSystem {
+ public:
+  /// Starts LAMMPS (on every rank, or on this one alone) on work.file("start.data") — T.data, or
+  /// the checkpoint's data on resume — and sends the set-up. LAMMPS' log is T.log (T.resume.log).
+  MdSystem(const MdParams& params, const ForceField& ff, const Structure& structure, const MdPaths& paths,
+           const LammpsWorkDir& work, bool resume, bool this_rank_only);
+  MdSystem(const MdSystem&) = delete;
+  MdSystem& operator=(const MdSystem&) = delete;
+
+  LammpsSession& lammps() { return lmp_; }
+  const MdParams& params() const { return p_; }
+  const ForceField& forcefield() const { return ff_; }
+  bool root() const { return root_; }
+  /// nanomix's copy of the state as last gathered (the drives change its species with swaps).
+  Frame& state() { return frame_; }
+  /// Positions, species and step from LAMMPS into state() (collective); the time is that of
+  /// frame `frame_index`.
+  void gather(std::int64_t frame_index);
+
+  /// A fresh run: velocities, the melt–quench, `run 0` (the state of frame 0).
+  void prepare_production();
+  /// Continuing from a data file already read (resume, or after a checkpoint): the step and the vibration.
+  void continue_from(std::int64_t step);
+  /// After a checkpoint: `clear`, read the checkpoint back, continue at `step`, gather the state
+  /// of frame `frame_index`. An uninterrupted run does this after every checkpoint, as --resume
+  /// would, so that both follow bitwise the same path (fresh neighbour lists and atom order from
+  /// the same file, thermostats defined per segment).
+  void reload_checkpoint(std::int64_t step, std::int64_t frame_index);
+  /// One segment of production MD under the thermostat.
+  void run_segment(const Segment& segment);
+  /// Seconds spent inside LAMMPS `run` commands.
+  double lammps_seconds() const { return lammps_seconds_; }
+
+ private:
+  void run(std::int64_t steps);
+  void vibrate(std::int64_t from_step);
+
+  const MdParams& p_;
+  const ForceField& ff_;
+  int axis_;
+  std::size_t ions_;
+  bool root_;
+  std::unique_ptr<LogFile> log_;
+  LammpsGuard guard_;
+  LammpsSession lmp_;
+  Frame frame_;
+  double lammps_seconds_ = 0;
+};
+
+}  // namespace nanomix::sim
