@@ -2,11 +2,12 @@
 #include <cstdio>
 
 #include "app/commands.hpp"
+#include "app/topology_input.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
-#include "topology/topology_run.hpp"
+#include "topology/diagrams_file.hpp"
 
 namespace nanomix::cli {
 
@@ -40,11 +41,12 @@ Command topology_command() {
     const std::string out = inv.required("out");
     check_output_directory(out);
     const auto params = topology::TopologyParams::from_config(inv.config);
+    const auto data = read_topology_input(source, input, params);
     topology::TopologyResult result;
     {
       bool sized = false;
       std::unique_ptr<Progress> bar;
-      result = topology::compute_topology(source, input, params, [&](std::size_t done, std::size_t total) {
+      result = topology::compute_topology(data, params, [&](std::size_t done, std::size_t total) {
         if (!sized) {
           bar = std::make_unique<Progress>("topology", static_cast<std::int64_t>(total), inv.quiet || mpi_rank() != 0);
           sized = true;

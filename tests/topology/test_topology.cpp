@@ -14,7 +14,7 @@
 #include "topology/local_structures.hpp"
 #include "topology/persistence.hpp"
 #include "topology/statistics.hpp"
-#include "topology/topology_run.hpp"
+#include "topology/diagrams_file.hpp"
 
 using namespace nanomix;
 using namespace nanomix::topology;
