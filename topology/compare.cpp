@@ -1,13 +1,11 @@
 #include "topology/compare.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <functional>
-#include <mutex>
 #include <cmath>
-#include <thread>
 
 #include "core/error.hpp"
+#include "core/frame_executor.hpp"
 #include "core/hdf5_util.hpp"
 #include "core/random.hpp"
 #include "topology/distances.hpp"
@@ -88,7 +86,7 @@ double diagram_cost(const FrameDiagrams& a, const FrameDiagrams& b, const Compar
 
 namespace {
 
-/// Symmetric cost matrix of a list of diagrams, over threads.
+/// Symmetric cost matrix of a list of diagrams: the pairs over threads (core's parallel_for).
 std::vector<double> cost_matrix(const std::vector<const FrameDiagrams*>& d, const CompareParams& params,
                                 const std::function<void()>& pair_done) {
   const std::size_t n = d.size();
@@ -96,33 +94,15 @@ std::vector<double> cost_matrix(const std::vector<const FrameDiagrams*>& d, cons
   std::vector<std::pair<std::size_t, std::size_t>> pairs;
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = i + 1; j < n; ++j) pairs.emplace_back(i, j);
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr error;
-  std::mutex lock;
-  auto work = [&] {
-    for (;;) {
-      const std::size_t k = next++;
-      if (k >= pairs.size()) return;
-      try {
+  parallel_for(
+      pairs.size(), params.threads,
+      [&](std::size_t k) {
         const auto [i, j] = pairs[k];
         m[i * n + j] = m[j * n + i] = diagram_cost(*d[i], *d[j], params);
-        if (pair_done) {
-          std::lock_guard<std::mutex> g(lock);
-          pair_done();
-        }
-      } catch (...) {
-        std::lock_guard<std::mutex> g(lock);
-        if (!error) error = std::current_exception();
-        next = pairs.size();
-      }
-    }
-  };
-  int threads = params.threads > 0 ? params.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+      },
+      [&](std::size_t, std::size_t) {
+        if (pair_done) pair_done();
+      });
   return m;
 }
 
