@@ -117,6 +117,83 @@ std::vector<double> image_vector(const FrameDiagrams& f, const std::vector<int>&
 
 }  // namespace
 
+namespace {
+
+/// The persistence-image grid shared by every file: per dimension, the range of all diagrams used.
+std::vector<PersistenceImageParams> shared_image_grid(const std::vector<DiagramsRead>& simulated, const DiagramsRead& experimental,
+                                                      const std::vector<std::size_t>& experimental_frames, const CompareParams& params) {
+  std::vector<PersistenceImageParams> ip(params.dimensions.size());
+  for (std::size_t k = 0; k < params.dimensions.size(); ++k) {
+    std::vector<const Diagram*> all;
+    const auto d = static_cast<std::size_t>(params.dimensions[k]);
+    for (auto i : experimental_frames) all.push_back(&experimental.frames[i].dims[d]);
+    for (const auto& s : simulated)
+      for (const auto& f : s.frames) all.push_back(&f.dims[d]);
+    const auto [lo, hi] = value_range(all);
+    double maxp = 0;
+    for (const auto* dg : all)
+      for (const auto& p : *dg)
+        if (p.finite()) maxp = std::max(maxp, p.persistence());
+    ip[k].birth_min = lo;
+    ip[k].birth_max = hi;
+    ip[k].persistence_max = maxp > 0 ? maxp : hi - lo;
+    ip[k].birth_pixels = ip[k].persistence_pixels = params.image_pixels;
+    ip[k].sigma = 2.0 * (hi - lo) / params.image_pixels;
+    ip[k].weight_persistence = ip[k].persistence_max;
+  }
+  return ip;
+}
+
+/// Per experimental frame: the closest simulated frame, its distance and the mean distance (W_p,
+/// from the pooled cost matrix whose first `ne` rows are the experimental frames).
+void align_frames(MechanismResult& mr, const std::vector<double>& cost, std::size_t ne, const CompareParams& params) {
+  const std::size_t ns = mr.frames.size(), n = ne + ns;
+  double total = 0;
+  for (std::size_t i = 0; i < ne; ++i) {
+    std::size_t best = 0;
+    double bd = INFINITY, mean = 0;
+    for (std::size_t j = 0; j < ns; ++j) {
+      const double d = std::pow(cost[i * n + ne + j], 1.0 / params.p);
+      mean += d / static_cast<double>(ns);
+      if (d < bd) {
+        bd = d;
+        best = mr.frames[j];
+      }
+    }
+    mr.best_frame.push_back(best);
+    mr.best_distance.push_back(bd);
+    mr.mean_distance_per_experimental_frame.push_back(mean);
+    total += mean;
+  }
+  mr.mean_distance = total / static_cast<double>(ne);
+}
+
+/// The closest mechanism and its significance against the runner-up (a sign-flip test).
+void rank_mechanisms(CompareResult& res, const CompareParams& params) {
+  const std::size_t ne = res.experimental_frames.size();
+  std::vector<std::size_t> order(res.mechanisms.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return res.mechanisms[a].mean_distance < res.mechanisms[b].mean_distance; });
+  res.closest = static_cast<int>(order[0]);
+  if (order.size() < 2) return;
+  const auto& a = res.mechanisms[order[0]].mean_distance_per_experimental_frame;
+  const auto& b = res.mechanisms[order[1]].mean_distance_per_experimental_frame;
+  std::vector<double> delta(ne);
+  double obs = 0;
+  for (std::size_t i = 0; i < ne; ++i) obs += (delta[i] = a[i] - b[i]) / static_cast<double>(ne);
+  Rng rng(params.seed, RandomPurpose::permutation_test, 1000);
+  int as_extreme = 0;
+  for (int k = 0; k < params.permutations; ++k) {
+    double s = 0;
+    for (std::size_t i = 0; i < ne; ++i) s += (rng.bits() & 1 ? delta[i] : -delta[i]) / static_cast<double>(ne);
+    if (s <= obs + 1e-12 * std::abs(obs)) ++as_extreme;
+  }
+  res.closest_p_value = (1.0 + as_extreme) / (1.0 + params.permutations);
+}
+
+}  // namespace
+
 CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vector<std::string>& paths,
                       const DiagramsRead& experimental, const CompareParams& params,
                       const std::function<void(std::size_t, std::size_t)>& progress) {
@@ -134,27 +211,7 @@ CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vec
   res.experimental_frames = evenly_spaced(experimental.frames.size(), static_cast<std::size_t>(params.max_diagrams));
   const std::size_t ne = res.experimental_frames.size();
   if (ne < 2) throw InputError("compare: the experimental file needs at least 2 frames");
-
-  // Persistence-image grid shared by every file: per dimension, the range of all diagrams used.
-  std::vector<PersistenceImageParams> ip(params.dimensions.size());
-  for (std::size_t k = 0; k < params.dimensions.size(); ++k) {
-    std::vector<const Diagram*> all;
-    const auto d = static_cast<std::size_t>(params.dimensions[k]);
-    for (auto i : res.experimental_frames) all.push_back(&experimental.frames[i].dims[d]);
-    for (const auto& s : simulated)
-      for (const auto& f : s.frames) all.push_back(&f.dims[d]);
-    const auto [lo, hi] = value_range(all);
-    double maxp = 0;
-    for (const auto* dg : all)
-      for (const auto& p : *dg)
-        if (p.finite()) maxp = std::max(maxp, p.persistence());
-    ip[k].birth_min = lo;
-    ip[k].birth_max = hi;
-    ip[k].persistence_max = maxp > 0 ? maxp : hi - lo;
-    ip[k].birth_pixels = ip[k].persistence_pixels = params.image_pixels;
-    ip[k].sigma = 2.0 * (hi - lo) / params.image_pixels;
-    ip[k].weight_persistence = ip[k].persistence_max;
-  }
+  const auto ip = shared_image_grid(simulated, experimental, res.experimental_frames, params);
 
   // Progress: the pairwise distances are the long part (Hera's auction per pair of diagrams).
   std::size_t pairs_total = 0, pairs_done = 0;
@@ -179,48 +236,10 @@ CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vec
     std::vector<std::vector<double>> vec;
     for (const auto* f : pooled) vec.push_back(image_vector(*f, params.dimensions, ip));
     mr.kernel = mmd_test(vec, ne, params.permutations, params.seed, 0.0, 2 * m + 1);
-    const std::size_t n = ne + ns;
-    double total = 0;
-    for (std::size_t i = 0; i < ne; ++i) {
-      std::size_t best = 0;
-      double bd = INFINITY, mean = 0;
-      for (std::size_t j = 0; j < ns; ++j) {
-        const double d = std::pow(cost[i * n + ne + j], 1.0 / params.p);
-        mean += d / static_cast<double>(ns);
-        if (d < bd) {
-          bd = d;
-          best = mr.frames[j];
-        }
-      }
-      mr.best_frame.push_back(best);
-      mr.best_distance.push_back(bd);
-      mr.mean_distance_per_experimental_frame.push_back(mean);
-      total += mean;
-    }
-    mr.mean_distance = total / static_cast<double>(ne);
+    align_frames(mr, cost, ne, params);
     res.mechanisms.push_back(std::move(mr));
   }
-  // Closest mechanism and its significance against the runner-up.
-  std::vector<std::size_t> order(res.mechanisms.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return res.mechanisms[a].mean_distance < res.mechanisms[b].mean_distance; });
-  res.closest = static_cast<int>(order[0]);
-  if (order.size() > 1) {
-    const auto& a = res.mechanisms[order[0]].mean_distance_per_experimental_frame;
-    const auto& b = res.mechanisms[order[1]].mean_distance_per_experimental_frame;
-    std::vector<double> delta(ne);
-    double obs = 0;
-    for (std::size_t i = 0; i < ne; ++i) obs += (delta[i] = a[i] - b[i]) / static_cast<double>(ne);
-    Rng rng(params.seed, RandomPurpose::permutation_test, 1000);
-    int as_extreme = 0;
-    for (int k = 0; k < params.permutations; ++k) {
-      double s = 0;
-      for (std::size_t i = 0; i < ne; ++i) s += (rng.bits() & 1 ? delta[i] : -delta[i]) / static_cast<double>(ne);
-      if (s <= obs + 1e-12 * std::abs(obs)) ++as_extreme;
-    }
-    res.closest_p_value = (1.0 + as_extreme) / (1.0 + params.permutations);
-  }
+  rank_mechanisms(res, params);
   return res;
 }
 
