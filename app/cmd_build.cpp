@@ -1,5 +1,6 @@
 // nanomix build --config C --out structure.xyz
 #include "app/commands.hpp"
+#include "app/stages.hpp"
 #include "core/atomic_file.hpp"
 #include "core/elements.hpp"
 #include "core/parallel.hpp"
@@ -8,6 +9,19 @@
 #include "sim/structure.hpp"
 
 namespace nanomix::cli {
+
+void run_stage(const BuildStage& stage, const Config& config, bool quiet) {
+  check_output_directory(stage.out);
+  const auto params = sim::StructureParams::from_config(config);
+  const auto structure = sim::build_structure(params);
+  if (mpi_rank() != 0) return;  // every rank builds the same structure; rank 0 writes it
+  write_xyz(stage.out, {structure.frame});
+  std::string summary = "built " + std::to_string(structure.frame.size()) + " atoms";
+  for (int z : {6, 11, 17, 53}) {
+    if (auto n = structure.frame.count(z)) summary += ", " + std::to_string(n) + " " + std::string(element(z).symbol);
+  }
+  log_info(quiet, summary + " → " + stage.out);
+}
 
 Command build_command() {
   Command c;
@@ -19,17 +33,7 @@ Command build_command() {
     o.add_options()("out,o", po::value<std::string>(), "output structure (extended XYZ)");
   };
   c.run = [](const Invocation& inv) {
-    const std::string out = inv.required("out");
-    check_output_directory(out);
-    const auto params = sim::StructureParams::from_config(inv.config);
-    const auto structure = sim::build_structure(params);
-    if (mpi_rank() != 0) return 0;  // every rank builds the same structure; rank 0 writes it
-    write_xyz(out, {structure.frame});
-    std::string summary = "built " + std::to_string(structure.frame.size()) + " atoms";
-    for (int z : {6, 11, 17, 53}) {
-      if (auto n = structure.frame.count(z)) summary += ", " + std::to_string(n) + " " + std::string(element(z).symbol);
-    }
-    log_info(inv.quiet, summary + " → " + out);
+    run_stage(BuildStage{inv.required("out")}, inv.config, inv.quiet);
     return 0;
   };
   return c;

@@ -2,13 +2,58 @@
 #include <cstdio>
 
 #include "app/commands.hpp"
+#include "app/stages.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
 #include "topology/compare.hpp"
+#include "topology/comparison_file.hpp"
 
 namespace nanomix::cli {
+
+void run_stage(const CompareStage& stage, const Config& config, bool quiet) {
+  if (stage.simulated.empty()) throw InputError("--simulated is required");
+  const auto& sims = stage.simulated;
+  const std::string& exp_path = stage.experimental;
+  const std::string& out = stage.out;
+  for (const auto& s : sims) require_input_file(s, "simulated");
+  require_input_file(exp_path, "experimental");
+  check_output_directory(out);
+  const auto params = topology::CompareParams::from_config(config);
+  if (mpi_rank() != 0) return;  // the tests run on rank 0 (threads inside)
+  std::vector<topology::CompareResult> results;
+  for (const auto& statistic : params.statistics) {
+    const auto experimental = topology::read_diagrams_file(exp_path, statistic);
+    std::vector<topology::DiagramsRead> simulated;
+    for (const auto& s : sims) simulated.push_back(topology::read_diagrams_file(s, experimental.group));
+    Progress bar("compare " + experimental.group, 1, quiet);
+    results.push_back(topology::compare(simulated, sims, experimental, params, [&](std::size_t done, std::size_t total) {
+      bar.set_total(static_cast<std::int64_t>(total));
+      bar.update(static_cast<std::int64_t>(done));
+    }));
+  }
+  AtomicOutput output(out);
+  topology::write_comparison_file(output.temp_path().string(), results, exp_path, params, config.to_ini());
+  output.commit();
+  for (const auto& result : results) {
+    for (const auto& m : result.mechanisms) {
+      char line[640];
+      std::snprintf(line, sizeof line, "[%s] %s: permutation p = %.4g (effect z = %.2f), kernel (MMD) p = %.4g (z = %.2f), p_min = %.3g, mean W%g distance %.4g %s",
+                    result.statistic.c_str(), m.path.c_str(), m.permutation.p_value, m.permutation.effect_z, m.kernel.p_value,
+                    m.kernel.effect_z, m.permutation.p_min(), params.p, m.mean_distance, result.unit.c_str());
+      log_info(quiet, line);
+    }
+    if (result.mechanisms.size() > 1) {
+      char line[512];
+      std::snprintf(line, sizeof line, "[%s] closest to experiment: %s (p = %.4g against the runner-up)", result.statistic.c_str(),
+                    result.mechanisms[static_cast<std::size_t>(result.closest)].path.c_str(), result.closest_p_value);
+      log_info(quiet, line);
+    }
+  }
+  log_info(quiet, "A large p is no evidence of sameness; null hypothesis and p_min are in " + out);
+  log_info(quiet, "→ " + out);
+}
 
 Command compare_command() {
   Command c;
@@ -22,45 +67,8 @@ Command compare_command() {
   };
   c.run = [](const Invocation& inv) {
     if (!inv.has("simulated")) throw InputError("--simulated is required");
-    const auto sims = inv.options["simulated"].as<std::vector<std::string>>();
-    const std::string exp_path = inv.required("experimental");
-    const std::string out = inv.required("out");
-    for (const auto& s : sims) require_input_file(s, "simulated");
-    require_input_file(exp_path, "experimental");
-    check_output_directory(out);
-    const auto params = topology::CompareParams::from_config(inv.config);
-    if (mpi_rank() != 0) return 0;  // the tests run on rank 0 (threads inside)
-    std::vector<topology::CompareResult> results;
-    for (const auto& statistic : params.statistics) {
-      const auto experimental = topology::read_diagrams_file(exp_path, statistic);
-      std::vector<topology::DiagramsRead> simulated;
-      for (const auto& s : sims) simulated.push_back(topology::read_diagrams_file(s, experimental.group));
-      Progress bar("compare " + experimental.group, 1, inv.quiet);
-      results.push_back(topology::compare(simulated, sims, experimental, params, [&](std::size_t done, std::size_t total) {
-        bar.set_total(static_cast<std::int64_t>(total));
-        bar.update(static_cast<std::int64_t>(done));
-      }));
-    }
-    AtomicOutput output(out);
-    topology::write_comparison_file(output.temp_path().string(), results, exp_path, params, inv.config.to_ini());
-    output.commit();
-    for (const auto& result : results) {
-      for (const auto& m : result.mechanisms) {
-        char line[640];
-        std::snprintf(line, sizeof line, "[%s] %s: permutation p = %.4g (effect z = %.2f), kernel (MMD) p = %.4g (z = %.2f), p_min = %.3g, mean W%g distance %.4g %s",
-                      result.statistic.c_str(), m.path.c_str(), m.permutation.p_value, m.permutation.effect_z, m.kernel.p_value,
-                      m.kernel.effect_z, m.permutation.p_min(), params.p, m.mean_distance, result.unit.c_str());
-        log_info(inv.quiet, line);
-      }
-      if (result.mechanisms.size() > 1) {
-        char line[512];
-        std::snprintf(line, sizeof line, "[%s] closest to experiment: %s (p = %.4g against the runner-up)", result.statistic.c_str(),
-                      result.mechanisms[static_cast<std::size_t>(result.closest)].path.c_str(), result.closest_p_value);
-        log_info(inv.quiet, line);
-      }
-    }
-    log_info(inv.quiet, "A large p is no evidence of sameness; null hypothesis and p_min are in " + out);
-    log_info(inv.quiet, "→ " + out);
+    run_stage(CompareStage{inv.options["simulated"].as<std::vector<std::string>>(), inv.required("experimental"), inv.required("out")},
+              inv.config, inv.quiet);
     return 0;
   };
   return c;

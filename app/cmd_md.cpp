@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "app/commands.hpp"
+#include "app/stages.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
@@ -13,6 +14,22 @@
 #include "sim/structure.hpp"
 
 namespace nanomix::cli {
+
+void run_stage(const MdStage& stage, const Config& config, bool quiet) {
+  const std::string& out = stage.out;
+  check_output_directory(out);
+  if (stage.resume && !std::filesystem::exists(out)) throw InputError("--resume: " + out + " does not exist");
+  const auto structure = sim::build_structure(sim::StructureParams::from_config(config));
+  const auto params = sim::MdParams::from_config(config);
+  if (stage.one_rank && mpi_rank() != 0) return;  // the input was checked above on every rank; rank 0 runs
+  const auto r = sim::run_md(config, params, structure, out, stage.resume, quiet, stage.one_rank);
+  if (mpi_rank() == 0) {
+    char values[96];
+    std::snprintf(values, sizeof values, "anion_sro %.3f, crystallinity %.3f", r.last_anion_sro, r.last_crystallinity);
+    log_info(quiet, "md: " + std::to_string(r.frames_written) + " frames → " + out + " (" + values + "; wall " +
+                        format_duration(r.wall_seconds) + ", LAMMPS runs " + format_duration(r.lammps_seconds) + ")");
+  }
+}
 
 Command md_command() {
   Command c;
@@ -29,21 +46,7 @@ Command md_command() {
                     "equally valid trajectory)");
   };
   c.run = [](const Invocation& inv) {
-    const std::string out = inv.required("out");
-    check_output_directory(out);
-    const bool resume = inv.has("resume");
-    if (resume && !std::filesystem::exists(out)) throw InputError("--resume: " + out + " does not exist");
-    const auto structure = sim::build_structure(sim::StructureParams::from_config(inv.config));
-    const auto params = sim::MdParams::from_config(inv.config);
-    const bool one_rank = inv.has("one-rank");
-    if (one_rank && mpi_rank() != 0) return 0;  // the input was checked above on every rank; rank 0 runs
-    const auto r = sim::run_md(inv.config, params, structure, out, resume, inv.quiet, one_rank);
-    if (mpi_rank() == 0) {
-      char values[96];
-      std::snprintf(values, sizeof values, "anion_sro %.3f, crystallinity %.3f", r.last_anion_sro, r.last_crystallinity);
-      log_info(inv.quiet, "md: " + std::to_string(r.frames_written) + " frames → " + out + " (" + values + "; wall " +
-                              format_duration(r.wall_seconds) + ", LAMMPS runs " + format_duration(r.lammps_seconds) + ")");
-    }
+    run_stage(MdStage{inv.required("out"), inv.has("resume"), inv.has("one-rank")}, inv.config, inv.quiet);
     return 0;
   };
   return c;

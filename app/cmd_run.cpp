@@ -12,9 +12,13 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
+#include <type_traits>
+#include <variant>
 
 #include "app/commands.hpp"
+#include "app/stages.hpp"
 #include "app/report/pipeline_report.hpp"
 #include "app/run_sequence.hpp"
 #include "core/atomic_file.hpp"
@@ -36,25 +40,113 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Stage {
-  std::string id;                    ///< unique name (stamp file)
-  std::string label;                 ///< for humans
-  std::vector<std::string> args;     ///< command name first
-  std::vector<std::string> outputs;  ///< files it must leave behind
-  std::vector<std::string> sections; ///< config sections its outputs depend on (for --resume)
+using Step = std::variant<BuildStage, MdStage, ImageStage, DetectStage, TopologyStage, CompareStage>;
+
+/// One stage of the plan: a typed library call (app/stages.hpp), the config keys it sets for
+/// itself on top of the run's config (the second mechanism's [md] mechanism, a [compare]
+/// statistic), and what its stamp is derived from.
+struct PlannedStage {
+  std::string id;     ///< unique name (stamp file)
+  std::string label;  ///< for humans
+  Step step;
+  std::vector<std::pair<std::string, std::string>> overrides;  ///< ("section.key", value)
 };
+
+/// Every file of a run, named once: DIR/<name>; `tag` is "" for the first mechanism and
+/// "_<mechanism>" for the second.
+struct RunLayout {
+  fs::path dir;
+  std::string at(const std::string& name) const { return (dir / name).string(); }
+  std::string config() const { return at("config.ini"); }
+  std::string structure() const { return at("structure.xyz"); }
+  std::string trajectory(const std::string& tag = "") const { return at("trajectory" + tag + ".h5"); }
+  std::string movie(const std::string& tag = "") const { return at("movie" + tag + ".emd"); }
+  std::string tiff(const std::string& tag = "") const { return at("movie" + tag + ".tif"); }
+  std::string columns(const std::string& tag = "") const { return at("columns" + tag + ".h5"); }
+  std::string diagrams_columns(const std::string& tag = "") const { return at("diagrams_columns" + tag + ".h5"); }
+  std::string diagrams_movie(const std::string& tag = "") const { return at("diagrams_movie" + tag + ".h5"); }
+  std::string diagrams_atoms(const std::string& tag = "") const { return at("diagrams_atoms" + tag + ".h5"); }
+  std::string columns_experimental() const { return at("columns_experimental.h5"); }
+  std::string diagrams_experimental() const { return at("diagrams_experimental.h5"); }
+  std::string comparison() const { return at("comparison.h5"); }
+  std::string comparison_atoms() const { return at("comparison_atoms.h5"); }
+  std::string comparison_movie() const { return at("comparison_movie.h5"); }
+  std::string report() const { return at("report.html"); }
+  fs::path stamp(const std::string& id, const char* extension) const { return dir / ".stamps" / (id + extension); }
+};
+
+/// What a step reads (option name, path) and writes, and the config sections it reads itself.
+struct StepFiles {
+  std::vector<std::pair<std::string, std::string>> inputs;
+  std::vector<std::string> outputs;
+  std::vector<std::string> sections;
+  std::string command;  ///< the equivalent `nanomix` command line (shown in the report)
+};
+
+StepFiles step_files(const Step& step, const std::string& config_path) {
+  StepFiles f;
+  std::string name, args;  // the command and its options after --config
+  auto in = [&](const char* option, const std::string& path) {
+    if (path.empty()) return;
+    f.inputs.push_back({option, path});
+    args += std::string(" ") + option + " " + path;
+  };
+  auto out = [&](const char* option, const std::string& path) {
+    if (path.empty()) return;
+    f.outputs.push_back(path);
+    args += std::string(" ") + option + " " + path;
+  };
+  std::visit(
+      [&](const auto& s) {
+        using T = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<T, BuildStage>) {
+          name = "build";
+          f.sections = {"structure"};
+          out("--out", s.out);
+        } else if constexpr (std::is_same_v<T, MdStage>) {
+          name = "md";
+          f.sections = {"structure", "md"};
+          out("--out", s.out);
+          if (s.one_rank) args += " --one-rank";  // --resume changes how it runs, not what it makes: not here
+        } else if constexpr (std::is_same_v<T, ImageStage>) {
+          name = "image";
+          f.sections = {"imaging"};
+          in("--structure", s.structure);
+          in("--trajectory", s.trajectory);
+          out("--out", s.out);
+          out("--tiff", s.tiff);
+        } else if constexpr (std::is_same_v<T, DetectStage>) {
+          name = "detect";
+          f.sections = {"detect"};
+          in("--movie", s.movie);
+          out("--out", s.out);
+        } else if constexpr (std::is_same_v<T, TopologyStage>) {
+          name = "topology";
+          f.sections = {"topology"};
+          in("--structure", s.structure);
+          in("--trajectory", s.trajectory);
+          in("--movie", s.movie);
+          in("--columns", s.columns);
+          out("--out", s.out);
+        } else {
+          static_assert(std::is_same_v<T, CompareStage>);
+          name = "compare";
+          f.sections = {"compare"};
+          for (const auto& x : s.simulated) in("--simulated", x);
+          in("--experimental", s.experimental);
+          out("--out", s.out);
+        }
+      },
+      step);
+  f.command = "nanomix " + name + " --config " + config_path + args;
+  return f;
+}
 
 std::string read_file(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
-}
-
-std::string joined(const std::vector<std::string>& args) {
-  std::string out = "nanomix";
-  for (const auto& a : args) out += " " + a;
-  return out;
 }
 
 /// The [section] blocks of resolved INI text that belong to `sections`.
@@ -71,22 +163,16 @@ std::string ini_sections(const std::string& ini, const std::vector<std::string>&
   return out;
 }
 
-/// Lines "# input <option or key> <path> <hash>" for every file a stage reads: the files named by
-/// its input options (outputs of earlier stages, the experimental movie) and the path keys of the
-/// config sections it reads. A stamp holds them, so a stage is skipped on --resume only if
-/// neither its config nor any of its input files changed.
-std::string input_hashes(const Config& config, const Stage& stage) {
-  static const std::vector<std::string> input_options = {"--trajectory", "--structure", "--movie", "--columns",
-                                                         "--simulated", "--experimental"};
+/// Lines "# input <option or key> <path> <hash>" for every file a stage reads: its typed inputs
+/// (outputs of earlier stages, the experimental movie) and the path keys of the config sections
+/// it depends on. A stamp holds them, so a stage is skipped on --resume only if neither its
+/// config nor any of its input files changed.
+std::string input_hashes(const Config& config, const StepFiles& files, const std::vector<std::string>& sections) {
   std::string out;
-  for (std::size_t i = 0; i + 1 < stage.args.size(); ++i) {
-    if (std::find(input_options.begin(), input_options.end(), stage.args[i]) != input_options.end()) {
-      out += "# input " + stage.args[i] + " " + stage.args[i + 1] + " " + file_hash(stage.args[i + 1]) + "\n";
-    }
-  }
+  for (const auto& [option, path] : files.inputs) out += "# input " + option + " " + path + " " + file_hash(path) + "\n";
   for (const auto& spec : config_schema()) {
     if (spec.type != KeyType::path) continue;
-    if (std::find(stage.sections.begin(), stage.sections.end(), spec.section) == stage.sections.end()) continue;
+    if (std::find(sections.begin(), sections.end(), spec.section) == sections.end()) continue;
     const std::string& value = config.string(spec.section, spec.key);
     if (!value.empty()) out += "# input " + spec.name() + " " + value + " " + file_hash(value) + "\n";
   }
@@ -249,104 +335,90 @@ Command run_command() {
     }
     mpi_barrier();
 
-    const std::string cfg = config_path.string();
-    auto path = [&](const std::string& name) { return (dir / name).string(); };
-    std::vector<Stage> plan;
+    const RunLayout layout{dir};
+    const std::string cfg = layout.config();
+    std::vector<PlannedStage> plan;
     // The simulated mechanism of [md], imaged, detected and measured; then the reference it is
     // compared with: the experimental movie of [compare] experimental, or else a second simulated
     // mechanism ([run] second_mechanism) — the report says which.
     const std::string second = config.string("run", "second_mechanism");
-    auto simulate = [&](const std::string& tag, const std::vector<std::string>& overrides) {
+    auto simulate = [&](const std::string& tag, const std::vector<std::pair<std::string, std::string>>& overrides) {
       const std::string of = tag.empty() ? "" : " (" + tag.substr(1) + ")";  // "_thermal" → " (thermal)"
-      auto with = [&](std::vector<std::string> args) {
-        args.insert(args.end(), overrides.begin(), overrides.end());
-        return args;
-      };
-      const std::string t = path("trajectory" + tag + ".h5"), m = path("movie" + tag + ".emd"), k = path("columns" + tag + ".h5");
+      const std::string t = layout.trajectory(tag), m = layout.movie(tag), k = layout.columns(tag);
       if (has_stage(config, "md")) {
         // A trajectory left by an interrupted run is continued from its last checkpoint.
-        std::vector<std::string> args = {"md", "--config", cfg, "--out", t};
-        if (!config.boolean("run", "md_all_ranks")) args.emplace_back("--one-rank");
-        if (resume && fs::exists(t) && !fs::exists(dir / ".stamps" / ("md" + tag + ".stamp"))) args.emplace_back("--resume");
-        plan.push_back({"md" + tag, "molecular dynamics" + of, with(args), {t}, {"structure", "md"}});
+        const bool resume_md = resume && fs::exists(t) && !fs::exists(layout.stamp("md" + tag, ".stamp"));
+        plan.push_back({"md" + tag, "molecular dynamics" + of, MdStage{t, resume_md, !config.boolean("run", "md_all_ranks")}, overrides});
       }
       if (has_stage(config, "image")) {
         // Without an MD stage the built structure itself is imaged (e.g. a reference crystal).
-        std::vector<std::string> args = {"image", "--config", cfg};
-        if (has_stage(config, "md")) args.insert(args.end(), {"--trajectory", t});
-        else args.insert(args.end(), {"--structure", path("structure.xyz")});
-        args.insert(args.end(), {"--out", m});
-        std::vector<std::string> outputs = {m};
-        if (config.boolean("run", "tiff")) {
-          args.insert(args.end(), {"--tiff", path("movie" + tag + ".tif")});
-          outputs.push_back(path("movie" + tag + ".tif"));
-        }
-        plan.push_back({"image" + tag, "synthetic movie" + of, with(args), outputs, {"structure", "md", "imaging"}});
+        ImageStage image;
+        (has_stage(config, "md") ? image.trajectory : image.structure) = has_stage(config, "md") ? t : layout.structure();
+        image.out = m;
+        if (config.boolean("run", "tiff")) image.tiff = layout.tiff(tag);
+        plan.push_back({"image" + tag, "synthetic movie" + of, image, overrides});
       }
-      if (has_stage(config, "detect")) plan.push_back({"detect" + tag, "column detection" + of, with({"detect", "--config", cfg, "--movie", m, "--out", k}), {k},
-                                                   {"structure", "md", "imaging", "detect"}});
+      if (has_stage(config, "detect")) plan.push_back({"detect" + tag, "column detection" + of, DetectStage{m, k}, overrides});
       if (has_stage(config, "topology")) {
-        const std::string d = path("diagrams_columns" + tag + ".h5");
-        plan.push_back({"topology_columns" + tag, "persistence of the detected columns" + of,
-                        with({"topology", "--config", cfg, "--columns", k, "--out", d}), {d},
-                        {"structure", "md", "imaging", "detect", "topology"}});
+        TopologyStage columns;
+        columns.columns = k;
+        columns.out = layout.diagrams_columns(tag);
+        plan.push_back({"topology_columns" + tag, "persistence of the detected columns" + of, columns, overrides});
       }
       if (has_stage(config, "topology") && has_stage(config, "image") && experimental.empty() && !second.empty()) {
         // The detection-free statistic: cubical persistence of each frame's tube interior (group `interior`).
-        const std::string d = path("diagrams_movie" + tag + ".h5");
-        plan.push_back({"topology_movie" + tag, "persistence of the movie's tube interior" + of,
-                        with({"topology", "--config", cfg, "--movie", m, "--out", d}), {d},
-                        {"structure", "md", "imaging", "topology"}});
+        TopologyStage movie;
+        movie.movie = m;
+        movie.out = layout.diagrams_movie(tag);
+        plan.push_back({"topology_movie" + tag, "persistence of the movie's tube interior" + of, movie, overrides});
       }
     };
-    if (has_stage(config, "build")) plan.push_back({"build", "structure", {"build", "--config", cfg, "--out", path("structure.xyz")}, {path("structure.xyz")}, {"structure"}});
+    if (has_stage(config, "build")) plan.push_back({"build", "structure", BuildStage{layout.structure()}, {}});
     simulate("", {});
     if (has_stage(config, "topology")) {
-      plan.push_back({"topology_atoms", "persistence of the ions",
-                      {"topology", "--config", cfg, has_stage(config, "md") ? "--trajectory" : "--structure",
-                       has_stage(config, "md") ? path("trajectory.h5") : path("structure.xyz"), "--out", path("diagrams_atoms.h5")},
-                      {path("diagrams_atoms.h5")}, {"structure", "md", "topology"}});
+      TopologyStage atoms;
+      (has_stage(config, "md") ? atoms.trajectory : atoms.structure) = has_stage(config, "md") ? layout.trajectory() : layout.structure();
+      atoms.out = layout.diagrams_atoms();
+      plan.push_back({"topology_atoms", "persistence of the ions", atoms, {}});
     }
     std::string reference, comparison_note, comparison_atoms_note, comparison_movie_note;
     const std::string first_mechanism = config.string("md", "mechanism");
     if (!experimental.empty()) {
-      reference = path("diagrams_experimental.h5");
+      reference = layout.diagrams_experimental();
       comparison_note = "Simulated (" + first_mechanism + ") detected-column diagrams against the experimental movie " +
                         experimental + " (its columns detected and measured the same way).";
       if (has_stage(config, "detect")) {
-        plan.push_back({"detect_experimental", "column detection (experiment)",
-                        {"detect", "--config", cfg, "--movie", experimental, "--out", path("columns_experimental.h5")},
-                        {path("columns_experimental.h5")}, {"detect"}});
+        plan.push_back({"detect_experimental", "column detection (experiment)", DetectStage{experimental, layout.columns_experimental()}, {}});
       }
       if (has_stage(config, "topology")) {
-        plan.push_back({"topology_experimental", "persistence of the experimental columns",
-                        {"topology", "--config", cfg, "--columns", path("columns_experimental.h5"), "--out", reference},
-                        {reference}, {"detect", "topology"}});
+        TopologyStage columns;
+        columns.columns = layout.columns_experimental();
+        columns.out = reference;
+        plan.push_back({"topology_experimental", "persistence of the experimental columns", columns, {}});
       }
     } else if (!second.empty()) {
-      simulate("_" + second, {"--md.mechanism=" + second});
-      reference = path("diagrams_columns_" + second + ".h5");
+      simulate("_" + second, {{"md.mechanism", second}});
+      reference = layout.diagrams_columns("_" + second);
       comparison_note = "No experimental movie was given ([compare] experimental is empty): this run compares two "
                         "simulated mechanisms with each other — the detected-column diagrams of '" + first_mechanism +
                         "' against those of '" + second + "' as the reference.";
       // With two simulations the ground truth can be compared too: the ions' 3D diagrams of both
       // trajectories, which says whether a difference the columns miss is there at all.
       if (has_stage(config, "md") && has_stage(config, "topology") && has_stage(config, "compare")) {
-        const std::string da = path("diagrams_atoms_" + second + ".h5");
-        plan.push_back({"topology_atoms_" + second, "persistence of the ions (" + second + ")",
-                        {"topology", "--config", cfg, "--trajectory", path("trajectory_" + second + ".h5"), "--out", da},
-                        {da}, {"structure", "md", "topology"}});
-        std::vector<std::string> args = {"compare", "--config", cfg, "--simulated", path("diagrams_atoms.h5"), "--experimental", da,
-                                         "--out", path("comparison_atoms.h5")};
+        TopologyStage atoms;
+        atoms.trajectory = layout.trajectory("_" + second);
+        atoms.out = layout.diagrams_atoms("_" + second);
+        plan.push_back({"topology_atoms_" + second, "persistence of the ions (" + second + ")", atoms, {}});
         const auto subsets = topology::TopologyParams::from_config(config).subsets;
         std::string subset = config.string("compare", "subset");
         if (subset.empty() && std::find(subsets.begin(), subsets.end(), "I") != subsets.end()) subset = "I";
-        if (!subset.empty()) args.push_back("--compare.subset=" + subset);
+        std::vector<std::pair<std::string, std::string>> overrides;
+        if (!subset.empty()) overrides.push_back({"compare.subset", subset});
         // H0 only: the distances at which the subset's atoms join up, what segregation changes most
         // directly; H1 of the 3D cluster has many near-diagonal features and costs ~30 s of CPU.
-        args.push_back("--compare.dimensions=0");
-        plan.push_back({"compare_atoms", "comparison of the ground truth", args, {path("comparison_atoms.h5")},
-                        {"structure", "md", "topology", "compare"}});
+        overrides.push_back({"compare.dimensions", "0"});
+        plan.push_back({"compare_atoms", "comparison of the ground truth",
+                        CompareStage{{layout.diagrams_atoms()}, layout.diagrams_atoms("_" + second), layout.comparison_atoms()}, overrides});
         comparison_atoms_note = "The 3D persistence diagrams (H0 of subset '" + (subset.empty() ? std::string("first") : subset) +
                                 "', straight from the two MD trajectories) of '" + first_mechanism + "' against '" + second +
                                 "': what the analysis could find with perfect column detection and no projection.";
@@ -357,66 +429,63 @@ Command run_command() {
     if (has_stage(config, "compare") && has_stage(config, "topology") && has_stage(config, "image") && experimental.empty() &&
         !second.empty()) {
       plan.push_back({"compare_movie", "comparison of the movies' tube interiors",
-                      {"compare", "--config", cfg, "--simulated", path("diagrams_movie.h5"), "--experimental",
-                       path("diagrams_movie_" + second + ".h5"), "--out", path("comparison_movie.h5"), "--compare.statistic=interior"},
-                      {path("comparison_movie.h5")}, {"structure", "md", "imaging", "topology", "compare"}});
+                      CompareStage{{layout.diagrams_movie()}, layout.diagrams_movie("_" + second), layout.comparison_movie()},
+                      {{"compare.statistic", "interior"}}});
       comparison_movie_note = "Detection-free: cubical persistence of the tube interior of every frame of the noisy movies "
                               "(docs/topology.md, group 'interior'; its false-positive rate and power are measured in "
                               "validation/topology/RESULTS.md) of '" + first_mechanism + "' against '" + second + "'.";
     }
     if (has_stage(config, "compare") && !reference.empty()) {
-      plan.push_back({"compare", "comparison",
-                      {"compare", "--config", cfg, "--simulated", path("diagrams_columns.h5"), "--experimental", reference,
-                       "--out", path("comparison.h5")},
-                      {path("comparison.h5")}, {"structure", "md", "imaging", "detect", "topology", "compare"}});
+      plan.push_back({"compare", "comparison", CompareStage{{layout.diagrams_columns()}, reference, layout.comparison()}, {}});
     }
 
+    // Stamps derived from the plan: a stage's config sections are its own and those of every stage
+    // that made its inputs; its identity is its command line with the keys it sets for itself.
+    std::map<std::string, std::vector<std::string>> sections_of_output;
     std::vector<report::StageRecord> records;
     std::size_t index = 0;
-    for (const Stage& stage : plan) {
+    for (const PlannedStage& stage : plan) {
       ++index;
-      std::vector<std::string> args = stage.args;
-      if (inv.quiet) args.emplace_back("--quiet");
-      // The stamp records what the outputs depend on: the config and the stage's arguments (not
-      // --resume or --quiet, which change how it runs, not what it makes).
-      std::vector<std::string> identity;
-      for (const auto& a : args)
-        if (a != "--resume" && a != "--quiet") identity.push_back(a);
+      const StepFiles files = step_files(stage.step, cfg);
+      std::vector<std::string> sections = files.sections;
+      for (const auto& [option, path] : files.inputs) {
+        for (const auto& s : sections_of_output[path])
+          if (std::find(sections.begin(), sections.end(), s) == sections.end()) sections.push_back(s);
+      }
+      for (const auto& o : files.outputs) sections_of_output[o] = sections;
+      const Config stage_config = Config::parse(resolved, cfg, stage.overrides);
+      std::string command = files.command;
+      for (const auto& [key, value] : stage.overrides) command += " --" + key + "=" + value;
       const std::string stamp_text =
-          ini_sections(resolved, stage.sections) + "\n# " + joined(identity) + "\n" + input_hashes(config, stage);
-      const fs::path stamp = dir / ".stamps" / (stage.id + ".stamp");
+          ini_sections(stage_config.to_ini(), sections) + "\n# " + command + "\n" + input_hashes(stage_config, files, sections);
+      const fs::path stamp = layout.stamp(stage.id, ".stamp");
       // An interrupted stage is continued (md --resume) only if it was started with this very
       // stamp; otherwise it starts over, so that no output ever mixes two configs.
-      const fs::path started = dir / ".stamps" / (stage.id + ".started");
-      if (std::find(args.begin(), args.end(), "--resume") != args.end() &&
-          !(fs::exists(started) && read_file(started) == stamp_text)) {
-        args.erase(std::find(args.begin(), args.end(), "--resume"));
+      const fs::path started = layout.stamp(stage.id, ".started");
+      Step step = stage.step;
+      if (auto* md = std::get_if<MdStage>(&step); md && md->resume && !(fs::exists(started) && read_file(started) == stamp_text)) {
+        md->resume = false;
         log_info(inv.quiet || !root, stage.id + ": its config or inputs changed since it was interrupted (or it was "
                                      "started by an older nanomix): starting it over");
       }
+      const auto* md = std::get_if<MdStage>(&step);
+      const bool continuing = md && md->resume;
       bool done = resume && fs::exists(stamp) && read_file(stamp) == stamp_text;
-      for (const auto& o : stage.outputs) done = done && fs::exists(o);
-      report::StageRecord record{stage.id, joined(args), 0, done};
+      for (const auto& o : files.outputs) done = done && fs::exists(o);
+      report::StageRecord record{stage.id, command + (continuing ? " --resume" : ""), 0, done};
       log_info(inv.quiet || !root, "[" + std::to_string(index) + "/" + std::to_string(plan.size()) + "] " + stage.label +
                                        (done ? ": outputs exist for this config, skipped (--resume)" : ""));
       if (!done) {
-        const Command* command = nullptr;
-        const auto commands = all_commands();
-        for (const auto& candidate : commands)
-          if (candidate.name == args.front()) command = &candidate;
-        if (!command) throw RuntimeError("this nanomix has no '" + args.front() + "' command for the " + stage.id + " stage");
-        const bool continuing = std::find(args.begin(), args.end(), "--resume") != args.end();
         if (root) {
           fs::remove(stamp);
           if (!continuing)
-            for (const auto& o : stage.outputs) fs::remove(o);  // made from another config: redo
+            for (const auto& o : files.outputs) fs::remove(o);  // made from another config: redo
+          write_text_file_atomically(started, stamp_text);
         }
-        if (root) write_text_file_atomically(started, stamp_text);
         mpi_barrier();
         const auto start = std::chrono::steady_clock::now();
-        const int rc = run_command(*command, {args.begin() + 1, args.end()});
+        std::visit([&](const auto& s) { run_stage(s, stage_config, inv.quiet); }, step);
         record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (rc != 0) throw RuntimeError("stage " + stage.id + " failed (exit code " + std::to_string(rc) + ")");
         if (root) write_text_file_atomically(stamp, stamp_text);
         mpi_barrier();
       }
@@ -426,30 +495,30 @@ Command run_command() {
     if (root && has_stage(config, "report")) {
       report::RunFiles files;
       files.config_ini = resolved;
-      files.structure = path("structure.xyz");
-      files.trajectory = path("trajectory.h5");
-      files.movie = path("movie.emd");
-      files.columns = path("columns.h5");
-      files.diagrams = {path("diagrams_atoms.h5"), path("diagrams_columns.h5")};
+      files.structure = layout.structure();
+      files.trajectory = layout.trajectory();
+      files.movie = layout.movie();
+      files.columns = layout.columns();
+      files.diagrams = {layout.diagrams_atoms(), layout.diagrams_columns()};
       files.comparison_note = comparison_note;
-      files.comparison = path("comparison.h5");
+      files.comparison = layout.comparison();
       if (!comparison_atoms_note.empty()) {
-        files.comparison_atoms = path("comparison_atoms.h5");
+        files.comparison_atoms = layout.comparison_atoms();
         files.comparison_atoms_note = comparison_atoms_note;
       }
       if (!comparison_movie_note.empty()) {
-        files.comparison_movie = path("comparison_movie.h5");
+        files.comparison_movie = layout.comparison_movie();
         files.comparison_movie_note = comparison_movie_note;
       }
       files.filmstrip_frames = static_cast<int>(config.integer("run", "filmstrip_frames"));
-      files.mechanisms.push_back({first_mechanism, path("trajectory.h5")});
-      if (experimental.empty() && !second.empty()) files.mechanisms.push_back({second, path("trajectory_" + second + ".h5")});
+      files.mechanisms.push_back({first_mechanism, layout.trajectory()});
+      if (experimental.empty() && !second.empty()) files.mechanisms.push_back({second, layout.trajectory("_" + second)});
       // The seed's stages (sim/sequence) in each simulated trajectory, from the species of every frame.
       for (const auto& [label, traj] : files.mechanisms) {
         if (fs::exists(traj)) add_sequence_analysis(traj, label, files);
       }
-      write_text_file_atomically(dir / "report.html", report::pipeline_report(files, records));
-      log_info(inv.quiet, "report: " + path("report.html"));
+      write_text_file_atomically(layout.report(), report::pipeline_report(files, records));
+      log_info(inv.quiet, "report: " + layout.report());
     }
     return 0;
   };

@@ -30,8 +30,9 @@ struct FrameJob {
   /// the bytes turned back into the result on rank 0 (called in increasing frame order).
   std::function<Bytes(std::size_t frame)> pack;
   std::function<void(std::size_t frame, const Bytes& bytes)> unpack;
-  /// Rank 0 only, never concurrently: frames done so far (this rank's frames count `size` each
-  /// while the ranks work — they run at the same pace — then every gathered frame exactly).
+  /// Rank 0 only, never concurrently: frames done so far. Rank 0's own frames count `size` each
+  /// (the ranks run at the same pace; rank 0 has the most frames, so its last one reports the
+  /// total); the gather itself reports nothing.
   std::function<void(std::size_t done, std::size_t total)> progress;
 };
 

@@ -1,10 +1,12 @@
 #include "core/hdf5_util.hpp"
 
+#include <cmath>
 #include <algorithm>
 #include <cstring>
 #include <fstream>
 #include <cstdio>
 #include <numeric>
+#include <sstream>
 
 #include "core/error.hpp"
 
@@ -293,6 +295,19 @@ double read_double_attribute(hid_t obj, const std::string& name) {
   auto v = read_double_array_attribute(obj, name);
   if (v.empty()) throw RuntimeError("HDF5: attribute " + name + " is empty");
   return v.front();
+}
+
+int check_format_version(hid_t obj, const std::string& path, const std::string& kind, const std::string& version_attribute, int oldest,
+                         int newest) {
+  if (!has_attribute(obj, version_attribute)) throw InputError(path + ": not a nanomix " + kind + " file (no " + version_attribute + ")");
+  const double v = read_double_attribute(obj, version_attribute);
+  if (!(v >= oldest && v <= newest) || v != std::floor(v)) {
+    std::ostringstream s;
+    s << path << ": " << kind << " format version " << v << "; this nanomix reads versions " << oldest << " to " << newest
+      << (v > newest ? " (written by a newer nanomix)" : "");
+    throw InputError(s.str());
+  }
+  return static_cast<int>(v);
 }
 
 std::vector<std::int64_t> read_int_array_attribute(hid_t obj, const std::string& name) {

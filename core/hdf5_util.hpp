@@ -73,6 +73,14 @@ double read_double_attribute(hid_t obj, const std::string& name);
 std::vector<double> read_double_array_attribute(hid_t obj, const std::string& name);
 std::vector<std::int64_t> read_int_array_attribute(hid_t obj, const std::string& name);
 
+/// The one version policy of nanomix's own files (trajectory, movie, columns, diagrams,
+/// comparison): `obj` carries the integer attribute `version_attribute`; a reader states the oldest
+/// and newest versions it reads. Returns the version; otherwise an InputError naming the file:
+/// "PATH: not a nanomix KIND file (no VERSION_ATTRIBUTE)" or "PATH: KIND format version N; this
+/// nanomix reads versions OLDEST to NEWEST" (a newer file needs a newer nanomix).
+int check_format_version(hid_t obj, const std::string& path, const std::string& kind, const std::string& version_attribute, int oldest,
+                         int newest);
+
 // Whole datasets; dims in C order (first index slowest).
 void write_dataset(hid_t loc, const std::string& name, const double* data, const std::vector<hsize_t>& dims);
 void write_dataset(hid_t loc, const std::string& name, const float* data, const std::vector<hsize_t>& dims);

@@ -3,6 +3,8 @@
 #include <sstream>
 
 #include "core/elements.hpp"
+#include "core/error.hpp"
+#include "core/hdf5_util.hpp"
 
 namespace nanomix::imaging {
 
@@ -176,6 +178,54 @@ EmdContents movie_file_contents(const RenderResult& r, const ImagingParams& p, c
   d.description = "MD times of those frames";
   c.ground_truth.push_back(d);
   return c;
+}
+
+int check_movie_format_version(hid_t root, const std::string& path, int oldest) {
+  if (!h5::has_attribute(root, "nanomix_movie_format_version")) return 0;
+  return h5::check_format_version(root, path, "movie", "nanomix_movie_format_version", oldest, movie_format_version);
+}
+
+namespace {
+/// A ground-truth dataset whose element count must be `expected` (dims as written).
+template <class T>
+std::vector<T> read_truth(hid_t f, const std::string& path, const std::string& name, std::size_t expected,
+                          std::vector<T> (*read)(hid_t, const std::string&, std::vector<hsize_t>*)) {
+  const std::string full = "ground_truth/" + name;
+  if (!h5::exists(f, full)) throw InputError(path + ": nanomix movie without /" + full);
+  auto v = read(f, full, nullptr);
+  if (v.size() != expected)
+    throw InputError(path + ": /" + full + " holds " + std::to_string(v.size()) + " values, expected " + std::to_string(expected));
+  return v;
+}
+}  // namespace
+
+MovieGroundTruth read_movie_ground_truth(const std::string& path) {
+  h5::Id f = h5::open_file(path);
+  MovieGroundTruth g;
+  g.format_version = check_movie_format_version(f, path, oldest_ground_truth_format_version);
+  if (g.format_version == 0) throw InputError(path + ": not a nanomix movie (no nanomix_movie_format_version): it has no ground truth");
+  std::vector<hsize_t> dims;
+  if (!h5::exists(f, "ground_truth/atomic_numbers")) throw InputError(path + ": nanomix movie without /ground_truth/atomic_numbers");
+  const auto z = h5::read_int64s(f, "ground_truth/atomic_numbers", &dims);
+  if (dims.size() != 2) throw InputError(path + ": /ground_truth/atomic_numbers is not (frames, atoms)");
+  g.frames = static_cast<std::size_t>(dims[0]);
+  g.atoms = static_cast<std::size_t>(dims[1]);
+  g.truth.atomic_numbers.assign(z.begin(), z.end());
+  const std::size_t nt = g.frames, n = g.atoms;
+  g.truth.atom_index = read_truth<std::int64_t>(f, path, "atom_index", n, h5::read_int64s);
+  g.truth.projected_positions_angstrom = read_truth<float>(f, path, "projected_positions_angstrom", nt * n * 2, h5::read_floats);
+  g.truth.depth_angstrom = read_truth<float>(f, path, "depth_angstrom", nt * n, h5::read_floats);
+  for (auto v : read_truth<std::int64_t>(f, path, "in_field_of_view", nt * n, h5::read_int64s))
+    g.truth.in_field_of_view.push_back(static_cast<std::uint8_t>(v != 0));
+  h5::read_int64s(f, "ground_truth/source_frames", &dims);
+  g.snapshots_per_frame = dims.size() == 2 ? static_cast<std::size_t>(dims[1]) : 0;
+  g.truth.source_frames = read_truth<std::int64_t>(f, path, "source_frames", nt * g.snapshots_per_frame, h5::read_int64s);
+  g.truth.source_times_ps = read_truth<double>(f, path, "source_times_ps", nt * g.snapshots_per_frame, h5::read_doubles);
+  if (h5::exists(f, "microscope")) {
+    h5::Id mic = h5::open_group(f, "microscope");
+    if (h5::has_attribute(mic, "exposure_time_s")) g.exposure_time_s = h5::read_double_attribute(mic, "exposure_time_s");
+  }
+  return g;
 }
 
 }  // namespace nanomix::imaging

@@ -114,7 +114,4 @@ struct RenderResult {
 RenderResult render_movie(const ImagingParams& params, const SnapshotSource& source,
                           const std::function<void(std::size_t, std::size_t)>& progress = {});
 
-/// The smallest n ≥ m whose prime factors are 2, 3, 5, 7.
-int fft_friendly_size(int m);
-
 }  // namespace nanomix::imaging

@@ -6,7 +6,6 @@
 
 #include "core/error.hpp"
 #include "core/frame_executor.hpp"
-#include "core/hdf5_util.hpp"
 #include "core/random.hpp"
 #include "topology/distances.hpp"
 #include "topology/statistics.hpp"
@@ -241,78 +240,6 @@ CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vec
   }
   rank_mechanisms(res, params);
   return res;
-}
-
-namespace {
-void write_test(hid_t g, const std::string& name, const TestResult& t) {
-  h5::write_attribute(g, name + "_p_value", t.p_value);
-  h5::write_attribute(g, name + "_null_mean", t.null_mean);
-  h5::write_attribute(g, name + "_null_sd", t.null_sd);
-  h5::write_attribute(g, name + "_effect_z", t.effect_z);
-}
-
-void write_result(hid_t f, const CompareResult& r) {
-  h5::write_attribute(f, "statistic", r.statistic);
-  h5::write_attribute(f, "group", r.group);
-  h5::write_attribute(f, "unit", r.unit);
-  std::vector<std::string> paths;
-  for (const auto& m : r.mechanisms) paths.push_back(m.path);
-  h5::write_attribute(f, "simulated", paths);
-  h5::write_attribute(f, "closest", r.mechanisms[static_cast<std::size_t>(r.closest)].path);
-  h5::write_attribute(f, "closest_index", r.closest);
-  h5::write_attribute(f, "closest_p_value", r.closest_p_value);
-  h5::write_attribute(f, "closest_test",
-                      std::string("one-sided paired sign-flip test on per-experimental-frame mean distance, closest vs runner-up"));
-  std::vector<double> ef(r.experimental_frames.begin(), r.experimental_frames.end());
-  h5::write_dataset(f, "experimental_frames", ef.data(), {ef.size()});
-  for (std::size_t m = 0; m < r.mechanisms.size(); ++m) {
-    const auto& mr = r.mechanisms[m];
-    h5::Id g = h5::require_group(f, "mechanisms/" + std::to_string(m));
-    h5::write_attribute(g, "simulated", mr.path);
-    h5::write_attribute(g, "frames_simulated", static_cast<int>(mr.frames.size()));
-    h5::write_attribute(g, "frames_experimental", static_cast<int>(r.experimental_frames.size()));
-    h5::write_attribute(g, "permutation_loss", mr.permutation.statistic);
-    write_test(g, "permutation", mr.permutation);
-    h5::write_attribute(g, "mmd2", mr.kernel.statistic);
-    write_test(g, "mmd", mr.kernel);
-    h5::write_attribute(g, "p_min", mr.permutation.p_min());
-    h5::write_attribute(g, "mean_distance", mr.mean_distance);
-    std::vector<double> rows;
-    for (std::size_t i = 0; i < mr.best_frame.size(); ++i)
-      rows.insert(rows.end(), {static_cast<double>(r.experimental_frames[i]), static_cast<double>(mr.best_frame[i]), mr.best_distance[i],
-                               mr.mean_distance_per_experimental_frame[i]});
-    h5::write_dataset(g, "alignment", rows.data(), {mr.best_frame.size(), 4});
-    h5::Id a = h5::open_dataset(g, "alignment");
-    h5::write_attribute(a, "columns", std::vector<std::string>{"experimental_frame", "best_simulated_frame", "distance", "mean_distance"});
-    h5::write_attribute(a, "unit", r.unit);
-  }
-}
-}  // namespace
-
-void write_comparison_file(const std::string& path, const std::vector<CompareResult>& results, const std::string& experimental_path,
-                           const CompareParams& params, const std::string& config_ini) {
-  if (results.empty()) throw RuntimeError("compare: no statistic to write");
-  h5::Id f = h5::create_file(path);
-  h5::write_attribute(f, "nanomix_format", std::string("comparison"));
-  h5::write_attribute(f, "nanomix_format_version", 1);
-  h5::write_attribute(f, "experimental", experimental_path);
-  h5::write_attribute(f, "wasserstein_p", params.p);
-  h5::write_attribute(f, "wasserstein_method", std::string(params.method == WassersteinMethod::hera ? "hera" : "exact"));
-  h5::write_attribute(f, "dimensions", params.dimensions);
-  h5::write_attribute(f, "permutations", params.permutations);
-  h5::write_attribute(f, "p_min", 1.0 / (params.permutations + 1.0));
-  h5::write_attribute(f, "null_hypothesis", std::string(null_hypothesis_text));
-  h5::write_attribute(f, "interpretation", std::string(interpretation_text));
-  std::vector<std::string> names;
-  for (const auto& r : results) names.push_back(r.statistic);
-  h5::write_attribute(f, "statistics", names);
-  write_result(f, results.front());
-  for (const auto& r : results) {
-    h5::Id g = h5::require_group(f, "statistics/" + r.statistic);
-    write_result(g, r);
-  }
-  h5::Id par = h5::require_group(f, "parameters");
-  h5::write_string_dataset(par, "config", config_ini);
 }
 
 }  // namespace nanomix::topology

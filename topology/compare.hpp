@@ -65,12 +65,6 @@ CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vec
                       const DiagramsRead& experimental, const CompareParams& params,
                       const std::function<void(std::size_t, std::size_t)>& progress = {});
 
-/// The first result is also written at the root (/mechanisms …, as format version 1 had it); each
-/// one under /statistics/<statistic>/. The root states the null hypothesis, the smallest possible
-/// p, the effect sizes' meaning and that a large p is no evidence of sameness.
-void write_comparison_file(const std::string& path, const std::vector<CompareResult>& results, const std::string& experimental_path,
-                           const CompareParams& params, const std::string& config_ini);
-
 /// Text of the null hypothesis and of how to read the p-values (also shown by the report).
 extern const char* const null_hypothesis_text;
 extern const char* const interpretation_text;

@@ -19,13 +19,10 @@ const double nan_value = std::numeric_limits<double>::quiet_NaN();
 /// Opens a diagrams file for reading after the format and version checks (one policy, see the header).
 h5::Id open_diagrams(const std::string& path) {
   h5::Id f = h5::open_file(path);
-  if (!h5::has_attribute(f, "nanomix_format_version") || !h5::exists(f, "diagrams") ||
+  if (!h5::exists(f, "diagrams") ||
       (h5::has_attribute(f, "nanomix_format") && h5::read_string_attribute(f, "nanomix_format") != "diagrams"))
     throw InputError(path + ": not a nanomix diagrams file");
-  const double version = h5::read_double_attribute(f, "nanomix_format_version");
-  if (version != diagrams_format_version)
-    throw InputError(path + ": diagrams format version " + std::to_string(static_cast<int>(version)) + ", this nanomix reads " +
-                     std::to_string(diagrams_format_version));
+  h5::check_format_version(f, path, "diagrams", "nanomix_format_version", 1, diagrams_format_version);
   return f;
 }
 

@@ -24,9 +24,9 @@
 //                                   Na (I) (NaN = no crystalline domain); or (F, 3) for columns
 //   /parameters/config              the resolved INI text
 //
-// Version policy (the same for every nanomix file kind): a reader opens only a file whose
-// `nanomix_format` is "diagrams" and whose `nanomix_format_version` is one it knows (today: 1);
-// anything else is an InputError of one line naming the file.
+// Version policy (the one of every nanomix file kind, h5::check_format_version): a reader opens
+// only a file whose `nanomix_format` is "diagrams" and whose `nanomix_format_version` it reads
+// (1 … diagrams_format_version); anything else is an InputError of one line naming the file.
 #include <cstddef>
 #include <string>
 #include <vector>

@@ -11,10 +11,12 @@
 #include "app/report/html.hpp"
 #include "app/report/player.hpp"
 #include "imaging/detect/columns_file.hpp"
+#include "core/elements.hpp"
 #include "core/error.hpp"
 #include "core/h5md.hpp"
-#include "core/hdf5_util.hpp"
 #include "imaging/detect/movie_reader.hpp"
+#include "imaging/movie_file.hpp"
+#include "topology/comparison_file.hpp"
 #include "nanomix/version.hpp"
 #include "topology/diagrams_file.hpp"
 
@@ -167,50 +169,23 @@ void md_section(Document& doc, const RunFiles& files) {
   doc.raw("<div>" + plots + "</div>");
 }
 
-/// Rows of a 2D float64 dataset (empty if absent).
-struct Table2 {
-  std::vector<double> data;
-  std::size_t rows = 0, cols = 0;
-  double at(std::size_t r, std::size_t c) const { return data[r * cols + c]; }
-};
-
-Table2 read_table(hid_t file, const std::string& name) {
-  Table2 t;
-  if (!h5::exists(file, name)) return t;
-  std::vector<hsize_t> dims;
-  t.data = h5::read_doubles(file, name, &dims);
-  if (dims.size() == 2) {
-    t.rows = dims[0];
-    t.cols = dims[1];
-  } else if (dims.size() == 1) {
-    t.rows = dims[0];
-    t.cols = 1;
-  }
-  return t;
+/// Na, Cl or I (the ions the player draws).
+bool is_ion(int z) {
+  static const int na = atomic_number("Na"), cl = atomic_number("Cl"), i = atomic_number("I");
+  return z == na || z == cl || z == i;
 }
 
 void movie_section(Document& doc, const RunFiles& files) {
   doc.section("movie", "The movie: noise-free and noisy, with the ground truth and the detected columns");
   if (!present(files.movie)) return missing(doc, "movie", files.movie);
-  Table2 source_times, source_frames, in_view;
-  std::vector<hsize_t> pdims;
-  std::vector<float> projected;
-  std::vector<std::int64_t> atom_index;
-  std::vector<double> truth_z;
-  double exposure_s = 0;
-  {
-    h5::Id m = h5::open_file(files.movie);
-    source_times = read_table(m, "ground_truth/source_times_ps");
-    source_frames = read_table(m, "ground_truth/source_frames");
-    in_view = read_table(m, "ground_truth/in_field_of_view");
-    if (h5::exists(m, "ground_truth/projected_positions_angstrom")) projected = h5::read_floats(m, "ground_truth/projected_positions_angstrom", &pdims);
-    if (h5::exists(m, "ground_truth/atom_index")) atom_index = h5::read_int64s(m, "ground_truth/atom_index");
-    truth_z = read_table(m, "ground_truth/atomic_numbers").data;
-    if (h5::exists(m, "microscope")) {
-      h5::Id mic = h5::open_group(m, "microscope");
-      if (h5::has_attribute(mic, "exposure_time_s")) exposure_s = h5::read_double_attribute(mic, "exposure_time_s");
-    }
+  imaging::MovieGroundTruth truth;
+  try {
+    truth = imaging::read_movie_ground_truth(files.movie);
+  } catch (const std::exception& e) {
+    doc.paragraph("<em>ground truth: " + escape(e.what()) + "</em>");
   }
+  const auto& gt = truth.truth;
+  const double exposure_s = truth.exposure_time_s;
   const double spp = seconds_per_ps(files);
   PlayerInput in;
   for (const std::string group : {"intensity", "counts"}) {
@@ -233,36 +208,28 @@ void movie_section(Document& doc, const RunFiles& files) {
       in.pixel_size_angstrom = movie.movie.pixel_size_x_angstrom;
       in.frames.resize(pm.frames.size());
       for (std::size_t t = 0; t < pm.frames.size(); ++t) {
-        const bool md = t < source_times.rows && spp > 0;
-        in.frames[t].md_time_ps = t < source_times.rows ? source_times.at(t, 0) : -1;
-        in.frames[t].time_s = md ? source_times.at(t, 0) * spp : static_cast<double>(t) * movie.movie.frame_time_s;
+        const bool known = t < truth.frames && truth.snapshots_per_frame > 0;
+        const double md_time_ps = known ? gt.source_times_ps[t * truth.snapshots_per_frame] : -1;  // the frame's first snapshot
+        in.frames[t].md_time_ps = md_time_ps;
+        in.frames[t].time_s = known && spp > 0 ? md_time_ps * spp : static_cast<double>(t) * movie.movie.frame_time_s;
       }
     }
     in.movies.push_back(std::move(pm));
   }
   const std::size_t nt = in.frames.size();
   const double dx = in.pixel_size_angstrom;
-  // Ground truth: the ions of each frame at their projected positions, with the species of the MD
-  // frame the movie frame shows (Cl↔I swaps change them), else the movie's own species list.
-  if (pdims.size() == 3 && dx > 0) {
-    std::unique_ptr<H5mdReader> trajectory;
-    if (present(files.trajectory)) trajectory = std::make_unique<H5mdReader>(files.trajectory);
-    for (std::size_t t = 0; t < nt && t < pdims[0]; ++t) {
-      std::vector<int> z(truth_z.begin(), truth_z.end());
-      if (trajectory && t < source_frames.rows) {
-        const auto md = static_cast<std::size_t>(std::llround(source_frames.at(t, 0)));
-        if (md < trajectory->frame_count()) {
-          const auto all = trajectory->frame(md).atomic_numbers;
-          for (std::size_t a = 0; a < z.size() && a < atom_index.size(); ++a)
-            if (static_cast<std::size_t>(atom_index[a]) < all.size()) z[a] = all[static_cast<std::size_t>(atom_index[a])];
-        }
-      }
-      for (std::size_t a = 0; a < pdims[1] && a < z.size(); ++a) {
-        if (z[a] != 11 && z[a] != 17 && z[a] != 53) continue;
-        if (in_view.rows > t && in_view.at(t, a) == 0) continue;
-        const std::size_t base = (t * pdims[1] + a) * 2;
-        in.frames[t].atoms.insert(in.frames[t].atoms.end(), {static_cast<float>(projected[base] / dx),
-                                                             static_cast<float>(projected[base + 1] / dx), static_cast<float>(z[a])});
+  // Ground truth: the ions of each frame at their projected positions, with the species of that
+  // frame (Cl↔I swaps change them; the movie holds them per frame).
+  if (dx > 0) {
+    const std::size_t n = truth.atoms;
+    for (std::size_t t = 0; t < nt && t < truth.frames; ++t) {
+      for (std::size_t a = 0; a < n; ++a) {
+        const int z = gt.atomic_numbers[t * n + a];
+        if (!is_ion(z) || gt.in_field_of_view[t * n + a] == 0) continue;
+        const std::size_t base = (t * n + a) * 2;
+        in.frames[t].atoms.insert(in.frames[t].atoms.end(), {static_cast<float>(gt.projected_positions_angstrom[base] / dx),
+                                                             static_cast<float>(gt.projected_positions_angstrom[base + 1] / dx),
+                                                             static_cast<float>(z)});
       }
     }
   }
@@ -396,16 +363,13 @@ void local_structures_section(Document& doc, const RunFiles& files) {
   }
   // Overlays: the atoms of each movie frame's MD snapshot, at their projected positions.
   if (!present(files.movie) || atoms.rows == 0) return;
-  h5::Id m = h5::open_file(files.movie);
-  if (!h5::exists(m, "ground_truth/projected_positions_angstrom")) return;
-  std::vector<hsize_t> pdims;
-  const auto projected = h5::read_floats(m, "ground_truth/projected_positions_angstrom", &pdims);
-  const auto atom_index = h5::read_int64s(m, "ground_truth/atom_index");
-  const Table2 source_frames = read_table(m, "ground_truth/source_frames");
+  const auto truth = imaging::read_movie_ground_truth(files.movie);
+  const auto& projected = truth.truth.projected_positions_angstrom;  // (frames, atoms, 2)
+  const auto& atom_index = truth.truth.atom_index;
   imaging::ReadOptions options;
   options.emd_group = "intensity";
   const auto movie = imaging::read_movie(files.movie, options).movie;
-  if (pdims.size() != 3 || movie.frame_count() == 0 || movie.pixel_size_x_angstrom <= 0) return;
+  if (truth.frames < movie.frame_count() || movie.frame_count() == 0 || movie.pixel_size_x_angstrom <= 0) return;
   std::map<long, std::size_t> slot_of_atom;
   for (std::size_t k = 0; k < atom_index.size(); ++k) slot_of_atom[static_cast<long>(atom_index[k])] = k;
   std::map<long, std::size_t> row_of_input_frame;
@@ -416,7 +380,8 @@ void local_structures_section(Document& doc, const RunFiles& files) {
   std::string strip;
   for (std::size_t k = 0; k < shown; ++k) {
     const std::size_t t = shown == 1 ? 0 : k * (n - 1) / (shown - 1);
-    const long md_frame = source_frames.rows > t ? std::lround(source_frames.at(t, 0)) : static_cast<long>(t);
+    const long md_frame = truth.snapshots_per_frame > 0 ? static_cast<long>(truth.truth.source_frames[t * truth.snapshots_per_frame])
+                                                        : static_cast<long>(t);
     const auto row = row_of_input_frame.find(md_frame);
     std::vector<Marker> markers;
     if (row != row_of_input_frame.end()) {
@@ -424,7 +389,7 @@ void local_structures_section(Document& doc, const RunFiles& files) {
         if (std::lround(atoms.at(a, 0)) != static_cast<long>(row->second)) continue;
         const auto slot = slot_of_atom.find(std::lround(atoms.at(a, 1)));
         if (slot == slot_of_atom.end()) continue;
-        const std::size_t base = (t * pdims[1] + slot->second) * 2;
+        const std::size_t base = (t * truth.atoms + slot->second) * 2;
         markers.push_back({projected[base] / movie.pixel_size_x_angstrom, projected[base + 1] / movie.pixel_size_y_angstrom, 0xff3030});
       }
     }
@@ -438,31 +403,25 @@ void local_structures_section(Document& doc, const RunFiles& files) {
 }
 
 void comparison_table(Document& doc, const std::string& path) {
-  h5::Id f = h5::open_file(path);
-  const auto simulated = h5::read_string_array_attribute(f, "simulated");
-  const std::string unit = pretty_unit(h5::has_attribute(f, "unit") ? h5::read_string_attribute(f, "unit") : "");
-  const std::string group = h5::has_attribute(f, "group") ? h5::read_string_attribute(f, "group") : "";
-  const double permutations = h5::has_attribute(f, "permutations") ? h5::read_double_attribute(f, "permutations") : 0;
+  const auto file = topology::read_comparison_file(path);
+  const topology::CompareResult& first = file.results.front();  // the first statistic (the file's root)
+  const std::string unit = pretty_unit(first.unit);
+  const std::string& group = first.group;
+  const double permutations = file.permutations;
   const double p_floor = permutations > 0 ? 1.0 / (permutations + 1) : NAN;
   std::string dims;
-  if (h5::has_attribute(f, "dimensions"))
-    for (double d : h5::read_double_array_attribute(f, "dimensions")) dims += (dims.empty() ? "H" : ", H") + std::to_string(std::lround(d));
+  for (int d : file.dimensions) dims += (dims.empty() ? "H" : ", H") + std::to_string(d);
   std::vector<std::vector<std::string>> rows;
   std::string plots;
   auto p_text = [&](double p) { return fixed(p, 4) + (std::isfinite(p_floor) && p <= p_floor * 1.0000001 ? " (= the floor)" : ""); };
-  for (std::size_t k = 0; k < simulated.size(); ++k) {
-    const std::string g = "mechanisms/" + std::to_string(k);
-    if (!h5::exists(f, g)) continue;
-    h5::Id mg = h5::open_group(f, g);
-    rows.push_back({fs::path(simulated[k]).filename().string(), p_text(h5::read_double_attribute(mg, "permutation_p_value")),
-                    p_text(h5::read_double_attribute(mg, "mmd_p_value")), fixed(h5::read_double_attribute(mg, "mmd2"), 4),
-                    fixed(h5::read_double_attribute(mg, "mean_distance"), 4)});
-    const Table2 alignment = read_table(f, g + "/alignment");
-    if (alignment.rows > 0) {
-      Series s{fs::path(simulated[k]).filename().string(), {}, {}};
-      for (std::size_t r = 0; r < alignment.rows; ++r) {
-        s.x.push_back(alignment.at(r, 0));
-        s.y.push_back(alignment.at(r, 1));
+  for (const auto& m : first.mechanisms) {
+    const std::string name = fs::path(m.path).filename().string();
+    rows.push_back({name, p_text(m.permutation.p_value), p_text(m.kernel.p_value), fixed(m.kernel.statistic, 4), fixed(m.mean_distance, 4)});
+    if (!m.best_frame.empty()) {
+      Series s{name, {}, {}};
+      for (std::size_t r = 0; r < m.best_frame.size(); ++r) {
+        s.x.push_back(static_cast<double>(first.experimental_frames[r]));
+        s.y.push_back(static_cast<double>(m.best_frame[r]));
       }
       PlotStyle style;
       style.title = "time alignment: nearest simulated frame";
@@ -483,10 +442,10 @@ void comparison_table(Document& doc, const std::string& path) {
                 "diagrams (" + escape(unit) + "). A small p says the sets differ; <b>a large p is no evidence that they are "
                 "the same</b> — only that this many frames could not tell them apart.");
   doc.table({"simulated", "permutation test p", "kernel (MMD) test p", "effect size MMD²", "mean Wasserstein distance (" + unit + ")"}, rows);
-  const std::string closest = h5::has_attribute(f, "closest") ? h5::read_string_attribute(f, "closest") : "";
-  if (simulated.size() > 1) {
+  if (first.mechanisms.size() > 1) {
+    const std::string closest = first.mechanisms[static_cast<std::size_t>(first.closest)].path;
     doc.paragraph("Closest to the reference: <b>" + escape(fs::path(closest).filename().string()) + "</b> (sign-flip test against the runner-up, p = " +
-                  fixed(h5::read_double_attribute(f, "closest_p_value"), 4) + ").");
+                  fixed(first.closest_p_value, 4) + ").");
   }
   if (!plots.empty()) {
     doc.paragraph("Time alignment: for each reference frame, the simulated frame whose diagram is nearest (smallest "

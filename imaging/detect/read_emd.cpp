@@ -37,6 +37,7 @@
 #include <initializer_list>
 
 #include "core/hdf5_util.hpp"
+#include "imaging/movie_file.hpp"
 #include "imaging/detect/movie_reader.hpp"
 #include "imaging/detect/reader_util.hpp"
 
@@ -269,6 +270,7 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
   if (!data.valid()) bad_file(path, "cannot open /data");
   ReadResult r;
   r.format = "emd";
+  check_movie_format_version(file, path, 1);  // a nanomix movie newer than this reader: refused
   if (H5Aexists(file, "version_major") <= 0) r.notes.push_back("no EMD version attribute at the root");
   const auto names = child_names(data);
   std::vector<std::string> emd_groups;

@@ -1,0 +1,50 @@
+#pragma once
+// The stages as typed library calls: what each one reads and writes, by name. The subcommands
+// parse their options into one of these and call it; `nanomix run` builds a plan of them (no
+// command lines in between). Each stage reads its parameters from `config` and writes its outputs
+// atomically (nothing left behind on an error). Under MPI every rank calls the stage; the stage
+// says which ranks work (see each cmd_<name>.cpp).
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+
+namespace nanomix::cli {
+
+struct BuildStage {  ///< [structure] → extended XYZ
+  std::string out;
+};
+
+struct MdStage {  ///< [structure] + [md] → H5MD trajectory
+  std::string out;
+  bool resume = false;    ///< continue from the last checkpoint of `out`
+  bool one_rank = false;  ///< under MPI: LAMMPS on rank 0 alone
+};
+
+struct ImageStage {  ///< [imaging]: exactly one of structure / trajectory → EMD movie (+ exports)
+  std::string structure, trajectory;
+  std::string out, tiff, mrc, png_dir;  ///< exports empty = not written
+};
+
+struct DetectStage {  ///< [detect]: a movie in any format the readers take → columns file
+  std::string movie, out;
+};
+
+struct TopologyStage {  ///< [topology]: exactly one of the inputs → diagrams file
+  std::string structure, trajectory, movie, columns;
+  std::string out;
+};
+
+struct CompareStage {  ///< [compare]: diagrams files → comparison file
+  std::vector<std::string> simulated;
+  std::string experimental, out;
+};
+
+void run_stage(const BuildStage& stage, const Config& config, bool quiet);
+void run_stage(const MdStage& stage, const Config& config, bool quiet);
+void run_stage(const ImageStage& stage, const Config& config, bool quiet);
+void run_stage(const DetectStage& stage, const Config& config, bool quiet);
+void run_stage(const TopologyStage& stage, const Config& config, bool quiet);
+void run_stage(const CompareStage& stage, const Config& config, bool quiet);
+
+}  // namespace nanomix::cli
