@@ -28,7 +28,7 @@ int run_command(const Command& command, const std::vector<std::string>& args) {
   if (command.add_options) command.add_options(own);
 
   po::options_description keys;
-  for (const auto& spec : config_schema()) keys.add_options()(spec.name().c_str(), po::value<std::string>());
+  for (const auto& spec : nanomix_schema()->keys()) keys.add_options()(spec.name().c_str(), po::value<std::string>());
   po::options_description all;
   all.add(own).add(keys);
 
@@ -50,14 +50,14 @@ int run_command(const Command& command, const std::vector<std::string>& args) {
               << command.summary << "\n\n"
               << own << "\nConfig keys (in the INI file, or on the command line as --section.key=value; the command "
                         "line wins):\n"
-              << describe_config(command.sections);
+              << nanomix_schema()->describe(command.sections);
     return exit_ok;
   }
   Invocation inv;
   inv.command = command.name;
   inv.quiet = vm.count("quiet") > 0;
   std::vector<std::pair<std::string, std::string>> overrides;
-  for (const auto& spec : config_schema()) {
+  for (const auto& spec : nanomix_schema()->keys()) {
     if (vm.count(spec.name())) overrides.emplace_back(spec.name(), vm[spec.name()].as<std::string>());
   }
   std::string config_path;
@@ -67,7 +67,7 @@ int run_command(const Command& command, const std::vector<std::string>& args) {
   } else if (command.needs_config) {
     throw InputError("nanomix " + command.name + ": --config is required");
   }
-  inv.config = Config::load(config_path, overrides);
+  inv.config = load_config(config_path, overrides);
   for (const auto& option : own.options()) {
     const std::string& name = option->long_name();
     if (vm.count(name)) inv.options.insert({name, vm[name]});

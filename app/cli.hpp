@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "app/config_schema.hpp"
 #include "core/config.hpp"
 
 namespace nanomix::cli {
@@ -16,7 +17,7 @@ namespace po = boost::program_options;
 struct Invocation {
   std::string command;
   po::variables_map options;  ///< the command's own options
-  Config config;              ///< file + command-line overrides
+  Config config{nanomix_schema()};  ///< file + command-line overrides
   bool quiet = false;
 
   bool has(const std::string& option) const { return options.count(option) > 0; }

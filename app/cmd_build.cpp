@@ -12,7 +12,7 @@ namespace nanomix::cli {
 
 void run_stage(const BuildStage& stage, const Config& config, bool quiet) {
   check_output_directory(stage.out);
-  const auto params = sim::StructureParams::from_config(config);
+  const auto params = sim::StructureParams::table().read(config);
   const auto structure = sim::build_structure(params);
   if (mpi_rank() != 0) return;  // every rank builds the same structure; rank 0 writes it
   write_xyz(stage.out, {structure.frame});

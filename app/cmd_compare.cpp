@@ -20,7 +20,7 @@ void run_stage(const CompareStage& stage, const Config& config, bool quiet) {
   for (const auto& s : sims) require_input_file(s, "simulated");
   require_input_file(exp_path, "experimental");
   check_output_directory(out);
-  const auto params = topology::CompareParams::from_config(config);
+  const auto params = topology::CompareParams::table().read(config);
   if (mpi_rank() != 0) return;  // the tests run on rank 0 (threads inside)
   std::vector<topology::CompareResult> results;
   for (const auto& statistic : params.statistics) {

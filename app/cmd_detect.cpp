@@ -18,9 +18,9 @@ void run_stage(const DetectStage& stage, const Config& config, bool quiet) {
   const std::string& out = stage.out;
   require_input_file(movie_path, "movie");
   check_output_directory(out);
-  const auto read_options = imaging::read_options_from_config(config);
-  const auto pre_params = imaging::preprocess_params_from_config(config);
-  const auto det_params = imaging::detect_params_from_config(config);
+  const auto read_options = imaging::read_options_table().read(config);
+  const auto pre_params = imaging::preprocess_table().read(config);
+  const auto det_params = imaging::detect_table().read(config);
   if (mpi_rank() != 0) return;  // detection runs on rank 0 (frames are cheap next to imaging)
 
   auto read = imaging::read_movie(movie_path, read_options);

@@ -34,7 +34,7 @@ void run_stage(const ImageStage& stage, const Config& config, bool quiet) {
     const std::filesystem::path folder = d.has_filename() ? d : d.parent_path();
     if (!std::filesystem::is_directory(folder)) check_output_directory(folder);  // its parent must exist
   }
-  const auto params = imaging::ImagingParams::from_config(config);
+  const auto params = imaging::ImagingParams::table().read(config);
   const auto source = has_s ? imaging::SnapshotSource::structure(in) : imaging::SnapshotSource::trajectory_file(in);
 
   imaging::RenderResult result;
@@ -47,11 +47,10 @@ void run_stage(const ImageStage& stage, const Config& config, bool quiet) {
   }
   if (mpi_rank() != 0) return;
 
-  const std::string quantity = config.string("imaging", "export_quantity");
-  const imaging::Movie& chosen =
-      quantity == "intensity" ? result.intensity
-      : quantity == "expected_counts" ? result.expected_counts
-                                                                               : result.counts;
+  const imaging::Movie& chosen = params.export_quantity == imaging::ExportQuantity::intensity ? result.intensity
+                                 : params.export_quantity == imaging::ExportQuantity::expected_counts
+                                     ? result.expected_counts
+                                     : result.counts;
   AtomicOutput emd(out);
   imaging::write_emd(emd.temp_path().string(),
                      imaging::movie_file_contents(result, params, in, config.to_ini(), std::string("nanomix ") + version_string));

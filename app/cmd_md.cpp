@@ -6,6 +6,7 @@
 #include "app/commands.hpp"
 #include "app/stages.hpp"
 #include "core/atomic_file.hpp"
+#include "core/config_diff.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
@@ -19,10 +20,12 @@ void run_stage(const MdStage& stage, const Config& config, bool quiet) {
   const std::string& out = stage.out;
   check_output_directory(out);
   if (stage.resume && !std::filesystem::exists(out)) throw InputError("--resume: " + out + " does not exist");
-  const auto structure = sim::build_structure(sim::StructureParams::from_config(config));
-  const auto params = sim::MdParams::from_config(config);
+  const auto structure = sim::build_structure(sim::StructureParams::table().read(config));
+  const auto params = sim::MdParams::table().read(config);
   if (stage.one_rank && mpi_rank() != 0) return;  // the input was checked above on every rank; rank 0 runs
-  const auto r = sim::run_md(config, params, structure, out, stage.resume, quiet, stage.one_rank);
+  const sim::MdRecord record{config.to_ini(), ini_of_sections(config, {"structure", "md"})};
+  // Checks of the params against the structure name their key: with the config, where it was set.
+  const auto r = with_config_errors(config, [&] { return sim::run_md(params, structure, record, out, stage.resume, quiet, stage.one_rank); });
   if (mpi_rank() == 0) {
     char values[96];
     std::snprintf(values, sizeof values, "anion_sro %.3f, crystallinity %.3f", r.last_anion_sro, r.last_crystallinity);

@@ -18,8 +18,10 @@
 #include <variant>
 
 #include "app/commands.hpp"
+#include "app/config_schema.hpp"
 #include "app/stages.hpp"
 #include "app/report/pipeline_report.hpp"
+#include "app/run_params.hpp"
 #include "app/run_sequence.hpp"
 #include "core/atomic_file.hpp"
 #include "core/config_diff.hpp"
@@ -170,7 +172,7 @@ std::string ini_sections(const std::string& ini, const std::vector<std::string>&
 std::string input_hashes(const Config& config, const StepFiles& files, const std::vector<std::string>& sections) {
   std::string out;
   for (const auto& [option, path] : files.inputs) out += "# input " + option + " " + path + " " + file_hash(path) + "\n";
-  for (const auto& spec : config_schema()) {
+  for (const auto& spec : config.schema().keys()) {
     if (spec.type != KeyType::path) continue;
     if (std::find(sections.begin(), sections.end(), spec.section) == sections.end()) continue;
     const std::string& value = config.string(spec.section, spec.key);
@@ -207,14 +209,6 @@ class FolderLock {
   int fd_ = -1;
 };
 
-bool has_stage(const Config& config, const std::string& name) {
-  std::istringstream in(config.string("run", "stages"));
-  std::string word;
-  while (in >> word)
-    if (word == name) return true;
-  return false;
-}
-
 }  // namespace
 
 Command run_command() {
@@ -231,22 +225,12 @@ Command run_command() {
     const fs::path dir = inv.required("out");
     const bool resume = inv.has("resume");
     const Config& config = inv.config;
-    {
-      std::istringstream in(config.string("run", "stages"));
-      std::string word;
-      const std::vector<std::string> known = {"build", "md", "image", "detect", "topology", "compare", "report"};
-      while (in >> word) {
-        if (std::find(known.begin(), known.end(), word) == known.end()) {
-          config.fail("run", "stages", "unknown stage '" + word + "'");
-        }
-      }
-    }
+    // [run]: known stages, at least one, a second mechanism md knows (RunParams::validate).
+    const RunParams run = RunParams::table().read(config);
+    const RunCompareInputs inputs = RunCompareInputs::table().read(config);
     {
       // Something to do: a stage that makes outputs, or the report of an earlier run's outputs.
-      std::istringstream in(config.string("run", "stages"));
-      std::vector<std::string> words;
-      for (std::string w; in >> w;) words.push_back(w);
-      if (words.empty()) config.fail("run", "stages", "no stage to run");
+      const auto& words = run.stages;
       if (std::all_of(words.begin(), words.end(), [](const std::string& w) { return w == "report"; })) {
         bool earlier = false;
         std::error_code ec;
@@ -258,36 +242,27 @@ Command run_command() {
         }
       }
     }
-    // Checked before any work: the second mechanism is one md knows.
-    if (const std::string second = config.string("run", "second_mechanism"); !second.empty()) {
-      const auto& choices = find_key("md", "mechanism")->choices;
-      if (std::find(choices.begin(), choices.end(), second) == choices.end()) {
-        std::string allowed;
-        for (const auto& ch : choices) allowed += (allowed.empty() ? "" : ", ") + ch;
-        config.fail("run", "second_mechanism", "unknown mechanism (allowed: " + allowed + ")");
-      }
-    }
     // Every stage's keys are checked now, against the user's file (errors name its lines), so that
     // a bad key never surfaces after hours of MD (the stages read DIR/config.ini later).
-    if (has_stage(config, "build") || has_stage(config, "md") || has_stage(config, "image")) {
-      const auto structure = sim::StructureParams::from_config(config);
-      if (has_stage(config, "md")) sim::MdParams::from_config(config);
+    if (run.has("build") || run.has("md") || run.has("image")) {
+      const auto structure = sim::StructureParams::table().read(config);
+      if (run.has("md")) sim::MdParams::table().read(config);
       (void)structure;
     }
-    if (has_stage(config, "image")) imaging::ImagingParams::from_config(config);
-    if (has_stage(config, "detect")) {
-      imaging::read_options_from_config(config);
-      imaging::preprocess_params_from_config(config);
-      imaging::detect_params_from_config(config);
+    if (run.has("image")) imaging::ImagingParams::table().read(config);
+    if (run.has("detect")) {
+      imaging::read_options_table().read(config);
+      imaging::preprocess_table().read(config);
+      imaging::detect_table().read(config);
     }
-    if (has_stage(config, "topology")) topology::TopologyParams::from_config(config);
-    if (has_stage(config, "compare")) topology::CompareParams::from_config(config);
-    const std::string experimental = config.string("compare", "experimental");
+    if (run.has("topology")) topology::TopologyParams::table().read(config);
+    if (run.has("compare")) topology::CompareParams::table().read(config);
+    const std::string experimental = inputs.experimental;
     if (!experimental.empty()) {
       // Validate the experiment before any simulation: readable, a real-space movie of >= 2 frames
       // with a pixel size, on a scale comparable with the simulated movie's.
       require_input_file(experimental, "compare.experimental");
-      const auto exp = imaging::read_movie(experimental, imaging::read_options_from_config(config));
+      const auto exp = imaging::read_movie(experimental, imaging::read_options_table().read(config));
       if (exp.movie.frame_count() < 2) {
         throw InputError(experimental + ": " + std::to_string(exp.movie.frame_count()) +
                          " frame; comparing dynamics needs a movie of at least 2 frames ([compare] experimental)");
@@ -297,7 +272,7 @@ Command run_command() {
       }
       const double sim_px = config.real("imaging", "pixel_size_angstrom");
       const double exp_px = exp.movie.pixel_size_x_angstrom;
-      const double limit = config.real("compare", "max_scale_ratio");
+      const double limit = inputs.max_scale_ratio;
       const double ratio = exp_px / sim_px;
       char line[400];
       if (ratio > limit || ratio < 1.0 / limit) {
@@ -341,31 +316,31 @@ Command run_command() {
     // The simulated mechanism of [md], imaged, detected and measured; then the reference it is
     // compared with: the experimental movie of [compare] experimental, or else a second simulated
     // mechanism ([run] second_mechanism) — the report says which.
-    const std::string second = config.string("run", "second_mechanism");
+    const std::string second = run.second_mechanism;
     auto simulate = [&](const std::string& tag, const std::vector<std::pair<std::string, std::string>>& overrides) {
       const std::string of = tag.empty() ? "" : " (" + tag.substr(1) + ")";  // "_thermal" → " (thermal)"
       const std::string t = layout.trajectory(tag), m = layout.movie(tag), k = layout.columns(tag);
-      if (has_stage(config, "md")) {
+      if (run.has("md")) {
         // A trajectory left by an interrupted run is continued from its last checkpoint.
         const bool resume_md = resume && fs::exists(t) && !fs::exists(layout.stamp("md" + tag, ".stamp"));
-        plan.push_back({"md" + tag, "molecular dynamics" + of, MdStage{t, resume_md, !config.boolean("run", "md_all_ranks")}, overrides});
+        plan.push_back({"md" + tag, "molecular dynamics" + of, MdStage{t, resume_md, !run.md_all_ranks}, overrides});
       }
-      if (has_stage(config, "image")) {
+      if (run.has("image")) {
         // Without an MD stage the built structure itself is imaged (e.g. a reference crystal).
         ImageStage image;
-        (has_stage(config, "md") ? image.trajectory : image.structure) = has_stage(config, "md") ? t : layout.structure();
+        (run.has("md") ? image.trajectory : image.structure) = run.has("md") ? t : layout.structure();
         image.out = m;
-        if (config.boolean("run", "tiff")) image.tiff = layout.tiff(tag);
+        if (run.tiff) image.tiff = layout.tiff(tag);
         plan.push_back({"image" + tag, "synthetic movie" + of, image, overrides});
       }
-      if (has_stage(config, "detect")) plan.push_back({"detect" + tag, "column detection" + of, DetectStage{m, k}, overrides});
-      if (has_stage(config, "topology")) {
+      if (run.has("detect")) plan.push_back({"detect" + tag, "column detection" + of, DetectStage{m, k}, overrides});
+      if (run.has("topology")) {
         TopologyStage columns;
         columns.columns = k;
         columns.out = layout.diagrams_columns(tag);
         plan.push_back({"topology_columns" + tag, "persistence of the detected columns" + of, columns, overrides});
       }
-      if (has_stage(config, "topology") && has_stage(config, "image") && experimental.empty() && !second.empty()) {
+      if (run.has("topology") && run.has("image") && experimental.empty() && !second.empty()) {
         // The detection-free statistic: cubical persistence of each frame's tube interior (group `interior`).
         TopologyStage movie;
         movie.movie = m;
@@ -373,11 +348,11 @@ Command run_command() {
         plan.push_back({"topology_movie" + tag, "persistence of the movie's tube interior" + of, movie, overrides});
       }
     };
-    if (has_stage(config, "build")) plan.push_back({"build", "structure", BuildStage{layout.structure()}, {}});
+    if (run.has("build")) plan.push_back({"build", "structure", BuildStage{layout.structure()}, {}});
     simulate("", {});
-    if (has_stage(config, "topology")) {
+    if (run.has("topology")) {
       TopologyStage atoms;
-      (has_stage(config, "md") ? atoms.trajectory : atoms.structure) = has_stage(config, "md") ? layout.trajectory() : layout.structure();
+      (run.has("md") ? atoms.trajectory : atoms.structure) = run.has("md") ? layout.trajectory() : layout.structure();
       atoms.out = layout.diagrams_atoms();
       plan.push_back({"topology_atoms", "persistence of the ions", atoms, {}});
     }
@@ -387,10 +362,10 @@ Command run_command() {
       reference = layout.diagrams_experimental();
       comparison_note = "Simulated (" + first_mechanism + ") detected-column diagrams against the experimental movie " +
                         experimental + " (its columns detected and measured the same way).";
-      if (has_stage(config, "detect")) {
+      if (run.has("detect")) {
         plan.push_back({"detect_experimental", "column detection (experiment)", DetectStage{experimental, layout.columns_experimental()}, {}});
       }
-      if (has_stage(config, "topology")) {
+      if (run.has("topology")) {
         TopologyStage columns;
         columns.columns = layout.columns_experimental();
         columns.out = reference;
@@ -404,12 +379,12 @@ Command run_command() {
                         "' against those of '" + second + "' as the reference.";
       // With two simulations the ground truth can be compared too: the ions' 3D diagrams of both
       // trajectories, which says whether a difference the columns miss is there at all.
-      if (has_stage(config, "md") && has_stage(config, "topology") && has_stage(config, "compare")) {
+      if (run.has("md") && run.has("topology") && run.has("compare")) {
         TopologyStage atoms;
         atoms.trajectory = layout.trajectory("_" + second);
         atoms.out = layout.diagrams_atoms("_" + second);
         plan.push_back({"topology_atoms_" + second, "persistence of the ions (" + second + ")", atoms, {}});
-        const auto subsets = topology::TopologyParams::from_config(config).subsets;
+        const auto subsets = topology::TopologyParams::table().read(config).subsets;
         std::string subset = config.string("compare", "subset");
         if (subset.empty() && std::find(subsets.begin(), subsets.end(), "I") != subsets.end()) subset = "I";
         std::vector<std::pair<std::string, std::string>> overrides;
@@ -426,7 +401,7 @@ Command run_command() {
     } else {
       comparison_note = "No experimental movie and no second mechanism: nothing to compare.";
     }
-    if (has_stage(config, "compare") && has_stage(config, "topology") && has_stage(config, "image") && experimental.empty() &&
+    if (run.has("compare") && run.has("topology") && run.has("image") && experimental.empty() &&
         !second.empty()) {
       plan.push_back({"compare_movie", "comparison of the movies' tube interiors",
                       CompareStage{{layout.diagrams_movie()}, layout.diagrams_movie("_" + second), layout.comparison_movie()},
@@ -435,7 +410,7 @@ Command run_command() {
                               "(docs/topology.md, group 'interior'; its false-positive rate and power are measured in "
                               "validation/topology/RESULTS.md) of '" + first_mechanism + "' against '" + second + "'.";
     }
-    if (has_stage(config, "compare") && !reference.empty()) {
+    if (run.has("compare") && !reference.empty()) {
       plan.push_back({"compare", "comparison", CompareStage{{layout.diagrams_columns()}, reference, layout.comparison()}, {}});
     }
 
@@ -453,7 +428,7 @@ Command run_command() {
           if (std::find(sections.begin(), sections.end(), s) == sections.end()) sections.push_back(s);
       }
       for (const auto& o : files.outputs) sections_of_output[o] = sections;
-      const Config stage_config = Config::parse(resolved, cfg, stage.overrides);
+      const Config stage_config = parse_config(resolved, cfg, stage.overrides);
       std::string command = files.command;
       for (const auto& [key, value] : stage.overrides) command += " --" + key + "=" + value;
       const std::string stamp_text =
@@ -492,7 +467,7 @@ Command run_command() {
       records.push_back(record);
     }
 
-    if (root && has_stage(config, "report")) {
+    if (root && run.has("report")) {
       report::RunFiles files;
       files.config_ini = resolved;
       files.structure = layout.structure();
@@ -510,7 +485,7 @@ Command run_command() {
         files.comparison_movie = layout.comparison_movie();
         files.comparison_movie_note = comparison_movie_note;
       }
-      files.filmstrip_frames = static_cast<int>(config.integer("run", "filmstrip_frames"));
+      files.filmstrip_frames = run.filmstrip_frames;
       files.mechanisms.push_back({first_mechanism, layout.trajectory()});
       if (experimental.empty() && !second.empty()) files.mechanisms.push_back({second, layout.trajectory("_" + second)});
       // The seed's stages (sim/sequence) in each simulated trajectory, from the species of every frame.

@@ -30,7 +30,7 @@ void run_stage(const TopologyStage& stage, const Config& config, bool quiet) {
   if (given != 1) throw InputError("give exactly one of --structure, --trajectory, --movie, --columns");
   const std::string& out = stage.out;
   check_output_directory(out);
-  const auto params = topology::TopologyParams::from_config(config);
+  const auto params = topology::TopologyParams::table().read(config);
   const auto data = read_topology_input(source, input, params);
   topology::TopologyResult result;
   {

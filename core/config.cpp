@@ -1,4 +1,5 @@
 #include "core/config.hpp"
+#include "core/params.hpp"
 
 #include <boost/program_options.hpp>
 #include <cctype>
@@ -10,7 +11,6 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "core/config_schema.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 
@@ -22,13 +22,6 @@ namespace po = boost::program_options;
 // Schema builders and look-up.
 
 namespace {
-
-std::string format_number(double v) {
-  std::ostringstream s;
-  s.precision(12);
-  s << v;
-  return s.str();
-}
 
 std::string type_name(KeyType t) {
   switch (t) {
@@ -49,8 +42,8 @@ std::string range_text(const KeySpec& s) {
     return r;
   }
   if (s.type != KeyType::integer && s.type != KeyType::real) return "";
-  const std::string lo = std::isinf(s.min) ? "-inf" : format_number(s.min);
-  const std::string hi = std::isinf(s.max) ? "inf" : format_number(s.max);
+  const std::string lo = std::isinf(s.min) ? "-inf" : format_config_number(s.min);
+  const std::string hi = std::isinf(s.max) ? "inf" : format_config_number(s.max);
   return lo + " … " + hi + (s.unit.empty() ? "" : " " + s.unit);
 }
 
@@ -102,6 +95,15 @@ std::string check_value(const KeySpec& s, const std::string& text) {
 
 }  // namespace
 
+std::string format_config_number(double v) {
+  std::ostringstream s;
+  s.precision(12);
+  s << v;
+  return s.str();
+}
+
+bool config_boolean(const std::string& t) { return t == "true" || t == "yes" || t == "on" || t == "1"; }
+
 static KeySpec make_key(std::string section, std::string key, KeyType type, std::string def,
                         std::string unit, std::string help) {
   KeySpec s;
@@ -125,7 +127,7 @@ KeySpec int_key(std::string section, std::string key, long long def, double min,
 
 KeySpec real_key(std::string section, std::string key, double def, double min, double max, std::string unit,
                  std::string help) {
-  KeySpec s = make_key(std::move(section), std::move(key), KeyType::real, format_number(def), std::move(unit),
+  KeySpec s = make_key(std::move(section), std::move(key), KeyType::real, format_config_number(def), std::move(unit),
                        std::move(help));
   s.min = min;
   s.max = max;
@@ -151,40 +153,30 @@ KeySpec choice_key(std::string section, std::string key, std::string def, std::v
   return s;
 }
 
-const std::vector<std::string>& config_sections() {
-  static const std::vector<std::string> sections = {"structure", "md",       "imaging", "detect",
-                                                    "topology",  "compare", "run"};
-  return sections;
+void Schema::add(const std::vector<KeySpec>& keys) {
+  for (const auto& s : keys) {
+    // A schema entry whose default breaks its own rules is a programming error.
+    const std::string why = check_value(s, s.default_value);
+    if (!why.empty()) throw std::logic_error("schema default of " + s.name() + ": " + why);
+    if (find(s.section, s.key)) throw std::logic_error("schema: " + s.name() + " declared twice");
+    bool known = false;
+    for (const auto& section : sections_) known = known || section == s.section;
+    if (!known) sections_.push_back(s.section);
+    keys_.push_back(s);
+  }
 }
 
-const std::vector<KeySpec>& config_schema() {
-  static const std::vector<KeySpec> schema = [] {
-    std::vector<KeySpec> all;
-    for (auto part : {schema::structure_keys(), schema::md_keys(), schema::imaging_keys(), schema::detect_keys(),
-                      schema::topology_keys(), schema::compare_keys(), schema::run_keys()}) {
-      all.insert(all.end(), part.begin(), part.end());
-    }
-    for (const auto& s : all) {
-      // A schema entry whose default breaks its own rules is a programming error.
-      const std::string why = check_value(s, s.default_value);
-      if (!why.empty()) throw std::logic_error("schema default of " + s.name() + ": " + why);
-    }
-    return all;
-  }();
-  return schema;
-}
-
-const KeySpec* find_key(std::string_view section, std::string_view key) {
-  for (const auto& s : config_schema())
+const KeySpec* Schema::find(std::string_view section, std::string_view key) const {
+  for (const auto& s : keys_)
     if (s.section == section && s.key == key) return &s;
   return nullptr;
 }
 
-std::string describe_config(const std::vector<std::string>& sections) {
+std::string Schema::describe(const std::vector<std::string>& sections) const {
   std::ostringstream out;
   for (const auto& section : sections) {
     out << "\n[" << section << "]  (INI section; each key is also --" << section << ".KEY=VALUE)\n";
-    for (const auto& s : config_schema()) {
+    for (const auto& s : keys_) {
       if (s.section != section) continue;
       out << "  " << s.key << " = " << (s.default_value.empty() ? "\"\"" : s.default_value);
       out << "  (" << type_name(s.type);
@@ -200,8 +192,9 @@ std::string describe_config(const std::vector<std::string>& sections) {
 // ---------------------------------------------------------------------------------------------
 // Config.
 
-Config::Config() {
-  for (const auto& s : config_schema()) values_[s.name()] = Value{s.default_value, "default", false};
+Config::Config(std::shared_ptr<const Schema> schema) : schema_(std::move(schema)) {
+  if (!schema_) throw std::logic_error("config: no schema");
+  for (const auto& s : schema_->keys()) values_[s.name()] = Value{s.default_value, "default", false};
 }
 
 void Config::assign(const KeySpec& spec, const std::string& text, const std::string& origin) {
@@ -212,14 +205,16 @@ void Config::assign(const KeySpec& spec, const std::string& text, const std::str
   values_[spec.name()] = Value{text, origin, true};
 }
 
-Config Config::load(const std::string& path, const std::vector<std::pair<std::string, std::string>>& overrides) {
-  if (path.empty()) return parse("", "", overrides);
-  return parse(read_regular_file(path, max_table_file_bytes, "config file"), path, overrides);
+Config Config::load(std::shared_ptr<const Schema> schema, const std::string& path,
+                    const std::vector<std::pair<std::string, std::string>>& overrides) {
+  if (path.empty()) return parse(std::move(schema), "", "", overrides);
+  return parse(std::move(schema), read_regular_file(path, max_table_file_bytes, "config file"), path, overrides);
 }
 
-Config Config::parse(const std::string& ini_text, const std::string& name,
+Config Config::parse(std::shared_ptr<const Schema> schema, const std::string& ini_text, const std::string& name,
                      const std::vector<std::pair<std::string, std::string>>& overrides) {
-  Config config;
+  Config config(std::move(schema));
+  const Schema& known_keys = *config.schema_;
   config.path_ = name;
 
   // Pass 1 (ours): line numbers of keys, and sections that do not exist (Boost would accept an
@@ -237,10 +232,10 @@ Config Config::parse(const std::string& ini_text, const std::string& name,
         if (t.back() != ']') throw InputError(name + ":" + std::to_string(number) + ": malformed section header '" + t + "'");
         section = trim(t.substr(1, t.size() - 2));
         bool known = false;
-        for (const auto& s : config_sections()) known = known || s == section;
+        for (const auto& s : known_keys.sections()) known = known || s == section;
         if (!known) {
           std::string list;
-          for (const auto& s : config_sections()) list += (list.empty() ? "" : ", ") + s;
+          for (const auto& s : known_keys.sections()) list += (list.empty() ? "" : ", ") + s;
           throw InputError(name + ":" + std::to_string(number) + ": unknown section [" + section +
                            "] (sections: " + list + ")");
         }
@@ -273,7 +268,7 @@ Config Config::parse(const std::string& ini_text, const std::string& name,
   // Pass 2: Boost.Program_options parses the file; every schema key is a string option, types and
   // ranges are checked against the schema so that the message can name the line.
   po::options_description description;
-  for (const auto& s : config_schema()) description.add_options()(s.name().c_str(), po::value<std::string>());
+  for (const auto& s : known_keys.keys()) description.add_options()(s.name().c_str(), po::value<std::string>());
   std::istringstream in(ini_text);
   po::parsed_options parsed(&description);
   try {
@@ -286,7 +281,7 @@ Config Config::parse(const std::string& ini_text, const std::string& name,
     const std::string section = option.string_key.substr(0, dot);
     const std::string key = dot == std::string::npos ? option.string_key : option.string_key.substr(dot + 1);
     const std::string where = name + ":" + std::to_string(line_of.count(option.string_key) ? line_of[option.string_key] : 0);
-    const KeySpec* spec = find_key(section, key);
+    const KeySpec* spec = known_keys.find(section, key);
     if (option.unregistered || !spec) {
       throw InputError(where + ": unknown key '" + key + "' in [" + section + "] (see 'nanomix <command> --help')");
     }
@@ -295,21 +290,26 @@ Config Config::parse(const std::string& ini_text, const std::string& name,
 
   for (const auto& [full, text] : overrides) {
     const auto dot = full.find('.');
-    const KeySpec* spec = dot == std::string::npos ? nullptr : find_key(full.substr(0, dot), full.substr(dot + 1));
+    const KeySpec* spec = dot == std::string::npos ? nullptr : known_keys.find(full.substr(0, dot), full.substr(dot + 1));
     if (!spec) throw InputError("command line: unknown option --" + full);
     config.assign(*spec, trim(text), "command line (--" + full + ")");
   }
   return config;
 }
 
-const Config::Value& Config::value(std::string_view section, std::string_view key, KeyType expected) const {
-  const KeySpec* spec = find_key(section, key);
+const KeySpec& Config::spec(std::string_view section, std::string_view key) const {
+  const KeySpec* spec = schema_->find(section, key);
   if (!spec) throw std::logic_error("config: no key " + std::string(section) + "." + std::string(key));
+  return *spec;
+}
+
+const Config::Value& Config::value(std::string_view section, std::string_view key, KeyType expected) const {
+  const KeySpec& s = spec(section, key);
   const bool text_like = expected == KeyType::string;
-  const bool matches = spec->type == expected ||
-                       (text_like && (spec->type == KeyType::choice || spec->type == KeyType::path));
-  if (!matches) throw std::logic_error("config: key " + spec->name() + " read as the wrong type");
-  return values_.find(spec->name())->second;
+  const bool matches = s.type == expected ||
+                       (text_like && (s.type == KeyType::choice || s.type == KeyType::path));
+  if (!matches) throw std::logic_error("config: key " + s.name() + " read as the wrong type");
+  return values_.find(s.name())->second;
 }
 
 long long Config::integer(std::string_view section, std::string_view key) const {
@@ -322,44 +322,60 @@ double Config::real(std::string_view section, std::string_view key) const {
 }
 
 bool Config::boolean(std::string_view section, std::string_view key) const {
-  const std::string& t = value(section, key, KeyType::boolean).text;
-  return t == "true" || t == "yes" || t == "on" || t == "1";
+  return config_boolean(value(section, key, KeyType::boolean).text);
 }
 
 const std::string& Config::string(std::string_view section, std::string_view key) const {
   return value(section, key, KeyType::string).text;
 }
 
+const std::string& Config::text(std::string_view section, std::string_view key) const {
+  return values_.find(spec(section, key).name())->second.text;
+}
+
 bool Config::is_set(std::string_view section, std::string_view key) const {
-  const KeySpec* spec = find_key(section, key);
-  if (!spec) throw std::logic_error("config: no key " + std::string(section) + "." + std::string(key));
-  return values_.find(spec->name())->second.set;
+  return values_.find(spec(section, key).name())->second.set;
 }
 
 std::string Config::origin(std::string_view section, std::string_view key) const {
-  const KeySpec* spec = find_key(section, key);
-  if (!spec) throw std::logic_error("config: no key " + std::string(section) + "." + std::string(key));
-  return values_.find(spec->name())->second.origin;
+  return values_.find(spec(section, key).name())->second.origin;
 }
 
 void Config::fail(std::string_view section, std::string_view key, const std::string& why) const {
-  const KeySpec* spec = find_key(section, key);
-  if (!spec) throw std::logic_error("config: no key " + std::string(section) + "." + std::string(key));
-  const Value& v = values_.find(spec->name())->second;
+  const KeySpec& s = spec(section, key);
+  const Value& v = values_.find(s.name())->second;
   const std::string where = v.set ? v.origin : (path_.empty() ? std::string("config") : path_) + " (default)";
-  throw InputError(where + ": [" + spec->section + "] " + spec->key + " = " + v.text + ": " + why);
+  throw InputError(where + ": [" + s.section + "] " + s.key + " = " + v.text + ": " + why);
 }
 
 std::string Config::to_ini() const {
   std::ostringstream out;
   out << "# nanomix " << "resolved configuration" << (path_.empty() ? "" : " (from " + path_ + ")") << "\n";
-  for (const auto& section : config_sections()) {
+  for (const auto& section : schema_->sections()) {
     out << "\n[" << section << "]\n";
-    for (const auto& s : config_schema()) {
+    for (const auto& s : schema_->keys()) {
       if (s.section == section) out << s.key << " = " << values_.find(s.name())->second.text << "\n";
     }
   }
   return out.str();
+}
+
+}  // namespace nanomix
+
+namespace nanomix {
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> out;
+  std::string w;
+  for (char c : text + " ") {
+    if (c == ' ' || c == ',' || c == '\t') {
+      if (!w.empty()) out.push_back(w);
+      w.clear();
+    } else {
+      w += c;
+    }
+  }
+  return out;
 }
 
 }  // namespace nanomix

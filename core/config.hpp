@@ -2,9 +2,11 @@
 // One INI file describes a whole experiment. Every key has a schema entry (type, unit, default,
 // allowed range, one line of help); unknown sections or keys, unparsable values, NaN and values
 // out of range are InputErrors naming the file, line and key. Every key `[section] key = v` is also
-// the command-line option `--section.key=v`, and the command line wins.
+// the command-line option `--section.key=v`, and the command line wins. The keys are declared next
+// to the parameter structs they fill (core/params.hpp); this file knows no section.
 #include <limits>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,33 +41,54 @@ KeySpec path_key(std::string section, std::string key, std::string default_value
 KeySpec choice_key(std::string section, std::string key, std::string default_value,
                    std::vector<std::string> choices, std::string help);
 
-/// The sections, in the order they are documented.
-const std::vector<std::string>& config_sections();
-/// The full schema: every key of every section.
-const std::vector<KeySpec>& config_schema();
-/// The schema entry of section.key, or nullptr.
-const KeySpec* find_key(std::string_view section, std::string_view key);
-/// Help text: every key of the given sections with type, default, range, unit and help.
-std::string describe_config(const std::vector<std::string>& sections);
+/// A number as the schema and to_ini() write it (12 significant digits).
+std::string format_config_number(double v);
+/// A boolean key's text (true|false|yes|no|on|off|1|0, already checked) as a bool.
+bool config_boolean(const std::string& text);
+
+/// Every key of every section, in the order they are documented. core knows no section: the app
+/// assembles the schema from the libraries' parameter tables (core/params.hpp,
+/// app/config_schema.cpp); a test may assemble a smaller one.
+class Schema {
+ public:
+  Schema() = default;
+  /// Appends keys; a section is known from its first key on. A default that breaks its own key's
+  /// rules, or a key given twice, is a programming error (std::logic_error).
+  void add(const std::vector<KeySpec>& keys);
+  const std::vector<std::string>& sections() const { return sections_; }
+  const std::vector<KeySpec>& keys() const { return keys_; }
+  /// The entry of section.key, or nullptr.
+  const KeySpec* find(std::string_view section, std::string_view key) const;
+  /// Help text: every key of the given sections with type, default, range, unit and help.
+  std::string describe(const std::vector<std::string>& sections) const;
+
+ private:
+  std::vector<std::string> sections_;
+  std::vector<KeySpec> keys_;
+};
 
 class Config {
  public:
   /// Defaults only (no file).
-  Config();
+  explicit Config(std::shared_ptr<const Schema> schema);
   /// Reads `path` (empty: defaults only) and applies `overrides` ("section.key", value) from the
   /// command line on top. Throws InputError with file:line and key on any problem.
-  static Config load(const std::string& path,
+  static Config load(std::shared_ptr<const Schema> schema, const std::string& path,
                      const std::vector<std::pair<std::string, std::string>>& overrides = {});
   /// Parses INI text as if it came from a file named `name` (for tests and for configs stored
   /// inside nanomix files).
-  static Config parse(const std::string& ini_text, const std::string& name,
+  static Config parse(std::shared_ptr<const Schema> schema, const std::string& ini_text, const std::string& name,
                       const std::vector<std::pair<std::string, std::string>>& overrides = {});
+
+  const Schema& schema() const { return *schema_; }
 
   long long integer(std::string_view section, std::string_view key) const;
   double real(std::string_view section, std::string_view key) const;
   bool boolean(std::string_view section, std::string_view key) const;
   /// String, choice and path keys.
   const std::string& string(std::string_view section, std::string_view key) const;
+  /// Any key's value as it was given (already checked against its type and range).
+  const std::string& text(std::string_view section, std::string_view key) const;
   /// Whether the key was set in the file or on the command line (not left at its default).
   bool is_set(std::string_view section, std::string_view key) const;
 
@@ -90,6 +113,9 @@ class Config {
   const Value& value(std::string_view section, std::string_view key, KeyType expected) const;
   void assign(const KeySpec& spec, const std::string& text, const std::string& origin);
 
+  const KeySpec& spec(std::string_view section, std::string_view key) const;
+
+  std::shared_ptr<const Schema> schema_;
   std::string path_;
   std::map<std::string, Value, std::less<>> values_;
 };

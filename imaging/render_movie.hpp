@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
+#include "core/params.hpp"
 #include "core/frame.hpp"
 #include "imaging/ctf.hpp"
 #include "imaging/detector.hpp"
@@ -37,6 +37,9 @@
 #include "imaging/movie.hpp"
 
 namespace nanomix::imaging {
+
+/// What the TIFF, MRC and PNG exports of `nanomix image` hold.
+enum class ExportQuantity { counts, expected_counts, intensity };
 
 struct ImagingParams {
   OpticsParams optics;
@@ -47,18 +50,23 @@ struct ImagingParams {
   double potential_cutoff_angstrom = 0;
   std::string scattering_table;  ///< "" = built-in Kirkland
   MtfParams mtf;
-  DoseParams dose;
+  std::string mtf_file;                 ///< mtf = file: the table (read into mtf by read())
+  DoseParams dose;                      ///< dose per frame: dose_e_per_angstrom2, or the rate × frame_time_s
+  double dose_rate_e_per_nm2_s = 1e6;   ///< used when dose_e_per_angstrom2 = 0
   double frame_time_s = 0.04;
   int projection_axis = 2;  ///< 0 x, 1 y, 2 z
   double fov_x0_angstrom = 0, fov_y0_angstrom = 0, fov_width_angstrom = 0, fov_height_angstrom = 0;
   bool drop_outside_atoms = false;
   std::size_t first_frame = 0, frame_stride = 1, snapshots_per_frame = 1, max_frames = 0;
   bool exit_wave = false;
+  ExportQuantity export_quantity = ExportQuantity::counts;
   int threads = 0;
   double max_memory_mib = 8192;
 
-  /// From [imaging]; InputError naming the key on any inconsistency (both dose keys set, …).
-  static ImagingParams from_config(const Config& config);
+  /// The [imaging] keys (imaging/imaging_params.cpp). table().read(config) fills the struct, reads
+  /// the MTF table, resolves the dose per frame (both dose keys set: an error) and validates.
+  static const ParamTable<ImagingParams>& table();
+  /// InputError (ParamError where one key is at fault) on impossible or inconsistent values.
   void validate() const;
 };
 

@@ -56,14 +56,15 @@ AnnealSchedule AnnealSchedule::parse(const std::string& text, const std::functio
 
 namespace {
 
-std::string resolve_potential(const Config& c, const std::string& key) {
-  const std::string& p = c.string("md", key);
+[[noreturn]] void fail(const std::string& key, const std::string& why) { throw ParamError("md", key, why); }
+
+std::string resolve_potential(const std::string& p, const std::string& key) {
   namespace fs = std::filesystem;
   // Regular files only, of a table's size: /dev/zero or a FIFO would never end.
   auto usable = [&](const fs::path& f) {
     if (!fs::exists(f)) return false;
-    if (!fs::is_regular_file(f)) c.fail("md", key, "not a regular file");
-    if (fs::file_size(f) > max_table_file_bytes) c.fail("md", key, "larger than " + std::to_string(max_table_file_bytes) + " bytes");
+    if (!fs::is_regular_file(f)) fail(key, "not a regular file");
+    if (fs::file_size(f) > max_table_file_bytes) fail(key, "larger than " + std::to_string(max_table_file_bytes) + " bytes");
     return true;
   };
   if (usable(p)) return p;
@@ -71,12 +72,12 @@ std::string resolve_potential(const Config& c, const std::string& key) {
     const fs::path in_source = fs::path(NANOMIX_SOURCE_DIR) / p;
     if (usable(in_source)) return in_source.string();
   }
-  c.fail("md", key, "potential file not found (looked in the working directory and " NANOMIX_SOURCE_DIR ")");
+  fail(key, "potential file not found (looked in the working directory and " NANOMIX_SOURCE_DIR ")");
 }
 
 /// LAMMPS ends the process on a malformed Tersoff file, so it is checked here first: entries of
 /// 3 element names and 14 finite numbers (LAMMPS' tersoff format), one of them for C C C.
-void check_tersoff_file(const Config& c, const std::string& path) {
+void check_tersoff_file(const std::string& path) {
   std::istringstream in(read_regular_file(path, max_table_file_bytes, "[md] tersoff_file"));
   std::vector<std::string> words;
   for (std::string line; std::getline(in, line);) {
@@ -85,7 +86,7 @@ void check_tersoff_file(const Config& c, const std::string& path) {
     for (std::string w; ls >> w;) words.push_back(w);
   }
   if (words.empty() || words.size() % 17 != 0) {
-    c.fail("md", "tersoff_file", "not a LAMMPS Tersoff file (entries of 3 elements and 14 numbers)");
+    fail("tersoff_file", "not a LAMMPS Tersoff file (entries of 3 elements and 14 numbers)");
   }
   bool carbon_entry = false;
   for (std::size_t e = 0; e < words.size(); e += 17) {
@@ -94,90 +95,142 @@ void check_tersoff_file(const Config& c, const std::string& path) {
       char* end = nullptr;
       const double v = std::strtod(words[k].c_str(), &end);
       if (end == words[k].c_str() || *end != '\0' || !std::isfinite(v)) {
-        c.fail("md", "tersoff_file", "entry " + std::to_string(e / 17 + 1) + ": '" + words[k] + "' is not a finite number");
+        fail("tersoff_file", "entry " + std::to_string(e / 17 + 1) + ": '" + words[k] + "' is not a finite number");
       }
     }
   }
-  if (!carbon_entry) c.fail("md", "tersoff_file", "no C C C entry");
+  if (!carbon_entry) fail("tersoff_file", "no C C C entry");
+}
+
+/// A piecewise-linear schedule key: blank = no schedule.
+AnnealSchedule parse_schedule(const std::string& text, const std::string& key) {
+  if (text.find_first_not_of(" \t") == std::string::npos) return {};
+  return AnnealSchedule::parse(text, [&](const std::string& why) { fail(key, why); });
+}
+
+std::string schedule_text(const AnnealSchedule& s) {
+  std::string out;
+  for (const auto& [t, k] : s.points) out += (out.empty() ? "" : ", ") + format_config_number(t) + ":" + format_config_number(k);
+  return out;
 }
 
 }  // namespace
 
-MdParams MdParams::from_config(const Config& c) {
-  const std::string s = "md";
-  MdParams p;
-  const std::string& m = c.string(s, "mechanism");
-  p.swap_biased_drive = m == "swap_biased_drive";
-  p.mechanism = m == "swap_accelerated" || p.swap_biased_drive ? Mechanism::swap_accelerated
-                : m == "beam"                                  ? Mechanism::beam
-                                                               : Mechanism::thermal;
-  p.seed = static_cast<std::uint64_t>(c.integer(s, "seed"));
-  p.timestep_fs = c.real(s, "timestep_fs");
-  const std::string& sched = c.string(s, "anneal_schedule");
-  if (sched.find_first_not_of(" \t") == std::string::npos) {
-    p.schedule.points = {{0.0, c.real(s, "temperature_kelvin")}};
-  } else {
-    p.schedule = AnnealSchedule::parse(sched, [&](const std::string& why) { c.fail(s, "anneal_schedule", why); });
-  }
-  const std::string& th = c.string(s, "thermostat");
-  p.thermostat = th == "langevin" ? Thermostat::langevin : th == "berendsen" ? Thermostat::berendsen : Thermostat::nose_hoover;
-  p.thermostat_damping_ps = c.real(s, "thermostat_damping_ps");
-  p.melt_temperature_kelvin = c.real(s, "melt_temperature_kelvin");
-  p.melt_ps = c.real(s, "melt_ps");
-  p.quench_ps = c.real(s, "quench_ps");
-  p.frames = c.integer(s, "frames");
-  p.frame_interval_ps = c.real(s, "frame_interval_ps");
-  p.checkpoint_every_frames = c.integer(s, "checkpoint_every_frames");
-  p.experiment_seconds_per_frame = c.real(s, "experiment_seconds_per_frame");
-  const std::string& tube = c.string(s, "tube");
-  p.tube = tube == "flexible_tersoff" ? TubeModel::flexible_tersoff
-           : tube == "flexible_airebo" ? TubeModel::flexible_airebo
-                                       : TubeModel::rigid;
-  p.coulomb_cutoff_angstrom = c.real(s, "coulomb_cutoff_angstrom");
-  p.born_cutoff_angstrom = c.real(s, "born_cutoff_angstrom");
-  p.lj_cutoff_angstrom = c.real(s, "lj_cutoff_angstrom");
-  p.neighbor_skin_angstrom = c.real(s, "neighbor_skin_angstrom");
-  p.ion_potential_file = resolve_potential(c, "ion_potential_file");
-  p.carbon_ion_potential_file = resolve_potential(c, "carbon_ion_potential_file");
-  if (p.tube == TubeModel::flexible_tersoff) {
-    p.tersoff_file = resolve_potential(c, "tersoff_file");
-    check_tersoff_file(c, p.tersoff_file);
-  }
-  if (p.tube == TubeModel::flexible_airebo) p.airebo_file = resolve_potential(c, "airebo_file");
-  p.min_start_distance_angstrom = c.real(s, "min_start_distance_angstrom");
-  p.swap_sweeps_per_frame = c.real(s, "swap_sweeps_per_frame");
-  p.swap_temperature_kelvin = c.real(s, "swap_temperature_kelvin");
-  const std::string& swap_sched = c.string(s, "swap_schedule");
-  if (swap_sched.find_first_not_of(" \t") != std::string::npos) {
-    p.swap_schedule = AnnealSchedule::parse(swap_sched, [&](const std::string& why) { c.fail(s, "swap_schedule", why); });
-  }
-  if (m == "swap_accelerated" && p.swap_temperature_kelvin > 0) {
-    c.fail(s, "swap_temperature_kelvin", "swaps apart from the MD temperature are a biased drive, not a sampler: say so with mechanism = swap_biased_drive");
-  }
-  if (m == "swap_accelerated" && !p.swap_schedule.points.empty()) {
-    c.fail(s, "swap_schedule", "swaps apart from the MD temperature are a biased drive, not a sampler: say so with mechanism = swap_biased_drive");
-  }
-  p.swap_batches_per_frame = c.integer(s, "swap_batches_per_frame");
-  if (p.mechanism == Mechanism::swap_accelerated && p.steps_per_frame() % p.swap_batches_per_frame != 0) {
-    c.fail(s, "swap_batches_per_frame", "must divide the " + std::to_string(p.steps_per_frame()) + " steps of a frame");
-  }
-  p.beam_voltage_kv = c.real(s, "beam_voltage_kv");
-  p.dose_rate_e_per_nm2_s = c.real(s, "dose_rate_e_per_nm2_s");
-  p.kick_min_energy_ev = c.real(s, "kick_min_energy_ev");
-  p.dose_multiplier = c.real(s, "dose_multiplier");
-  p.beam_axis = c.string(s, "beam_direction")[0] - 'x';
-  p.tube_vibration_amplitude_angstrom = c.real(s, "tube_vibration_amplitude_angstrom");
-  p.tube_vibration_period_ps = c.real(s, "tube_vibration_period_ps");
-  p.sro_shell_angstrom = c.real(s, "sro_shell_angstrom");
+// Keys of [md] (documented in docs/md.md).
+const ParamTable<MdParams>& MdParams::table() {
+  static const ParamTable<MdParams> t = [] {
+    ParamTable<MdParams> t("md");
+    t.custom(choice_key("", "mechanism", "thermal", {"thermal", "swap_accelerated", "swap_biased_drive", "beam"},
+                        "what drives segregation: thermal = MD under the anneal schedule; swap_accelerated = MD + "
+                        "Metropolis Cl<->I identity swaps between frames at the MD temperature (detailed balance); "
+                        "swap_biased_drive = the same with swaps at swap_temperature_kelvin / swap_schedule (a biased "
+                        "drive, no ensemble); beam = MD + electron-beam knock-on kicks"),
+             [](MdParams& p, const std::string& m) {
+               p.swap_biased_drive = m == "swap_biased_drive";
+               p.mechanism = m == "swap_accelerated" || p.swap_biased_drive ? Mechanism::swap_accelerated
+                             : m == "beam"                                  ? Mechanism::beam
+                                                                            : Mechanism::thermal;
+             },
+             [](const MdParams& p) -> std::string {
+               if (p.mechanism == Mechanism::swap_accelerated) return p.swap_biased_drive ? "swap_biased_drive" : "swap_accelerated";
+               return p.mechanism == Mechanism::beam ? "beam" : "thermal";
+             });
+    t.integer("seed", &MdParams::seed, 1, 0, 2.0e9, "", "random seed of the md stage (velocities, swaps, kicks)");
+    t.real("timestep_fs", &MdParams::timestep_fs, 2.0, 0.01, 10.0, "fs", "MD time step (checked against the fastest atom's speed)");
+    t.real("temperature_kelvin", &MdParams::temperature_kelvin, 500.0, 1.0, 5000.0, "K",
+           "production temperature (used when anneal_schedule is empty)");
+    t.custom(string_key("", "anneal_schedule", "",
+                        "production temperature against time, piecewise linear: 'time_ps:kelvin, …' starting at 0 "
+                        "(e.g. '0:650, 100:500'); empty = constant temperature_kelvin"),
+             [](MdParams& p, const std::string& text) { p.schedule = parse_schedule(text, "anneal_schedule"); });
+    t.choice("thermostat", &MdParams::thermostat, "nose_hoover",
+             {{"nose_hoover", Thermostat::nose_hoover}, {"langevin", Thermostat::langevin}, {"berendsen", Thermostat::berendsen}},
+             "thermostat of the ions (rigid tube) or of the tube (flexible tube, the heat bath)");
+    t.real("thermostat_damping_ps", &MdParams::thermostat_damping_ps, 0.1, 0.001, 100.0, "ps", "thermostat relaxation time");
+    t.real("melt_temperature_kelvin", &MdParams::melt_temperature_kelvin, 1200.0, 1.0, 5000.0, "K",
+           "melt-quench start: melt at this temperature (1100-1200 K melts the cluster and keeps it in a tube)");
+    t.real("melt_ps", &MdParams::melt_ps, 20.0, 0.0, 1.0e5, "ps", "melt duration (0 = no melt-quench: start from the built structure)");
+    t.real("quench_ps", &MdParams::quench_ps, 10.0, 0.0, 1.0e5, "ps", "linear quench from the melt to the production start temperature");
+    t.integer("frames", &MdParams::frames, 100, 1, 1.0e7, "", "production frames written to the trajectory");
+    t.real("frame_interval_ps", &MdParams::frame_interval_ps, 1.0, 0.001, 1.0e5, "ps", "MD time between frames (a whole number of steps)");
+    t.integer("checkpoint_every_frames", &MdParams::checkpoint_every_frames, 10, 1, 1.0e7, "", "frames between checkpoints for --resume");
+    t.real("experiment_seconds_per_frame", &MdParams::experiment_seconds_per_frame, 0.04, 0.0, 1.0e6, "s",
+           "time mapping: experimental seconds one frame stands for (0.04 s = one SMART-EM frame at 25 "
+           "frames/s); also the exposure time the beam dose is counted over");
+    t.choice("tube", &MdParams::tube, "rigid",
+             {{"rigid", TubeModel::rigid}, {"flexible_tersoff", TubeModel::flexible_tersoff}, {"flexible_airebo", TubeModel::flexible_airebo}},
+             "tube model: frozen carbon, or a flexible tube (Tersoff / AIREBO) thermostatted as the heat bath");
+    t.real("coulomb_cutoff_angstrom", &MdParams::coulomb_cutoff_angstrom, 80.0, 5.0, 10000.0, "Å",
+           "plain Coulomb cut-off in the non-periodic box; longer than the cluster = exact (checked)");
+    t.real("born_cutoff_angstrom", &MdParams::born_cutoff_angstrom, 9.0, 4.0, 30.0, "Å", "cut-off of the Born-Mayer-Huggins short-range terms");
+    t.real("lj_cutoff_angstrom", &MdParams::lj_cutoff_angstrom, 12.0, 4.0, 30.0, "Å", "cut-off of the carbon-ion Lennard-Jones terms");
+    t.real("neighbor_skin_angstrom", &MdParams::neighbor_skin_angstrom, 4.0, 0.1, 20.0, "Å", "LAMMPS neighbour-list skin");
+    t.path("ion_potential_file", &MdParams::ion_potential_file, "potentials/tosi_fumi_bmh.txt",
+           "ion-ion Born-Mayer-Huggins parameters and charges (relative: to the working directory, then the "
+           "nanomix source tree)");
+    t.path("carbon_ion_potential_file", &MdParams::carbon_ion_potential_file, "potentials/carbon_ion_lj.txt", "carbon-ion Lennard-Jones parameters");
+    t.path("tersoff_file", &MdParams::tersoff_file, "potentials/C.tersoff", "tube = flexible_tersoff: LAMMPS Tersoff file with C");
+    t.path("airebo_file", &MdParams::airebo_file, "/usr/share/lammps/potentials/CH.airebo", "tube = flexible_airebo: LAMMPS AIREBO file");
+    t.real("min_start_distance_angstrom", &MdParams::min_start_distance_angstrom, 1.5, 0.1, 10.0, "Å",
+           "refuse a start with two atoms closer than this (overlap), or an ion this close to carbon");
+    t.real("swap_sweeps_per_frame", &MdParams::swap_sweeps_per_frame, 20.0, 0.0, 1.0e5, "",
+           "swap_accelerated: Cl<->I swap attempts per frame, in units of the number of anions");
+    t.integer("swap_batches_per_frame", &MdParams::swap_batches_per_frame, 5, 1, 10000, "",
+              "swap_accelerated: the frame's MD is cut into this many pieces, each after a batch of swaps");
+    t.custom(string_key("", "swap_schedule", "",
+                        "swap_biased_drive: Metropolis temperature of the swaps against production time, piecewise "
+                        "linear 'time_ps:kelvin, ...' (e.g. '0:520, 60:520, 61:150'); overrides swap_temperature_kelvin"),
+             [](MdParams& p, const std::string& text) { p.swap_schedule = parse_schedule(text, "swap_schedule"); },
+             [](const MdParams& p) { return schedule_text(p.swap_schedule); });
+    t.real("swap_temperature_kelvin", &MdParams::swap_temperature_kelvin, 0.0, 0.0, 5000.0, "K",
+           "swap_biased_drive: Metropolis temperature of the swaps (0 = the current MD temperature)");
+    t.real("beam_voltage_kv", &MdParams::beam_voltage_kv, 80.0, 1.0, 3000.0, "kV", "beam: accelerating voltage");
+    t.real("dose_rate_e_per_nm2_s", &MdParams::dose_rate_e_per_nm2_s, 1.0e6, 0.0, 1.0e15, "e-/nm²/s", "beam: electron dose rate");
+    t.real("kick_min_energy_ev", &MdParams::kick_min_energy_ev, 0.5, 0.01, 100.0, "eV",
+           "beam: smallest recoil energy counted as a kick (E_d of the McKinley-Feshbach integral)");
+    t.choice("beam_direction", &MdParams::beam_axis, "y", {{"x", 0}, {"y", 1}, {"z", 2}}, "beam: direction of the electron beam");
+    t.real("dose_multiplier", &MdParams::dose_multiplier, 1.0, 0.0, 1.0e12, "",
+           "beam: acceleration factor on the event rate (1 = the physical rate at the time mapping)");
+    t.real("tube_vibration_amplitude_angstrom", &MdParams::tube_vibration_amplitude_angstrom, 0.0, 0.0, 5.0, "Å",
+           "rigid tube: amplitude of a sideways (perpendicular to the axis) sinusoidal oscillation (0 = off)");
+    t.real("tube_vibration_period_ps", &MdParams::tube_vibration_period_ps, 2.0, 0.01, 1.0e5, "ps", "period of the tube oscillation");
+    t.real("sro_shell_angstrom", &MdParams::sro_shell_angstrom, 5.4, 2.0, 20.0, "Å",
+           "anion-anion neighbour shell of anion_sro (5.4 Å: the first anion shell of NaCl and NaI)");
+    t.finish([](MdParams& p, const auto&) {
+      if (p.schedule.points.empty()) p.schedule.points = {{0.0, p.temperature_kelvin}};
+      p.resolve_files();
+    });
+    return t;
+  }();
+  return t;
+}
 
-  const double steps = p.frame_interval_ps * 1000.0 / p.timestep_fs;
+void MdParams::resolve_files() {
+  ion_potential_file = resolve_potential(ion_potential_file, "ion_potential_file");
+  carbon_ion_potential_file = resolve_potential(carbon_ion_potential_file, "carbon_ion_potential_file");
+  if (tube == TubeModel::flexible_tersoff) {
+    tersoff_file = resolve_potential(tersoff_file, "tersoff_file");
+    check_tersoff_file(tersoff_file);
+  }
+  if (tube == TubeModel::flexible_airebo) airebo_file = resolve_potential(airebo_file, "airebo_file");
+}
+
+void MdParams::validate() const {
+  const bool sampler = mechanism == Mechanism::swap_accelerated && !swap_biased_drive;
+  const std::string biased =
+      "swaps apart from the MD temperature are a biased drive, not a sampler: say so with mechanism = swap_biased_drive";
+  if (sampler && swap_temperature_kelvin > 0) fail("swap_temperature_kelvin", biased);
+  if (sampler && !swap_schedule.points.empty()) fail("swap_schedule", biased);
+  if (mechanism == Mechanism::swap_accelerated && steps_per_frame() % swap_batches_per_frame != 0) {
+    fail("swap_batches_per_frame", "must divide the " + std::to_string(steps_per_frame()) + " steps of a frame");
+  }
+  const double steps = frame_interval_ps * 1000.0 / timestep_fs;
   if (std::abs(steps - std::round(steps)) > 1e-6 * steps || std::round(steps) < 1) {
-    c.fail(s, "frame_interval_ps", "must be a whole number (>= 1) of time steps of " + std::to_string(p.timestep_fs) + " fs");
+    fail("frame_interval_ps", "must be a whole number (>= 1) of time steps of " + std::to_string(timestep_fs) + " fs");
   }
-  if (p.tube != TubeModel::rigid && p.tube_vibration_amplitude_angstrom > 0) {
-    c.fail(s, "tube_vibration_amplitude_angstrom", "tube vibration needs tube = rigid (a flexible tube vibrates by itself)");
+  if (tube != TubeModel::rigid && tube_vibration_amplitude_angstrom > 0) {
+    fail("tube_vibration_amplitude_angstrom", "tube vibration needs tube = rigid (a flexible tube vibrates by itself)");
   }
-  return p;
 }
 
 std::int64_t MdParams::steps_per_frame() const {
@@ -190,7 +243,10 @@ double MdParams::max_temperature_kelvin() const {
   return t;
 }
 
-void validate_md_input(const Config& c, const MdParams& p, const ForceField& ff, const Structure& s) {
+void validate_md_input(const MdParams& p, const ForceField& ff, const Structure& s) {
+  auto fail_at = [](const char* section, const std::string& key, const std::string& why) {
+    throw ParamError(section, key, why);
+  };
   const Frame& f = s.frame;
   for (std::size_t i = 0; i < f.size(); ++i) {
     const int z = f.atomic_numbers[i];
@@ -204,12 +260,12 @@ void validate_md_input(const Config& c, const MdParams& p, const ForceField& ff,
     throw InputError("[structure] kind: md needs a tube with ions (kind = tube_cluster)");
   }
   if (f.box.periodic[0] || f.box.periodic[1] || f.box.periodic[2]) {
-    c.fail("structure", "tube_periodic", "md sums Coulomb without periodic images: use an open tube (false)");
+    fail_at("structure", "tube_periodic", "md sums Coulomb without periodic images: use an open tube (false)");
   }
   const std::size_t ions = f.size() - s.carbon_count;
-  if (ions == 0) c.fail("structure", "ion_pairs", "md needs ions in the tube");
+  if (ions == 0) fail_at("structure", "ion_pairs", "md needs ions in the tube");
   if (const std::size_t out = ions_outside_open_space(s, f); out > 0) {
-    c.fail("structure", "wall_clearance_angstrom", std::to_string(out) + " ions start outside the tube's open space");
+    fail_at("structure", "wall_clearance_angstrom", std::to_string(out) + " ions start outside the tube's open space");
   }
   // Overlaps: any pair closer than the minimum, except carbon–carbon (the tube's own bonds).
   const double dmin = p.min_start_distance_angstrom;
@@ -222,7 +278,7 @@ void validate_md_input(const Config& c, const MdParams& p, const ForceField& ff,
                 std::to_string(d) + " Å apart";
     }
   });
-  if (!overlap.empty()) c.fail("md", "min_start_distance_angstrom", overlap);
+  if (!overlap.empty()) fail_at("md", "min_start_distance_angstrom", overlap);
 
   // Temperatures above the boiling point of the cluster's salts (bulk, 1 atm: NaCl 1738 K, NaI
   // 1577 K; CRC Handbook) evaporate the cluster: ions leave the tube and the run would stop.
@@ -231,15 +287,15 @@ void validate_md_input(const Config& c, const MdParams& p, const ForceField& ff,
     const double boiling_kelvin = iodide ? 1577.0 : 1738.0;
     const std::string why = "above the boiling point of " + std::string(iodide ? "NaI (1577 K)" : "NaCl (1738 K)") +
                             ": the cluster would evaporate out of the tube";
-    if (p.melt_ps > 0 && p.melt_temperature_kelvin > boiling_kelvin) c.fail("md", "melt_temperature_kelvin", why);
+    if (p.melt_ps > 0 && p.melt_temperature_kelvin > boiling_kelvin) fail_at("md", "melt_temperature_kelvin", why);
     for (const auto& pt : p.schedule.points) {
-      if (pt.second > boiling_kelvin) c.fail("md", p.schedule.points.size() > 1 ? "anneal_schedule" : "temperature_kelvin", why);
+      if (pt.second > boiling_kelvin) fail_at("md", p.schedule.points.size() > 1 ? "anneal_schedule" : "temperature_kelvin", why);
     }
   }
   // Coulomb cut-off: longer than any two ions in the tube can be apart (tube diagonal).
   const double diag = std::hypot(s.tube.length_angstrom, 2 * s.open_radius_angstrom);
   if (p.coulomb_cutoff_angstrom < diag + 1.0) {
-    c.fail("md", "coulomb_cutoff_angstrom",
+    fail_at("md", "coulomb_cutoff_angstrom",
            "must exceed the tube's diagonal " + std::to_string(diag) + " Å + 1 Å (ions further apart would lose their Coulomb interaction)");
   }
   // Time step: the fastest atom must move < 0.1 Å per step. Thermal speed: 4 sqrt(kT/m) of the
@@ -255,7 +311,7 @@ void validate_md_input(const Config& c, const MdParams& p, const ForceField& ff,
   }
   const double dx = v_max * p.timestep_fs * 1e-3;
   if (dx > 0.1) {
-    c.fail("md", "timestep_fs", "unsafe: the fastest ion would move " + std::to_string(dx) +
+    fail_at("md", "timestep_fs", "unsafe: the fastest ion would move " + std::to_string(dx) +
                                     " Å per step (limit 0.1 Å); use <= " + std::to_string(0.1 / v_max * 1e3) + " fs");
   }
   // Tube vibration (fix move wiggle): its fastest carbon moves 2 pi A / T; more than 0.1 Å per
@@ -264,12 +320,12 @@ void validate_md_input(const Config& c, const MdParams& p, const ForceField& ff,
     const double step_angstrom =
         2 * M_PI * p.tube_vibration_amplitude_angstrom / p.tube_vibration_period_ps * p.timestep_fs * 1e-3;
     if (step_angstrom > 0.1) {
-      c.fail("md", "tube_vibration_period_ps", "too fast for the time step: the tube would move " + std::to_string(step_angstrom) +
+      fail_at("md", "tube_vibration_period_ps", "too fast for the time step: the tube would move " + std::to_string(step_angstrom) +
                                                    " Å per step (limit 0.1 Å)");
     }
   }
   if (p.tube != TubeModel::rigid && p.timestep_fs > 1.0) {
-    c.fail("md", "timestep_fs", "unsafe for a flexible carbon tube: use <= 1 fs");
+    fail_at("md", "timestep_fs", "unsafe for a flexible carbon tube: use <= 1 fs");
   }
 }
 

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "core/config.hpp"
+#include "core/params.hpp"
 #include "sim/forcefield.hpp"
 #include "sim/structure.hpp"
 
@@ -28,7 +28,8 @@ struct MdParams {
   Mechanism mechanism = Mechanism::thermal;
   std::uint64_t seed = 1;
   double timestep_fs = 2.0;
-  AnnealSchedule schedule;                ///< production temperature
+  double temperature_kelvin = 500;        ///< production temperature when anneal_schedule is empty
+  AnnealSchedule schedule;                ///< production temperature (from anneal_schedule or temperature_kelvin)
   Thermostat thermostat = Thermostat::nose_hoover;
   double thermostat_damping_ps = 0.1;
   double melt_temperature_kelvin = 1200;
@@ -40,7 +41,10 @@ struct MdParams {
   TubeModel tube = TubeModel::rigid;
   double coulomb_cutoff_angstrom = 80, born_cutoff_angstrom = 9, lj_cutoff_angstrom = 12;
   double neighbor_skin_angstrom = 4;
-  std::string ion_potential_file, carbon_ion_potential_file, tersoff_file, airebo_file;  ///< resolved paths
+  /// As given; resolved by resolve_files() (read() does it) against the working directory, then
+  /// the source tree. tersoff_file and airebo_file only for their tube model.
+  std::string ion_potential_file = "potentials/tosi_fumi_bmh.txt", carbon_ion_potential_file = "potentials/carbon_ion_lj.txt";
+  std::string tersoff_file = "potentials/C.tersoff", airebo_file = "/usr/share/lammps/potentials/CH.airebo";
   double min_start_distance_angstrom = 1.5;
   double swap_sweeps_per_frame = 20;
   std::int64_t swap_batches_per_frame = 5;
@@ -52,8 +56,14 @@ struct MdParams {
   double tube_vibration_amplitude_angstrom = 0, tube_vibration_period_ps = 2;
   double sro_shell_angstrom = 5.4;
 
-  /// Reads [md] and resolves potential paths (missing file: InputError naming the key).
-  static MdParams from_config(const Config& config);
+  /// The [md] keys (sim/md_params.cpp). table().read(config) fills the struct, resolves the
+  /// potential files and validates.
+  static const ParamTable<MdParams>& table();
+  /// Resolves the potential paths the tube model needs (missing or unusable file: ParamError).
+  void resolve_files();
+  /// Checks across keys (ParamError naming the key): swaps apart from the MD temperature only as
+  /// swap_biased_drive, whole steps per frame and per swap batch, tube vibration only on a rigid tube.
+  void validate() const;
   std::int64_t steps_per_frame() const;
   double max_temperature_kelvin() const;  ///< over melt and schedule
 };
@@ -61,7 +71,7 @@ struct MdParams {
 /// Every check that must pass before LAMMPS starts: species with force-field parameters, no
 /// overlapping atoms, every ion inside the tube's open space and clear of the carbon, a safe time
 /// step, a Coulomb cut-off longer than the cluster can become, an open (non-periodic) tube.
-/// Throws InputError naming the [md] or [structure] key at fault.
-void validate_md_input(const Config& config, const MdParams& params, const ForceField& ff, const Structure& s);
+/// Throws ParamError naming the [md] or [structure] key at fault (InputError where no key is).
+void validate_md_input(const MdParams& params, const ForceField& ff, const Structure& s);
 
 }  // namespace nanomix::sim

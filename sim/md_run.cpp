@@ -103,8 +103,8 @@ std::size_t ions_outside_tube(const TubeExtent& t, const Frame& f) {
 /// What the md stage's result depends on: the resolved [structure] and [md] sections and the
 /// bytes of every file it reads (the potential tables). A checkpoint is used only by a run with
 /// the same identity, so a resumed trajectory never mixes two configs.
-std::string md_identity(const Config& config, const MdParams& p) {
-  std::string id = ini_of_sections(config, {"structure", "md"});
+std::string md_identity(const MdRecord& record, const MdParams& p) {
+  std::string id = record.sections_ini;
   id += "# input ion_potential_file " + file_hash(p.ion_potential_file) + "\n";
   id += "# input carbon_ion_potential_file " + file_hash(p.carbon_ion_potential_file) + "\n";
   if (p.tube == TubeModel::flexible_tersoff) id += "# input tersoff_file " + file_hash(p.tersoff_file) + "\n";
@@ -398,11 +398,11 @@ std::string lammps_setup_commands_from(const MdParams& p, const ForceField& ff, 
   return o.str();
 }
 
-MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, const std::string& trajectory,
+MdRunResult run_md(const MdParams& p, const Structure& s, const MdRecord& config_record, const std::string& trajectory,
                    bool resume, bool quiet, bool this_rank_only) {
   const auto wall_start = std::chrono::steady_clock::now();
   const ForceField ff = ForceField::load(p.ion_potential_file, p.carbon_ion_potential_file);
-  validate_md_input(config, p, ff, s);
+  validate_md_input(p, ff, s);
   // LAMMPS needs MPI: start it before any output file is open (see mpi_ensure_initialised).
   mpi_ensure_initialised();
   const MdPaths paths = MdPaths::beside(trajectory);
@@ -413,7 +413,7 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
   // (config sections and input files) and matches its data file; a trajectory from another
   // config is refused (exit 2, naming what changed); with no usable checkpoint yet (killed before
   // the first one, or while writing it) the stage starts over.
-  const std::string identity = md_identity(config, p);
+  const std::string identity = md_identity(config_record, p);
   std::int64_t first_frame = 0, start_step = 0;
   Checkpoint restored;
   if (resume) {
@@ -484,7 +484,7 @@ MdRunResult run_md(const Config& config, const MdParams& p, const Structure& s, 
       // Swaps change species: the file then holds the species of every frame.
       const SpeciesStorage species =
           p.mechanism == Mechanism::swap_accelerated ? SpeciesStorage::per_frame : SpeciesStorage::fixed;
-      writer = std::make_unique<H5mdWriter>(trajectory, s.frame, config.to_ini(), "nanomix user", species);
+      writer = std::make_unique<H5mdWriter>(trajectory, s.frame, config_record.config_ini, "nanomix user", species);
       const char* mech[] = {"thermal", "swap_accelerated", "beam"};
       writer->write_parameter("md_mechanism", p.swap_biased_drive ? "swap_biased_drive" : mech[static_cast<int>(p.mechanism)]);
       if (p.mechanism == Mechanism::swap_accelerated) {

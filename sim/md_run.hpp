@@ -11,7 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
 #include "sim/forcefield.hpp"
 #include "sim/md_params.hpp"
 #include "sim/structure.hpp"
@@ -63,11 +62,19 @@ std::string swap_species_commands(const std::vector<int>& to_cl, const std::vect
 /// renames the trajectory T.h5 to T.h5.partial and removes its checkpoint. No-op otherwise.
 void report_lammps_failure();
 
-/// Runs (or, with resume, continues) the md stage. Validates everything first (InputError);
-/// `config` is stored in the trajectory and names keys in errors. `this_rank_only`: LAMMPS runs on
+/// What the md stage records of its config: the whole resolved config (Config::to_ini, stored in
+/// the trajectory) and the resolved [structure] and [md] sections (ini_of_sections), which with the
+/// potential files make the run's identity: a checkpoint is resumed only under the same identity.
+struct MdRecord {
+  std::string config_ini;
+  std::string sections_ini;
+};
+
+/// Runs (or, with resume, continues) the md stage. Validates everything first (ParamError naming
+/// the [md] or [structure] key, InputError). `this_rank_only`: LAMMPS runs on
 /// the calling rank alone (under mpirun only rank 0 may call it then): the same trajectory as one
 /// process, which a LAMMPS run over several ranks (another summation order) does not give.
-MdRunResult run_md(const Config& config, const MdParams& params, const Structure& structure,
+MdRunResult run_md(const MdParams& params, const Structure& structure, const MdRecord& record,
                    const std::string& trajectory, bool resume, bool quiet, bool this_rank_only = false);
 
 }  // namespace nanomix::sim

@@ -6,51 +6,73 @@
 
 namespace nanomix::sim {
 
-StructureParams StructureParams::from_config(const Config& c) {
+// Keys of [structure] (docs/structure.md).
+const ParamTable<StructureParams>& StructureParams::table() {
+  static const ParamTable<StructureParams> t = [] {
+    using P = StructureParams;
+    ParamTable<P> t("structure");
+    t.choice("kind", &P::kind, "tube_cluster",
+             {{"tube_cluster", StructureKind::tube_cluster}, {"tube", StructureKind::tube}, {"cluster", StructureKind::cluster},
+              {"crystal", StructureKind::crystal}},
+             "what to build: ions in a nanotube, an empty tube, the ions alone (placed as in the tube), "
+             "or a periodic bulk rock-salt crystal");
+    t.integer("tube_n", &P::tube_n, 20, 1, 100, "", "chiral index n of the single-walled nanotube (C_h = n a1 + m a2)");
+    t.integer("tube_m", &P::tube_m, 20, 0, 100, "", "chiral index m (0 <= m <= n is usual; (n,n) armchair, (n,0) zigzag)");
+    t.real("tube_length_angstrom", &P::tube_length_angstrom, 60.0, 1.0, 5000.0, "Å",
+           "tube length; rounded to a whole number of translational unit cells |T|");
+    t.choice("tube_axis", &P::tube_axis, "z", {{"z", 'z'}, {"x", 'x'}}, "axis of the tube (x puts it across the image for a beam along z)");
+    t.boolean("tube_periodic", &P::tube_periodic, false,
+              "periodic along the tube axis (box length = tube length) instead of an open tube in vacuum");
+    t.real("vacuum_angstrom", &P::vacuum_angstrom, 10.0, 0.0, 1000.0, "Å",
+           "empty space between the atoms and the box faces along every non-periodic axis");
+    t.integer("ion_pairs", &P::ion_pairs, 200, 0, 1000000, "", "number of Na+ ions = number of anions (Cl- + I-)");
+    t.real("iodide_fraction", &P::iodide_fraction, 0.5, 0.0, 1.0, "",
+           "fraction of the anions that are I- (rounded to whole ions); the rest are Cl-");
+    t.choice("arrangement", &P::arrangement, "random_mixed",
+             {{"random_mixed", Arrangement::random_mixed}, {"rocksalt_nacl", Arrangement::rocksalt_nacl},
+              {"rocksalt_nai", Arrangement::rocksalt_nai}, {"heterostructure", Arrangement::heterostructure}},
+             "ion cluster: random_mixed = rock-salt sites at the Vegard lattice constant, anion species drawn at "
+             "random, positions jittered; rocksalt_nacl / rocksalt_nai = ordered rock-salt at a(NaCl) / a(NaI) "
+             "with anion species drawn at random; heterostructure = a NaI crystal and a NaCl crystal side by "
+             "side along the tube axis");
+    t.real("lattice_constant_angstrom", &P::lattice_constant_angstrom, 0.0, 0.0, 20.0, "Å",
+           "rock-salt lattice constant; 0 = bulk experiment (NaCl 5.64, NaI 6.47, Vegard's law for a mixture)");
+    t.real("min_distance_angstrom", &P::min_distance_angstrom, 2.2, 0.1, 10.0, "Å", "no two ions closer than this (checked)");
+    t.real("wall_clearance_angstrom", &P::wall_clearance_angstrom, 3.0, 0.0, 20.0, "Å",
+           "ion centres stay at least this far inside the tube wall's carbon centres: the open space is a "
+           "cylinder of radius d/2 - wall_clearance");
+    t.real("position_jitter_angstrom", &P::position_jitter_angstrom, 0.4, 0.0, 2.0, "Å",
+           "random_mixed only: each ion is displaced uniformly within a ball of this radius");
+    t.choice("crystal", &P::crystal_anion, "nacl", {{"nacl", chlorine}, {"nai", iodine}}, "kind = crystal: which rock-salt crystal");
+    t.integer("cells_a", [](P& p) -> int& { return p.cells[0]; }, 4, 1, 200, "", "kind = crystal: conventional cubic cells along x");
+    t.integer("cells_b", [](P& p) -> int& { return p.cells[1]; }, 4, 1, 200, "", "kind = crystal: conventional cubic cells along y");
+    t.integer("cells_c", [](P& p) -> int& { return p.cells[2]; }, 4, 1, 200, "", "kind = crystal: conventional cubic cells along z");
+    t.integer("seed", &P::seed, 1, 0, 9.0e15, "", "random seed of the builder (species draw, jitter)");
+    return t;
+  }();
+  return t;
+}
+
+void StructureParams::validate() const {
   const std::string s = "structure";
-  StructureParams p;
-  const std::string& kind = c.string(s, "kind");
-  p.kind = kind == "tube" ? StructureKind::tube
-           : kind == "cluster" ? StructureKind::cluster
-           : kind == "crystal" ? StructureKind::crystal
-                               : StructureKind::tube_cluster;
-  p.tube_n = static_cast<int>(c.integer(s, "tube_n"));
-  p.tube_m = static_cast<int>(c.integer(s, "tube_m"));
-  p.tube_length_angstrom = c.real(s, "tube_length_angstrom");
-  p.tube_axis = c.string(s, "tube_axis")[0];
-  p.tube_periodic = c.boolean(s, "tube_periodic");
-  p.vacuum_angstrom = c.real(s, "vacuum_angstrom");
-  p.ion_pairs = c.integer(s, "ion_pairs");
-  p.iodide_fraction = c.real(s, "iodide_fraction");
-  p.arrangement = parse_arrangement(c.string(s, "arrangement"));
-  p.lattice_constant_angstrom = c.real(s, "lattice_constant_angstrom");
-  p.min_distance_angstrom = c.real(s, "min_distance_angstrom");
-  p.wall_clearance_angstrom = c.real(s, "wall_clearance_angstrom");
-  p.position_jitter_angstrom = c.real(s, "position_jitter_angstrom");
-  p.crystal_anion = c.string(s, "crystal") == "nai" ? iodine : chlorine;
-  p.cells[0] = static_cast<int>(c.integer(s, "cells_a"));
-  p.cells[1] = static_cast<int>(c.integer(s, "cells_b"));
-  p.cells[2] = static_cast<int>(c.integer(s, "cells_c"));
-  p.seed = static_cast<std::uint64_t>(c.integer(s, "seed"));
-  if (p.kind == StructureKind::crystal) {
+  if (kind == StructureKind::crystal) {
     // 8 atoms per conventional cell; every later stage holds several copies of the positions.
-    const double atoms = 8.0 * p.cells[0] * p.cells[1] * p.cells[2];
+    const double atoms = 8.0 * cells[0] * cells[1] * cells[2];
     constexpr double max_atoms = 2.0e6;
     if (atoms > max_atoms) {
-      c.fail(s, "cells_a", "cells_a × cells_b × cells_c × 8 = " + std::to_string(static_cast<long long>(atoms)) +
-                               " atoms, more than the limit of 2000000");
+      throw ParamError(s, "cells_a", "cells_a × cells_b × cells_c × 8 = " + std::to_string(static_cast<long long>(atoms)) +
+                                         " atoms, more than the limit of 2000000");
     }
   }
-  if (p.kind != StructureKind::crystal && p.kind != StructureKind::tube) {
-    const double radius = nanotube_geometry(p.tube_n, p.tube_m, p.tube_length_angstrom).radius_angstrom();
-    if (p.wall_clearance_angstrom >= radius) {
-      c.fail(s, "wall_clearance_angstrom", "must be below the tube radius " + std::to_string(radius) + " Å");
+  if (kind != StructureKind::crystal && kind != StructureKind::tube) {
+    const double radius = nanotube_geometry(tube_n, tube_m, tube_length_angstrom).radius_angstrom();
+    if (wall_clearance_angstrom >= radius) {
+      throw ParamError(s, "wall_clearance_angstrom", "must be below the tube radius " + std::to_string(radius) + " Å");
     }
-    if (p.arrangement == Arrangement::random_mixed && p.position_jitter_angstrom >= radius - p.wall_clearance_angstrom) {
-      c.fail(s, "position_jitter_angstrom", "leaves no open space in the tube");
+    if (arrangement == Arrangement::random_mixed && position_jitter_angstrom >= radius - wall_clearance_angstrom) {
+      throw ParamError(s, "position_jitter_angstrom", "leaves no open space in the tube");
     }
   }
-  return p;
 }
 
 namespace {

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <string>
 
-#include "core/config.hpp"
+#include "core/params.hpp"
 #include "core/frame.hpp"
 #include "sim/nanotube.hpp"
 #include "sim/rocksalt.hpp"
@@ -31,7 +31,10 @@ struct StructureParams {
   int cells[3] = {4, 4, 4};
   std::uint64_t seed = 1;
 
-  static StructureParams from_config(const Config& config);
+  /// The [structure] keys (sim/structure.cpp); table().read(config) fills and validates.
+  static const ParamTable<StructureParams>& table();
+  /// Checks across keys (ParamError naming the key): crystal size, room inside the tube.
+  void validate() const;
 };
 
 /// What was built, beside the atoms: the tube geometry (if any) and where the ions may be.

@@ -22,47 +22,6 @@ const char* const interpretation_text =
     "difference (see the power tables of validation/topology/RESULTS.md). effect_z = (null mean - observed) / null sd for the "
     "permutation loss (tighter-than-random groups) and (observed - null mean) / null sd for MMD2: ~0 under H0.";
 
-CompareParams CompareParams::from_config(const Config& c) {
-  const std::string s = "compare";
-  CompareParams p;
-  p.subset = c.string(s, "subset");
-  {
-    std::string w;
-    for (char ch : c.string(s, "statistic") + " ") {
-      if (ch == ' ' || ch == ',') {
-        if (!w.empty() && std::find(p.statistics.begin(), p.statistics.end(), w) == p.statistics.end()) p.statistics.push_back(w);
-        w.clear();
-      } else {
-        w += ch;
-      }
-    }
-    if (p.statistics.empty()) p.statistics.push_back(p.subset);
-  }
-  p.dimensions.clear();
-  std::string w;
-  for (char ch : c.string(s, "dimensions") + " ") {
-    if (ch == ' ' || ch == ',') {
-      if (!w.empty()) {
-        if (w != "0" && w != "1" && w != "2") c.fail(s, "dimensions", "each dimension is 0, 1 or 2");
-        p.dimensions.push_back(w[0] - '0');
-      }
-      w.clear();
-    } else {
-      w += ch;
-    }
-  }
-  if (p.dimensions.empty()) c.fail(s, "dimensions", "name at least one homology dimension");
-  p.p = c.real(s, "wasserstein_p");
-  p.relative_error = c.real(s, "relative_error");
-  p.method = c.string(s, "wasserstein_method") == "hera" ? WassersteinMethod::hera : WassersteinMethod::exact;
-  p.permutations = static_cast<int>(c.integer(s, "permutations"));
-  p.seed = static_cast<std::uint64_t>(c.integer(s, "seed"));
-  p.max_diagrams = static_cast<int>(c.integer(s, "max_diagrams"));
-  p.image_pixels = static_cast<int>(c.integer(s, "image_pixels"));
-  p.threads = static_cast<int>(c.integer(s, "threads"));
-  return p;
-}
-
 std::vector<std::size_t> evenly_spaced(std::size_t n, std::size_t max) {
   std::vector<std::size_t> out;
   if (n <= max) {

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
+#include "core/params.hpp"
 #include "topology/distances.hpp"
 #include "topology/hypothesis_tests.hpp"
 #include "topology/diagrams_file.hpp"
@@ -34,7 +34,9 @@ struct CompareParams {
   int max_diagrams = 40;
   int image_pixels = 20;
   int threads = 0;
-  static CompareParams from_config(const Config& config);
+  /// The [compare] keys compare reads (topology/topology_params.cpp).
+  static const ParamTable<CompareParams>& table();
+  void validate() const;  ///< ParamError naming the key
 };
 
 struct MechanismResult {

@@ -17,20 +17,6 @@ namespace nanomix::topology {
 
 namespace {
 
-std::vector<std::string> split_words(const std::string& text) {
-  std::vector<std::string> out;
-  std::string w;
-  for (char c : text + " ") {
-    if (c == ' ' || c == ',' || c == '\t') {
-      if (!w.empty()) out.push_back(w);
-      w.clear();
-    } else {
-      w += c;
-    }
-  }
-  return out;
-}
-
 double to_radius(double v) { return std::isinf(v) ? v : std::copysign(std::sqrt(std::abs(v)), v); }
 
 void convert_units(FrameDiagrams& d, bool angstrom) {
@@ -51,63 +37,6 @@ const char* source_name(Source s) {
     case Source::columns: return "columns";
   }
   return "?";
-}
-
-TopologyParams TopologyParams::from_config(const Config& c) {
-  const std::string s = "topology";
-  TopologyParams p;
-  p.subsets = split_words(c.string(s, "subsets"));
-  if (p.subsets.empty()) c.fail(s, "subsets", "name at least one subset (ions, anions, Na, Cl, I)");
-  for (const auto& name : p.subsets) {
-    const auto& known = subset_names();
-    if (std::find(known.begin(), known.end(), name) == known.end())
-      c.fail(s, "subsets", "unknown subset '" + name + "' (ions, anions, Na, Cl, I)");
-  }
-  p.radii = c.string(s, "radii");
-  p.radius_na_angstrom = c.real(s, "radius_Na");
-  p.radius_cl_angstrom = c.real(s, "radius_Cl");
-  p.radius_i_angstrom = c.real(s, "radius_I");
-  p.include_carbon = c.boolean(s, "include_carbon");
-  p.unit_angstrom = c.string(s, "unit") == "angstrom";
-  const auto& proj = c.string(s, "projection");
-  p.projection = proj == "none" ? 0 : proj[0];
-  p.first_frame = c.integer(s, "first_frame");
-  p.last_frame = c.integer(s, "last_frame");
-  p.frame_stride = c.integer(s, "frame_stride");
-  if (p.last_frame >= 0 && p.last_frame < p.first_frame) c.fail(s, "last_frame", "is before first_frame");
-  p.superlevel = c.string(s, "image_filtration") == "superlevel";
-  p.movie_group = c.string(s, "movie_group");
-  p.column_classes = c.boolean(s, "column_classes");
-  p.image_region = c.string(s, "image_region");
-  p.image.smoothing_angstrom = c.real(s, "image_smoothing_angstrom");
-  p.image.binning = static_cast<int>(c.integer(s, "image_binning"));
-  p.image.wall_margin_angstrom = c.real(s, "tube_wall_margin_angstrom");
-  p.image.min_persistence_sigma = c.real(s, "image_min_persistence_sigma");
-  p.betti_samples = static_cast<int>(c.integer(s, "betti_samples"));
-  p.range_min = c.real(s, "range_min");
-  p.range_max = c.real(s, "range_max");
-  if (p.range_max < p.range_min) c.fail(s, "range_max", "is below range_min");
-  p.image_pixels = static_cast<int>(c.integer(s, "image_pixels"));
-  p.image_sigma = c.real(s, "image_sigma");
-  p.image_weight_persistence = c.real(s, "image_weight_persistence");
-  p.histogram_bins = static_cast<int>(c.integer(s, "histogram_bins"));
-  p.local_subset = c.string(s, "local_subset");
-  if (!p.local_subset.empty()) {
-    const auto& known = subset_names();
-    if (std::find(known.begin(), known.end(), p.local_subset) == known.end())
-      c.fail(s, "local_subset", "unknown subset '" + p.local_subset + "' (ions, anions, Na, Cl, I; empty = off)");
-  }
-  p.local_region.dimension = static_cast<int>(c.integer(s, "local_dimension"));
-  p.local_region.birth_min = c.real(s, "local_birth_min");
-  p.local_region.birth_max = c.real(s, "local_birth_max");
-  p.local_region.death_min = c.real(s, "local_death_min");
-  p.local_region.death_max = c.real(s, "local_death_max");
-  p.local_region.min_persistence = c.real(s, "local_min_persistence");
-  if (p.local_region.birth_max < p.local_region.birth_min) c.fail(s, "local_birth_max", "is below local_birth_min");
-  if (p.local_region.death_max < p.local_region.death_min) c.fail(s, "local_death_max", "is below local_death_min");
-  p.lattice = c.boolean(s, "lattice");
-  p.threads = static_cast<int>(c.integer(s, "threads"));
-  return p;
 }
 
 FrameDiagrams frame_diagrams(const Frame& frame, const std::string& subset, const TopologyParams& params) {

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "core/config.hpp"
 #include "core/frame.hpp"
+#include "core/params.hpp"
 #include "topology/diagram.hpp"
 #include "topology/image_region.hpp"
 #include "topology/lattice.hpp"
@@ -44,7 +44,10 @@ struct TopologyParams {
   bool lattice = true;
   int threads = 0;
 
-  static TopologyParams from_config(const Config& config);
+  /// The [topology] keys (topology/topology_params.cpp); table().read(config) fills and validates.
+  static const ParamTable<TopologyParams>& table();
+  /// Checks across keys (ParamError naming the key): frame range, statistics range, local region.
+  void validate() const;
 };
 
 struct Group {

@@ -1,14 +1,20 @@
 #pragma once
-// [detect] config keys → the parameter structs of reading, preprocessing and detection.
-#include "core/config.hpp"
+// The [detect] keys, declared once next to the structs they fill: reading (ReadOptions),
+// preprocessing (PreprocessParams) and detection (DetectParams), three tables of one section.
+// The app reads them with read_options_table().read(config), …
+#include <vector>
+
+#include "core/params.hpp"
 #include "imaging/detect/detect_columns.hpp"
 #include "imaging/detect/movie_reader.hpp"
 #include "imaging/detect/preprocess.hpp"
 
 namespace nanomix::imaging {
 
-ReadOptions read_options_from_config(const Config& config);
-PreprocessParams preprocess_params_from_config(const Config& config);
-DetectParams detect_params_from_config(const Config& config);
+const ParamTable<ReadOptions>& read_options_table();
+const ParamTable<PreprocessParams>& preprocess_table();
+const ParamTable<DetectParams>& detect_table();
+/// The three tables' keys in the section's documented order.
+std::vector<KeySpec> detect_keys();
 
 }  // namespace nanomix::imaging

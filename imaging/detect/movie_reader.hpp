@@ -60,6 +60,9 @@ struct ReadOptions {
   /// Take pixel size and frame time from the options even when the file has them.
   bool override_file_metadata = false;
 
+  /// ParamError (naming the [detect] key) on inconsistent options.
+  void validate() const;
+
   /// Refuse movies whose float32 pixels would need more than this many bytes.
   std::uint64_t max_bytes = std::uint64_t{8} << 30;
   /// HDF5 (EMD, Velox): rehearse the read in a child process first, so that a crash or hang inside

@@ -3,16 +3,18 @@
 #include <cmath>
 #include <string>
 
+#include "app/config_schema.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 
 using nanomix::Config;
 using nanomix::InputError;
+using nanomix::parse_config;
 
 namespace {
 std::string error_of(const std::string& ini, const std::vector<std::pair<std::string, std::string>>& overrides = {}) {
   try {
-    Config::parse(ini, "test.ini", overrides);
+    parse_config(ini, "test.ini", overrides);
   } catch (const InputError& e) {
     return e.what();
   }
@@ -21,7 +23,7 @@ std::string error_of(const std::string& ini, const std::vector<std::pair<std::st
 }  // namespace
 
 TEST_CASE("defaults come from the schema") {
-  const Config c;
+  const Config c(nanomix::nanomix_schema());
   CHECK(c.integer("structure", "tube_n") == 20);
   CHECK(c.string("structure", "arrangement") == "random_mixed");
   CHECK_FALSE(c.is_set("structure", "tube_n"));
@@ -31,7 +33,7 @@ TEST_CASE("defaults come from the schema") {
 TEST_CASE("values from the file, overrides from the command line win") {
   const std::string ini = "# a comment\n[structure]\ntube_n = 12   # inline comment\ntube_m=8\niodide_fraction = 0.25\n"
                           "tube_periodic = yes\n";
-  const Config c = Config::parse(ini, "test.ini", {{"structure.tube_m", "3"}});
+  const Config c = parse_config(ini, "test.ini", {{"structure.tube_m", "3"}});
   CHECK(c.integer("structure", "tube_n") == 12);
   CHECK(c.integer("structure", "tube_m") == 3);
   CHECK(c.real("structure", "iodide_fraction") == doctest::Approx(0.25));
@@ -68,7 +70,7 @@ TEST_CASE("bad input gives one line naming file, line and key") {
 }
 
 TEST_CASE("fail() names where the value came from") {
-  const Config c = Config::parse("[structure]\ntube_n = 7\n", "x.ini");
+  const Config c = parse_config("[structure]\ntube_n = 7\n", "x.ini");
   try {
     c.fail("structure", "tube_n", "too thin for the cluster");
     FAIL("fail() must throw");
@@ -78,9 +80,9 @@ TEST_CASE("fail() names where the value came from") {
 }
 
 TEST_CASE("to_ini reads back to the same values") {
-  const Config a = Config::parse("[structure]\ntube_n = 9\niodide_fraction = 0.125\n", "a.ini");
-  const Config b = Config::parse(a.to_ini(), "resolved");
-  for (const auto& spec : nanomix::config_schema()) {
+  const Config a = parse_config("[structure]\ntube_n = 9\niodide_fraction = 0.125\n", "a.ini");
+  const Config b = parse_config(a.to_ini(), "resolved");
+  for (const auto& spec : nanomix::nanomix_schema()->keys()) {
     if (spec.type == nanomix::KeyType::real) {
       CHECK(a.real(spec.section, spec.key) == b.real(spec.section, spec.key));
     } else if (spec.type == nanomix::KeyType::integer) {
@@ -94,7 +96,7 @@ TEST_CASE("to_ini reads back to the same values") {
 }
 
 TEST_CASE("every schema key has help, and units for numbers that carry one in their name") {
-  for (const auto& spec : nanomix::config_schema()) {
+  for (const auto& spec : nanomix::nanomix_schema()->keys()) {
     CHECK_MESSAGE(!spec.help.empty(), spec.name());
     const bool named_unit = spec.key.find("_angstrom") != std::string::npos || spec.key.find("_k") == spec.key.size() - 2;
     if (named_unit && (spec.type == nanomix::KeyType::real || spec.type == nanomix::KeyType::integer)) {

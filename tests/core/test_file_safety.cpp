@@ -11,6 +11,7 @@
 #include <set>
 #include <sstream>
 
+#include "app/config_schema.hpp"
 #include "core/atomic_file.hpp"
 #include "core/config.hpp"
 #include "core/config_diff.hpp"
@@ -110,7 +111,7 @@ TEST_CASE("inputs read whole: devices, FIFOs and oversize files are refused with
   std::ofstream(d / "big.txt") << std::string(2000, 'x');
   CHECK_THROWS_AS(read_regular_file(d / "big.txt", 1000, "table"), InputError);
   CHECK(read_regular_file(d / "big.txt", 2000, "table").size() == 2000);
-  CHECK_THROWS_AS(Config::load("/dev/zero"), InputError);
+  CHECK_THROWS_AS(load_config("/dev/zero"), InputError);
   CHECK(file_hash(d / "big.txt") == content_hash(std::string(2000, 'x')));
   CHECK(content_hash("a") != content_hash("b"));
 }

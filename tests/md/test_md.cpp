@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "app/config_schema.hpp"
 #include "core/config.hpp"
 #include "core/elements.hpp"
 #include "core/error.hpp"
@@ -143,9 +144,9 @@ TEST_CASE("anion_sro and crystallinity on hand-made structures") {
 }
 
 TEST_CASE("swap ΔE equals the change of LAMMPS' potential energy") {
-  const Config c = Config::parse(small_ini, "small.ini");
-  const Structure s = build_structure(StructureParams::from_config(c));
-  const MdParams p = MdParams::from_config(c);
+  const Config c = parse_config(small_ini, "small.ini");
+  const Structure s = build_structure(StructureParams::table().read(c));
+  const MdParams p = MdParams::table().read(c);
   const ForceField ff = load_ff();
   LammpsSession lmp;
   const std::string data = "/tmp/nanomix_test_swap_" + std::to_string(::getpid()) + ".data";
@@ -174,9 +175,9 @@ TEST_CASE("a swap scales the swapped atoms' velocities by sqrt(m_old/m_new) and 
   // its kinetic energy) and v_new = v_old - u for every other ion, with one common u (the removed
   // centre-of-mass velocity); the ions' total momentum is zero after (without the correction each
   // swapped pair would change it by (m_I - m_Cl)(v_a - v_b)).
-  const Config c = Config::parse(small_ini, "small.ini");
-  const Structure s = build_structure(StructureParams::from_config(c));
-  const MdParams p = MdParams::from_config(c);
+  const Config c = parse_config(small_ini, "small.ini");
+  const Structure s = build_structure(StructureParams::table().read(c));
+  const MdParams p = MdParams::table().read(c);
   const ForceField ff = load_ff();
   LammpsSession lmp;
   const std::string data = "/tmp/nanomix_test_swapv_" + std::to_string(::getpid()) + ".data";
@@ -217,12 +218,12 @@ TEST_CASE("a swap scales the swapped atoms' velocities by sqrt(m_old/m_new) and 
 
 TEST_CASE("bad input stops before LAMMPS with a one-line InputError") {
   auto check = [](const std::string& extra, const std::string& needle) {
-    const Config c = Config::parse(std::string(small_ini) + extra, "bad.ini");
+    const Config c = parse_config(std::string(small_ini) + extra, "bad.ini");
     std::string msg;
     try {
-      const Structure s = build_structure(StructureParams::from_config(c));
-      const MdParams p = MdParams::from_config(c);
-      validate_md_input(c, p, load_ff(), s);
+      const Structure s = build_structure(StructureParams::table().read(c));
+      const MdParams p = MdParams::table().read(c);
+      validate_md_input(p, load_ff(), s);
     } catch (const InputError& e) {
       msg = e.what();
     }
@@ -238,20 +239,20 @@ TEST_CASE("bad input stops before LAMMPS with a one-line InputError") {
   // Swaps apart from the MD temperature are the biased drive, which must be named as such.
   check("mechanism = swap_accelerated\nswap_temperature_kelvin = 100\n", "swap_biased_drive");
   check("mechanism = swap_accelerated\nswap_schedule = 0:500, 10:100\n", "swap_biased_drive");
-  CHECK(MdParams::from_config(Config::parse(std::string(small_ini) + "mechanism = swap_biased_drive\nswap_temperature_kelvin = 100\n", "ok.ini")).swap_biased_drive);
-  CHECK_THROWS_AS(Config::parse(std::string(small_ini) + "temperature_kelvin = 0\n", "bad.ini"), InputError);
+  CHECK(MdParams::table().read(parse_config(std::string(small_ini) + "mechanism = swap_biased_drive\nswap_temperature_kelvin = 100\n", "ok.ini")).swap_biased_drive);
+  CHECK_THROWS_AS(parse_config(std::string(small_ini) + "temperature_kelvin = 0\n", "bad.ini"), InputError);
   {
-    const Config c = Config::parse(std::string(small_ini) + "anneal_schedule = 0:500, 10:-5\n", "bad.ini");
-    CHECK_THROWS_AS(MdParams::from_config(c), InputError);
+    const Config c = parse_config(std::string(small_ini) + "anneal_schedule = 0:500, 10:-5\n", "bad.ini");
+    CHECK_THROWS_AS(MdParams::table().read(c), InputError);
   }
   // Unknown species and an ion outside the tube: made by hand (the builder cannot make them).
-  const Config c = Config::parse(small_ini, "small.ini");
-  const MdParams p = MdParams::from_config(c);
-  Structure s = build_structure(StructureParams::from_config(c));
+  const Config c = parse_config(small_ini, "small.ini");
+  const MdParams p = MdParams::table().read(c);
+  Structure s = build_structure(StructureParams::table().read(c));
   Structure bad = s;
   bad.frame.atomic_numbers.back() = 26;  // Fe
-  CHECK_THROWS_WITH_AS(validate_md_input(c, p, load_ff(), bad), doctest::Contains("unknown species"), InputError);
+  CHECK_THROWS_WITH_AS(validate_md_input(p, load_ff(), bad), doctest::Contains("unknown species"), InputError);
   bad = s;
   bad.frame.positions_angstrom(static_cast<Eigen::Index>(s.frame.size() - 1), 0) += 30;
-  CHECK_THROWS_WITH_AS(validate_md_input(c, p, load_ff(), bad), doctest::Contains("outside the tube"), InputError);
+  CHECK_THROWS_WITH_AS(validate_md_input(p, load_ff(), bad), doctest::Contains("outside the tube"), InputError);
 }

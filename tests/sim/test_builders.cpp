@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "app/config_schema.hpp"
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/neighbors.hpp"
@@ -28,7 +29,7 @@ StructureParams tube_params(int n, int m, double length, bool periodic) {
   return p;
 }
 
-Structure build_from_ini(const std::string& ini) { return build_structure(StructureParams::from_config(Config::parse(ini, "t.ini"))); }
+Structure build_from_ini(const std::string& ini) { return build_structure(StructureParams::table().read(parse_config(ini, "t.ini"))); }
 
 }  // namespace
 

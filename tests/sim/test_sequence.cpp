@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/config_schema.hpp"
 #include "core/config.hpp"
 #include "core/random.hpp"
 #include "sim/sequence.hpp"
@@ -18,7 +19,7 @@ using namespace nanomix::sim;
 
 namespace {
 
-Structure build_from_ini(const std::string& ini) { return build_structure(StructureParams::from_config(Config::parse(ini, "t.ini"))); }
+Structure build_from_ini(const std::string& ini) { return build_structure(StructureParams::table().read(parse_config(ini, "t.ini"))); }
 
 const char* base = "[structure]\ntube_n = 20\ntube_m = 20\ntube_length_angstrom = 90\nion_pairs = 300\niodide_fraction = 0.5\n";
 

@@ -39,6 +39,7 @@
 #include <tuple>
 #include <vector>
 
+#include "app/config_schema.hpp"
 #include "core/config.hpp"
 #include "core/elements.hpp"
 #include "core/error.hpp"
@@ -115,7 +116,7 @@ Structure build(int n, int pairs, const std::string& arrangement, double iodide_
         << "\niodide_fraction = " << iodide_fraction << "\narrangement = " << arrangement << "\nposition_jitter_angstrom = 0\nseed = " << seed
         << "\n";
     try {
-      return build_structure(StructureParams::from_config(Config::parse(ini.str(), "energetics")));
+      return build_structure(StructureParams::table().read(parse_config(ini.str(), "energetics")));
     } catch (const InputError&) {
       if (attempt > 8) throw;
       length *= 1.25;

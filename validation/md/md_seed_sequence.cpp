@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "app/config_schema.hpp"
 #include "core/config.hpp"
 #include "core/random.hpp"
 #include "sim/forcefield.hpp"
@@ -64,11 +65,11 @@ TEST_CASE("the seed's stages in a melt-quenched cluster under MD + swaps at the 
   const double kelvin = env("NANOMIX_SEQ_KELVIN", 470);
   const int frames = static_cast<int>(env("NANOMIX_SEQ_FRAMES", full ? 100 : 30));
   const double sweeps = env("NANOMIX_SEQ_SWEEPS", 20);
-  const Config cfg = Config::parse(
+  const Config cfg = parse_config(
       "[structure]\ntube_n = 20\ntube_m = 20\ntube_length_angstrom = 60\nion_pairs = 150\niodide_fraction = 0.5\n"
       "arrangement = random_mixed\nseed = 3\n",
       "seed_sequence");
-  const Structure s = build_structure(StructureParams::from_config(cfg));
+  const Structure s = build_structure(StructureParams::table().read(cfg));
   const ForceField ff = ForceField::load(src + "/potentials/tosi_fumi_bmh.txt", src + "/potentials/carbon_ion_lj.txt");
   MdParams p;
   p.timestep_fs = 4;

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "app/config_schema.hpp"
 #include "core/config.hpp"
 #include "core/elements.hpp"
 #include "core/units.hpp"
@@ -142,12 +143,12 @@ melt_ps = 0
 }
 
 TEST_CASE("cluster Coulomb: plain 80 Å cut-off vs a direct pairwise sum") {
-  const Config cfg = Config::parse(demo_ini, "demo");
-  const Structure s = build_structure(StructureParams::from_config(cfg));
+  const Config cfg = parse_config(demo_ini, "demo");
+  const Structure s = build_structure(StructureParams::table().read(cfg));
   const ForceField ff = load_ff();
   // A disordered cluster: positions after a short hot run of the real set-up, so that the test is
   // not done on a perfect lattice.
-  MdParams p = MdParams::from_config(cfg);
+  MdParams p = MdParams::table().read(cfg);
   const std::string data = tmp("cluster.data");
   { std::ofstream(data) << lammps_data_file(s.frame, ff); }
   std::vector<double> x;
@@ -218,11 +219,11 @@ TEST_CASE("cluster Coulomb: plain 80 Å cut-off vs a direct pairwise sum") {
 }
 
 TEST_CASE("NVE energy drift of the demo system at 2 fs (default) and 4 fs (configs/demo_long.ini)") {
-  const Config cfg = Config::parse(demo_ini, "demo");
-  const Structure s = build_structure(StructureParams::from_config(cfg));
+  const Config cfg = parse_config(demo_ini, "demo");
+  const Structure s = build_structure(StructureParams::table().read(cfg));
   const ForceField ff = load_ff();
   for (const double dt_fs : {2.0, 4.0}) {
-    MdParams p = MdParams::from_config(cfg);
+    MdParams p = MdParams::table().read(cfg);
     p.timestep_fs = dt_fs;
     const std::string data = tmp("nve.data");
     { std::ofstream(data) << lammps_data_file(s.frame, ff); }

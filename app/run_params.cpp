@@ -1,0 +1,60 @@
+#include "app/run_params.hpp"
+
+#include <algorithm>
+
+#include "sim/md_params.hpp"
+
+namespace nanomix::cli {
+
+const ParamTable<RunParams>& RunParams::table() {
+  static const ParamTable<RunParams> t = [] {
+    using P = RunParams;
+    ParamTable<P> t("run");
+    t.words("stages", &P::stages, "build md image detect topology compare report",
+            ListRule{{"build", "md", "image", "detect", "topology", "compare", "report"}, "no stage to run",
+                     [](const std::string& w) { return "unknown stage '" + w + "'"; }},
+            "stages of `nanomix run`, in order (a subset of: build md image detect topology compare report)");
+    t.text("second_mechanism", &P::second_mechanism, "",
+           "without [compare] experimental: a second [md] mechanism (a value of [md] mechanism) to simulate "
+           "and compare with the first; empty = compare the first and the second half of the one simulation");
+    t.boolean("md_all_ranks", &P::md_all_ranks, false,
+              "under mpirun: false = the md stage runs LAMMPS on rank 0 alone (outputs identical to one process; "
+              "the other stages use every rank); true = LAMMPS on every rank (faster for large systems, but a "
+              "different, equally valid trajectory)");
+    t.boolean("tiff", &P::tiff, true, "also write an ImageJ TIFF stack beside every simulated movie (movie.tif, movie_<mechanism>.tif)");
+    t.integer("filmstrip_frames", &P::filmstrip_frames, 6, 1, 50, "", "frames shown in the report's filmstrip");
+    return t;
+  }();
+  return t;
+}
+
+void RunParams::validate() const {
+  if (second_mechanism.empty()) return;
+  // Checked before any work: the second mechanism is one md knows.
+  std::vector<std::string> choices;
+  for (const auto& b : sim::MdParams::table().bindings())
+    if (b.spec.key == "mechanism") choices = b.spec.choices;
+  if (std::find(choices.begin(), choices.end(), second_mechanism) == choices.end()) {
+    std::string allowed;
+    for (const auto& ch : choices) allowed += (allowed.empty() ? "" : ", ") + ch;
+    throw ParamError("run", "second_mechanism", "unknown mechanism (allowed: " + allowed + ")");
+  }
+}
+
+bool RunParams::has(const std::string& stage) const {
+  return std::find(stages.begin(), stages.end(), stage) != stages.end();
+}
+
+const ParamTable<RunCompareInputs>& RunCompareInputs::table() {
+  static const ParamTable<RunCompareInputs> t = [] {
+    using P = RunCompareInputs;
+    ParamTable<P> t("compare");
+    t.path("experimental", &P::experimental, "", "nanomix run: the experimental movie (empty = compare two simulated mechanisms)");
+    t.real("max_scale_ratio", &P::max_scale_ratio, 4.0, 1.0, 1000.0, "",
+           "nanomix run: the experimental and simulated ([imaging]) pixel sizes may differ by at most this factor");
+    return t;
+  }();
+  return t;
+}
+
+}  // namespace nanomix::cli

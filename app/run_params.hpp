@@ -1,0 +1,34 @@
+#pragma once
+// The keys only `nanomix run` reads: the [run] section and the two [compare] keys that choose and
+// check the experimental movie. Declared once here, next to their structs.
+#include <string>
+#include <vector>
+
+#include "core/params.hpp"
+
+namespace nanomix::cli {
+
+/// [run]: which stages `nanomix run` runs and how.
+struct RunParams {
+  std::vector<std::string> stages{"build", "md", "image", "detect", "topology", "compare", "report"};  ///< in order
+  std::string second_mechanism;  ///< a value of [md] mechanism, or "" (compare two halves)
+  bool md_all_ranks = false;
+  bool tiff = true;
+  int filmstrip_frames = 6;
+
+  static const ParamTable<RunParams>& table();
+  /// ParamError: second_mechanism is not a value of [md] mechanism.
+  void validate() const;
+  bool has(const std::string& stage) const;
+};
+
+/// [compare] keys of `nanomix run` (they come first in [compare]; the rest is CompareParams').
+struct RunCompareInputs {
+  std::string experimental;      ///< the experimental movie ("" = two simulated mechanisms)
+  double max_scale_ratio = 4.0;  ///< experimental and simulated pixel sizes differ at most by this factor
+
+  static const ParamTable<RunCompareInputs>& table();
+  void validate() const {}
+};
+
+}  // namespace nanomix::cli
