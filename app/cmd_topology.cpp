@@ -3,11 +3,12 @@
 
 #include "app/commands.hpp"
 #include "app/stages.hpp"
+#include "app/topology_input.hpp"
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
-#include "topology/topology_run.hpp"
+#include "topology/diagrams_file.hpp"
 
 namespace nanomix::cli {
 
@@ -30,11 +31,12 @@ void run_stage(const TopologyStage& stage, const Config& config, bool quiet) {
   const std::string& out = stage.out;
   check_output_directory(out);
   const auto params = topology::TopologyParams::table().read(config);
+  const auto data = read_topology_input(source, input, params);
   topology::TopologyResult result;
   {
     bool sized = false;
     std::unique_ptr<Progress> bar;
-    result = topology::compute_topology(source, input, params, [&](std::size_t done, std::size_t total) {
+    result = topology::compute_topology(data, params, [&](std::size_t done, std::size_t total) {
       if (!sized) {
         bar = std::make_unique<Progress>("topology", static_cast<std::int64_t>(total), quiet || mpi_rank() != 0);
         sized = true;

@@ -24,13 +24,12 @@ bool mpi_running() {
 }
 
 /// This rank's frames on `workers` threads; returns the first error a kernel threw (or null).
-/// After an error no thread starts another frame.
-std::exception_ptr run_local(const FrameJob& job, const std::vector<std::size_t>& mine, int size) {
+/// After an error no thread starts another frame. `report`: call job.progress.
+std::exception_ptr run_local(const FrameJob& job, const std::vector<std::size_t>& mine, int size, bool report) {
   std::atomic<std::size_t> next{0}, done{0};
   std::atomic<bool> failed{false};
   std::mutex lock;  // guards `failure` and serialises progress calls
   std::exception_ptr failure;
-  const bool report = job.progress && mpi_rank() == 0;
   auto work = [&]() {
     try {
       const auto kernel = job.make_kernel();
@@ -140,7 +139,7 @@ void execute_frames(const FrameJob& job) {
   const bool mpi = mpi_running() && mpi_size() > 1;
   const int rank = mpi ? mpi_rank() : 0, size = mpi ? mpi_size() : 1;
   const auto mine = frames_of_rank(job.frames, rank, size);
-  std::exception_ptr failure = run_local(job, mine, size);
+  std::exception_ptr failure = run_local(job, mine, size, job.progress && mpi_rank() == 0);
   if (!mpi) {
     if (failure) std::rethrow_exception(failure);
     return;
@@ -148,6 +147,18 @@ void execute_frames(const FrameJob& job) {
   auto packed = pack_mine(job, mine, rank, failure);
   agree_on_failure(failure, rank, size);
   gather_to_root(job, packed, rank, size);
+}
+
+void parallel_for(std::size_t count, int threads, const std::function<void(std::size_t)>& body,
+                  const std::function<void(std::size_t, std::size_t)>& progress) {
+  FrameJob job;
+  job.frames = count;
+  job.threads = threads;
+  job.make_kernel = [&body] { return body; };
+  job.progress = progress;
+  std::vector<std::size_t> all(count);
+  for (std::size_t i = 0; i < count; ++i) all[i] = i;
+  if (auto failure = run_local(job, all, 1, static_cast<bool>(progress))) std::rethrow_exception(failure);
 }
 
 const unsigned char* ByteReader::take(std::size_t n) {

@@ -42,6 +42,14 @@ struct FrameJob {
 /// else becomes RuntimeError with its message) before any result is gathered.
 void execute_frames(const FrameJob& job);
 
+/// A plain parallel loop inside this process, for work that is not frames of a stage (compare's
+/// distance matrices, which rank 0 alone computes): body(i) for i = 0 … count − 1 on `threads`
+/// threads (0 = all cores; never more than `count`). Not collective: no MPI. The first error a
+/// body throws is rethrown with its kind once every thread has stopped; no index starts after it.
+/// `progress` (optional) is called after each index, never concurrently, with (done, count).
+void parallel_for(std::size_t count, int threads, const std::function<void(std::size_t i)>& body,
+                  const std::function<void(std::size_t done, std::size_t total)>& progress = {});
+
 /// Threads to use: `requested`, or the number of cores for 0.
 int resolve_threads(int requested);
 

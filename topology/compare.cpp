@@ -1,13 +1,11 @@
 #include "topology/compare.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <functional>
-#include <mutex>
 #include <cmath>
-#include <thread>
 
 #include "core/error.hpp"
+#include "core/frame_executor.hpp"
 #include "core/random.hpp"
 #include "topology/distances.hpp"
 #include "topology/statistics.hpp"
@@ -46,7 +44,7 @@ double diagram_cost(const FrameDiagrams& a, const FrameDiagrams& b, const Compar
 
 namespace {
 
-/// Symmetric cost matrix of a list of diagrams, over threads.
+/// Symmetric cost matrix of a list of diagrams: the pairs over threads (core's parallel_for).
 std::vector<double> cost_matrix(const std::vector<const FrameDiagrams*>& d, const CompareParams& params,
                                 const std::function<void()>& pair_done) {
   const std::size_t n = d.size();
@@ -54,33 +52,15 @@ std::vector<double> cost_matrix(const std::vector<const FrameDiagrams*>& d, cons
   std::vector<std::pair<std::size_t, std::size_t>> pairs;
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = i + 1; j < n; ++j) pairs.emplace_back(i, j);
-  std::atomic<std::size_t> next{0};
-  std::exception_ptr error;
-  std::mutex lock;
-  auto work = [&] {
-    for (;;) {
-      const std::size_t k = next++;
-      if (k >= pairs.size()) return;
-      try {
+  parallel_for(
+      pairs.size(), params.threads,
+      [&](std::size_t k) {
         const auto [i, j] = pairs[k];
         m[i * n + j] = m[j * n + i] = diagram_cost(*d[i], *d[j], params);
-        if (pair_done) {
-          std::lock_guard<std::mutex> g(lock);
-          pair_done();
-        }
-      } catch (...) {
-        std::lock_guard<std::mutex> g(lock);
-        if (!error) error = std::current_exception();
-        next = pairs.size();
-      }
-    }
-  };
-  int threads = params.threads > 0 ? params.threads : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (auto& t : pool) t.join();
-  if (error) std::rethrow_exception(error);
+      },
+      [&](std::size_t, std::size_t) {
+        if (pair_done) pair_done();
+      });
   return m;
 }
 
@@ -91,6 +71,83 @@ std::vector<double> image_vector(const FrameDiagrams& f, const std::vector<int>&
     v.insert(v.end(), im.begin(), im.end());
   }
   return v;
+}
+
+}  // namespace
+
+namespace {
+
+/// The persistence-image grid shared by every file: per dimension, the range of all diagrams used.
+std::vector<PersistenceImageParams> shared_image_grid(const std::vector<DiagramsRead>& simulated, const DiagramsRead& experimental,
+                                                      const std::vector<std::size_t>& experimental_frames, const CompareParams& params) {
+  std::vector<PersistenceImageParams> ip(params.dimensions.size());
+  for (std::size_t k = 0; k < params.dimensions.size(); ++k) {
+    std::vector<const Diagram*> all;
+    const auto d = static_cast<std::size_t>(params.dimensions[k]);
+    for (auto i : experimental_frames) all.push_back(&experimental.frames[i].dims[d]);
+    for (const auto& s : simulated)
+      for (const auto& f : s.frames) all.push_back(&f.dims[d]);
+    const auto [lo, hi] = value_range(all);
+    double maxp = 0;
+    for (const auto* dg : all)
+      for (const auto& p : *dg)
+        if (p.finite()) maxp = std::max(maxp, p.persistence());
+    ip[k].birth_min = lo;
+    ip[k].birth_max = hi;
+    ip[k].persistence_max = maxp > 0 ? maxp : hi - lo;
+    ip[k].birth_pixels = ip[k].persistence_pixels = params.image_pixels;
+    ip[k].sigma = 2.0 * (hi - lo) / params.image_pixels;
+    ip[k].weight_persistence = ip[k].persistence_max;
+  }
+  return ip;
+}
+
+/// Per experimental frame: the closest simulated frame, its distance and the mean distance (W_p,
+/// from the pooled cost matrix whose first `ne` rows are the experimental frames).
+void align_frames(MechanismResult& mr, const std::vector<double>& cost, std::size_t ne, const CompareParams& params) {
+  const std::size_t ns = mr.frames.size(), n = ne + ns;
+  double total = 0;
+  for (std::size_t i = 0; i < ne; ++i) {
+    std::size_t best = 0;
+    double bd = INFINITY, mean = 0;
+    for (std::size_t j = 0; j < ns; ++j) {
+      const double d = std::pow(cost[i * n + ne + j], 1.0 / params.p);
+      mean += d / static_cast<double>(ns);
+      if (d < bd) {
+        bd = d;
+        best = mr.frames[j];
+      }
+    }
+    mr.best_frame.push_back(best);
+    mr.best_distance.push_back(bd);
+    mr.mean_distance_per_experimental_frame.push_back(mean);
+    total += mean;
+  }
+  mr.mean_distance = total / static_cast<double>(ne);
+}
+
+/// The closest mechanism and its significance against the runner-up (a sign-flip test).
+void rank_mechanisms(CompareResult& res, const CompareParams& params) {
+  const std::size_t ne = res.experimental_frames.size();
+  std::vector<std::size_t> order(res.mechanisms.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(),
+            [&](std::size_t a, std::size_t b) { return res.mechanisms[a].mean_distance < res.mechanisms[b].mean_distance; });
+  res.closest = static_cast<int>(order[0]);
+  if (order.size() < 2) return;
+  const auto& a = res.mechanisms[order[0]].mean_distance_per_experimental_frame;
+  const auto& b = res.mechanisms[order[1]].mean_distance_per_experimental_frame;
+  std::vector<double> delta(ne);
+  double obs = 0;
+  for (std::size_t i = 0; i < ne; ++i) obs += (delta[i] = a[i] - b[i]) / static_cast<double>(ne);
+  Rng rng(params.seed, RandomPurpose::permutation_test, 1000);
+  int as_extreme = 0;
+  for (int k = 0; k < params.permutations; ++k) {
+    double s = 0;
+    for (std::size_t i = 0; i < ne; ++i) s += (rng.bits() & 1 ? delta[i] : -delta[i]) / static_cast<double>(ne);
+    if (s <= obs + 1e-12 * std::abs(obs)) ++as_extreme;
+  }
+  res.closest_p_value = (1.0 + as_extreme) / (1.0 + params.permutations);
 }
 
 }  // namespace
@@ -112,27 +169,7 @@ CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vec
   res.experimental_frames = evenly_spaced(experimental.frames.size(), static_cast<std::size_t>(params.max_diagrams));
   const std::size_t ne = res.experimental_frames.size();
   if (ne < 2) throw InputError("compare: the experimental file needs at least 2 frames");
-
-  // Persistence-image grid shared by every file: per dimension, the range of all diagrams used.
-  std::vector<PersistenceImageParams> ip(params.dimensions.size());
-  for (std::size_t k = 0; k < params.dimensions.size(); ++k) {
-    std::vector<const Diagram*> all;
-    const auto d = static_cast<std::size_t>(params.dimensions[k]);
-    for (auto i : res.experimental_frames) all.push_back(&experimental.frames[i].dims[d]);
-    for (const auto& s : simulated)
-      for (const auto& f : s.frames) all.push_back(&f.dims[d]);
-    const auto [lo, hi] = value_range(all);
-    double maxp = 0;
-    for (const auto* dg : all)
-      for (const auto& p : *dg)
-        if (p.finite()) maxp = std::max(maxp, p.persistence());
-    ip[k].birth_min = lo;
-    ip[k].birth_max = hi;
-    ip[k].persistence_max = maxp > 0 ? maxp : hi - lo;
-    ip[k].birth_pixels = ip[k].persistence_pixels = params.image_pixels;
-    ip[k].sigma = 2.0 * (hi - lo) / params.image_pixels;
-    ip[k].weight_persistence = ip[k].persistence_max;
-  }
+  const auto ip = shared_image_grid(simulated, experimental, res.experimental_frames, params);
 
   // Progress: the pairwise distances are the long part (Hera's auction per pair of diagrams).
   std::size_t pairs_total = 0, pairs_done = 0;
@@ -157,48 +194,10 @@ CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vec
     std::vector<std::vector<double>> vec;
     for (const auto* f : pooled) vec.push_back(image_vector(*f, params.dimensions, ip));
     mr.kernel = mmd_test(vec, ne, params.permutations, params.seed, 0.0, 2 * m + 1);
-    const std::size_t n = ne + ns;
-    double total = 0;
-    for (std::size_t i = 0; i < ne; ++i) {
-      std::size_t best = 0;
-      double bd = INFINITY, mean = 0;
-      for (std::size_t j = 0; j < ns; ++j) {
-        const double d = std::pow(cost[i * n + ne + j], 1.0 / params.p);
-        mean += d / static_cast<double>(ns);
-        if (d < bd) {
-          bd = d;
-          best = mr.frames[j];
-        }
-      }
-      mr.best_frame.push_back(best);
-      mr.best_distance.push_back(bd);
-      mr.mean_distance_per_experimental_frame.push_back(mean);
-      total += mean;
-    }
-    mr.mean_distance = total / static_cast<double>(ne);
+    align_frames(mr, cost, ne, params);
     res.mechanisms.push_back(std::move(mr));
   }
-  // Closest mechanism and its significance against the runner-up.
-  std::vector<std::size_t> order(res.mechanisms.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(),
-            [&](std::size_t a, std::size_t b) { return res.mechanisms[a].mean_distance < res.mechanisms[b].mean_distance; });
-  res.closest = static_cast<int>(order[0]);
-  if (order.size() > 1) {
-    const auto& a = res.mechanisms[order[0]].mean_distance_per_experimental_frame;
-    const auto& b = res.mechanisms[order[1]].mean_distance_per_experimental_frame;
-    std::vector<double> delta(ne);
-    double obs = 0;
-    for (std::size_t i = 0; i < ne; ++i) obs += (delta[i] = a[i] - b[i]) / static_cast<double>(ne);
-    Rng rng(params.seed, RandomPurpose::permutation_test, 1000);
-    int as_extreme = 0;
-    for (int k = 0; k < params.permutations; ++k) {
-      double s = 0;
-      for (std::size_t i = 0; i < ne; ++i) s += (rng.bits() & 1 ? delta[i] : -delta[i]) / static_cast<double>(ne);
-      if (s <= obs + 1e-12 * std::abs(obs)) ++as_extreme;
-    }
-    res.closest_p_value = (1.0 + as_extreme) / (1.0 + params.permutations);
-  }
+  rank_mechanisms(res, params);
   return res;
 }
 

@@ -16,7 +16,7 @@
 #include "core/params.hpp"
 #include "topology/distances.hpp"
 #include "topology/hypothesis_tests.hpp"
-#include "topology/topology_run.hpp"
+#include "topology/diagrams_file.hpp"
 
 namespace nanomix::topology {
 

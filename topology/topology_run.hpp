@@ -1,30 +1,14 @@
 #pragma once
-// The topology stage: frames in (structure, trajectory, movie, detected columns), persistence
-// diagrams, statistics, local structures and lattice estimates out, written to a diagrams file.
-//
-// Diagrams file (HDF5, format version `diagrams_format_version`, checked on read):
-//   /                               nanomix_format = "diagrams", nanomix_format_version, source
-//                                   (structure|trajectory|movie|columns), input, filtration, unit
-//   /frames                         float64 (F, 2): frame index in the input, time (attribute
-//                                   `columns`, `time_unit`: ps for atoms, s for movies and columns)
-//   /diagrams/<group>/dim<d>        float64 (n, 3): frame (row of /frames), birth, death (+inf for
-//                                   classes that never die); attribute `unit`
-//   /diagrams/<group>/dim<d>_atoms  int64 (n, 8): atom indices (into the input frame) of the birth
-//                                   simplex (columns 0–3) and death simplex (4–7), −1 padded; for
-//                                   columns: column row indices in /columns of the input; for
-//                                   movies: pixel x, y of the birth cell (0, 1) and death cell (4, 5)
-//   /diagrams/<group>/notes         string: frames with a degenerate complex (fewer than 4 points …)
-//   /statistics/<group>/dim<d>/betti_curves (F, S), betti_values (S)
-//                              .../persistence_images (F, P, P) with grid attributes
-//                              .../histograms (F, H, H) with ranges; summary (F, K) + `names`
-//   /local_structures/<group>/counts (F) pairs in the region, atom_counts (F), atoms (m, 2): frame, atom
-//   /lattice                        float64 (F, 6): frame, a_Cl, crystalline Na (Cl), a_I, crystalline
-//                                   Na (I), unused … (NaN = no crystalline domain); or (F, 3) for columns
-//   /parameters                     config (the resolved INI text)
+// The topology stage: persistence diagrams, statistics, local structures and lattice estimates of
+// frames (atoms, detected columns as point clouds, images), as plan → per-frame kernel → assembly.
+// The stage computes from data only: `read_topology_input` (app/topology_input.hpp) reads the input
+// through the file readers first; the frames run on core's frame executor; the result is
+// written by topology/diagrams_file.hpp.
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "core/frame.hpp"
 #include "core/params.hpp"
 #include "topology/diagram.hpp"
 #include "topology/image_region.hpp"
@@ -33,8 +17,6 @@
 #include "topology/statistics.hpp"
 
 namespace nanomix::topology {
-
-inline constexpr int diagrams_format_version = 1;
 
 enum class Source { structure, trajectory, movie, columns };
 const char* source_name(Source s);
@@ -83,9 +65,42 @@ struct TopologyResult {
   TubeBand tube_band;  ///< movies: the tube interior used by group "interior"
 };
 
-/// Runs the stage on rank 0's and the other ranks' share of frames (threads inside each rank);
-/// the full result is returned on rank 0 (other ranks return their empty groups).
-TopologyResult compute_topology(Source source, const std::string& path, const TopologyParams& params,
+/// A frame of detected columns as 2D point clouds: all columns, the heavy (class 1) and the light
+/// ones; `rows` are the rows of /columns in the columns file (the indices the diagrams keep).
+struct ColumnCloud {
+  std::vector<double> xy_angstrom;  ///< x0, y0, x1, y1, …
+  std::vector<int> rows;
+};
+struct ColumnFrame {
+  ColumnCloud all, heavy, light;
+};
+
+/// A movie's frames as the topology stage uses them.
+struct ImageStack {
+  int nx = 0, ny = 0;
+  std::vector<std::vector<float>> frames;  ///< frames[t][y * nx + x]
+  double pixel_x_angstrom = 1, pixel_y_angstrom = 1;  ///< 1 Å when the file has no calibration
+  std::string unit;                                   ///< the intensity's unit ("" = none given)
+};
+
+/// What the stage computes from, read by the file readers before any computing.
+struct TopologyInput {
+  Source source = Source::structure;
+  std::string path;                  ///< the input file (named in the diagrams file)
+  std::vector<std::size_t> frames;   ///< the analysed frames: indices into the input's frames
+  std::vector<double> frame_time;    ///< per analysed frame: ps for atoms, s for columns and movies
+  std::vector<Frame> atoms;          ///< structure, trajectory: the analysed frames (validated)
+  std::vector<ColumnFrame> columns;  ///< columns: every frame of the file (the heavy/light split looks at all)
+  ImageStack images;                 ///< movies: every frame (the tube band is found on their mean)
+};
+
+/// The analysed frames of an input of `total` frames: first_frame … last_frame by frame_stride.
+std::vector<std::size_t> select_frames(std::size_t total, const TopologyParams& params);
+
+/// Runs the stage over the frames of `input` on core's frame executor (a collective call under
+/// MPI: every rank makes it with the same input); the full result is returned on rank 0 (the
+/// other ranks return it without groups). Results do not depend on thread or rank count.
+TopologyResult compute_topology(const TopologyInput& input, const TopologyParams& params,
                                 const std::function<void(std::size_t done, std::size_t total)>& progress = {});
 
 /// Diagrams of one frame of atoms for one subset, as the stage computes them (for tests and the
@@ -103,17 +118,5 @@ struct GroupStatistics {
   std::array<std::vector<double>, 3> summary;  ///< F × K
 };
 GroupStatistics group_statistics(const Group& g, const TopologyParams& params);
-
-void write_diagrams_file(const std::string& path, const TopologyResult& result, const TopologyParams& params,
-                         const std::string& config_ini);
-
-/// Reads /diagrams/<group> of a diagrams file (group "" = the first one). Fills unit and source.
-struct DiagramsRead {
-  std::string group, unit, source, filtration;
-  std::vector<std::string> groups;
-  std::vector<double> frame_time;
-  std::vector<FrameDiagrams> frames;
-};
-DiagramsRead read_diagrams_file(const std::string& path, const std::string& group);
 
 }  // namespace nanomix::topology

@@ -12,13 +12,14 @@
 #include "app/report/player.hpp"
 #include "imaging/detect/columns_file.hpp"
 #include "core/elements.hpp"
+#include "core/error.hpp"
 #include "core/h5md.hpp"
-#include "core/hdf5_util.hpp"
 #include "core/materials.hpp"
 #include "imaging/detect/movie_reader.hpp"
 #include "imaging/movie_file.hpp"
 #include "topology/comparison_file.hpp"
 #include "nanomix/version.hpp"
+#include "topology/diagrams_file.hpp"
 
 namespace nanomix::report {
 
@@ -169,30 +170,8 @@ void md_section(Document& doc, const RunFiles& files) {
   doc.raw("<div>" + plots + "</div>");
 }
 
-/// Rows of a 2D float64 dataset (empty if absent).
 /// Na, Cl or I (the ions the player draws).
 bool is_ion(int z) { return z == sodium_z || z == chlorine_z || z == iodine_z; }
-
-struct Table2 {
-  std::vector<double> data;
-  std::size_t rows = 0, cols = 0;
-  double at(std::size_t r, std::size_t c) const { return data[r * cols + c]; }
-};
-
-Table2 read_table(hid_t file, const std::string& name) {
-  Table2 t;
-  if (!h5::exists(file, name)) return t;
-  std::vector<hsize_t> dims;
-  t.data = h5::read_doubles(file, name, &dims);
-  if (dims.size() == 2) {
-    t.rows = dims[0];
-    t.cols = dims[1];
-  } else if (dims.size() == 1) {
-    t.rows = dims[0];
-    t.cols = 1;
-  }
-  return t;
-}
 
 void movie_section(Document& doc, const RunFiles& files) {
   doc.section("movie", "The movie: noise-free and noisy, with the ground truth and the detected columns");
@@ -276,13 +255,6 @@ void movie_section(Document& doc, const RunFiles& files) {
   doc.raw(movie_player(in));
 }
 
-std::vector<std::string> diagram_groups(hid_t file) {
-  if (!h5::exists(file, "diagrams")) return {};
-  h5::Id g = h5::open_group(file, "diagrams");
-  if (!h5::has_attribute(g, "groups")) return {};
-  return h5::read_string_array_attribute(g, "groups");
-}
-
 void diagrams_section(Document& doc, const RunFiles& files) {
   doc.section("topology", "Persistence diagrams of every subset, H0–H2");
   doc.paragraph("How to read them. Each point is one topological feature of a subset's atoms (or detected columns) as "
@@ -298,28 +270,29 @@ void diagrams_section(Document& doc, const RunFiles& files) {
   for (const auto& path : files.diagrams) {
     if (!present(path)) continue;
     any = true;
-    h5::Id f = h5::open_file(path);
-    const std::string unit = pretty_unit(h5::has_attribute(f, "unit") ? h5::read_string_attribute(f, "unit") : "");
-    const std::string source = h5::has_attribute(f, "source") ? h5::read_string_attribute(f, "source") : "";
-    const Table2 frames = read_table(f, "frames");
-    const auto groups = diagram_groups(f);
+    const auto info = topology::read_diagrams_info(path);
+    const std::string unit = pretty_unit(info.unit);
+    const std::string& source = info.source;
+    const auto& groups = info.groups;
+    const std::size_t frame_count = info.frame_time.size();
     std::string names;
     for (const auto& g : groups) names += (names.empty() ? "" : ", ") + g;
     doc.raw("<h3>" + escape(fs::path(path).filename().string()) + "</h3>");
-    doc.paragraph("Source: " + escape(source) + "; " + std::to_string(frames.rows) + " frames; subsets: " + escape(names) +
+    doc.paragraph("Source: " + escape(source) + "; " + std::to_string(frame_count) + " frames; subsets: " + escape(names) +
                   "; filtration values in " + escape(unit) + ".");
     for (const auto& group : groups) {
       std::string plots;
-      for (int d : {0, 1, 2}) {
-        const Table2 pairs = read_table(f, "diagrams/" + group + "/dim" + std::to_string(d));
-        if (pairs.rows == 0 || pairs.cols < 3) continue;
+      const auto diagrams = topology::read_diagrams_file(path, group);
+      for (std::size_t d : {0, 1, 2}) {
         std::vector<double> birth, death;
-        for (std::size_t r = 0; r < pairs.rows; ++r) {
-          birth.push_back(pairs.at(r, 1));
-          death.push_back(pairs.at(r, 2));
-        }
+        for (const auto& frame : diagrams.frames)
+          for (const auto& p : frame.dims[d]) {
+            birth.push_back(p.birth);
+            death.push_back(p.death);
+          }
+        if (birth.empty()) continue;
         PlotStyle style;
-        style.title = group + ": H" + std::to_string(d) + " (" + std::to_string(pairs.rows) + " points)";
+        style.title = group + ": H" + std::to_string(d) + " (" + std::to_string(birth.size()) + " points)";
         style.x_label = "birth (" + unit + ")";
         style.y_label = "death (" + unit + ")";
         style.width_px = 330;
@@ -331,12 +304,12 @@ void diagrams_section(Document& doc, const RunFiles& files) {
     // Total persistence of each subset's H1 over time: the rings appearing and healing.
     std::vector<Series> totals;
     for (const auto& group : groups) {
-      const Table2 summary = read_table(f, "statistics/" + group + "/dim1/summary");
-      if (summary.rows < 2 || summary.cols < 2 || frames.rows != summary.rows) continue;
+      const auto summary = topology::read_summary(path, group, 1);
+      if (summary.rows < 2 || summary.cols < 2 || frame_count != summary.rows) continue;
       Series t{group, {}, {}};
       const double spp = source == "trajectory" ? seconds_per_ps(files) : 0;
       for (std::size_t r = 0; r < summary.rows; ++r) {
-        t.x.push_back(spp > 0 ? frames.at(r, 1) * spp : frames.at(r, 1));
+        t.x.push_back(spp > 0 ? info.frame_time[r] * spp : info.frame_time[r]);
         t.y.push_back(summary.at(r, 1));
       }
       totals.push_back(std::move(t));
@@ -359,34 +332,28 @@ void local_structures_section(Document& doc, const RunFiles& files) {
   doc.section("local", "Local structures located by persistence, marked on the movie");
   const std::string path = files.diagrams.empty() ? "" : files.diagrams.front();
   if (!present(path)) return missing(doc, "diagrams of the atoms", path);
-  h5::Id f = h5::open_file(path);
-  if (!h5::exists(f, "local_structures")) {
+  const auto local = topology::read_local_structures(path);
+  if (local.group.empty()) {
     doc.paragraph("<em>No local-structure region was selected ([topology] local_subset).</em>");
     return;
   }
-  h5::Id lg = h5::open_group(f, "local_structures");
-  H5G_info_t info;
-  H5Gget_info(lg, &info);
-  if (info.nlinks == 0) return doc.paragraph("<em>No local-structure groups in the file.</em>");
-  char name_buffer[256];
-  H5Lget_name_by_idx(lg, ".", H5_INDEX_NAME, H5_ITER_INC, 0, name_buffer, sizeof name_buffer, H5P_DEFAULT);
-  const std::string group = "local_structures/" + std::string(name_buffer);
-  const Table2 frames = read_table(f, "frames");
-  const Table2 counts = read_table(f, group + "/counts");
-  const Table2 atom_counts = read_table(f, group + "/atom_counts");
-  const Table2 atoms = read_table(f, group + "/atoms");
-  if (counts.rows > 0 && frames.rows == counts.rows) {
+  const auto info = topology::read_diagrams_info(path);
+  const std::vector<double>& frame_time = info.frame_time;
+  const auto& counts = local.counts;
+  const auto& atom_counts = local.atom_counts;
+  const auto& atoms = local.atoms;
+  if (counts.rows > 0 && frame_time.size() == counts.rows) {
     Series points{"diagram points in the region", {}, {}}, marked{"atoms behind them", {}, {}};
     const double spp = seconds_per_ps(files);
     for (std::size_t r = 0; r < counts.rows; ++r) {
-      const double when = spp > 0 ? frames.at(r, 1) * spp : frames.at(r, 1);
+      const double when = spp > 0 ? frame_time[r] * spp : frame_time[r];
       points.x.push_back(when);
-      points.y.push_back(counts.data[r]);
+      points.y.push_back(counts.values[r]);
       marked.x.push_back(when);
-      marked.y.push_back(atom_counts.rows == counts.rows ? atom_counts.data[r] : NAN);
+      marked.y.push_back(atom_counts.rows == counts.rows ? atom_counts.values[r] : NAN);
     }
     PlotStyle style;
-    style.title = "local structures (" + std::string(name_buffer) + ") per frame";
+    style.title = "local structures (" + local.group + ") per frame";
     style.x_label = spp > 0 ? "experiment time (s)" : "MD time (ps)";
     style.y_label = "count";
     style.legend_below = true;
@@ -404,7 +371,7 @@ void local_structures_section(Document& doc, const RunFiles& files) {
   std::map<long, std::size_t> slot_of_atom;
   for (std::size_t k = 0; k < atom_index.size(); ++k) slot_of_atom[static_cast<long>(atom_index[k])] = k;
   std::map<long, std::size_t> row_of_input_frame;
-  for (std::size_t r = 0; r < frames.rows; ++r) row_of_input_frame[std::lround(frames.at(r, 0))] = r;
+  for (std::size_t r = 0; r < info.frame_index.size(); ++r) row_of_input_frame[std::lround(info.frame_index[r])] = r;
   const std::size_t n = movie.frame_count();
   const std::size_t shown = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, files.filmstrip_frames)));
   const auto grey = grey_range(movie.frames);  // one grey scale for every frame shown
@@ -506,9 +473,8 @@ void lattice_section(Document& doc, const RunFiles& files) {
   doc.section("lattice", "Lattice matching against bulk NaCl and NaI");
   const std::string path = files.diagrams.empty() ? "" : files.diagrams.front();
   if (!present(path)) return missing(doc, "diagrams of the atoms", path);
-  h5::Id f = h5::open_file(path);
-  const Table2 lattice = read_table(f, "lattice");
-  const Table2 frames = read_table(f, "frames");
+  const auto lattice = topology::read_lattice(path);
+  const std::vector<double> frame_time = topology::read_diagrams_info(path).frame_time;
   if (lattice.rows == 0 || lattice.cols < 5) return doc.paragraph("<em>No lattice estimate in " + escape(path) + ".</em>");
   auto deviation = [](double a, double bulk) {
     return std::isfinite(a) ? fixed(a, 3) + " (" + (a >= bulk ? "+" : "") + fixed(100 * (a - bulk) / bulk, 1) + " %)" : "–";
@@ -516,7 +482,7 @@ void lattice_section(Document& doc, const RunFiles& files) {
   std::vector<std::vector<std::string>> rows;
   for (std::size_t r : {std::size_t{0}, lattice.rows / 2, lattice.rows - 1}) {
     const double spp = seconds_per_ps(files);
-    rows.push_back({std::to_string(r), frames.rows > r ? fixed(spp > 0 ? frames.at(r, 1) * spp : frames.at(r, 1), spp > 0 ? 2 : 1) : "",
+    rows.push_back({std::to_string(r), frame_time.size() > r ? fixed(spp > 0 ? frame_time[r] * spp : frame_time[r], spp > 0 ? 2 : 1) : "",
                     deviation(lattice.at(r, 1), nacl_lattice_constant_angstrom),
                     fixed(lattice.at(r, 2), 0), deviation(lattice.at(r, 3), nai_lattice_constant_angstrom), fixed(lattice.at(r, 4), 0)});
     if (lattice.rows == 1) break;
@@ -528,6 +494,16 @@ void lattice_section(Document& doc, const RunFiles& files) {
                 "indicative only (no uncertainty is computed).");
 }
 
+/// A section that reads diagrams files through their reader: a file it refuses (another format
+/// version, not a diagrams file) is said in the section instead of ending the report.
+void guarded(Document& doc, void (*section)(Document&, const RunFiles&), const RunFiles& files) {
+  try {
+    section(doc, files);
+  } catch (const InputError& e) {
+    doc.paragraph("<em>" + escape(e.what()) + "</em>");
+  }
+}
+
 }  // namespace
 
 std::string pipeline_report(const RunFiles& files, const std::vector<StageRecord>& stages) {
@@ -536,10 +512,10 @@ std::string pipeline_report(const RunFiles& files, const std::vector<StageRecord
   story_section(doc, files);
   md_section(doc, files);
   movie_section(doc, files);
-  local_structures_section(doc, files);
-  diagrams_section(doc, files);
+  guarded(doc, local_structures_section, files);
+  guarded(doc, diagrams_section, files);
   comparison_section(doc, files);
-  lattice_section(doc, files);
+  guarded(doc, lattice_section, files);
   return doc.html();
 }
 

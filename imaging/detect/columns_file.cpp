@@ -91,6 +91,7 @@ ColumnsFile read_columns_file(const std::string& path) {
     if (dims.size() != 2 || (dims[0] > 0 && dims[1] != 6)) throw InputError(path + ": /columns is not an (N, 6) table");
     for (hsize_t r = 0; r < dims[0]; ++r) {
       const double* q = rows.data() + r * 6;
+      if (!(q[0] >= 0) || q[0] > 1e9) throw InputError(path + ": /columns row " + std::to_string(r) + " has a bad frame number");
       Column c;
       c.frame = static_cast<int>(q[0]);
       c.x_angstrom = q[1];
@@ -99,6 +100,12 @@ ColumnsFile read_columns_file(const std::string& path) {
       c.klass = static_cast<int>(q[4]);
       c.fit_residual = q[5];
       out.columns.push_back(c);
+    }
+    if (h5::exists(f, "frames")) {
+      std::vector<hsize_t> fd;
+      const auto fr = h5::read_doubles(f, "frames", &fd);
+      if (fd.size() == 2 && fd[1] >= 2)
+        for (hsize_t t = 0; t < fd[0]; ++t) out.frame_times_s.push_back(fr[t * fd[1] + 1]);
     }
     if (h5::exists(f, "movie")) {
       h5::Id m = h5::open_group(f, "movie");

@@ -24,6 +24,7 @@ struct ColumnsFile {
   std::vector<Column> columns;
   int frame_count = 0;
   double pixel_size_x_angstrom = 0, pixel_size_y_angstrom = 0, frame_time_s = 0;
+  std::vector<double> frame_times_s;  ///< /frames column time_s, one per frame (empty without /frames)
   int nx = 0, ny = 0;
   std::string config_ini;
 };
@@ -33,7 +34,8 @@ struct ColumnsFile {
 void write_columns_file(const std::string& path, const std::string& source, const ReadResult& read,
                         const PreprocessResult& pre, const DetectResult& det, const std::string& config_ini);
 
-/// Reads a columns file; InputError if it is not one or is of a newer format version.
+/// Reads a columns file; InputError if it is not one, is of a newer format version or names a bad
+/// frame number (negative, NaN or above 10⁹).
 ColumnsFile read_columns_file(const std::string& path);
 
 }  // namespace nanomix::imaging

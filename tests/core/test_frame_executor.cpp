@@ -115,3 +115,46 @@ TEST_CASE("ByteWriter / ByteReader round trip; reading past the end fails") {
   rc.value<int>();
   CHECK_THROWS_AS(rc.array<float>(), RuntimeError);
 }
+
+TEST_CASE("parallel_for: every index once on any thread count; progress one call at a time to the total") {
+  for (int threads : {1, 3, 64}) {
+    std::vector<std::atomic<int>> calls(23);
+    std::vector<double> out(23, -1.0);
+    std::size_t last = 0, progress_calls = 0;
+    std::atomic<int> inside{0};
+    bool overlapped = false;
+    parallel_for(
+        out.size(), threads,
+        [&](std::size_t i) {
+          ++calls[i];
+          out[i] = std::cos(static_cast<double>(i));
+        },
+        [&](std::size_t done, std::size_t total) {
+          if (++inside > 1) overlapped = true;
+          CHECK(total == 23);
+          last = std::max(last, done);
+          ++progress_calls;
+          --inside;
+        });
+    for (std::size_t i = 0; i < out.size(); ++i) {
+      CHECK(calls[i] == 1);
+      CHECK(out[i] == std::cos(static_cast<double>(i)));
+    }
+    CHECK(progress_calls == 23);
+    CHECK(last == 23);
+    CHECK_FALSE(overlapped);
+  }
+  parallel_for(0, 4, [](std::size_t) { FAIL("no index to run"); });
+}
+
+TEST_CASE("parallel_for: the first error is rethrown with its kind; no index starts after it") {
+  std::atomic<int> started{0};
+  CHECK_THROWS_AS(parallel_for(1000, 1,
+                               [&](std::size_t i) {
+                                 ++started;
+                                 if (i == 5) throw InputError("index 5 is bad");
+                               }),
+                  InputError);
+  CHECK(started == 6);  // one thread: indices 0 … 5, then none
+  CHECK_THROWS_WITH_AS(parallel_for(8, 4, [](std::size_t) { throw std::runtime_error("boom"); }), "boom", std::runtime_error);
+}

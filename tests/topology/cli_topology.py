@@ -108,6 +108,7 @@ for fr, side in [(0, 2.0), (1, 3.0)]:
         rows.append([fr, x + 5, y + 5, 1.0, 1.0 if x == 0 else 0.0, 0.01])
 with h5py.File("k.h5", "w") as f:
     f["columns"] = np.array(rows)
+    f["columns"].attrs["nanomix_format_version"] = 1  # the columns format (imaging/detect/columns_file.hpp)
     f["frames"] = np.array([[0, 0.0, 0, 0], [1, 0.04, 0, 0]])
 run("topology", "--config", "c.ini", "--columns", "k.h5", "--out", "k_d.h5")
 with h5py.File("k_d.h5") as f:
@@ -125,6 +126,7 @@ with h5py.File("k_d.h5") as f:
 # no class 1 anywhere: no heavy/light groups, and the file says why
 with h5py.File("k1.h5", "w") as f:
     f["columns"] = np.array([r[:4] + [0.0, r[5]] for r in rows])
+    f["columns"].attrs["nanomix_format_version"] = 1
 run("topology", "--config", "c.ini", "--columns", "k1.h5", "--out", "k1_d.h5")
 with h5py.File("k1_d.h5") as f:
     check("heavy" not in f["diagrams"] and "not split" in f["diagrams/columns/notes"][()].decode(), "classes not split: said in notes")
@@ -237,6 +239,18 @@ run("topology", "--config", "c.ini", "--structure", "nope.xyz", "--out", "bad.h5
 run("topology", "--config", "c.ini", "--structure", "rs.xyz", "--columns", "k.h5", "--out", "bad.h5", expect=2)
 run("topology", "--config", "c.ini", "--structure", "rs.xyz", "--out", "bad.h5", "--topology.subsets=Br", expect=2)
 run("compare", "--config", "cmp.ini", "--simulated", "k_d.h5", "--experimental", "s_w.h5", "--out", "bad.h5", expect=2)
+# a diagrams file of a format version this nanomix does not know: refused in one line naming the file
+shutil.copy("k_d.h5", "newer_d.h5")
+with h5py.File("newer_d.h5", "r+") as f:
+    f.attrs["nanomix_format_version"] = 2
+r = run("compare", "--config", "cmp.ini", "--simulated", "k_d.h5", "--experimental", "newer_d.h5", "--out", "bad.h5", expect=2)
+check(len(r.stderr.strip().splitlines()) == 1 and "newer_d.h5" in r.stderr and "version 2" in r.stderr,
+      "newer diagrams format: one-line error naming the file " + r.stderr.strip()[:200])
+# a columns file without its format version is refused by the columns reader
+with h5py.File("k_nov.h5", "w") as f:
+    f["columns"] = np.array(rows)
+r = run("topology", "--config", "c.ini", "--columns", "k_nov.h5", "--out", "bad.h5", expect=2)
+check("k_nov.h5" in r.stderr and "format version" in r.stderr, "columns file without a format version refused")
 with open("nan.xyz", "w") as f:
     f.write("2\nProperties=species:S:1:pos:R:3\nNa 0 0 0\nCl nan 0 0\n")
 r = run("topology", "--config", "c.ini", "--structure", "nan.xyz", "--out", "bad.h5", expect=2)

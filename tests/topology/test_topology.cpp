@@ -14,7 +14,7 @@
 #include "topology/local_structures.hpp"
 #include "topology/persistence.hpp"
 #include "topology/statistics.hpp"
-#include "topology/topology_run.hpp"
+#include "topology/diagrams_file.hpp"
 
 using namespace nanomix;
 using namespace nanomix::topology;
@@ -324,4 +324,64 @@ TEST_CASE("diagrams file: written and read back") {
   CHECK(back.frames[0].dims[1][0].birth_atoms == g.frames[0].dims[1][0].birth_atoms);
   CHECK_THROWS_AS(read_diagrams_file(path, "nope"), InputError);
   std::filesystem::remove(path);
+}
+
+TEST_CASE("compute_topology takes data: columns and images in memory, no file") {
+  // Columns: squares of side 2 and 3 Å (analytic H1 of a square in the alpha filtration: birth
+  // side²/4 when the edges enter, death side²/2 when the diagonal triangles fill it), the left
+  // column pair classed heavy.
+  TopologyInput in;
+  in.source = Source::columns;
+  in.path = "memory";
+  for (double side : {2.0, 3.0}) {
+    ColumnFrame f;
+    const double xy[4][2] = {{0, 0}, {side, 0}, {side, side}, {0, side}};
+    for (int r = 0; r < 4; ++r) {
+      for (ColumnCloud* c : {&f.all, xy[r][0] == 0 ? &f.heavy : &f.light}) {
+        c->xy_angstrom.insert(c->xy_angstrom.end(), {xy[r][0], xy[r][1]});
+        c->rows.push_back(r);
+      }
+    }
+    in.columns.push_back(f);
+  }
+  TopologyParams p;
+  p.threads = 2;
+  in.frames = select_frames(in.columns.size(), p);
+  in.frame_time = {0.0, 0.04};
+  const auto res = compute_topology(in, p);
+  REQUIRE(res.groups.size() == 3);  // columns, heavy, light
+  CHECK(res.groups[0].name == "columns");
+  CHECK(res.frame_index == std::vector<double>{0, 1});
+  for (std::size_t k = 0; k < 2; ++k) {
+    const double side = k == 0 ? 2.0 : 3.0;
+    REQUIRE(res.groups[0].frames[k].dims[1].size() == 1);
+    CHECK(res.groups[0].frames[k].dims[1][0].birth == Approx(side * side / 4));
+    CHECK(res.groups[0].frames[k].dims[1][0].death == Approx(side * side / 2));
+    CHECK(res.groups[1].frames[k].dims[1].empty());  // two heavy columns: no ring
+  }
+
+  // Images: a ring of 1s around a 5 in a field of 9s, sublevel: one H1 class born at 1, dying at 5.
+  TopologyInput im;
+  im.source = Source::movie;
+  im.path = "memory";
+  im.images.nx = im.images.ny = 5;
+  std::vector<float> img(25, 9.0f);
+  for (int y = 1; y <= 3; ++y)
+    for (int x = 1; x <= 3; ++x) img[static_cast<std::size_t>(y * 5 + x)] = (x == 2 && y == 2) ? 5.0f : 1.0f;
+  im.images.frames = {img, img, img};
+  TopologyParams q;
+  q.superlevel = false;
+  q.image_region = "whole";
+  q.frame_stride = 2;
+  im.frames = select_frames(im.images.frames.size(), q);
+  CHECK(im.frames == std::vector<std::size_t>{0, 2});
+  im.frame_time = {0.0, 2.0};
+  const auto r2 = compute_topology(im, q);
+  REQUIRE(r2.groups.size() == 1);
+  CHECK(r2.groups[0].name == "image");
+  for (const auto& f : r2.groups[0].frames) {
+    REQUIRE(f.dims[1].size() == 1);
+    CHECK(f.dims[1][0].birth == 1.0);
+    CHECK(f.dims[1][0].death == 5.0);
+  }
 }
