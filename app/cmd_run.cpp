@@ -209,6 +209,337 @@ class FolderLock {
   int fd_ = -1;
 };
 
+/// The plan of a run and what the report says about its comparisons.
+struct RunPlan {
+  std::vector<PlannedStage> stages;
+  std::string reference;  ///< the diagrams the simulation is compared with ("" = none)
+  std::string comparison_note, comparison_atoms_note, comparison_movie_note;
+};
+
+/// Something to do: a stage that makes outputs, or the report of an earlier run's outputs.
+void check_something_to_do(const RunParams& run, const Config& config, const fs::path& dir) {
+  const auto& words = run.stages;
+  if (!std::all_of(words.begin(), words.end(), [](const std::string& w) { return w == "report"; })) return;
+  bool earlier = false;
+  std::error_code ec;
+  if (fs::is_directory(dir / ".stamps", ec)) {
+    for (const auto& e : fs::directory_iterator(dir / ".stamps", ec)) earlier = earlier || e.path().extension() == ".stamp";
+  }
+  if (!earlier) config.fail("run", "stages", "'report' alone reports an earlier run's outputs, and --out " + dir.string() + " holds none");
+}
+
+/// Every stage's keys are checked now, against the user's file (errors name its lines), so that a
+/// bad key never surfaces after hours of MD.
+void check_stage_keys(const RunParams& run, const Config& config) {
+  if (run.has("build") || run.has("md") || run.has("image")) sim::StructureParams::table().read(config);
+  if (run.has("md")) sim::MdParams::table().read(config);
+  if (run.has("image")) imaging::ImagingParams::table().read(config);
+  if (run.has("detect")) {
+    imaging::read_options_table().read(config);
+    imaging::preprocess_table().read(config);
+    imaging::detect_table().read(config);
+  }
+  if (run.has("topology")) topology::TopologyParams::table().read(config);
+  if (run.has("compare")) topology::CompareParams::table().read(config);
+}
+
+/// The experiment, before any simulation: readable, a real-space movie of >= 2 frames with a pixel
+/// size, on a scale comparable with the simulated movie's.
+void check_experiment(const RunCompareInputs& inputs, const Config& config, bool quiet) {
+  const std::string& experimental = inputs.experimental;
+  require_input_file(experimental, "compare.experimental");
+  const auto exp = imaging::read_movie(experimental, imaging::read_options_table().read(config));
+  if (exp.movie.frame_count() < 2) {
+    throw InputError(experimental + ": " + std::to_string(exp.movie.frame_count()) +
+                     " frame; comparing dynamics needs a movie of at least 2 frames ([compare] experimental)");
+  }
+  if (exp.pixel_size_source == "unknown") throw InputError(experimental + ": no pixel size in the file; set [detect] pixel_size_angstrom");
+  const double sim_px = imaging::ImagingParams::table().read(config).pixel_size_angstrom;
+  const double exp_px = exp.movie.pixel_size_x_angstrom;
+  const double limit = inputs.max_scale_ratio;
+  const double ratio = exp_px / sim_px;
+  char line[400];
+  if (ratio > limit || ratio < 1.0 / limit) {
+    std::snprintf(line, sizeof line,
+                  "%s: experimental pixel %.4g Å (%s) and simulated pixel %.4g Å ([imaging] pixel_size_angstrom) "
+                  "differ %.3g-fold, more than [compare] max_scale_ratio = %.3g",
+                  experimental.c_str(), exp_px, exp.pixel_size_source.c_str(), sim_px, ratio >= 1 ? ratio : 1 / ratio, limit);
+    throw InputError(line);
+  }
+  std::snprintf(line, sizeof line, "experiment %s: %s, %d x %d px x %zu frames, pixel %.4g Å (%s; simulated %.4g Å), frame time %.4g s (%s)",
+                experimental.c_str(), exp.format.c_str(), exp.movie.nx, exp.movie.ny, exp.movie.frame_count(), exp_px,
+                exp.pixel_size_source.c_str(), sim_px, exp.movie.frame_time_s,
+                exp.frame_time_kind.empty() ? exp.frame_time_source.c_str() : exp.frame_time_kind.c_str());
+  log_info(quiet, line);
+}
+
+/// DIR and DIR/.stamps exist (rank 0 makes them; every rank gets the same error).
+void make_run_folder(const fs::path& dir) {
+  std::string error;
+  if (mpi_rank() == 0) {
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(dir)) && !fs::is_directory(fs::symlink_status(dir))) {
+      error = "--out " + dir.string() + ": exists and is not a directory";
+    } else if (fs::create_directories(dir / ".stamps", ec); ec) {
+      error = "--out " + dir.string() + ": cannot create the folder (" + ec.message() + ")";
+    }
+  }
+  mpi_broadcast(error);
+  if (!error.empty()) throw InputError(error);
+}
+
+/// One simulated mechanism (tag "" or "_<mechanism>"): md, image, detect, the columns' diagrams,
+/// and with two mechanisms the detection-free diagrams of the movie's tube interior.
+void plan_simulation(RunPlan& plan, const RunParams& run, const RunLayout& layout, bool resume, bool two_mechanisms, const std::string& tag,
+                     const std::vector<std::pair<std::string, std::string>>& overrides) {
+  const std::string of = tag.empty() ? "" : " (" + tag.substr(1) + ")";  // "_thermal" → " (thermal)"
+  const std::string t = layout.trajectory(tag), m = layout.movie(tag), k = layout.columns(tag);
+  auto& stages = plan.stages;
+  if (run.has("md")) {
+    // A trajectory left by an interrupted run is continued from its last checkpoint.
+    const bool resume_md = resume && fs::exists(t) && !fs::exists(layout.stamp("md" + tag, ".stamp"));
+    stages.push_back({"md" + tag, "molecular dynamics" + of, MdStage{t, resume_md, !run.md_all_ranks}, overrides});
+  }
+  if (run.has("image")) {
+    // Without an MD stage the built structure itself is imaged (e.g. a reference crystal).
+    ImageStage image;
+    (run.has("md") ? image.trajectory : image.structure) = run.has("md") ? t : layout.structure();
+    image.out = m;
+    if (run.tiff) image.tiff = layout.tiff(tag);
+    stages.push_back({"image" + tag, "synthetic movie" + of, image, overrides});
+  }
+  if (run.has("detect")) stages.push_back({"detect" + tag, "column detection" + of, DetectStage{m, k}, overrides});
+  if (run.has("topology")) {
+    TopologyStage columns;
+    columns.columns = k;
+    columns.out = layout.diagrams_columns(tag);
+    stages.push_back({"topology_columns" + tag, "persistence of the detected columns" + of, columns, overrides});
+  }
+  if (run.has("topology") && run.has("image") && two_mechanisms) {
+    // The detection-free statistic: cubical persistence of each frame's tube interior (group `interior`).
+    TopologyStage movie;
+    movie.movie = m;
+    movie.out = layout.diagrams_movie(tag);
+    stages.push_back({"topology_movie" + tag, "persistence of the movie's tube interior" + of, movie, overrides});
+  }
+}
+
+/// The reference is the experimental movie: its columns detected and measured the same way.
+void plan_experiment(RunPlan& plan, const RunParams& run, const RunLayout& layout, const std::string& experimental,
+                     const std::string& first_mechanism) {
+  plan.reference = layout.diagrams_experimental();
+  plan.comparison_note = "Simulated (" + first_mechanism + ") detected-column diagrams against the experimental movie " + experimental +
+                         " (its columns detected and measured the same way).";
+  if (run.has("detect"))
+    plan.stages.push_back({"detect_experimental", "column detection (experiment)", DetectStage{experimental, layout.columns_experimental()}, {}});
+  if (run.has("topology")) {
+    TopologyStage columns;
+    columns.columns = layout.columns_experimental();
+    columns.out = plan.reference;
+    plan.stages.push_back({"topology_experimental", "persistence of the experimental columns", columns, {}});
+  }
+}
+
+/// The subset of the ground-truth comparison: [compare] ground_truth_subset; its default (I) falls
+/// back to [compare] subset when [topology] subsets lacks it; a value set by the user must be there.
+std::string ground_truth_subset(const RunCompareInputs& inputs, const Config& config) {
+  const auto subsets = topology::TopologyParams::table().read(config).subsets;
+  std::string subset = inputs.ground_truth_subset;
+  if (!subset.empty() && std::find(subsets.begin(), subsets.end(), subset) == subsets.end()) {
+    if (config.is_set("compare", "ground_truth_subset"))
+      config.fail("compare", "ground_truth_subset", "not among [topology] subsets, so its diagrams are not computed");
+    subset.clear();
+  }
+  return subset.empty() ? topology::CompareParams::table().read(config).subset : subset;
+}
+
+/// With two simulations the ground truth is compared too: the ions' 3D diagrams of both
+/// trajectories ([compare] ground_truth_subset / ground_truth_dimensions), which says whether a
+/// difference the columns miss is there at all.
+void plan_ground_truth(RunPlan& plan, const RunCompareInputs& inputs, const Config& config, const RunLayout& layout,
+                       const std::string& first_mechanism, const std::string& second) {
+  TopologyStage atoms;
+  atoms.trajectory = layout.trajectory("_" + second);
+  atoms.out = layout.diagrams_atoms("_" + second);
+  plan.stages.push_back({"topology_atoms_" + second, "persistence of the ions (" + second + ")", atoms, {}});
+  const std::string subset = ground_truth_subset(inputs, config);
+  std::vector<std::pair<std::string, std::string>> overrides;
+  if (!subset.empty()) overrides.push_back({"compare.subset", subset});
+  std::string dims;
+  for (int d : inputs.ground_truth_dimensions) dims += (dims.empty() ? "" : " ") + std::to_string(d);
+  overrides.push_back({"compare.dimensions", dims});
+  plan.stages.push_back({"compare_atoms", "comparison of the ground truth",
+                         CompareStage{{layout.diagrams_atoms()}, layout.diagrams_atoms("_" + second), layout.comparison_atoms()}, overrides});
+  plan.comparison_atoms_note = "The 3D persistence diagrams (H" + dims + " of subset '" + (subset.empty() ? std::string("first") : subset) +
+                               "', straight from the two MD trajectories) of '" + first_mechanism + "' against '" + second +
+                               "': what the analysis could find with perfect column detection and no projection.";
+}
+
+/// The simulated mechanism of [md], imaged, detected and measured; then the reference it is
+/// compared with: the experimental movie of [compare] experimental, or else a second simulated
+/// mechanism ([run] second_mechanism) — the report says which.
+RunPlan make_plan(const RunParams& run, const RunCompareInputs& inputs, const Config& config, const RunLayout& layout, bool resume) {
+  RunPlan plan;
+  const std::string& experimental = inputs.experimental;
+  const std::string& second = run.second_mechanism;
+  const bool two_mechanisms = experimental.empty() && !second.empty();
+  const std::string first_mechanism = config.string("md", "mechanism");
+  if (run.has("build")) plan.stages.push_back({"build", "structure", BuildStage{layout.structure()}, {}});
+  plan_simulation(plan, run, layout, resume, two_mechanisms, "", {});
+  if (run.has("topology")) {
+    TopologyStage atoms;
+    (run.has("md") ? atoms.trajectory : atoms.structure) = run.has("md") ? layout.trajectory() : layout.structure();
+    atoms.out = layout.diagrams_atoms();
+    plan.stages.push_back({"topology_atoms", "persistence of the ions", atoms, {}});
+  }
+  if (!experimental.empty()) {
+    plan_experiment(plan, run, layout, experimental, first_mechanism);
+  } else if (two_mechanisms) {
+    plan_simulation(plan, run, layout, resume, two_mechanisms, "_" + second, {{"md.mechanism", second}});
+    plan.reference = layout.diagrams_columns("_" + second);
+    plan.comparison_note = "No experimental movie was given ([compare] experimental is empty): this run compares two "
+                           "simulated mechanisms with each other — the detected-column diagrams of '" + first_mechanism +
+                           "' against those of '" + second + "' as the reference.";
+    if (run.has("md") && run.has("topology") && run.has("compare")) plan_ground_truth(plan, inputs, config, layout, first_mechanism, second);
+  } else {
+    plan.comparison_note = "No experimental movie and no second mechanism: nothing to compare.";
+  }
+  if (run.has("compare") && run.has("topology") && run.has("image") && two_mechanisms) {
+    plan.stages.push_back({"compare_movie", "comparison of the movies' tube interiors",
+                           CompareStage{{layout.diagrams_movie()}, layout.diagrams_movie("_" + second), layout.comparison_movie()},
+                           {{"compare.statistic", "interior"}}});
+    plan.comparison_movie_note = "Detection-free: cubical persistence of the tube interior of every frame of the noisy movies "
+                                 "(docs/topology.md, group 'interior'; its false-positive rate and power are measured in "
+                                 "validation/topology/RESULTS.md) of '" + first_mechanism + "' against '" + second + "'.";
+  }
+  if (run.has("compare") && !plan.reference.empty())
+    plan.stages.push_back({"compare", "comparison", CompareStage{{layout.diagrams_columns()}, plan.reference, layout.comparison()}, {}});
+  return plan;
+}
+
+/// Runs the plan's stages in order, or skips those whose stamp and outputs say they are done
+/// (--resume). Stamps derived from the plan: a stage's config sections are its own and those of
+/// every stage that made its inputs; its identity is its command line with the keys it sets for itself.
+class PlanRunner {
+ public:
+  PlanRunner(const RunLayout& layout, std::string resolved, bool resume, bool quiet)
+      : layout_(layout), resolved_(std::move(resolved)), resume_(resume), quiet_(quiet) {}
+
+  report::StageRecord run(const PlannedStage& stage, std::size_t index, std::size_t total) {
+    const bool root = mpi_rank() == 0;
+    const StepFiles files = step_files(stage.step, layout_.config());
+    const Config config = parse_config(resolved_, layout_.config(), stage.overrides);
+    std::string command = files.command;
+    for (const auto& [key, value] : stage.overrides) command += " --" + key + "=" + value;
+    const std::string stamp_text = stamp_of(files, config, command);
+    const fs::path stamp = layout_.stamp(stage.id, ".stamp"), started = layout_.stamp(stage.id, ".started");
+    // An interrupted stage is continued (md --resume) only if it was started with this very
+    // stamp; otherwise it starts over, so that no output ever mixes two configs.
+    Step step = stage.step;
+    auto* md = std::get_if<MdStage>(&step);
+    if (md && md->resume && !(fs::exists(started) && read_file(started) == stamp_text)) {
+      md->resume = false;
+      log_info(quiet_ || !root, stage.id + ": its config or inputs changed since it was interrupted (or it was "
+                                "started by an older nanomix): starting it over");
+    }
+    const bool continuing = md && md->resume;
+    bool done = resume_ && fs::exists(stamp) && read_file(stamp) == stamp_text;
+    for (const auto& o : files.outputs) done = done && fs::exists(o);
+    report::StageRecord record{stage.id, command + (continuing ? " --resume" : ""), 0, done};
+    log_info(quiet_ || !root, "[" + std::to_string(index) + "/" + std::to_string(total) + "] " + stage.label +
+                                  (done ? ": outputs exist for this config, skipped (--resume)" : ""));
+    if (done) return record;
+    if (root) {
+      fs::remove(stamp);
+      if (!continuing)
+        for (const auto& o : files.outputs) fs::remove(o);  // made from another config: redo
+      write_text_file_atomically(started, stamp_text);
+    }
+    mpi_barrier();
+    const auto start = std::chrono::steady_clock::now();
+    std::visit([&](const auto& s) { run_stage(s, config, quiet_); }, step);
+    record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (root) write_text_file_atomically(stamp, stamp_text);
+    mpi_barrier();
+    return record;
+  }
+
+ private:
+  std::string stamp_of(const StepFiles& files, const Config& config, const std::string& command) {
+    std::vector<std::string> sections = files.sections;
+    for (const auto& input : files.inputs) {
+      for (const auto& s : sections_of_output_[input.second])
+        if (std::find(sections.begin(), sections.end(), s) == sections.end()) sections.push_back(s);
+    }
+    for (const auto& o : files.outputs) sections_of_output_[o] = sections;
+    return ini_sections(config.to_ini(), sections) + "\n# " + command + "\n" + input_hashes(config, files, sections);
+  }
+
+  const RunLayout& layout_;
+  std::string resolved_;
+  bool resume_, quiet_;
+  std::map<std::string, std::vector<std::string>> sections_of_output_;
+};
+
+/// DIR/report.html from every output (rank 0).
+void write_report(const RunPlan& plan, const RunParams& run, const RunCompareInputs& inputs, const Config& config, const RunLayout& layout,
+                  const std::vector<report::StageRecord>& records, bool quiet) {
+  report::RunFiles files;
+  files.config_ini = config.to_ini();
+  files.structure = layout.structure();
+  files.trajectory = layout.trajectory();
+  files.movie = layout.movie();
+  files.columns = layout.columns();
+  files.diagrams = {layout.diagrams_atoms(), layout.diagrams_columns()};
+  files.comparison_note = plan.comparison_note;
+  files.comparison = layout.comparison();
+  if (!plan.comparison_atoms_note.empty()) {
+    files.comparison_atoms = layout.comparison_atoms();
+    files.comparison_atoms_note = plan.comparison_atoms_note;
+  }
+  if (!plan.comparison_movie_note.empty()) {
+    files.comparison_movie = layout.comparison_movie();
+    files.comparison_movie_note = plan.comparison_movie_note;
+  }
+  files.filmstrip_frames = run.filmstrip_frames;
+  files.mechanisms.push_back({config.string("md", "mechanism"), layout.trajectory()});
+  if (inputs.experimental.empty() && !run.second_mechanism.empty())
+    files.mechanisms.push_back({run.second_mechanism, layout.trajectory("_" + run.second_mechanism)});
+  // The seed's stages (sim/sequence) in each simulated trajectory, from the species of every frame.
+  for (const auto& [label, traj] : files.mechanisms) {
+    if (fs::exists(traj)) add_sequence_analysis(traj, label, files);
+  }
+  write_text_file_atomically(layout.report(), report::pipeline_report(files, records));
+  log_info(quiet, "report: " + layout.report());
+}
+
+int run_all(const Invocation& inv) {
+  const fs::path dir = inv.required("out");
+  const bool resume = inv.has("resume");
+  const Config& config = inv.config;
+  // [run]: known stages, at least one, a second mechanism md knows (RunParams::validate).
+  const RunParams run = RunParams::table().read(config);
+  const RunCompareInputs inputs = RunCompareInputs::table().read(config);
+  check_something_to_do(run, config, dir);
+  check_stage_keys(run, config);
+  if (!inputs.experimental.empty()) check_experiment(inputs, config, inv.quiet);
+  if (inputs.experimental.empty() && !run.second_mechanism.empty() && run.has("topology")) ground_truth_subset(inputs, config);
+  make_run_folder(dir);
+  const FolderLock lock(dir);
+  const RunLayout layout{dir};
+  const std::string resolved = config.to_ini();
+  if (mpi_rank() == 0 && (!fs::exists(layout.config()) || read_file(layout.config()) != resolved)) {
+    write_text_file_atomically(layout.config(), resolved);
+  }
+  mpi_barrier();
+  const RunPlan plan = make_plan(run, inputs, config, layout, resume);
+  PlanRunner runner(layout, resolved, resume, inv.quiet);
+  std::vector<report::StageRecord> records;
+  for (std::size_t i = 0; i < plan.stages.size(); ++i) records.push_back(runner.run(plan.stages[i], i + 1, plan.stages.size()));
+  if (mpi_rank() == 0 && run.has("report")) write_report(plan, run, inputs, config, layout, records, inv.quiet);
+  return 0;
+}
+
 }  // namespace
 
 Command run_command() {
@@ -221,282 +552,7 @@ Command run_command() {
     o.add_options()("out,o", po::value<std::string>(), "output directory (created if missing)")(
         "resume", "skip the stages whose outputs exist and were made from the same config");
   };
-  c.run = [](const Invocation& inv) {
-    const fs::path dir = inv.required("out");
-    const bool resume = inv.has("resume");
-    const Config& config = inv.config;
-    // [run]: known stages, at least one, a second mechanism md knows (RunParams::validate).
-    const RunParams run = RunParams::table().read(config);
-    const RunCompareInputs inputs = RunCompareInputs::table().read(config);
-    {
-      // Something to do: a stage that makes outputs, or the report of an earlier run's outputs.
-      const auto& words = run.stages;
-      if (std::all_of(words.begin(), words.end(), [](const std::string& w) { return w == "report"; })) {
-        bool earlier = false;
-        std::error_code ec;
-        if (fs::is_directory(dir / ".stamps", ec)) {
-          for (const auto& e : fs::directory_iterator(dir / ".stamps", ec)) earlier = earlier || e.path().extension() == ".stamp";
-        }
-        if (!earlier) {
-          config.fail("run", "stages", "'report' alone reports an earlier run's outputs, and --out " + dir.string() + " holds none");
-        }
-      }
-    }
-    // Every stage's keys are checked now, against the user's file (errors name its lines), so that
-    // a bad key never surfaces after hours of MD (the stages read DIR/config.ini later).
-    if (run.has("build") || run.has("md") || run.has("image")) {
-      const auto structure = sim::StructureParams::table().read(config);
-      if (run.has("md")) sim::MdParams::table().read(config);
-      (void)structure;
-    }
-    if (run.has("image")) imaging::ImagingParams::table().read(config);
-    if (run.has("detect")) {
-      imaging::read_options_table().read(config);
-      imaging::preprocess_table().read(config);
-      imaging::detect_table().read(config);
-    }
-    if (run.has("topology")) topology::TopologyParams::table().read(config);
-    if (run.has("compare")) topology::CompareParams::table().read(config);
-    const std::string experimental = inputs.experimental;
-    if (!experimental.empty()) {
-      // Validate the experiment before any simulation: readable, a real-space movie of >= 2 frames
-      // with a pixel size, on a scale comparable with the simulated movie's.
-      require_input_file(experimental, "compare.experimental");
-      const auto exp = imaging::read_movie(experimental, imaging::read_options_table().read(config));
-      if (exp.movie.frame_count() < 2) {
-        throw InputError(experimental + ": " + std::to_string(exp.movie.frame_count()) +
-                         " frame; comparing dynamics needs a movie of at least 2 frames ([compare] experimental)");
-      }
-      if (exp.pixel_size_source == "unknown") {
-        throw InputError(experimental + ": no pixel size in the file; set [detect] pixel_size_angstrom");
-      }
-      const double sim_px = config.real("imaging", "pixel_size_angstrom");
-      const double exp_px = exp.movie.pixel_size_x_angstrom;
-      const double limit = inputs.max_scale_ratio;
-      const double ratio = exp_px / sim_px;
-      char line[400];
-      if (ratio > limit || ratio < 1.0 / limit) {
-        std::snprintf(line, sizeof line,
-                      "%s: experimental pixel %.4g Å (%s) and simulated pixel %.4g Å ([imaging] pixel_size_angstrom) "
-                      "differ %.3g-fold, more than [compare] max_scale_ratio = %.3g",
-                      experimental.c_str(), exp_px, exp.pixel_size_source.c_str(), sim_px, ratio >= 1 ? ratio : 1 / ratio, limit);
-        throw InputError(line);
-      }
-      std::snprintf(line, sizeof line, "experiment %s: %s, %d x %d px x %zu frames, pixel %.4g Å (%s; simulated %.4g Å), frame time %.4g s (%s)",
-                    experimental.c_str(), exp.format.c_str(), exp.movie.nx, exp.movie.ny, exp.movie.frame_count(), exp_px,
-                    exp.pixel_size_source.c_str(), sim_px, exp.movie.frame_time_s,
-                    exp.frame_time_kind.empty() ? exp.frame_time_source.c_str() : exp.frame_time_kind.c_str());
-      log_info(inv.quiet, line);
-    }
-    const bool root = mpi_rank() == 0;
-    {
-      std::string error;
-      if (root) {
-        std::error_code ec;
-        if (fs::exists(fs::symlink_status(dir)) && !fs::is_directory(fs::symlink_status(dir))) {
-          error = "--out " + dir.string() + ": exists and is not a directory";
-        } else if (fs::create_directories(dir / ".stamps", ec); ec) {
-          error = "--out " + dir.string() + ": cannot create the folder (" + ec.message() + ")";
-        }
-      }
-      mpi_broadcast(error);
-      if (!error.empty()) throw InputError(error);
-    }
-    const FolderLock lock(dir);
-    const fs::path config_path = dir / "config.ini";
-    const std::string resolved = config.to_ini();
-    if (root && (!fs::exists(config_path) || read_file(config_path) != resolved)) {
-      write_text_file_atomically(config_path, resolved);
-    }
-    mpi_barrier();
-
-    const RunLayout layout{dir};
-    const std::string cfg = layout.config();
-    std::vector<PlannedStage> plan;
-    // The simulated mechanism of [md], imaged, detected and measured; then the reference it is
-    // compared with: the experimental movie of [compare] experimental, or else a second simulated
-    // mechanism ([run] second_mechanism) — the report says which.
-    const std::string second = run.second_mechanism;
-    auto simulate = [&](const std::string& tag, const std::vector<std::pair<std::string, std::string>>& overrides) {
-      const std::string of = tag.empty() ? "" : " (" + tag.substr(1) + ")";  // "_thermal" → " (thermal)"
-      const std::string t = layout.trajectory(tag), m = layout.movie(tag), k = layout.columns(tag);
-      if (run.has("md")) {
-        // A trajectory left by an interrupted run is continued from its last checkpoint.
-        const bool resume_md = resume && fs::exists(t) && !fs::exists(layout.stamp("md" + tag, ".stamp"));
-        plan.push_back({"md" + tag, "molecular dynamics" + of, MdStage{t, resume_md, !run.md_all_ranks}, overrides});
-      }
-      if (run.has("image")) {
-        // Without an MD stage the built structure itself is imaged (e.g. a reference crystal).
-        ImageStage image;
-        (run.has("md") ? image.trajectory : image.structure) = run.has("md") ? t : layout.structure();
-        image.out = m;
-        if (run.tiff) image.tiff = layout.tiff(tag);
-        plan.push_back({"image" + tag, "synthetic movie" + of, image, overrides});
-      }
-      if (run.has("detect")) plan.push_back({"detect" + tag, "column detection" + of, DetectStage{m, k}, overrides});
-      if (run.has("topology")) {
-        TopologyStage columns;
-        columns.columns = k;
-        columns.out = layout.diagrams_columns(tag);
-        plan.push_back({"topology_columns" + tag, "persistence of the detected columns" + of, columns, overrides});
-      }
-      if (run.has("topology") && run.has("image") && experimental.empty() && !second.empty()) {
-        // The detection-free statistic: cubical persistence of each frame's tube interior (group `interior`).
-        TopologyStage movie;
-        movie.movie = m;
-        movie.out = layout.diagrams_movie(tag);
-        plan.push_back({"topology_movie" + tag, "persistence of the movie's tube interior" + of, movie, overrides});
-      }
-    };
-    if (run.has("build")) plan.push_back({"build", "structure", BuildStage{layout.structure()}, {}});
-    simulate("", {});
-    if (run.has("topology")) {
-      TopologyStage atoms;
-      (run.has("md") ? atoms.trajectory : atoms.structure) = run.has("md") ? layout.trajectory() : layout.structure();
-      atoms.out = layout.diagrams_atoms();
-      plan.push_back({"topology_atoms", "persistence of the ions", atoms, {}});
-    }
-    std::string reference, comparison_note, comparison_atoms_note, comparison_movie_note;
-    const std::string first_mechanism = config.string("md", "mechanism");
-    if (!experimental.empty()) {
-      reference = layout.diagrams_experimental();
-      comparison_note = "Simulated (" + first_mechanism + ") detected-column diagrams against the experimental movie " +
-                        experimental + " (its columns detected and measured the same way).";
-      if (run.has("detect")) {
-        plan.push_back({"detect_experimental", "column detection (experiment)", DetectStage{experimental, layout.columns_experimental()}, {}});
-      }
-      if (run.has("topology")) {
-        TopologyStage columns;
-        columns.columns = layout.columns_experimental();
-        columns.out = reference;
-        plan.push_back({"topology_experimental", "persistence of the experimental columns", columns, {}});
-      }
-    } else if (!second.empty()) {
-      simulate("_" + second, {{"md.mechanism", second}});
-      reference = layout.diagrams_columns("_" + second);
-      comparison_note = "No experimental movie was given ([compare] experimental is empty): this run compares two "
-                        "simulated mechanisms with each other — the detected-column diagrams of '" + first_mechanism +
-                        "' against those of '" + second + "' as the reference.";
-      // With two simulations the ground truth can be compared too: the ions' 3D diagrams of both
-      // trajectories, which says whether a difference the columns miss is there at all.
-      if (run.has("md") && run.has("topology") && run.has("compare")) {
-        TopologyStage atoms;
-        atoms.trajectory = layout.trajectory("_" + second);
-        atoms.out = layout.diagrams_atoms("_" + second);
-        plan.push_back({"topology_atoms_" + second, "persistence of the ions (" + second + ")", atoms, {}});
-        const auto subsets = topology::TopologyParams::table().read(config).subsets;
-        std::string subset = config.string("compare", "subset");
-        if (subset.empty() && std::find(subsets.begin(), subsets.end(), "I") != subsets.end()) subset = "I";
-        std::vector<std::pair<std::string, std::string>> overrides;
-        if (!subset.empty()) overrides.push_back({"compare.subset", subset});
-        // H0 only: the distances at which the subset's atoms join up, what segregation changes most
-        // directly; H1 of the 3D cluster has many near-diagonal features and costs ~30 s of CPU.
-        overrides.push_back({"compare.dimensions", "0"});
-        plan.push_back({"compare_atoms", "comparison of the ground truth",
-                        CompareStage{{layout.diagrams_atoms()}, layout.diagrams_atoms("_" + second), layout.comparison_atoms()}, overrides});
-        comparison_atoms_note = "The 3D persistence diagrams (H0 of subset '" + (subset.empty() ? std::string("first") : subset) +
-                                "', straight from the two MD trajectories) of '" + first_mechanism + "' against '" + second +
-                                "': what the analysis could find with perfect column detection and no projection.";
-      }
-    } else {
-      comparison_note = "No experimental movie and no second mechanism: nothing to compare.";
-    }
-    if (run.has("compare") && run.has("topology") && run.has("image") && experimental.empty() &&
-        !second.empty()) {
-      plan.push_back({"compare_movie", "comparison of the movies' tube interiors",
-                      CompareStage{{layout.diagrams_movie()}, layout.diagrams_movie("_" + second), layout.comparison_movie()},
-                      {{"compare.statistic", "interior"}}});
-      comparison_movie_note = "Detection-free: cubical persistence of the tube interior of every frame of the noisy movies "
-                              "(docs/topology.md, group 'interior'; its false-positive rate and power are measured in "
-                              "validation/topology/RESULTS.md) of '" + first_mechanism + "' against '" + second + "'.";
-    }
-    if (run.has("compare") && !reference.empty()) {
-      plan.push_back({"compare", "comparison", CompareStage{{layout.diagrams_columns()}, reference, layout.comparison()}, {}});
-    }
-
-    // Stamps derived from the plan: a stage's config sections are its own and those of every stage
-    // that made its inputs; its identity is its command line with the keys it sets for itself.
-    std::map<std::string, std::vector<std::string>> sections_of_output;
-    std::vector<report::StageRecord> records;
-    std::size_t index = 0;
-    for (const PlannedStage& stage : plan) {
-      ++index;
-      const StepFiles files = step_files(stage.step, cfg);
-      std::vector<std::string> sections = files.sections;
-      for (const auto& [option, path] : files.inputs) {
-        for (const auto& s : sections_of_output[path])
-          if (std::find(sections.begin(), sections.end(), s) == sections.end()) sections.push_back(s);
-      }
-      for (const auto& o : files.outputs) sections_of_output[o] = sections;
-      const Config stage_config = parse_config(resolved, cfg, stage.overrides);
-      std::string command = files.command;
-      for (const auto& [key, value] : stage.overrides) command += " --" + key + "=" + value;
-      const std::string stamp_text =
-          ini_sections(stage_config.to_ini(), sections) + "\n# " + command + "\n" + input_hashes(stage_config, files, sections);
-      const fs::path stamp = layout.stamp(stage.id, ".stamp");
-      // An interrupted stage is continued (md --resume) only if it was started with this very
-      // stamp; otherwise it starts over, so that no output ever mixes two configs.
-      const fs::path started = layout.stamp(stage.id, ".started");
-      Step step = stage.step;
-      if (auto* md = std::get_if<MdStage>(&step); md && md->resume && !(fs::exists(started) && read_file(started) == stamp_text)) {
-        md->resume = false;
-        log_info(inv.quiet || !root, stage.id + ": its config or inputs changed since it was interrupted (or it was "
-                                     "started by an older nanomix): starting it over");
-      }
-      const auto* md = std::get_if<MdStage>(&step);
-      const bool continuing = md && md->resume;
-      bool done = resume && fs::exists(stamp) && read_file(stamp) == stamp_text;
-      for (const auto& o : files.outputs) done = done && fs::exists(o);
-      report::StageRecord record{stage.id, command + (continuing ? " --resume" : ""), 0, done};
-      log_info(inv.quiet || !root, "[" + std::to_string(index) + "/" + std::to_string(plan.size()) + "] " + stage.label +
-                                       (done ? ": outputs exist for this config, skipped (--resume)" : ""));
-      if (!done) {
-        if (root) {
-          fs::remove(stamp);
-          if (!continuing)
-            for (const auto& o : files.outputs) fs::remove(o);  // made from another config: redo
-          write_text_file_atomically(started, stamp_text);
-        }
-        mpi_barrier();
-        const auto start = std::chrono::steady_clock::now();
-        std::visit([&](const auto& s) { run_stage(s, stage_config, inv.quiet); }, step);
-        record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (root) write_text_file_atomically(stamp, stamp_text);
-        mpi_barrier();
-      }
-      records.push_back(record);
-    }
-
-    if (root && run.has("report")) {
-      report::RunFiles files;
-      files.config_ini = resolved;
-      files.structure = layout.structure();
-      files.trajectory = layout.trajectory();
-      files.movie = layout.movie();
-      files.columns = layout.columns();
-      files.diagrams = {layout.diagrams_atoms(), layout.diagrams_columns()};
-      files.comparison_note = comparison_note;
-      files.comparison = layout.comparison();
-      if (!comparison_atoms_note.empty()) {
-        files.comparison_atoms = layout.comparison_atoms();
-        files.comparison_atoms_note = comparison_atoms_note;
-      }
-      if (!comparison_movie_note.empty()) {
-        files.comparison_movie = layout.comparison_movie();
-        files.comparison_movie_note = comparison_movie_note;
-      }
-      files.filmstrip_frames = run.filmstrip_frames;
-      files.mechanisms.push_back({first_mechanism, layout.trajectory()});
-      if (experimental.empty() && !second.empty()) files.mechanisms.push_back({second, layout.trajectory("_" + second)});
-      // The seed's stages (sim/sequence) in each simulated trajectory, from the species of every frame.
-      for (const auto& [label, traj] : files.mechanisms) {
-        if (fs::exists(traj)) add_sequence_analysis(traj, label, files);
-      }
-      write_text_file_atomically(layout.report(), report::pipeline_report(files, records));
-      log_info(inv.quiet, "report: " + layout.report());
-    }
-    return 0;
-  };
+  c.run = run_all;
   return c;
 }
 

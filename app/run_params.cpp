@@ -52,6 +52,14 @@ const ParamTable<RunCompareInputs>& RunCompareInputs::table() {
     t.path("experimental", &P::experimental, "", "nanomix run: the experimental movie (empty = compare two simulated mechanisms)");
     t.real("max_scale_ratio", &P::max_scale_ratio, 4.0, 1.0, 1000.0, "",
            "nanomix run: the experimental and simulated ([imaging]) pixel sizes may differ by at most this factor");
+    t.text("ground_truth_subset", &P::ground_truth_subset, "I",
+           "nanomix run with two simulated mechanisms: the [topology] subset whose 3D diagrams of the two trajectories "
+           "are compared (comparison_atoms.h5; I = where the iodide is, what segregation moves); empty = [compare] subset");
+    t.integers("ground_truth_dimensions", &P::ground_truth_dimensions, "0",
+               ListRule{{"0", "1", "2"}, "name at least one homology dimension",
+                        [](const std::string&) { return std::string("each dimension is 0, 1 or 2"); }},
+               "homology dimensions of that comparison (0: the distances at which the subset's atoms join up, what "
+               "segregation changes most directly; H1 of a 3D cluster has many near-diagonal features and costs ~30 s)");
     return t;
   }();
   return t;

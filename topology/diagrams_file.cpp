@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/hdf5_util.hpp"
+#include "core/materials.hpp"
 #include "topology/lattice.hpp"
 #include "topology/local_structures.hpp"
 #include "topology/statistics.hpp"
@@ -179,7 +180,7 @@ void write_lattice(hid_t f, const TopologyResult& res) {
                                          ? std::vector<std::string>{"frame", "a_angstrom", "columns"}
                                          : std::vector<std::string>{"frame", "a_NaCl_domain_angstrom", "crystalline_Na_Cl",
                                                                     "a_NaI_domain_angstrom", "crystalline_Na_I"});
-  h5::write_attribute(ls, "bulk_angstrom", std::vector<double>{bulk_nacl_angstrom, bulk_nai_angstrom});
+  h5::write_attribute(ls, "bulk_angstrom", std::vector<double>{nacl_lattice_constant_angstrom, nai_lattice_constant_angstrom});
 }
 
 }  // namespace

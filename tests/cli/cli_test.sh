@@ -118,6 +118,12 @@ expect_error "run: a bad [topology] key is found before any stage, in the user's
 expect_error "run: report alone, nothing to report" "'report' alone" run --config "$tmp/good.ini" --out "$tmp/r4" --run.stages=report
 [ ! -e "$tmp/r4" ] && ok || bad "a refused report-only run created its folder"
 expect_error "run: unknown local_subset" "local_subset = Xe: unknown subset" run --config "$tmp/good.ini" --out "$tmp/r5" --topology.local_subset=Xe
+# The ground-truth comparison's subset is a [compare] key, checked before any work.
+expect_error "run: ground_truth_subset not computed" "ground_truth_subset = Na: not among \[topology\] subsets" run --config "$tmp/good.ini" --out "$tmp/r6" \
+  --run.second_mechanism=thermal --topology.subsets=ions --compare.ground_truth_subset=Na
+[ ! -e "$tmp/r6" ] && ok || bad "a run refused for its ground_truth_subset created its folder"
+expect_error "run: ground_truth_dimensions" "ground_truth_dimensions = 3: each dimension is 0, 1 or 2" run --config "$tmp/good.ini" --out "$tmp/r7" \
+  --compare.ground_truth_dimensions=3
 touch "$tmp/afile"
 expect_error "run --out a file" "not a directory" run --config "$tmp/good.ini" --out "$tmp/afile"
 rm -rf "$tmp/busy" "$tmp/afile"
