@@ -299,7 +299,7 @@ double read_double_attribute(hid_t obj, const std::string& name) {
 
 int check_format_version(hid_t obj, const std::string& path, const std::string& kind, const std::string& version_attribute, int oldest,
                          int newest) {
-  if (!has_attribute(obj, version_attribute)) throw InputError(path + ": not a nanomix " + kind + " file (no " + version_attribute + ")");
+  if (!has_attribute(obj, version_attribute)) throw InputError(path + ": not a nanomix " + kind + " file (no format version: attribute " + version_attribute + ")");
   const double v = read_double_attribute(obj, version_attribute);
   if (!(v >= oldest && v <= newest) || v != std::floor(v)) {
     std::ostringstream s;

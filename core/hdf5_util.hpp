@@ -76,7 +76,7 @@ std::vector<std::int64_t> read_int_array_attribute(hid_t obj, const std::string&
 /// The one version policy of nanomix's own files (trajectory, movie, columns, diagrams,
 /// comparison): `obj` carries the integer attribute `version_attribute`; a reader states the oldest
 /// and newest versions it reads. Returns the version; otherwise an InputError naming the file:
-/// "PATH: not a nanomix KIND file (no VERSION_ATTRIBUTE)" or "PATH: KIND format version N; this
+/// "PATH: not a nanomix KIND file (no format version: attribute VERSION_ATTRIBUTE)" or "PATH: KIND format version N; this
 /// nanomix reads versions OLDEST to NEWEST" (a newer file needs a newer nanomix).
 int check_format_version(hid_t obj, const std::string& path, const std::string& kind, const std::string& version_attribute, int oldest,
                          int newest);

@@ -80,12 +80,7 @@ ColumnsFile read_columns_file(const std::string& path) {
   ColumnsFile out;
   try {
     h5::Id set = h5::open_dataset(f, "columns");
-    if (!h5::has_attribute(set, "nanomix_format_version")) throw InputError(path + ": /columns has no format version");
-    const double v = h5::read_double_attribute(set, "nanomix_format_version");
-    if (v > columns_format_version) {
-      throw InputError(path + ": columns format version " + std::to_string(static_cast<int>(v)) +
-                       " is newer than this nanomix reads (" + std::to_string(columns_format_version) + ")");
-    }
+    h5::check_format_version(set, path, "columns", "nanomix_format_version", 1, columns_format_version);
     std::vector<hsize_t> dims;
     const auto rows = h5::read_doubles(f, "columns", &dims);
     if (dims.size() != 2 || (dims[0] > 0 && dims[1] != 6)) throw InputError(path + ": /columns is not an (N, 6) table");
