@@ -142,115 +142,136 @@ struct FitResult {
   double a_sigma_per_noise = 0;  ///< standard error of a_fixed for unit pixel noise
 };
 
-/// Levenberg–Marquardt fit of A·exp(−((x−x0)²+(y−y0)²)/2s²) + B to the pixels of `img` within
-/// `radius` Å of (x0, y0).
-FitResult fit_gaussian(const std::vector<float>& img, const Grid& g, double x0, double y0, double sigma0, double radius) {
+/// The pixels of a disc: positions (Å) and values.
+struct Disc {
   std::vector<double> xs, ys, ds;
+};
+
+/// The pixels of `img` within `radius` Å of (x0, y0).
+Disc disc_pixels(const std::vector<float>& img, const Grid& g, double x0, double y0, double radius) {
+  Disc d;
   const int i0 = std::max(0, static_cast<int>(std::floor((x0 - radius) / g.px))), i1 = std::min(g.nx - 1, static_cast<int>(std::ceil((x0 + radius) / g.px)));
   const int j0 = std::max(0, static_cast<int>(std::floor((y0 - radius) / g.py))), j1 = std::min(g.ny - 1, static_cast<int>(std::ceil((y0 + radius) / g.py)));
   for (int j = j0; j <= j1; ++j) {
     for (int i = i0; i <= i1; ++i) {
       const double x = i * g.px, y = j * g.py;
       if ((x - x0) * (x - x0) + (y - y0) * (y - y0) > radius * radius) continue;
-      xs.push_back(x);
-      ys.push_back(y);
-      ds.push_back(img[g.at(i, j)]);
+      d.xs.push_back(x);
+      d.ys.push_back(y);
+      d.ds.push_back(img[g.at(i, j)]);
     }
   }
-  FitResult f;
-  const std::size_t n = ds.size();
-  if (n < 8) return f;
-  // Start: background = lowest 20 % of the disc, amplitude = peak pixel − background.
-  std::vector<double> sorted = ds;
-  std::sort(sorted.begin(), sorted.end());
-  double bg = 0;
-  const std::size_t nlow = std::max<std::size_t>(1, n / 5);
-  for (std::size_t k = 0; k < nlow; ++k) bg += sorted[k];
-  bg /= static_cast<double>(nlow);
-  Eigen::Matrix<double, 5, 1> p;
-  p << std::max(sorted.back() - bg, 1e-6), x0, y0, sigma0, bg;
-  auto residuals = [&](const Eigen::Matrix<double, 5, 1>& q, Eigen::VectorXd& r, Eigen::Matrix<double, Eigen::Dynamic, 5>* J) {
-    r.resize(static_cast<Eigen::Index>(n));
-    if (J) J->resize(static_cast<Eigen::Index>(n), 5);
-    const double inv2s2 = 1.0 / (2 * q[3] * q[3]);
-    for (std::size_t k = 0; k < n; ++k) {
-      const double dx = xs[k] - q[1], dy = ys[k] - q[2];
-      const double e = std::exp(-(dx * dx + dy * dy) * inv2s2);
-      const auto kk = static_cast<Eigen::Index>(k);
-      r[kk] = q[0] * e + q[4] - ds[k];
-      if (J) {
-        (*J)(kk, 0) = e;
-        (*J)(kk, 1) = q[0] * e * dx / (q[3] * q[3]);
-        (*J)(kk, 2) = q[0] * e * dy / (q[3] * q[3]);
-        (*J)(kk, 3) = q[0] * e * (dx * dx + dy * dy) / (q[3] * q[3] * q[3]);
-        (*J)(kk, 4) = 1.0;
-      }
+  return d;
+}
+
+using Params5 = Eigen::Matrix<double, 5, 1>;
+using Jacobian5 = Eigen::Matrix<double, Eigen::Dynamic, 5>;
+
+/// Residuals q₀·exp(−|r − (q₁, q₂)|²/2q₃²) + q₄ − data over the disc, and their Jacobian when J is given.
+void gaussian_residuals(const Disc& d, const Params5& q, Eigen::VectorXd& r, Jacobian5* J) {
+  const std::size_t n = d.ds.size();
+  r.resize(static_cast<Eigen::Index>(n));
+  if (J) J->resize(static_cast<Eigen::Index>(n), 5);
+  const double inv2s2 = 1.0 / (2 * q[3] * q[3]);
+  for (std::size_t k = 0; k < n; ++k) {
+    const double dx = d.xs[k] - q[1], dy = d.ys[k] - q[2];
+    const double e = std::exp(-(dx * dx + dy * dy) * inv2s2);
+    const auto kk = static_cast<Eigen::Index>(k);
+    r[kk] = q[0] * e + q[4] - d.ds[k];
+    if (J) {
+      (*J)(kk, 0) = e;
+      (*J)(kk, 1) = q[0] * e * dx / (q[3] * q[3]);
+      (*J)(kk, 2) = q[0] * e * dy / (q[3] * q[3]);
+      (*J)(kk, 3) = q[0] * e * (dx * dx + dy * dy) / (q[3] * q[3] * q[3]);
+      (*J)(kk, 4) = 1.0;
     }
-  };
+  }
+}
+
+/// Levenberg–Marquardt from p (at most 60 steps, the width kept >= 0.05 sigma0); p becomes the
+/// best parameters found, and χ² there is returned. LM only ever accepts steps that lower χ², so
+/// the last parameters are the best found even when the iteration limit ends the loop (the
+/// caller's checks decide: a convergence flag would make the outcome hinge on the last decimal of
+/// the input).
+double levenberg_marquardt(const Disc& d, Params5& p, double sigma0) {
   Eigen::VectorXd r;
-  Eigen::Matrix<double, Eigen::Dynamic, 5> J;
-  residuals(p, r, &J);
+  Jacobian5 J;
+  gaussian_residuals(d, p, r, &J);
   double chi2 = r.squaredNorm();
   double lambda = 1e-3;
-  bool converged = false;
   for (int it = 0; it < 60; ++it) {
     const Eigen::Matrix<double, 5, 5> JtJ = J.transpose() * J;
-    const Eigen::Matrix<double, 5, 1> g5 = J.transpose() * r;
+    const Params5 g5 = J.transpose() * r;
     Eigen::Matrix<double, 5, 5> A = JtJ;
     for (int k = 0; k < 5; ++k) A(k, k) += lambda * std::max(JtJ(k, k), 1e-12);
-    const Eigen::Matrix<double, 5, 1> step = A.ldlt().solve(-g5);
+    const Params5 step = A.ldlt().solve(-g5);
     if (!step.allFinite()) break;
-    Eigen::Matrix<double, 5, 1> q = p + step;
+    Params5 q = p + step;
     if (q[3] <= 0.05 * sigma0) q[3] = 0.05 * sigma0;
     Eigen::VectorXd rq;
-    residuals(q, rq, nullptr);
+    gaussian_residuals(d, q, rq, nullptr);
     const double chi2q = rq.squaredNorm();
     if (chi2q < chi2) {
       const double gain = chi2 - chi2q;
       p = q;
-      residuals(p, r, &J);
+      gaussian_residuals(d, p, r, &J);
       chi2 = chi2q;
       lambda = std::max(lambda * 0.3, 1e-9);
-      if (gain < 1e-10 * (chi2 + 1e-30) || step.cwiseAbs().maxCoeff() < 1e-6) {
-        converged = true;
-        break;
-      }
+      if (gain < 1e-10 * (chi2 + 1e-30) || step.cwiseAbs().maxCoeff() < 1e-6) break;  // converged
     } else {
       lambda *= 10;
-      if (lambda > 1e8) {
-        converged = true;  // no further decrease possible: at a minimum
-        break;
-      }
+      if (lambda > 1e8) break;  // no further decrease possible: at a minimum
     }
   }
-  f.a = p[0];
-  f.x = p[1];
-  f.y = p[2];
-  f.s = p[3];
-  f.b = p[4];
-  f.rms = std::sqrt(chi2 / static_cast<double>(n));
-  // Fixed-shape amplitude: A and B by linear least squares with the Gaussian of width sigma0 at the
-  // fitted centre (robust to the width/amplitude correlation of the free fit); its standard error
-  // for unit pixel noise is sqrt((MᵀM)⁻¹₀₀), M = [g 1].
+  return chi2;
+}
+
+/// Fixed-shape amplitude: A and B by linear least squares with the Gaussian of width sigma0 at the
+/// fitted centre (robust to the width/amplitude correlation of the free fit); its standard error
+/// for unit pixel noise is sqrt((MᵀM)⁻¹₀₀), M = [g 1]. Into f.a_fixed and f.a_sigma_per_noise.
+void fixed_shape_amplitude(const Disc& d, double x, double y, double sigma0, FitResult& f) {
+  const std::size_t n = d.ds.size();
   double sg = 0, sg2 = 0, sd = 0, sgd = 0;
   for (std::size_t k = 0; k < n; ++k) {
-    const double dx = xs[k] - p[1], dy = ys[k] - p[2];
+    const double dx = d.xs[k] - x, dy = d.ys[k] - y;
     const double gk = std::exp(-(dx * dx + dy * dy) / (2 * sigma0 * sigma0));
     sg += gk;
     sg2 += gk * gk;
-    sd += ds[k];
-    sgd += gk * ds[k];
+    sd += d.ds[k];
+    sgd += gk * d.ds[k];
   }
   const double nn = static_cast<double>(n), det = sg2 * nn - sg * sg;
   if (det > 1e-12) {
     f.a_fixed = (nn * sgd - sg * sd) / det;
     f.a_sigma_per_noise = std::sqrt(nn / det);
   }
+}
+
+/// Levenberg–Marquardt fit of A·exp(−((x−x0)²+(y−y0)²)/2s²) + B to the pixels of `img` within
+/// `radius` Å of (x0, y0).
+FitResult fit_gaussian(const std::vector<float>& img, const Grid& g, double x0, double y0, double sigma0, double radius) {
+  const Disc d = disc_pixels(img, g, x0, y0, radius);
+  FitResult f;
+  const std::size_t n = d.ds.size();
+  if (n < 8) return f;
+  // Start: background = lowest 20 % of the disc, amplitude = peak pixel − background.
+  std::vector<double> sorted = d.ds;
+  std::sort(sorted.begin(), sorted.end());
+  double bg = 0;
+  const std::size_t nlow = std::max<std::size_t>(1, n / 5);
+  for (std::size_t k = 0; k < nlow; ++k) bg += sorted[k];
+  bg /= static_cast<double>(nlow);
+  Params5 p;
+  p << std::max(sorted.back() - bg, 1e-6), x0, y0, sigma0, bg;
+  const double chi2 = levenberg_marquardt(d, p, sigma0);
+  f.a = p[0];
+  f.x = p[1];
+  f.y = p[2];
+  f.s = p[3];
+  f.b = p[4];
+  f.rms = std::sqrt(chi2 / static_cast<double>(n));
+  fixed_shape_amplitude(d, p[1], p[2], sigma0, f);
   const double moved = std::hypot(f.x - x0, f.y - y0);
-  // LM only ever accepts steps that lower χ², so the last parameters are the best found even when
-  // the iteration limit ends the loop; the checks below decide (a convergence flag would make the
-  // outcome hinge on the last decimal of the input).
-  (void)converged;
   f.ok = std::isfinite(chi2) && f.a > 0 && moved <= 0.5 * radius && f.s >= 0.25 * sigma0 && f.s <= 3 * sigma0;
   return f;
 }
