@@ -264,22 +264,20 @@ void read_stack(const std::string& path, const Stack& s, const ReadOptions& o, M
   (void)rank;
 }
 
-ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions& o, bool probe) {
-  if (!is_group(file, "data")) bad_file(path, "not an EMD file: no /data group");
-  Id data(H5Gopen2(file, "data", H5P_DEFAULT));
-  if (!data.valid()) bad_file(path, "cannot open /data");
-  ReadResult r;
-  r.format = "emd";
-  check_movie_format_version(file, path, 1);  // a nanomix movie newer than this reader: refused
-  if (H5Aexists(file, "version_major") <= 0) r.notes.push_back("no EMD version attribute at the root");
-  const auto names = child_names(data);
+/// The EMD data groups under /data (emd_group_type = 1 with a `data` dataset).
+std::vector<std::string> emd_data_groups(hid_t data) {
   std::vector<std::string> emd_groups;
-  for (const auto& n : names) {
+  for (const auto& n : child_names(data)) {
     if (!is_group(data, n)) continue;
     Id g(H5Gopen2(data, n.c_str(), H5P_DEFAULT));
     if (g.valid() && number_attribute(g, "emd_group_type", 0) == 1 && is_dataset(g, "data")) emd_groups.push_back(n);
   }
-  std::string chosen;
+  return emd_groups;
+}
+
+/// The group to read: the one named by [detect] emd_group, else `counts`, else the first
+/// real-valued group (nanomix movies hold a complex `exit_wave` beside the images).
+std::string choose_emd_group(const std::string& path, hid_t data, const std::vector<std::string>& emd_groups, const ReadOptions& o) {
   if (!o.emd_group.empty()) {
     if (std::find(emd_groups.begin(), emd_groups.end(), o.emd_group) == emd_groups.end()) {
       std::string list;
@@ -287,47 +285,29 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
       bad_file(path, "no EMD group /data/" + o.emd_group + " ([detect] emd_group); the file has: " +
                          (list.empty() ? std::string("none") : list));
     }
-    chosen = o.emd_group;
-  } else if (std::find(emd_groups.begin(), emd_groups.end(), "counts") != emd_groups.end()) {
-    chosen = "counts";
-  } else if (!emd_groups.empty()) {
-    // The first real-valued group (nanomix movies hold a complex `exit_wave` beside the images).
-    chosen = emd_groups.front();
-    for (const auto& n : emd_groups) {
-      Id set(H5Dopen2(data, (n + "/data").c_str(), H5P_DEFAULT));
-      Id type(set.valid() ? H5Dget_type(set) : -1);
-      if (type.valid() && H5Tget_class(type) != H5T_COMPOUND) {
-        chosen = n;
-        break;
-      }
-    }
-  } else {
-    bad_file(path, "no EMD data group (emd_group_type = 1 with a `data` dataset) under /data");
+    return o.emd_group;
   }
-  r.dataset = "/data/" + chosen;
-  r.signal = chosen;
-  for (const auto& n : emd_groups) r.signals.push_back({n, "EMD group", 0, 0, 0});
-  Id group(H5Gopen2(data, chosen.c_str(), H5P_DEFAULT));
-  Id set(H5Dopen2(group, "data", H5P_DEFAULT));
-  if (!group.valid() || !set.valid()) bad_file(path, "cannot open " + r.dataset + "/data");
-  Id space(H5Dget_space(set));
-  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
-  if (rank != 2 && rank != 3) {
-    bad_file(path, r.dataset + "/data has rank " + std::to_string(rank) + "; a movie has rank 3 (or 2: one frame)");
+  if (std::find(emd_groups.begin(), emd_groups.end(), "counts") != emd_groups.end()) return "counts";
+  if (emd_groups.empty()) bad_file(path, "no EMD data group (emd_group_type = 1 with a `data` dataset) under /data");
+  for (const auto& n : emd_groups) {
+    Id set(H5Dopen2(data, (n + "/data").c_str(), H5P_DEFAULT));
+    Id type(set.valid() ? H5Dget_type(set) : -1);
+    if (type.valid() && H5Tget_class(type) != H5T_COMPOUND) return n;
   }
-  Stack s;
-  s.set = set;
-  s.dims.resize(static_cast<std::size_t>(rank));
-  H5Sget_simple_extent_dims(space, s.dims.data(), nullptr);
+  return emd_groups.front();
+}
 
-  struct Axis {
-    std::string name, units;
-    double spacing = 0;
-  };
-  std::vector<Axis> axes(static_cast<std::size_t>(rank));
+/// One axis of an EMD data group: its dimN dataset's name, unit and spacing.
+struct EmdAxis {
+  std::string name, units;
+  double spacing = 0;
+};
+
+std::vector<EmdAxis> emd_axes(hid_t group, int rank) {
+  std::vector<EmdAxis> axes(static_cast<std::size_t>(rank));
   for (int k = 0; k < rank; ++k) {
     const std::string dn = "dim" + std::to_string(k + 1);
-    Axis& a = axes[static_cast<std::size_t>(k)];
+    EmdAxis& a = axes[static_cast<std::size_t>(k)];
     if (!is_dataset(group, dn)) continue;
     Id dim(H5Dopen2(group, dn.c_str(), H5P_DEFAULT));
     if (!dim.valid()) continue;
@@ -336,7 +316,13 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
     double v0, v1;
     if (first_two(group, dn, v0, v1)) a.spacing = std::fabs(v1 - v0);
   }
-  auto is_time = [](const Axis& a) {
+  return axes;
+}
+
+/// The time axis (rank 3: the first named or with a time unit, else the first axis, noted) and
+/// the image axes (y then x, swapped when the axes say so) into s.
+void assign_axes(const std::vector<EmdAxis>& axes, int rank, Stack& s, ReadResult& r) {
+  auto is_time = [](const EmdAxis& a) {
     return a.name == "t" || a.name == "time" || a.name == "frame" || a.name == "frames" || seconds_per_unit(a.units) > 0;
   };
   if (rank == 3) {
@@ -360,16 +346,45 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
   if (axes[static_cast<std::size_t>(image_axes[0])].name == "x" || axes[static_cast<std::size_t>(image_axes[1])].name == "y") {
     std::swap(s.x_axis, s.y_axis);
   }
+}
+
+ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions& o, bool probe) {
+  if (!is_group(file, "data")) bad_file(path, "not an EMD file: no /data group");
+  Id data(H5Gopen2(file, "data", H5P_DEFAULT));
+  if (!data.valid()) bad_file(path, "cannot open /data");
+  ReadResult r;
+  r.format = "emd";
+  check_movie_format_version(file, path, 1);  // a nanomix movie newer than this reader: refused
+  if (H5Aexists(file, "version_major") <= 0) r.notes.push_back("no EMD version attribute at the root");
+  const std::vector<std::string> emd_groups = emd_data_groups(data);
+  const std::string chosen = choose_emd_group(path, data, emd_groups, o);
+  r.dataset = "/data/" + chosen;
+  r.signal = chosen;
+  for (const auto& n : emd_groups) r.signals.push_back({n, "EMD group", 0, 0, 0});
+  Id group(H5Gopen2(data, chosen.c_str(), H5P_DEFAULT));
+  Id set(H5Dopen2(group, "data", H5P_DEFAULT));
+  if (!group.valid() || !set.valid()) bad_file(path, "cannot open " + r.dataset + "/data");
+  Id space(H5Dget_space(set));
+  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
+  if (rank != 2 && rank != 3) {
+    bad_file(path, r.dataset + "/data has rank " + std::to_string(rank) + "; a movie has rank 3 (or 2: one frame)");
+  }
+  Stack s;
+  s.set = set;
+  s.dims.resize(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, s.dims.data(), nullptr);
+  const std::vector<EmdAxis> axes = emd_axes(group, rank);
+  assign_axes(axes, rank, s, r);
   read_stack(path, s, o, r.movie, probe);
   r.movie.quantity = chosen;
   r.movie.unit = string_attribute(group, "units");
-  const Axis& ax = axes[static_cast<std::size_t>(s.x_axis)];
-  const Axis& ay = axes[static_cast<std::size_t>(s.y_axis)];
+  const EmdAxis& ax = axes[static_cast<std::size_t>(s.x_axis)];
+  const EmdAxis& ay = axes[static_cast<std::size_t>(s.y_axis)];
   const double px = ax.spacing * angstrom_per_unit(ax.units);
   const double py = ay.spacing * angstrom_per_unit(ay.units);
   double dt = 0;
   if (s.t_axis >= 0) {
-    const Axis& at = axes[static_cast<std::size_t>(s.t_axis)];
+    const EmdAxis& at = axes[static_cast<std::size_t>(s.t_axis)];
     dt = at.spacing * seconds_per_unit(at.units);
   }
   detail::apply_metadata(r, px, py, dt, o);
