@@ -516,75 +516,45 @@ Json velox_metadata(hid_t group) {
   return JsonParser(json).parse();
 }
 
-ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOptions& o, bool probe) {
-  if (!is_group(file, "Data") || !is_group(file, "Data/Image")) bad_file(path, "not a Velox EMD file: no /Data/Image group");
-  Id images(H5Gopen2(file, "Data/Image", H5P_DEFAULT));
-  const auto names = child_names(images);
-  std::vector<std::string> usable;
-  for (const auto& n : names) {
-    if (is_group(images, n) && is_dataset(images, n + "/Data")) usable.push_back(n);
+/// Velox image group n: its metadata, and its entry in r.signals (detector name, shape, kind).
+Json velox_signal(hid_t images, const std::string& n, ReadResult& r) {
+  Id g(H5Gopen2(images, n.c_str(), H5P_DEFAULT));
+  Json meta = g.valid() ? velox_metadata(g) : Json{};
+  SignalInfo si;
+  si.name = meta.string({"BinaryResult", "Detector"});
+  if (si.name.empty()) si.name = std::to_string(r.signals.size());
+  const bool reciprocal = detail::inverse_angstrom_per_unit(meta.string({"BinaryResult", "PixelUnitX"})) > 0;
+  Id set(H5Dopen2(g, "Data", H5P_DEFAULT));
+  Id space(set.valid() ? H5Dget_space(set) : -1);
+  hsize_t d[3] = {0, 0, 1};
+  if (space.valid() && H5Sget_simple_extent_ndims(space) >= 2 && H5Sget_simple_extent_ndims(space) <= 3) {
+    H5Sget_simple_extent_dims(space, d, nullptr);
   }
-  if (usable.empty()) bad_file(path, "Velox file without an image (/Data/Image/<id>/Data)");
-  ReadResult r;
-  r.format = "velox";
-  std::vector<Json> metas;
-  for (const auto& n : usable) {
-    Id g(H5Gopen2(images, n.c_str(), H5P_DEFAULT));
-    metas.push_back(g.valid() ? velox_metadata(g) : Json{});
-    SignalInfo si;
-    si.name = metas.back().string({"BinaryResult", "Detector"});
-    if (si.name.empty()) si.name = std::to_string(r.signals.size());
-    const bool reciprocal = detail::inverse_angstrom_per_unit(metas.back().string({"BinaryResult", "PixelUnitX"})) > 0;
-    Id set(H5Dopen2(g, "Data", H5P_DEFAULT));
-    Id space(set.valid() ? H5Dget_space(set) : -1);
-    hsize_t d[3] = {0, 0, 1};
-    if (space.valid() && H5Sget_simple_extent_ndims(space) >= 2 && H5Sget_simple_extent_ndims(space) <= 3) {
-      H5Sget_simple_extent_dims(space, d, nullptr);
-    }
-    si.ny = d[0];
-    si.nx = d[1];
-    si.frames = d[2];
-    si.kind = reciprocal ? "diffraction" : (d[2] > 1 ? "image stack" : "image");
-    r.signals.push_back(si);
-  }
-  std::size_t index = 0;
-  if (!o.emd_group.empty()) {
-    bool found = false;
-    for (std::size_t k = 0; k < r.signals.size() && !found; ++k) {
-      if (r.signals[k].name == o.emd_group || std::to_string(k) == o.emd_group) {
-        index = k;
-        found = true;
-      }
-    }
-    if (!found) {
-      std::string list;
-      for (const auto& si : r.signals) list += (list.empty() ? "" : ", ") + si.name;
-      bad_file(path, "no Velox signal '" + o.emd_group + "' ([detect] emd_group = detector name or image index 0.." +
-                         std::to_string(usable.size() - 1) + "); the file has: " + list);
-    }
-  }
-  r.signal = r.signals[index].name;
-  r.dataset = "/Data/Image/" + usable[index] + "/Data";
-  Id group(H5Gopen2(images, usable[index].c_str(), H5P_DEFAULT));
-  Id set(H5Dopen2(group, "Data", H5P_DEFAULT));
-  Id space(H5Dget_space(set));
-  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
-  if (rank != 2 && rank != 3) bad_file(path, r.dataset + " has rank " + std::to_string(rank) + "; expected 3 (height, width, frames)");
-  Stack s;
-  s.set = set;
-  s.dims.resize(static_cast<std::size_t>(rank));
-  H5Sget_simple_extent_dims(space, s.dims.data(), nullptr);
-  s.y_axis = 0;
-  s.x_axis = 1;
-  s.t_axis = rank == 3 ? 2 : -1;
-  read_stack(path, s, o, r.movie, probe);
-  r.movie.quantity = "intensity";
+  si.ny = d[0];
+  si.nx = d[1];
+  si.frames = d[2];
+  si.kind = reciprocal ? "diffraction" : (d[2] > 1 ? "image stack" : "image");
+  r.signals.push_back(si);
+  return meta;
+}
 
-  const Json& m = metas[index];
+/// The signal named (detector name or index) by [detect] emd_group, else the first.
+std::size_t pick_velox_signal(const std::string& path, const ReadResult& r, const ReadOptions& o) {
+  if (o.emd_group.empty()) return 0;
+  for (std::size_t k = 0; k < r.signals.size(); ++k) {
+    if (r.signals[k].name == o.emd_group || std::to_string(k) == o.emd_group) return k;
+  }
+  std::string list;
+  for (const auto& si : r.signals) list += (list.empty() ? "" : ", ") + si.name;
+  bad_file(path, "no Velox signal '" + o.emd_group + "' ([detect] emd_group = detector name or image index 0.." +
+                     std::to_string(r.signals.size() - 1) + "); the file has: " + list);
+}
+
+/// Pixel size (Å; reciprocal calibrations marked), frame time and microscope metadata of one
+/// Velox signal's metadata m, into r and px, py, dt, kind.
+void velox_calibration(const Json& m, ReadResult& r, double& px, double& py, double& dt, std::string& kind) {
   const std::string ux = m.string({"BinaryResult", "PixelUnitX"}), uy = m.string({"BinaryResult", "PixelUnitY"});
   const double sx = m.number({"BinaryResult", "PixelSize", "width"}), sy = m.number({"BinaryResult", "PixelSize", "height"});
-  double px = 0, py = 0, dt = 0;
-  std::string kind;
   if (detail::inverse_angstrom_per_unit(ux) > 0) {
     detail::mark_reciprocal(r, sx, ux);
   } else {
@@ -607,10 +577,140 @@ ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOption
   if (!scope.empty()) r.metadata.emplace_back("microscope", scope + " " + m.string({"Instrument", "InstrumentId"}));
   const double mag = m.number({"Optics", "NominalMagnification"});
   if (mag > 0) r.metadata.emplace_back("magnification", std::to_string(std::llround(mag)) + " x");
+}
+
+ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOptions& o, bool probe) {
+  if (!is_group(file, "Data") || !is_group(file, "Data/Image")) bad_file(path, "not a Velox EMD file: no /Data/Image group");
+  Id images(H5Gopen2(file, "Data/Image", H5P_DEFAULT));
+  const auto names = child_names(images);
+  std::vector<std::string> usable;
+  for (const auto& n : names) {
+    if (is_group(images, n) && is_dataset(images, n + "/Data")) usable.push_back(n);
+  }
+  if (usable.empty()) bad_file(path, "Velox file without an image (/Data/Image/<id>/Data)");
+  ReadResult r;
+  r.format = "velox";
+  std::vector<Json> metas;
+  for (const auto& n : usable) metas.push_back(velox_signal(images, n, r));
+  const std::size_t index = pick_velox_signal(path, r, o);
+  r.signal = r.signals[index].name;
+  r.dataset = "/Data/Image/" + usable[index] + "/Data";
+  Id group(H5Gopen2(images, usable[index].c_str(), H5P_DEFAULT));
+  Id set(H5Dopen2(group, "Data", H5P_DEFAULT));
+  Id space(H5Dget_space(set));
+  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
+  if (rank != 2 && rank != 3) bad_file(path, r.dataset + " has rank " + std::to_string(rank) + "; expected 3 (height, width, frames)");
+  Stack s;
+  s.set = set;
+  s.dims.resize(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, s.dims.data(), nullptr);
+  s.y_axis = 0;
+  s.x_axis = 1;
+  s.t_axis = rank == 3 ? 2 : -1;
+  read_stack(path, s, o, r.movie, probe);
+  r.movie.quantity = "intensity";
+  double px = 0, py = 0, dt = 0;
+  std::string kind;
+  velox_calibration(metas[index], r, px, py, dt, kind);
   if (!r.signal.empty()) r.metadata.emplace_back("detector", r.signal);
   if (px == 0 && r.refusal.empty()) r.notes.push_back("no pixel size in the Velox metadata");
   detail::apply_metadata(r, px, py, dt, o, kind);
   return r;
+}
+
+/// One HyperSpy axis-<k> group: scale, units, name and whether it navigates.
+struct HspyAxis {
+  double scale = 0;
+  std::string units, name;
+  bool navigate = false;
+};
+
+/// The shape and axes of /Experiments/<title>/data: dims, axes, the signal and navigation axes,
+/// and its entry for r.signals (kind from the axes).
+struct HspySignal {
+  std::vector<hsize_t> dims;
+  std::vector<HspyAxis> axes;
+  std::vector<int> signal_axes, nav_axes;
+  bool reciprocal = false;
+  SignalInfo info;
+};
+
+HspySignal hspy_signal(const std::string& path, hid_t g, hid_t set, const std::string& title) {
+  HspySignal h;
+  Id space(set >= 0 ? H5Dget_space(set) : -1);
+  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
+  if (rank < 1 || rank > 8) bad_file(path, "/Experiments/" + title + "/data has rank " + std::to_string(rank));
+  h.dims.resize(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, h.dims.data(), nullptr);
+  h.axes.resize(static_cast<std::size_t>(rank));
+  for (int a = 0; a < rank; ++a) {
+    const std::string an = "axis-" + std::to_string(a);
+    HspyAxis& ax = h.axes[static_cast<std::size_t>(a)];
+    if (is_group(g, an)) {
+      Id ag(H5Gopen2(g, an.c_str(), H5P_DEFAULT));
+      ax.scale = number_attribute(ag, "scale", 0);
+      ax.units = string_attribute(ag, "units");
+      ax.name = string_attribute(ag, "name");
+      ax.navigate = number_attribute(ag, "navigate", 0) != 0;
+      const double size = number_attribute(ag, "size", static_cast<double>(h.dims[static_cast<std::size_t>(a)]));
+      if (size != static_cast<double>(h.dims[static_cast<std::size_t>(a)])) {
+        bad_file(path, "/Experiments/" + title + "/" + an + " has size " + std::to_string(size) + ", the data " +
+                           std::to_string(h.dims[static_cast<std::size_t>(a)]));
+      }
+    }
+    (ax.navigate ? h.nav_axes : h.signal_axes).push_back(a);
+  }
+  SignalInfo& si = h.info;
+  si.name = title;
+  h.reciprocal = !h.signal_axes.empty() && detail::inverse_angstrom_per_unit(h.axes[static_cast<std::size_t>(h.signal_axes[0])].units) > 0;
+  si.kind = h.signal_axes.size() == 1 ? "spectrum" : h.signal_axes.size() != 2 ? std::to_string(rank) + "-D data"
+            : h.nav_axes.size() > 1 ? "4-D data" : h.reciprocal ? "diffraction" : h.nav_axes.empty() ? "image" : "image stack";
+  if (h.signal_axes.size() == 2) {
+    si.ny = h.dims[static_cast<std::size_t>(h.signal_axes[0])];
+    si.nx = h.dims[static_cast<std::size_t>(h.signal_axes[1])];
+    si.frames = 1;
+    for (int a : h.nav_axes) si.frames *= h.dims[static_cast<std::size_t>(a)];
+  }
+  return h;
+}
+
+/// The chosen HyperSpy signal read into r (an image, image stack or diffraction pattern; anything
+/// else refused with its axes: false), with its pixel size and frame interval.
+bool read_hspy_signal(const std::string& path, hid_t set, const HspySignal& h, const ReadOptions& o, bool probe, ReadResult& r) {
+  if (h.info.kind != "image" && h.info.kind != "image stack" && h.info.kind != "diffraction") {
+    r.refusal = "a HyperSpy " + h.info.kind + " signal (" + std::to_string(h.signal_axes.size()) + " signal and " +
+                std::to_string(h.nav_axes.size()) + " navigation axes), not an image series";
+    return false;
+  }
+  Stack s;
+  s.set = set;
+  s.dims = h.dims;
+  s.y_axis = h.signal_axes[0];
+  s.x_axis = h.signal_axes[1];
+  s.t_axis = h.nav_axes.empty() ? -1 : h.nav_axes[0];
+  read_stack(path, s, o, r.movie, probe);
+  r.movie.quantity = "intensity";
+  const HspyAxis& ax = h.axes[static_cast<std::size_t>(s.x_axis)];
+  const HspyAxis& ay = h.axes[static_cast<std::size_t>(s.y_axis)];
+  double px = 0, py = 0, dt = 0;
+  if (h.reciprocal) {
+    detail::mark_reciprocal(r, ax.scale, ax.units);
+  } else {
+    px = ax.scale * angstrom_per_unit(ax.units);
+    py = ay.scale * angstrom_per_unit(ay.units);
+    if (px == 0 && ax.scale > 0) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "axis scale %.6g has %s: no pixel size", ax.scale,
+                    ax.units.empty() ? "no units" : ("units '" + ax.units + "' (not a length)").c_str());
+      r.notes.push_back(buf);
+    }
+  }
+  if (s.t_axis >= 0) {
+    const HspyAxis& at = h.axes[static_cast<std::size_t>(s.t_axis)];
+    dt = at.scale * seconds_per_unit(at.units);
+  }
+  detail::apply_metadata(r, px, py, dt, o, "frame interval");
+  return true;
 }
 
 /// HyperSpy HDF5 (.hspy): /Experiments/<title>/data with one axis-<k> group per array dimension
@@ -637,86 +737,15 @@ ReadResult read_hspy_file(const std::string& path, hid_t file, const ReadOptions
     }
     if (!found) bad_file(path, "no HyperSpy signal '" + o.emd_group + "' ([detect] emd_group) under /Experiments");
   }
-  struct Axis {
-    double scale = 0;
-    std::string units, name;
-    bool navigate = false;
-  };
   for (std::size_t k = 0; k < titles.size(); ++k) {
     Id g(H5Gopen2(exps, titles[k].c_str(), H5P_DEFAULT));
     Id set(H5Dopen2(g, "data", H5P_DEFAULT));
-    Id space(set.valid() ? H5Dget_space(set) : -1);
-    const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
-    if (rank < 1 || rank > 8) bad_file(path, "/Experiments/" + titles[k] + "/data has rank " + std::to_string(rank));
-    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-    H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-    std::vector<Axis> axes(static_cast<std::size_t>(rank));
-    std::vector<int> signal_axes, nav_axes;
-    for (int a = 0; a < rank; ++a) {
-      const std::string an = "axis-" + std::to_string(a);
-      Axis& ax = axes[static_cast<std::size_t>(a)];
-      if (is_group(g, an)) {
-        Id ag(H5Gopen2(g, an.c_str(), H5P_DEFAULT));
-        ax.scale = number_attribute(ag, "scale", 0);
-        ax.units = string_attribute(ag, "units");
-        ax.name = string_attribute(ag, "name");
-        ax.navigate = number_attribute(ag, "navigate", 0) != 0;
-        const double size = number_attribute(ag, "size", static_cast<double>(dims[static_cast<std::size_t>(a)]));
-        if (size != static_cast<double>(dims[static_cast<std::size_t>(a)])) {
-          bad_file(path, "/Experiments/" + titles[k] + "/" + an + " has size " + std::to_string(size) + ", the data " +
-                             std::to_string(dims[static_cast<std::size_t>(a)]));
-        }
-      }
-      (ax.navigate ? nav_axes : signal_axes).push_back(a);
-    }
-    SignalInfo si;
-    si.name = titles[k];
-    const bool reciprocal = !signal_axes.empty() && detail::inverse_angstrom_per_unit(axes[static_cast<std::size_t>(signal_axes[0])].units) > 0;
-    si.kind = signal_axes.size() == 1 ? "spectrum" : signal_axes.size() != 2 ? std::to_string(rank) + "-D data"
-              : nav_axes.size() > 1 ? "4-D data" : reciprocal ? "diffraction" : nav_axes.empty() ? "image" : "image stack";
-    if (signal_axes.size() == 2) {
-      si.ny = dims[static_cast<std::size_t>(signal_axes[0])];
-      si.nx = dims[static_cast<std::size_t>(signal_axes[1])];
-      si.frames = 1;
-      for (int a : nav_axes) si.frames *= dims[static_cast<std::size_t>(a)];
-    }
-    r.signals.push_back(si);
+    const HspySignal h = hspy_signal(path, g, set, titles[k]);
+    r.signals.push_back(h.info);
     if (k != index) continue;
     r.signal = titles[k];
     r.dataset = "/Experiments/" + titles[k] + "/data";
-    if (si.kind != "image" && si.kind != "image stack" && si.kind != "diffraction") {
-      r.refusal = "a HyperSpy " + si.kind + " signal (" + std::to_string(signal_axes.size()) + " signal and " +
-                  std::to_string(nav_axes.size()) + " navigation axes), not an image series";
-      return r;
-    }
-    Stack s;
-    s.set = set;
-    s.dims = dims;
-    s.y_axis = signal_axes[0];
-    s.x_axis = signal_axes[1];
-    s.t_axis = nav_axes.empty() ? -1 : nav_axes[0];
-    read_stack(path, s, o, r.movie, probe);
-    r.movie.quantity = "intensity";
-    const Axis& ax = axes[static_cast<std::size_t>(s.x_axis)];
-    const Axis& ay = axes[static_cast<std::size_t>(s.y_axis)];
-    double px = 0, py = 0, dt = 0;
-    if (reciprocal) {
-      detail::mark_reciprocal(r, ax.scale, ax.units);
-    } else {
-      px = ax.scale * angstrom_per_unit(ax.units);
-      py = ay.scale * angstrom_per_unit(ay.units);
-      if (px == 0 && ax.scale > 0) {
-        char buf[160];
-        std::snprintf(buf, sizeof buf, "axis scale %.6g has %s: no pixel size", ax.scale,
-                      ax.units.empty() ? "no units" : ("units '" + ax.units + "' (not a length)").c_str());
-        r.notes.push_back(buf);
-      }
-    }
-    if (s.t_axis >= 0) {
-      const Axis& at = axes[static_cast<std::size_t>(s.t_axis)];
-      dt = at.scale * seconds_per_unit(at.units);
-    }
-    detail::apply_metadata(r, px, py, dt, o, "frame interval");
+    if (!read_hspy_signal(path, set, h, o, probe, r)) return r;
   }
   return r;
 }
