@@ -52,6 +52,7 @@ bool big_endian_stamp(const std::array<unsigned char, 1024>& h) {
   return !known_mode(m_le);
 }
 
+/// The header's fields (MRC 2014 byte offsets), in the byte order of its machine stamp.
 MrcHeader parse_header(const std::array<unsigned char, 1024>& h) {
   MrcHeader m;
   m.mrc2014 = std::memcmp(h.data() + 208, "MAP", 3) == 0;
@@ -70,10 +71,17 @@ MrcHeader parse_header(const std::array<unsigned char, 1024>& h) {
     std::memcpy(&f, &s, 4);
     return f;
   };
-  m.nx = i32(0), m.ny = i32(4), m.nz = i32(8), m.mode = i32(12);
-  m.mx = i32(28), m.my = i32(32);
-  m.cella_x = f32(40), m.cella_y = f32(44);
-  m.mapc = i32(64), m.mapr = i32(68), m.maps = i32(72);
+  m.nx = i32(0);
+  m.ny = i32(4);
+  m.nz = i32(8);
+  m.mode = i32(12);
+  m.mx = i32(28);
+  m.my = i32(32);
+  m.cella_x = f32(40);
+  m.cella_y = f32(44);
+  m.mapc = i32(64);
+  m.mapr = i32(68);
+  m.maps = i32(72);
   m.nsymbt = i32(92);
   return m;
 }
