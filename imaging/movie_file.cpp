@@ -19,22 +19,9 @@ std::string join(const std::vector<T>& v) {
   for (std::size_t i = 0; i < v.size(); ++i) s << (i ? " " : "") << v[i];
   return s.str();
 }
-}  // namespace
 
-EmdContents movie_file_contents(const RenderResult& r, const ImagingParams& p, const std::string& source_name,
-                                const std::string& config_ini, const std::string& creator) {
-  EmdContents c;
-  c.creator = creator;
-  c.config_ini = config_ini;
-  c.movies = {&r.intensity, &r.expected_counts, &r.counts};
-  c.frame_times_s = r.frame_times_s;
-  c.descriptions = {
-      "optical image at the camera, before the camera MTF and noise: |psi_image|^2 relative to the incident beam (vacuum = 1), "
-      "averaged over the frame's MD snapshots",
-      "expected counts per pixel after the MTF, before noise: gain * dose * dx * dy * max(0, MTF (x) intensity)",
-      "noisy counts: gain * Poisson(dose * dx * dy * max(0, MTF (x) intensity)) + Normal(0, read_noise); one random stream per frame"};
-  if (p.exit_wave) c.exit_wave = &r.exit_wave;
-
+/// The renderer, source, electron, pixel grid, field of view, slicing and potential attributes.
+void geometry_attributes(EmdContents& c, const RenderResult& r, const ImagingParams& p, const std::string& source_name) {
   const auto& o = p.optics;
   text(c, "renderer", "nanomix plane-wave multislice (Kirkland projected potentials, FFTW single precision)");
   text(c, "source", source_name);
@@ -75,6 +62,11 @@ EmdContents movie_file_contents(const RenderResult& r, const ImagingParams& p, c
        "sampled at pixel centres, shifted to 0 at the cutoff, mean over a disc of one pixel's area inside it");
   text(c, "potential_elements", join(r.elements));
   text(c, "potential_cutoff_angstrom", join(r.cutoff_angstrom));
+}
+
+/// The lens: defocus and aberrations (with their convention), aperture, coherence and MTF.
+void optics_attributes(EmdContents& c, const RenderResult& r, const ImagingParams& p) {
+  const auto& o = p.optics;
   num(c, "defocus_angstrom", o.defocus_angstrom);
   num(c, "c10_angstrom", -o.defocus_angstrom);
   num(c, "cs_angstrom", o.cs_angstrom);
@@ -103,6 +95,10 @@ EmdContents movie_file_contents(const RenderResult& r, const ImagingParams& p, c
        "envelope on the wave: E_s(k) = exp(-alpha^2 |grad_k chi|^2 / (4 lambda^2)), illumination angles ~ exp(-theta^2/alpha^2) "
        "(alpha = source_semiangle_mrad, the 1/e half-width)");
   text(c, "mtf", p.mtf.describe());
+}
+
+/// Dose, clock, camera noise, frame selection and the run (threads, ranks, seconds).
+void dose_attributes(EmdContents& c, const RenderResult& r, const ImagingParams& p) {
   num(c, "dose_e_per_angstrom2", r.dose_e_per_angstrom2);
   num(c, "dose_e_per_pixel", r.dose_e_per_angstrom2 * r.grid.dx_angstrom * r.grid.dy_angstrom);
   num(c, "dose_rate_e_per_nm2_s", r.dose_e_per_angstrom2 * 100.0 / p.frame_time_s);
@@ -127,7 +123,11 @@ EmdContents movie_file_contents(const RenderResult& r, const ImagingParams& p, c
   num(c, "mpi_ranks", r.ranks);
   num(c, "render_seconds", r.seconds);
 
-  // Ground truth.
+}
+
+/// The ground truth datasets: every atom's projected position, depth, species and source frames.
+std::vector<EmdDataset> ground_truth_datasets(const RenderResult& r) {
+  std::vector<EmdDataset> out;
   const auto& t = r.truth;
   const std::uint64_t nt = r.intensity.frame_count(), n = t.atom_index.size();
   const std::uint64_t spf = nt ? t.source_frames.size() / nt : 0;
@@ -138,45 +138,67 @@ EmdContents movie_file_contents(const RenderResult& r, const ImagingParams& p, c
   d.f32 = t.projected_positions_angstrom;
   d.unit = "angstrom";
   d.description = "per frame and atom: image (x, y) in the pixel frame (pixel (i, j) at (i*dx, j*dy)); mean over the frame's snapshots";
-  c.ground_truth.push_back(d);
+  out.push_back(d);
   d = {};
   d.name = "depth_angstrom";
   d.dims = {nt, n};
   d.f32 = t.depth_angstrom;
   d.unit = "angstrom";
   d.description = "per frame and atom: coordinate along the beam (cell frame)";
-  c.ground_truth.push_back(d);
+  out.push_back(d);
   d = {};
   d.name = "in_field_of_view";
   d.dims = {nt, n};
   d.u8 = t.in_field_of_view;
   d.description = "1 if the atom is in the image in every snapshot of the frame (0: left out, outside_atoms = drop)";
-  c.ground_truth.push_back(d);
+  out.push_back(d);
   d = {};
   d.name = "atomic_numbers";
   d.dims = {nt, n};
   d.i32.assign(t.atomic_numbers.begin(), t.atomic_numbers.end());
   d.description = "per frame and atom: species (Z) in that frame (its first snapshot); they change under Cl<->I swaps";
-  c.ground_truth.push_back(d);
+  out.push_back(d);
   d = {};
   d.name = "atom_index";
   d.dims = {n};
   d.i64 = t.atom_index;
   d.description = "index of each atom in the source structure or trajectory";
-  c.ground_truth.push_back(d);
+  out.push_back(d);
   d = {};
   d.name = "source_frames";
   d.dims = {nt, spf};
   d.i64 = t.source_frames;
   d.description = "MD frame indices averaged into each movie frame";
-  c.ground_truth.push_back(d);
+  out.push_back(d);
   d = {};
   d.name = "source_times_ps";
   d.dims = {nt, spf};
   d.f64 = t.source_times_ps;
   d.unit = "ps";
   d.description = "MD times of those frames";
-  c.ground_truth.push_back(d);
+  out.push_back(d);
+  return out;
+}
+}  // namespace
+
+EmdContents movie_file_contents(const RenderResult& r, const ImagingParams& p, const std::string& source_name,
+                                const std::string& config_ini, const std::string& creator) {
+  EmdContents c;
+  c.creator = creator;
+  c.config_ini = config_ini;
+  c.movies = {&r.intensity, &r.expected_counts, &r.counts};
+  c.frame_times_s = r.frame_times_s;
+  c.descriptions = {
+      "optical image at the camera, before the camera MTF and noise: |psi_image|^2 relative to the incident beam (vacuum = 1), "
+      "averaged over the frame's MD snapshots",
+      "expected counts per pixel after the MTF, before noise: gain * dose * dx * dy * max(0, MTF (x) intensity)",
+      "noisy counts: gain * Poisson(dose * dx * dy * max(0, MTF (x) intensity)) + Normal(0, read_noise); one random stream per frame"};
+  if (p.exit_wave) c.exit_wave = &r.exit_wave;
+
+  geometry_attributes(c, r, p, source_name);
+  optics_attributes(c, r, p);
+  dose_attributes(c, r, p);
+  c.ground_truth = ground_truth_datasets(r);
   return c;
 }
 

@@ -142,115 +142,136 @@ struct FitResult {
   double a_sigma_per_noise = 0;  ///< standard error of a_fixed for unit pixel noise
 };
 
-/// Levenberg–Marquardt fit of A·exp(−((x−x0)²+(y−y0)²)/2s²) + B to the pixels of `img` within
-/// `radius` Å of (x0, y0).
-FitResult fit_gaussian(const std::vector<float>& img, const Grid& g, double x0, double y0, double sigma0, double radius) {
+/// The pixels of a disc: positions (Å) and values.
+struct Disc {
   std::vector<double> xs, ys, ds;
+};
+
+/// The pixels of `img` within `radius` Å of (x0, y0).
+Disc disc_pixels(const std::vector<float>& img, const Grid& g, double x0, double y0, double radius) {
+  Disc d;
   const int i0 = std::max(0, static_cast<int>(std::floor((x0 - radius) / g.px))), i1 = std::min(g.nx - 1, static_cast<int>(std::ceil((x0 + radius) / g.px)));
   const int j0 = std::max(0, static_cast<int>(std::floor((y0 - radius) / g.py))), j1 = std::min(g.ny - 1, static_cast<int>(std::ceil((y0 + radius) / g.py)));
   for (int j = j0; j <= j1; ++j) {
     for (int i = i0; i <= i1; ++i) {
       const double x = i * g.px, y = j * g.py;
       if ((x - x0) * (x - x0) + (y - y0) * (y - y0) > radius * radius) continue;
-      xs.push_back(x);
-      ys.push_back(y);
-      ds.push_back(img[g.at(i, j)]);
+      d.xs.push_back(x);
+      d.ys.push_back(y);
+      d.ds.push_back(img[g.at(i, j)]);
     }
   }
-  FitResult f;
-  const std::size_t n = ds.size();
-  if (n < 8) return f;
-  // Start: background = lowest 20 % of the disc, amplitude = peak pixel − background.
-  std::vector<double> sorted = ds;
-  std::sort(sorted.begin(), sorted.end());
-  double bg = 0;
-  const std::size_t nlow = std::max<std::size_t>(1, n / 5);
-  for (std::size_t k = 0; k < nlow; ++k) bg += sorted[k];
-  bg /= static_cast<double>(nlow);
-  Eigen::Matrix<double, 5, 1> p;
-  p << std::max(sorted.back() - bg, 1e-6), x0, y0, sigma0, bg;
-  auto residuals = [&](const Eigen::Matrix<double, 5, 1>& q, Eigen::VectorXd& r, Eigen::Matrix<double, Eigen::Dynamic, 5>* J) {
-    r.resize(static_cast<Eigen::Index>(n));
-    if (J) J->resize(static_cast<Eigen::Index>(n), 5);
-    const double inv2s2 = 1.0 / (2 * q[3] * q[3]);
-    for (std::size_t k = 0; k < n; ++k) {
-      const double dx = xs[k] - q[1], dy = ys[k] - q[2];
-      const double e = std::exp(-(dx * dx + dy * dy) * inv2s2);
-      const auto kk = static_cast<Eigen::Index>(k);
-      r[kk] = q[0] * e + q[4] - ds[k];
-      if (J) {
-        (*J)(kk, 0) = e;
-        (*J)(kk, 1) = q[0] * e * dx / (q[3] * q[3]);
-        (*J)(kk, 2) = q[0] * e * dy / (q[3] * q[3]);
-        (*J)(kk, 3) = q[0] * e * (dx * dx + dy * dy) / (q[3] * q[3] * q[3]);
-        (*J)(kk, 4) = 1.0;
-      }
+  return d;
+}
+
+using Params5 = Eigen::Matrix<double, 5, 1>;
+using Jacobian5 = Eigen::Matrix<double, Eigen::Dynamic, 5>;
+
+/// Residuals q₀·exp(−|r − (q₁, q₂)|²/2q₃²) + q₄ − data over the disc, and their Jacobian when J is given.
+void gaussian_residuals(const Disc& d, const Params5& q, Eigen::VectorXd& r, Jacobian5* J) {
+  const std::size_t n = d.ds.size();
+  r.resize(static_cast<Eigen::Index>(n));
+  if (J) J->resize(static_cast<Eigen::Index>(n), 5);
+  const double inv2s2 = 1.0 / (2 * q[3] * q[3]);
+  for (std::size_t k = 0; k < n; ++k) {
+    const double dx = d.xs[k] - q[1], dy = d.ys[k] - q[2];
+    const double e = std::exp(-(dx * dx + dy * dy) * inv2s2);
+    const auto kk = static_cast<Eigen::Index>(k);
+    r[kk] = q[0] * e + q[4] - d.ds[k];
+    if (J) {
+      (*J)(kk, 0) = e;
+      (*J)(kk, 1) = q[0] * e * dx / (q[3] * q[3]);
+      (*J)(kk, 2) = q[0] * e * dy / (q[3] * q[3]);
+      (*J)(kk, 3) = q[0] * e * (dx * dx + dy * dy) / (q[3] * q[3] * q[3]);
+      (*J)(kk, 4) = 1.0;
     }
-  };
+  }
+}
+
+/// Levenberg–Marquardt from p (at most 60 steps, the width kept >= 0.05 sigma0); p becomes the
+/// best parameters found, and χ² there is returned. LM only ever accepts steps that lower χ², so
+/// the last parameters are the best found even when the iteration limit ends the loop (the
+/// caller's checks decide: a convergence flag would make the outcome hinge on the last decimal of
+/// the input).
+double levenberg_marquardt(const Disc& d, Params5& p, double sigma0) {
   Eigen::VectorXd r;
-  Eigen::Matrix<double, Eigen::Dynamic, 5> J;
-  residuals(p, r, &J);
+  Jacobian5 J;
+  gaussian_residuals(d, p, r, &J);
   double chi2 = r.squaredNorm();
   double lambda = 1e-3;
-  bool converged = false;
   for (int it = 0; it < 60; ++it) {
     const Eigen::Matrix<double, 5, 5> JtJ = J.transpose() * J;
-    const Eigen::Matrix<double, 5, 1> g5 = J.transpose() * r;
+    const Params5 g5 = J.transpose() * r;
     Eigen::Matrix<double, 5, 5> A = JtJ;
     for (int k = 0; k < 5; ++k) A(k, k) += lambda * std::max(JtJ(k, k), 1e-12);
-    const Eigen::Matrix<double, 5, 1> step = A.ldlt().solve(-g5);
+    const Params5 step = A.ldlt().solve(-g5);
     if (!step.allFinite()) break;
-    Eigen::Matrix<double, 5, 1> q = p + step;
+    Params5 q = p + step;
     if (q[3] <= 0.05 * sigma0) q[3] = 0.05 * sigma0;
     Eigen::VectorXd rq;
-    residuals(q, rq, nullptr);
+    gaussian_residuals(d, q, rq, nullptr);
     const double chi2q = rq.squaredNorm();
     if (chi2q < chi2) {
       const double gain = chi2 - chi2q;
       p = q;
-      residuals(p, r, &J);
+      gaussian_residuals(d, p, r, &J);
       chi2 = chi2q;
       lambda = std::max(lambda * 0.3, 1e-9);
-      if (gain < 1e-10 * (chi2 + 1e-30) || step.cwiseAbs().maxCoeff() < 1e-6) {
-        converged = true;
-        break;
-      }
+      if (gain < 1e-10 * (chi2 + 1e-30) || step.cwiseAbs().maxCoeff() < 1e-6) break;  // converged
     } else {
       lambda *= 10;
-      if (lambda > 1e8) {
-        converged = true;  // no further decrease possible: at a minimum
-        break;
-      }
+      if (lambda > 1e8) break;  // no further decrease possible: at a minimum
     }
   }
-  f.a = p[0];
-  f.x = p[1];
-  f.y = p[2];
-  f.s = p[3];
-  f.b = p[4];
-  f.rms = std::sqrt(chi2 / static_cast<double>(n));
-  // Fixed-shape amplitude: A and B by linear least squares with the Gaussian of width sigma0 at the
-  // fitted centre (robust to the width/amplitude correlation of the free fit); its standard error
-  // for unit pixel noise is sqrt((MᵀM)⁻¹₀₀), M = [g 1].
+  return chi2;
+}
+
+/// Fixed-shape amplitude: A and B by linear least squares with the Gaussian of width sigma0 at the
+/// fitted centre (robust to the width/amplitude correlation of the free fit); its standard error
+/// for unit pixel noise is sqrt((MᵀM)⁻¹₀₀), M = [g 1]. Into f.a_fixed and f.a_sigma_per_noise.
+void fixed_shape_amplitude(const Disc& d, double x, double y, double sigma0, FitResult& f) {
+  const std::size_t n = d.ds.size();
   double sg = 0, sg2 = 0, sd = 0, sgd = 0;
   for (std::size_t k = 0; k < n; ++k) {
-    const double dx = xs[k] - p[1], dy = ys[k] - p[2];
+    const double dx = d.xs[k] - x, dy = d.ys[k] - y;
     const double gk = std::exp(-(dx * dx + dy * dy) / (2 * sigma0 * sigma0));
     sg += gk;
     sg2 += gk * gk;
-    sd += ds[k];
-    sgd += gk * ds[k];
+    sd += d.ds[k];
+    sgd += gk * d.ds[k];
   }
   const double nn = static_cast<double>(n), det = sg2 * nn - sg * sg;
   if (det > 1e-12) {
     f.a_fixed = (nn * sgd - sg * sd) / det;
     f.a_sigma_per_noise = std::sqrt(nn / det);
   }
+}
+
+/// Levenberg–Marquardt fit of A·exp(−((x−x0)²+(y−y0)²)/2s²) + B to the pixels of `img` within
+/// `radius` Å of (x0, y0).
+FitResult fit_gaussian(const std::vector<float>& img, const Grid& g, double x0, double y0, double sigma0, double radius) {
+  const Disc d = disc_pixels(img, g, x0, y0, radius);
+  FitResult f;
+  const std::size_t n = d.ds.size();
+  if (n < 8) return f;
+  // Start: background = lowest 20 % of the disc, amplitude = peak pixel − background.
+  std::vector<double> sorted = d.ds;
+  std::sort(sorted.begin(), sorted.end());
+  double bg = 0;
+  const std::size_t nlow = std::max<std::size_t>(1, n / 5);
+  for (std::size_t k = 0; k < nlow; ++k) bg += sorted[k];
+  bg /= static_cast<double>(nlow);
+  Params5 p;
+  p << std::max(sorted.back() - bg, 1e-6), x0, y0, sigma0, bg;
+  const double chi2 = levenberg_marquardt(d, p, sigma0);
+  f.a = p[0];
+  f.x = p[1];
+  f.y = p[2];
+  f.s = p[3];
+  f.b = p[4];
+  f.rms = std::sqrt(chi2 / static_cast<double>(n));
+  fixed_shape_amplitude(d, p[1], p[2], sigma0, f);
   const double moved = std::hypot(f.x - x0, f.y - y0);
-  // LM only ever accepts steps that lower χ², so the last parameters are the best found even when
-  // the iteration limit ends the loop; the checks below decide (a convergence flag would make the
-  // outcome hinge on the last decimal of the input).
-  (void)converged;
   f.ok = std::isfinite(chi2) && f.a > 0 && moved <= 0.5 * radius && f.s >= 0.25 * sigma0 && f.s <= 3 * sigma0;
   return f;
 }
@@ -356,212 +377,251 @@ double otsu_threshold(std::vector<double> v, double* separation) {
   return 0.5 * (v[split - 1] + v[split]);
 }
 
-DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std::function<void(std::size_t)>& on_frame) {
-  p.validate();
-  if (!(movie.pixel_size_x_angstrom > 0) || !(movie.pixel_size_y_angstrom > 0)) {
-    throw InputError("the movie has no pixel size: set [detect] pixel_size_angstrom");
-  }
-  const Grid g{movie.nx, movie.ny, movie.pixel_size_x_angstrom, movie.pixel_size_y_angstrom};
-  if (g.nx < 3 || g.ny < 3) throw InputError("the movie's frames are smaller than 3 x 3 pixels");
-  check_filter_sizes(g, p);
-  DetectResult result;
+namespace {
 
-  // 1. Polarity.
-  double sign = 1.0;
-  if (p.polarity == Polarity::dark) sign = -1.0;
-  if (p.polarity == Polarity::automatic) {
-    const std::size_t nav = std::min<std::size_t>(10, movie.frame_count());
-    std::vector<float> avg(movie.pixel_count(), 0.0f);
-    for (std::size_t t = 0; t < nav; ++t) {
-      for (std::size_t k = 0; k < avg.size(); ++k) avg[k] += movie.frames[t][k] / static_cast<float>(nav);
+/// Mean LoG strength of the stronger half of the local maxima of `s` × avg (0 without maxima): the
+/// score of one polarity.
+double polarity_score(const std::vector<float>& avg, const Grid& g, const DetectParams& p, double s) {
+  std::vector<float> img(avg.size());
+  for (std::size_t k = 0; k < avg.size(); ++k) img[k] = static_cast<float>(s * avg[k]);
+  const auto r = log_response(img, g, p.column_sigma_angstrom, p.gaussian_sigma_angstrom);
+  auto peaks = local_maxima(r, g, 0.5 * p.min_separation_angstrom, 0.0, p.edge_margin_angstrom);
+  if (peaks.empty()) return 0.0;
+  std::sort(peaks.begin(), peaks.end(), [](const Peak& a, const Peak& b) { return a.value > b.value; });
+  const std::size_t top = std::max<std::size_t>(1, peaks.size() / 2);
+  double sum = 0;
+  for (std::size_t k = 0; k < top; ++k) sum += peaks[k].value;
+  return sum / static_cast<double>(top);
+}
+
+/// Step 1: the sign that makes columns bright (+1) or dark (−1); with polarity = auto, the one whose
+/// LoG peaks on the average of the first 10 frames are stronger (a note says which).
+double choose_polarity(const Movie& movie, const Grid& g, const DetectParams& p, DetectResult& result) {
+  if (p.polarity == Polarity::dark) return -1.0;
+  if (p.polarity != Polarity::automatic) return 1.0;
+  const std::size_t nav = std::min<std::size_t>(10, movie.frame_count());
+  std::vector<float> avg(movie.pixel_count(), 0.0f);
+  for (std::size_t t = 0; t < nav; ++t) {
+    for (std::size_t k = 0; k < avg.size(); ++k) avg[k] += movie.frames[t][k] / static_cast<float>(nav);
+  }
+  const double bright = polarity_score(avg, g, p, 1.0), dark = polarity_score(avg, g, p, -1.0);
+  const double sign = dark > bright ? -1.0 : 1.0;
+  result.notes.push_back(std::string("polarity auto: ") + (sign > 0 ? "bright" : "dark") + " columns (LoG peak strength bright " +
+                         std::to_string(bright) + ", dark " + std::to_string(dark) + ")");
+  return sign;
+}
+
+/// The tube of frame t (tube = auto), found on the average of a centred window of frames: a wall is
+/// a weak line (single atoms of carbon) that one frame at a low dose barely shows.
+Tube frame_tube(const Movie& movie, std::size_t t, double sign, const Grid& g, const DetectParams& p) {
+  const std::size_t half = static_cast<std::size_t>(p.tube_window_frames / 2);
+  const std::size_t a = t >= half ? t - half : 0, b = std::min(movie.frame_count(), t + half + 1);
+  std::vector<float> avg(movie.frames[t].size(), 0.0f);
+  for (std::size_t u = a; u < b; ++u) {
+    for (std::size_t k = 0; k < avg.size(); ++k) avg[k] += static_cast<float>(sign * movie.frames[u][k] / static_cast<double>(b - a));
+  }
+  return find_tube(avg, g.nx, g.ny, g.px, g.py, p.tube_params);
+}
+
+/// Inside the tube (or anywhere when there is none): the walls, the front and back carbon near
+/// them and the vacuum outside hold no ions.
+bool usable(const Tube& tube, const DetectParams& p, double x, double y) {
+  return !tube.found || tube.contains(x, y, p.tube_wall_margin_angstrom);
+}
+
+/// Peak-to-peak suppression, strongest first: a peak with a stronger peak within min_separation is
+/// dropped (the pixel disc of local_maxima only looks min_separation/2 around, so that the slope of
+/// a neighbour just beyond min_separation cannot hide a column).
+std::vector<Peak> suppress_close_peaks(std::vector<Peak> peaks, const Grid& g, double min_separation) {
+  std::sort(peaks.begin(), peaks.end(), [](const Peak& a, const Peak& b) { return a.value > b.value; });
+  std::vector<Peak> kept;
+  const double d2 = min_separation * min_separation;
+  for (const auto& q : peaks) {
+    bool near = false;
+    for (const auto& k : kept) {
+      const double ex = (q.i - k.i) * g.px, ey = (q.j - k.j) * g.py;
+      if (ex * ex + ey * ey < d2) {
+        near = true;
+        break;
+      }
     }
-    auto score = [&](double s) {
-      std::vector<float> img(avg.size());
-      for (std::size_t k = 0; k < avg.size(); ++k) img[k] = static_cast<float>(s * avg[k]);
-      const auto r = log_response(img, g, p.column_sigma_angstrom, p.gaussian_sigma_angstrom);
-      auto peaks = local_maxima(r, g, 0.5 * p.min_separation_angstrom, 0.0, p.edge_margin_angstrom);
-      if (peaks.empty()) return 0.0;
-      std::sort(peaks.begin(), peaks.end(), [](const Peak& a, const Peak& b) { return a.value > b.value; });
-      const std::size_t top = std::max<std::size_t>(1, peaks.size() / 2);
-      double sum = 0;
-      for (std::size_t k = 0; k < top; ++k) sum += peaks[k].value;
-      return sum / static_cast<double>(top);
-    };
-    const double bright = score(1.0), dark = score(-1.0);
-    sign = dark > bright ? -1.0 : 1.0;
-    result.notes.push_back(std::string("polarity auto: ") + (sign > 0 ? "bright" : "dark") + " columns (LoG peak strength bright " +
-                           std::to_string(bright) + ", dark " + std::to_string(dark) + ")");
+    if (!near) kept.push_back(q);
   }
-  result.polarity_used = sign > 0 ? Polarity::bright : Polarity::dark;
+  return kept;
+}
 
-  std::vector<std::size_t> no_tube;  // frames where tube = auto found none
-  const double norm = filter_norm(g, p.column_sigma_angstrom, p.gaussian_sigma_angstrom);
+/// Step 2: candidate columns of one frame: local maxima of the LoG response r above candidate_sigma
+/// × its noise, inside the tube, at least min_relative_response × the median candidate, then apart.
+std::vector<Peak> candidate_peaks(const std::vector<float>& r, const Grid& g, const DetectParams& p, double noise, double norm,
+                                  const Tube& tube) {
+  auto peaks = local_maxima(r, g, 0.5 * p.min_separation_angstrom, p.candidate_sigma * noise * norm, p.edge_margin_angstrom);
+  peaks.erase(std::remove_if(peaks.begin(), peaks.end(), [&](const Peak& q) { return !usable(tube, p, q.i * g.px, q.j * g.py); }), peaks.end());
+  if (!peaks.empty() && p.min_relative_response > 0) {
+    std::vector<double> vals;
+    for (const auto& q : peaks) vals.push_back(q.value);
+    std::sort(vals.begin(), vals.end());
+    const double median = vals[vals.size() / 2];
+    const double floor = p.min_relative_response * median;
+    peaks.erase(std::remove_if(peaks.begin(), peaks.end(), [&](const Peak& q) { return q.value < floor; }), peaks.end());
+  }
+  return suppress_close_peaks(std::move(peaks), g, p.min_separation_angstrom);
+}
+
+/// One frame's images and noise levels, as the column measurement needs them.
+struct FrameImages {
+  const std::vector<float>& img;     ///< the frame, columns bright
+  const std::vector<float>& r;       ///< its LoG response
+  const std::vector<float>& smooth;  ///< blurred by gaussian_sigma (the frame itself when 0)
+  double noise, smooth_noise;        ///< pixel noise σ of img and of smooth
+  double norm;                       ///< the LoG filter's L2 norm
+  double level;                      ///< the frame's median, above which columns are integrated
+};
+
+/// Step 3: a candidate peak measured as a column of frame t: sub-pixel position from the LoG
+/// response, refined by a Gaussian fit when `fit` is on; false when it fails threshold_sigma or
+/// lies outside the tube. Its intensity is the integrated intensity over class_radius.
+bool measure_column(const Peak& q, std::size_t t, const FrameImages& f, const Grid& g, const DetectParams& p, const Tube& tube, Column& c) {
+  const int im = std::max(q.i - 1, 0), ip = std::min(q.i + 1, g.nx - 1), jm = std::max(q.j - 1, 0), jp = std::min(q.j + 1, g.ny - 1);
+  const double x0 = (q.i + parabolic(f.r[g.at(im, q.j)], q.value, f.r[g.at(ip, q.j)])) * g.px;
+  const double y0 = (q.j + parabolic(f.r[g.at(q.i, jm)], q.value, f.r[g.at(q.i, jp)])) * g.py;
+  c.frame = static_cast<int>(t);
+  c.x_angstrom = x0;
+  c.y_angstrom = y0;
+  c.intensity = q.value;
+  c.fit_residual = -1;
+  bool fitted = false;
+  if (p.fit) {
+    const double sd = p.gaussian_sigma_angstrom;
+    const double s0 = std::sqrt(p.column_sigma_angstrom * p.column_sigma_angstrom + sd * sd);
+    const auto fr = fit_gaussian(f.smooth, g, x0, y0, s0, p.fit_radius_angstrom);
+    if (fr.ok) {
+      // Accept a fitted column when its amplitude is significant: A / σ_A >= threshold_sigma.
+      if (fr.a_fixed < p.threshold_sigma * fr.a_sigma_per_noise * f.smooth_noise) return false;
+      c.x_angstrom = fr.x;
+      c.y_angstrom = fr.y;
+      c.intensity = fr.a_fixed;
+      c.sigma_angstrom = fr.s;
+      c.fit_residual = fr.rms / fr.a;
+      fitted = true;
+    }
+  }
+  // Without a fit, the LoG response itself must pass threshold_sigma.
+  if (!fitted && q.value < p.threshold_sigma * f.noise * f.norm) return false;
+  if (!usable(tube, p, c.x_angstrom, c.y_angstrom)) return false;
+  c.intensity = integrated_intensity(f.img, g, c.x_angstrom, c.y_angstrom, p.class_radius_angstrom, f.level);
+  return true;
+}
+
+/// Columns that converged onto each other (closer than min_separation/2) merged, the stronger
+/// kept; the rest in reading order (y, then x).
+std::vector<Column> merge_columns(std::vector<Column> cols, double min_separation) {
+  std::sort(cols.begin(), cols.end(), [](const Column& a, const Column& b) { return a.intensity > b.intensity; });
+  std::vector<Column> kept;
+  const double merge = 0.5 * min_separation;
+  for (const auto& c : cols) {
+    bool near = false;
+    for (const auto& k : kept) {
+      if (std::hypot(c.x_angstrom - k.x_angstrom, c.y_angstrom - k.y_angstrom) < merge) {
+        near = true;
+        break;
+      }
+    }
+    if (!near) kept.push_back(c);
+  }
+  std::sort(kept.begin(), kept.end(), [](const Column& a, const Column& b) {
+    return a.y_angstrom != b.y_angstrom ? a.y_angstrom < b.y_angstrom : a.x_angstrom < b.x_angstrom;
+  });
+  return kept;
+}
+
+/// The columns of frame t (steps 2–3), appended to result with the frame's noise σ and tube.
+void detect_frame(const Movie& movie, std::size_t t, double sign, const Grid& g, const DetectParams& p, double norm, DetectResult& result) {
   const double sd = p.gaussian_sigma_angstrom;
-  for (std::size_t t = 0; t < movie.frame_count(); ++t) {
-    std::vector<float> img(movie.frames[t].size());
-    for (std::size_t k = 0; k < img.size(); ++k) img[k] = static_cast<float>(sign * movie.frames[t][k]);
-    const double noise = pixel_noise(img, g);
-    result.noise_sigma.push_back(noise);
-    Tube tube;
-    if (p.tube == TubeMode::automatic) {
-      // On the average of a centred window of frames: a wall is a weak line (single atoms of carbon)
-      // that one frame at a low dose barely shows.
-      const std::size_t half = static_cast<std::size_t>(p.tube_window_frames / 2);
-      const std::size_t a = t >= half ? t - half : 0, b = std::min(movie.frame_count(), t + half + 1);
-      std::vector<float> avg(img.size(), 0.0f);
-      for (std::size_t u = a; u < b; ++u) {
-        for (std::size_t k = 0; k < avg.size(); ++k) avg[k] += static_cast<float>(sign * movie.frames[u][k] / static_cast<double>(b - a));
-      }
-      tube = find_tube(avg, g.nx, g.ny, g.px, g.py, p.tube_params);
-      result.tubes.push_back(tube);
-      if (!tube.found) no_tube.push_back(t);
-    }
-    // Inside the tube (or anywhere when there is none): the walls, the front and back carbon near
-    // them and the vacuum outside hold no ions.
-    auto usable = [&](double x, double y) { return !tube.found || tube.contains(x, y, p.tube_wall_margin_angstrom); };
-    const auto r = log_response(img, g, p.column_sigma_angstrom, sd);
-    auto peaks = local_maxima(r, g, 0.5 * p.min_separation_angstrom, p.candidate_sigma * noise * norm, p.edge_margin_angstrom);
-    peaks.erase(std::remove_if(peaks.begin(), peaks.end(), [&](const Peak& q) { return !usable(q.i * g.px, q.j * g.py); }), peaks.end());
-    if (!peaks.empty() && p.min_relative_response > 0) {
-      std::vector<double> vals;
-      for (const auto& q : peaks) vals.push_back(q.value);
-      std::sort(vals.begin(), vals.end());
-      const double median = vals[vals.size() / 2];
-      const double floor = p.min_relative_response * median;
-      peaks.erase(std::remove_if(peaks.begin(), peaks.end(), [&](const Peak& q) { return q.value < floor; }), peaks.end());
-    }
-    // Peak-to-peak suppression: a peak with a stronger peak within min_separation is dropped (the
-    // pixel disc above only looks min_separation/2 around, so that the slope of a neighbour just
-    // beyond min_separation cannot hide a column).
-    {
-      std::sort(peaks.begin(), peaks.end(), [](const Peak& a, const Peak& b) { return a.value > b.value; });
-      std::vector<Peak> kept;
-      const double d2 = p.min_separation_angstrom * p.min_separation_angstrom;
-      for (const auto& q : peaks) {
-        bool near = false;
-        for (const auto& k : kept) {
-          const double ex = (q.i - k.i) * g.px, ey = (q.j - k.j) * g.py;
-          if (ex * ex + ey * ey < d2) {
-            near = true;
-            break;
-          }
-        }
-        if (!near) kept.push_back(q);
-      }
-      peaks.swap(kept);
-    }
-    const std::vector<float> smooth = sd > 0 ? gaussian_blur(img, g.nx, g.ny, sd / g.px, sd / g.py) : img;
-    const double smooth_noise = sd > 0 ? pixel_noise(smooth, g) : noise;
-    // The level columns are integrated above: the frame's median (vacuum, tube carbon).
-    double level = 0;
-    {
-      std::vector<double> v(img.begin(), img.end());
-      level = median_of(std::move(v));
-    }
-    std::vector<Column> cols;
-    for (const auto& q : peaks) {
-      const int im = std::max(q.i - 1, 0), ip = std::min(q.i + 1, g.nx - 1), jm = std::max(q.j - 1, 0), jp = std::min(q.j + 1, g.ny - 1);
-      const double x0 = (q.i + parabolic(r[g.at(im, q.j)], q.value, r[g.at(ip, q.j)])) * g.px;
-      const double y0 = (q.j + parabolic(r[g.at(q.i, jm)], q.value, r[g.at(q.i, jp)])) * g.py;
-      Column c;
-      c.frame = static_cast<int>(t);
-      c.x_angstrom = x0;
-      c.y_angstrom = y0;
-      c.intensity = q.value;
-      c.fit_residual = -1;
-      bool fitted = false;
-      if (p.fit) {
-        const double s0 = std::sqrt(p.column_sigma_angstrom * p.column_sigma_angstrom + sd * sd);
-        const auto f = fit_gaussian(smooth, g, x0, y0, s0, p.fit_radius_angstrom);
-        if (f.ok) {
-          // Accept a fitted column when its amplitude is significant: A / σ_A >= threshold_sigma.
-          if (f.a_fixed < p.threshold_sigma * f.a_sigma_per_noise * smooth_noise) continue;
-          c.x_angstrom = f.x;
-          c.y_angstrom = f.y;
-          c.intensity = f.a_fixed;
-          c.sigma_angstrom = f.s;
-          c.fit_residual = f.rms / f.a;
-          fitted = true;
-        }
-      }
-      // Without a fit, the LoG response itself must pass threshold_sigma.
-      if (!fitted && q.value < p.threshold_sigma * noise * norm) continue;
-      if (!usable(c.x_angstrom, c.y_angstrom)) continue;
-      c.intensity = integrated_intensity(img, g, c.x_angstrom, c.y_angstrom, p.class_radius_angstrom, level);
-      cols.push_back(c);
-    }
-    // Merge columns that converged onto each other (the stronger is kept).
-    std::sort(cols.begin(), cols.end(), [](const Column& a, const Column& b) { return a.intensity > b.intensity; });
-    std::vector<Column> kept;
-    const double merge = 0.5 * p.min_separation_angstrom;
-    for (const auto& c : cols) {
-      bool near = false;
-      for (const auto& k : kept) {
-        if (std::hypot(c.x_angstrom - k.x_angstrom, c.y_angstrom - k.y_angstrom) < merge) {
-          near = true;
-          break;
-        }
-      }
-      if (!near) kept.push_back(c);
-    }
-    std::sort(kept.begin(), kept.end(), [](const Column& a, const Column& b) {
-      return a.y_angstrom != b.y_angstrom ? a.y_angstrom < b.y_angstrom : a.x_angstrom < b.x_angstrom;
-    });
-    result.columns.insert(result.columns.end(), kept.begin(), kept.end());
-    if (on_frame) on_frame(t + 1);
-  }
-
+  std::vector<float> img(movie.frames[t].size());
+  for (std::size_t k = 0; k < img.size(); ++k) img[k] = static_cast<float>(sign * movie.frames[t][k]);
+  const double noise = pixel_noise(img, g);
+  result.noise_sigma.push_back(noise);
+  Tube tube;
   if (p.tube == TubeMode::automatic) {
-    if (no_tube.size() < result.tubes.size()) {
-      double radius = 0, angle = 0;
-      std::size_t n = 0;
-      for (const auto& tb : result.tubes) {
-        if (!tb.found) continue;
-        radius += tb.radius_angstrom;
-        angle += tb.axis_angle_deg;
-        ++n;
-      }
-      char line[200];
-      std::snprintf(line, sizeof line, "nanotube found in %zu of %zu frames (mean radius %.2f Å, axis %.1f°); columns only inside it, %.1f Å from the walls and ends",
-                    n, result.tubes.size(), radius / n, angle / n, p.tube_wall_margin_angstrom);
-      result.notes.push_back(line);
-      for (std::size_t t = 0; t < result.tubes.size(); ++t) {
-        if (result.tubes[t].found) {
-          result.notes.push_back("frame " + std::to_string(t) + ": " + describe(result.tubes[t]));
-          break;  // the first frame's tube as an example
-        }
-      }
-    }
-    if (!no_tube.empty()) {
-      std::string frames;
-      for (std::size_t k = 0; k < no_tube.size() && k < 8; ++k) frames += (k ? ", " : "") + std::to_string(no_tube[k]);
-      if (no_tube.size() > 8) frames += ", …";
-      const std::string w = "warning: no nanotube found in " + std::to_string(no_tube.size()) + " of " + std::to_string(result.tubes.size()) +
-                            " frames (" + frames + "; frame " + std::to_string(no_tube[0]) + ": " + result.tubes[no_tube[0]].reason +
-                            "): columns detected in the whole frame there ([detect] tube = off silences this)";
-      result.warnings.push_back(w);
-      result.notes.push_back(w);
-    }
+    tube = frame_tube(movie, t, sign, g, p);
+    result.tubes.push_back(tube);
   }
+  const auto r = log_response(img, g, p.column_sigma_angstrom, sd);
+  const auto peaks = candidate_peaks(r, g, p, noise, norm, tube);
+  const std::vector<float> smooth = sd > 0 ? gaussian_blur(img, g.nx, g.ny, sd / g.px, sd / g.py) : img;
+  const double smooth_noise = sd > 0 ? pixel_noise(smooth, g) : noise;
+  // The level columns are integrated above: the frame's median (vacuum, tube carbon).
+  const double level = median_of(std::vector<double>(img.begin(), img.end()));
+  const FrameImages f{img, r, smooth, noise, smooth_noise, norm, level};
+  std::vector<Column> cols;
+  for (const auto& q : peaks) {
+    Column c;
+    if (measure_column(q, t, f, g, p, tube, c)) cols.push_back(c);
+  }
+  const auto kept = merge_columns(std::move(cols), p.min_separation_angstrom);
+  result.columns.insert(result.columns.end(), kept.begin(), kept.end());
+}
 
-  // Columns far weaker than the movie's strong ones: single light atoms (the carbon of a tube's
-  // front and back walls), which the noise-relative thresholds let through once the dose is high.
-  if (p.min_relative_intensity > 0 && result.columns.size() >= 10) {
-    std::vector<double> v;
-    for (const auto& c : result.columns) v.push_back(c.intensity);
-    const auto at = v.begin() + static_cast<std::ptrdiff_t>(0.9 * static_cast<double>(v.size() - 1));
-    std::nth_element(v.begin(), at, v.end());
-    const double floor = p.min_relative_intensity * *at;
-    const std::size_t before = result.columns.size();
-    result.columns.erase(std::remove_if(result.columns.begin(), result.columns.end(), [&](const Column& c) { return c.intensity < floor; }),
-                         result.columns.end());
+/// Notes on the tubes found (tube = auto), and a warning naming the frames without one.
+void note_tubes(const DetectParams& p, DetectResult& result) {
+  std::vector<std::size_t> no_tube;  // frames where tube = auto found none
+  for (std::size_t t = 0; t < result.tubes.size(); ++t) {
+    if (!result.tubes[t].found) no_tube.push_back(t);
+  }
+  if (no_tube.size() < result.tubes.size()) {
+    double radius = 0, angle = 0;
+    std::size_t n = 0;
+    for (const auto& tb : result.tubes) {
+      if (!tb.found) continue;
+      radius += tb.radius_angstrom;
+      angle += tb.axis_angle_deg;
+      ++n;
+    }
     char line[200];
-    std::snprintf(line, sizeof line, "%zu of %zu columns below %.2f x the movie's 90th-percentile integrated intensity dropped",
-                  before - result.columns.size(), before, p.min_relative_intensity);
+    std::snprintf(line, sizeof line, "nanotube found in %zu of %zu frames (mean radius %.2f Å, axis %.1f°); columns only inside it, %.1f Å from the walls and ends",
+                  n, result.tubes.size(), radius / n, angle / n, p.tube_wall_margin_angstrom);
     result.notes.push_back(line);
+    for (std::size_t t = 0; t < result.tubes.size(); ++t) {
+      if (result.tubes[t].found) {
+        result.notes.push_back("frame " + std::to_string(t) + ": " + describe(result.tubes[t]));
+        break;  // the first frame's tube as an example
+      }
+    }
   }
+  if (!no_tube.empty()) {
+    std::string frames;
+    for (std::size_t k = 0; k < no_tube.size() && k < 8; ++k) frames += (k ? ", " : "") + std::to_string(no_tube[k]);
+    if (no_tube.size() > 8) frames += ", …";
+    const std::string w = "warning: no nanotube found in " + std::to_string(no_tube.size()) + " of " + std::to_string(result.tubes.size()) +
+                          " frames (" + frames + "; frame " + std::to_string(no_tube[0]) + ": " + result.tubes[no_tube[0]].reason +
+                          "): columns detected in the whole frame there ([detect] tube = off silences this)";
+    result.warnings.push_back(w);
+    result.notes.push_back(w);
+  }
+}
 
-  // 5. Classes over the whole movie (fitted columns only decide the threshold).
+/// Step 4: columns far weaker than the movie's strong ones dropped: single light atoms (the carbon
+/// of a tube's front and back walls), which the noise-relative thresholds let through once the dose
+/// is high.
+void drop_weak_columns(const DetectParams& p, DetectResult& result) {
+  if (!(p.min_relative_intensity > 0 && result.columns.size() >= 10)) return;
+  std::vector<double> v;
+  for (const auto& c : result.columns) v.push_back(c.intensity);
+  const auto at = v.begin() + static_cast<std::ptrdiff_t>(0.9 * static_cast<double>(v.size() - 1));
+  std::nth_element(v.begin(), at, v.end());
+  const double floor = p.min_relative_intensity * *at;
+  const std::size_t before = result.columns.size();
+  result.columns.erase(std::remove_if(result.columns.begin(), result.columns.end(), [&](const Column& c) { return c.intensity < floor; }),
+                       result.columns.end());
+  char line[200];
+  std::snprintf(line, sizeof line, "%zu of %zu columns below %.2f x the movie's 90th-percentile integrated intensity dropped",
+                before - result.columns.size(), before, p.min_relative_intensity);
+  result.notes.push_back(line);
+}
+
+/// Step 5: classes over the whole movie (fitted columns only decide the threshold), by Otsu's
+/// split of the integrated intensities; a note says whether and where they split.
+void classify_columns(const DetectParams& p, DetectResult& result) {
   std::vector<double> amps;
   for (const auto& c : result.columns) {
     if (c.fit_residual >= 0 || !p.fit) amps.push_back(c.intensity);
@@ -587,6 +647,29 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
                   threshold, separation);
     result.notes.push_back(line);
   }
+}
+
+}  // namespace
+
+DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std::function<void(std::size_t)>& on_frame) {
+  p.validate();
+  if (!(movie.pixel_size_x_angstrom > 0) || !(movie.pixel_size_y_angstrom > 0)) {
+    throw InputError("the movie has no pixel size: set [detect] pixel_size_angstrom");
+  }
+  const Grid g{movie.nx, movie.ny, movie.pixel_size_x_angstrom, movie.pixel_size_y_angstrom};
+  if (g.nx < 3 || g.ny < 3) throw InputError("the movie's frames are smaller than 3 x 3 pixels");
+  check_filter_sizes(g, p);
+  DetectResult result;
+  const double sign = choose_polarity(movie, g, p, result);
+  result.polarity_used = sign > 0 ? Polarity::bright : Polarity::dark;
+  const double norm = filter_norm(g, p.column_sigma_angstrom, p.gaussian_sigma_angstrom);
+  for (std::size_t t = 0; t < movie.frame_count(); ++t) {
+    detect_frame(movie, t, sign, g, p, norm, result);
+    if (on_frame) on_frame(t + 1);
+  }
+  if (p.tube == TubeMode::automatic) note_tubes(p, result);
+  drop_weak_columns(p, result);
+  classify_columns(p, result);
   return result;
 }
 

@@ -182,6 +182,104 @@ std::vector<float> shift_image(const std::vector<float>& image, int nx, int ny, 
   return out;
 }
 
+namespace {
+
+/// Checked in floating point before the kernel is allocated: a blur wider than the frame is
+/// pointless, and a tiny pixel size would otherwise ask for a kernel of billions of taps.
+void check_background_sigma(const PreprocessParams& p, int nx, int ny, double px, double py) {
+  const double sigma_px = p.background_sigma_angstrom / std::min(px, py);
+  if (!(sigma_px <= std::max(nx, ny))) {
+    throw InputError("[detect] background_sigma_angstrom = " + std::to_string(p.background_sigma_angstrom) + " Å is " +
+                     std::to_string(sigma_px) + " pixels at pixel size " + std::to_string(std::min(px, py)) +
+                     " Å, wider than the frame (" + std::to_string(std::max(nx, ny)) + " px): check the pixel size");
+  }
+}
+
+/// Mean of frame f over vacuum_region_angstrom (x0, y0, x1, y1; pixels whose centres lie inside).
+double vacuum_mean(const std::vector<float>& f, const PreprocessParams& p, int nx, int ny, double px, double py) {
+  const auto& r = p.vacuum_region_angstrom;
+  // Clamped in floating point before the casts (a tiny pixel size must not overflow them).
+  auto index = [](double v, int n) { return static_cast<int>(std::clamp(v, -1.0, static_cast<double>(n))); };
+  const int i0 = std::max(0, index(std::ceil(r[0] / px), nx)), i1 = std::min(nx - 1, index(std::floor(r[2] / px), nx));
+  const int j0 = std::max(0, index(std::ceil(r[1] / py), ny)), j1 = std::min(ny - 1, index(std::floor(r[3] / py), ny));
+  if (i1 < i0 || j1 < j0) throw InputError("[detect] vacuum_region_angstrom holds no pixel of the image");
+  double s = 0;
+  for (int j = j0; j <= j1; ++j) {
+    for (int i = i0; i <= i1; ++i) s += f[static_cast<std::size_t>(j) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(i)];
+  }
+  return s / ((i1 - i0 + 1.0) * (j1 - j0 + 1.0));
+}
+
+/// Step 1: frame t as contrast, f / reference − 1, the reference by `normalise` (the frame's mean,
+/// its blurred background, or the mean of a vacuum region); none leaves it as it is.
+void normalise_frame(std::vector<float>& f, std::size_t t, const PreprocessParams& p, int nx, int ny, double px, double py) {
+  if (p.normalisation == Normalisation::mean) {
+    const double m = frame_mean(f);
+    if (!(std::abs(m) > 1e-12)) throw InputError("frame " + std::to_string(t) + " has mean 0: [detect] normalise = mean needs positive intensities (use none)");
+    for (float& v : f) v = static_cast<float>(v / m - 1.0);
+  } else if (p.normalisation == Normalisation::background) {
+    const auto bg = gaussian_blur(f, nx, ny, p.background_sigma_angstrom / px, p.background_sigma_angstrom / py);
+    for (std::size_t k = 0; k < f.size(); ++k) {
+      if (!(std::abs(bg[k]) > 1e-12)) throw InputError("frame " + std::to_string(t) + ": background 0, cannot normalise ([detect] normalise = background)");
+      f[k] = static_cast<float>(f[k] / bg[k] - 1.0);
+    }
+  } else if (p.normalisation == Normalisation::vacuum) {
+    const double m = vacuum_mean(f, p, nx, ny, px, py);
+    if (!(std::abs(m) > 1e-12)) throw InputError("frame " + std::to_string(t) + ": vacuum region mean is 0");
+    for (float& v : f) v = static_cast<float>(v / m - 1.0);
+  }
+}
+
+/// Step 2: every frame's shift (pixels) against the first or the previous frame by phase
+/// correlation, then every frame shifted back; the shifts in Å into result.drift_angstrom.
+void correct_drift(Movie& movie, const PreprocessParams& p, double px, double py, PreprocessResult& result) {
+  const int nx = movie.nx, ny = movie.ny;
+  std::vector<std::array<double, 2>> shift_px(movie.frame_count(), {0.0, 0.0});
+  const std::vector<float> first = movie.frames[0];
+  for (std::size_t t = 1; t < movie.frame_count(); ++t) {
+    const auto& ref = p.drift_reference == DriftReference::first ? first : movie.frames[t - 1];
+    // Against the previous frame the raw (unshifted) previous frame is compared, then accumulated.
+    auto d = phase_correlation_shift(ref, movie.frames[t], nx, ny);
+    if (p.drift_reference == DriftReference::previous) {
+      d[0] += shift_px[t - 1][0];
+      d[1] += shift_px[t - 1][1];
+    }
+    shift_px[t] = d;
+    const double mag = std::hypot(d[0] * px, d[1] * py);
+    if (mag > p.drift_max_angstrom) {
+      throw RuntimeError("drift correction: frame " + std::to_string(t) + " seems shifted by " + std::to_string(mag) +
+                         " Å, more than [detect] drift_max_angstrom = " + std::to_string(p.drift_max_angstrom));
+    }
+  }
+  // Shift after estimating everything (the "previous" reference compares raw neighbours).
+  for (std::size_t t = 1; t < movie.frame_count(); ++t) {
+    movie.frames[t] = shift_image(movie.frames[t], nx, ny, shift_px[t][0], shift_px[t][1]);
+    result.drift_angstrom[t] = {shift_px[t][0] * px, shift_px[t][1] * py};
+  }
+}
+
+/// Step 3: temporal running average over temporal_window_frames (centred, truncated at the ends;
+/// even windows lean backwards).
+void running_average(Movie& movie, const PreprocessParams& p, PreprocessResult& result) {
+  const int half = p.temporal_window_frames / 2;
+  const int even_extra = p.temporal_window_frames % 2 == 0 ? 1 : 0;  // even windows lean backwards
+  const auto source = movie.frames;
+  const int nt = static_cast<int>(movie.frame_count());
+  for (int t = 0; t < nt; ++t) {
+    const int a = std::max(0, t - half), b = std::min(nt - 1, t + half - even_extra);
+    auto& f = movie.frames[static_cast<std::size_t>(t)];
+    std::vector<double> acc(f.size(), 0.0);
+    for (int s = a; s <= b; ++s) {
+      const auto& g = source[static_cast<std::size_t>(s)];
+      for (std::size_t k = 0; k < acc.size(); ++k) acc[k] += g[k];
+    }
+    for (std::size_t k = 0; k < acc.size(); ++k) f[k] = static_cast<float>(acc[k] / (b - a + 1));
+  }
+  result.notes.push_back("temporal running average over " + std::to_string(p.temporal_window_frames) + " frames");
+}
+
+}  // namespace
+
 PreprocessResult preprocess(Movie& movie, const PreprocessParams& p) {
   p.validate();
   PreprocessResult result;
@@ -189,91 +287,10 @@ PreprocessResult preprocess(Movie& movie, const PreprocessParams& p) {
   const double px = movie.pixel_size_x_angstrom > 0 ? movie.pixel_size_x_angstrom : 1.0;
   const double py = movie.pixel_size_y_angstrom > 0 ? movie.pixel_size_y_angstrom : 1.0;
   result.drift_angstrom.assign(movie.frame_count(), {0.0, 0.0});
-  if (p.normalisation == Normalisation::background) {
-    // Checked in floating point before the kernel is allocated: a blur wider than the frame is
-    // pointless, and a tiny pixel size would otherwise ask for a kernel of billions of taps.
-    const double sigma_px = p.background_sigma_angstrom / std::min(px, py);
-    if (!(sigma_px <= std::max(nx, ny))) {
-      throw InputError("[detect] background_sigma_angstrom = " + std::to_string(p.background_sigma_angstrom) + " Å is " +
-                       std::to_string(sigma_px) + " pixels at pixel size " + std::to_string(std::min(px, py)) +
-                       " Å, wider than the frame (" + std::to_string(std::max(nx, ny)) + " px): check the pixel size");
-    }
-  }
-
-  // 1. Normalisation.
-  for (std::size_t t = 0; t < movie.frame_count(); ++t) {
-    auto& f = movie.frames[t];
-    if (p.normalisation == Normalisation::mean) {
-      const double m = frame_mean(f);
-      if (!(std::abs(m) > 1e-12)) throw InputError("frame " + std::to_string(t) + " has mean 0: [detect] normalise = mean needs positive intensities (use none)");
-      for (float& v : f) v = static_cast<float>(v / m - 1.0);
-    } else if (p.normalisation == Normalisation::background) {
-      const auto bg = gaussian_blur(f, nx, ny, p.background_sigma_angstrom / px, p.background_sigma_angstrom / py);
-      for (std::size_t k = 0; k < f.size(); ++k) {
-        if (!(std::abs(bg[k]) > 1e-12)) throw InputError("frame " + std::to_string(t) + ": background 0, cannot normalise ([detect] normalise = background)");
-        f[k] = static_cast<float>(f[k] / bg[k] - 1.0);
-      }
-    } else if (p.normalisation == Normalisation::vacuum) {
-      const auto& r = p.vacuum_region_angstrom;
-      // Clamped in floating point before the casts (a tiny pixel size must not overflow them).
-      auto index = [](double v, int n) { return static_cast<int>(std::clamp(v, -1.0, static_cast<double>(n))); };
-      const int i0 = std::max(0, index(std::ceil(r[0] / px), nx)), i1 = std::min(nx - 1, index(std::floor(r[2] / px), nx));
-      const int j0 = std::max(0, index(std::ceil(r[1] / py), ny)), j1 = std::min(ny - 1, index(std::floor(r[3] / py), ny));
-      if (i1 < i0 || j1 < j0) throw InputError("[detect] vacuum_region_angstrom holds no pixel of the image");
-      double s = 0;
-      for (int j = j0; j <= j1; ++j) {
-        for (int i = i0; i <= i1; ++i) s += f[static_cast<std::size_t>(j) * static_cast<std::size_t>(nx) + static_cast<std::size_t>(i)];
-      }
-      const double m = s / ((i1 - i0 + 1.0) * (j1 - j0 + 1.0));
-      if (!(std::abs(m) > 1e-12)) throw InputError("frame " + std::to_string(t) + ": vacuum region mean is 0");
-      for (float& v : f) v = static_cast<float>(v / m - 1.0);
-    }
-  }
-
-  // 2. Drift correction.
-  if (p.drift_correction && movie.frame_count() > 1) {
-    std::vector<std::array<double, 2>> shift_px(movie.frame_count(), {0.0, 0.0});
-    const std::vector<float> first = movie.frames[0];
-    for (std::size_t t = 1; t < movie.frame_count(); ++t) {
-      const auto& ref = p.drift_reference == DriftReference::first ? first : movie.frames[t - 1];
-      // Against the previous frame the raw (unshifted) previous frame is compared, then accumulated.
-      auto d = phase_correlation_shift(ref, movie.frames[t], nx, ny);
-      if (p.drift_reference == DriftReference::previous) {
-        d[0] += shift_px[t - 1][0];
-        d[1] += shift_px[t - 1][1];
-      }
-      shift_px[t] = d;
-      const double mag = std::hypot(d[0] * px, d[1] * py);
-      if (mag > p.drift_max_angstrom) {
-        throw RuntimeError("drift correction: frame " + std::to_string(t) + " seems shifted by " + std::to_string(mag) +
-                           " Å, more than [detect] drift_max_angstrom = " + std::to_string(p.drift_max_angstrom));
-      }
-    }
-    // Shift after estimating everything (the "previous" reference compares raw neighbours).
-    for (std::size_t t = 1; t < movie.frame_count(); ++t) {
-      movie.frames[t] = shift_image(movie.frames[t], nx, ny, shift_px[t][0], shift_px[t][1]);
-      result.drift_angstrom[t] = {shift_px[t][0] * px, shift_px[t][1] * py};
-    }
-  }
-
-  // 3. Temporal running average (centred, truncated at the ends).
-  if (p.temporal_window_frames > 1 && movie.frame_count() > 1) {
-    const int half = p.temporal_window_frames / 2;
-    const int even_extra = p.temporal_window_frames % 2 == 0 ? 1 : 0;  // even windows lean backwards
-    const auto source = movie.frames;
-    const int nt = static_cast<int>(movie.frame_count());
-    for (int t = 0; t < nt; ++t) {
-      const int a = std::max(0, t - half), b = std::min(nt - 1, t + half - even_extra);
-      auto& f = movie.frames[static_cast<std::size_t>(t)];
-      std::vector<double> acc(f.size(), 0.0);
-      for (int s = a; s <= b; ++s) {
-        const auto& g = source[static_cast<std::size_t>(s)];
-        for (std::size_t k = 0; k < acc.size(); ++k) acc[k] += g[k];
-      }
-      for (std::size_t k = 0; k < acc.size(); ++k) f[k] = static_cast<float>(acc[k] / (b - a + 1));
-    }
-    result.notes.push_back("temporal running average over " + std::to_string(p.temporal_window_frames) + " frames");
-  }
+  if (p.normalisation == Normalisation::background) check_background_sigma(p, nx, ny, px, py);
+  for (std::size_t t = 0; t < movie.frame_count(); ++t) normalise_frame(movie.frames[t], t, p, nx, ny, px, py);
+  if (p.drift_correction && movie.frame_count() > 1) correct_drift(movie, p, px, py, result);
+  if (p.temporal_window_frames > 1 && movie.frame_count() > 1) running_average(movie, p, result);
   return result;
 }
 

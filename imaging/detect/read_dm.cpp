@@ -115,46 +115,42 @@ std::string kind_of(const Image& im) {
   return reciprocal ? "diffraction stack" : "image stack";
 }
 
-}  // namespace
+/// Image t of the ImageList as an Image: false for entries without data or dimensions, and for
+/// RGB thumbnails (counted in `thumbnails`).
+bool list_image(const DmTag& t, const std::string& path, std::size_t index, Image& im, std::size_t& thumbnails) {
+  im.tag = &t;
+  im.name = detail::dm_text(t, "Name");
+  const double data_type = detail::dm_number(t, "ImageData/DataType", -1);
+  im.data_type = data_type >= 0 && data_type <= 1000 ? static_cast<int>(data_type) : -1;  // any double may be stored
+  const DmTag* dims = t.find("ImageData/Dimensions");
+  if (!dims || !t.find("ImageData/Data")) return false;
+  for (const DmTag& d : dims->children) {
+    const double v = d.number(-1);
+    if (!(v >= 1 && v <= 4.3e9)) bad_file(path, "DM image '" + im.name + "' has a dimension of " + std::to_string(v));
+    im.dims.push_back(static_cast<std::uint64_t>(v));
+  }
+  if (im.dims.empty() || im.dims.size() > 8) return false;
+  if (rgb(im.data_type)) {
+    ++thumbnails;
+    return false;
+  }
+  for (int a = 0; a < 3; ++a) {
+    const std::string base = "ImageData/Calibrations/Dimension/" + std::to_string(a) + "/";
+    im.units[a] = detail::dm_text(t, base + "Units");
+    im.scale[a] = detail::dm_number(t, base + "Scale", 0);
+  }
+  im.kind = kind_of(im);
+  if (im.name.empty()) im.name = std::to_string(index);
+  return true;
+}
 
-ReadResult read_dm(const std::string& path, const ReadOptions& o) {
-  const std::uint64_t size = detail::file_size(path);
-  std::ifstream in(path, std::ios::binary);
-  if (!in) bad_file(path, "cannot open the file");
-  const detail::DmFile f = detail::parse_dm(in, size, path);
-  const DmTag* list = f.root.find("ImageList");
-  if (!list || !list->is_group) bad_file(path, "DigitalMicrograph file without an ImageList");
-
-  ReadResult r;
-  r.format = f.version == 4 ? "dm4" : "dm3";
+/// The greyscale images of the ImageList, each listed in r.signals (thumbnails noted, skipped).
+std::vector<Image> list_images(const DmTag& list, const std::string& path, ReadResult& r) {
   std::vector<Image> images;
   std::size_t thumbnails = 0;
-  for (const DmTag& t : list->children) {
+  for (const DmTag& t : list.children) {
     Image im;
-    im.tag = &t;
-    im.name = detail::dm_text(t, "Name");
-    const double data_type = detail::dm_number(t, "ImageData/DataType", -1);
-    im.data_type = data_type >= 0 && data_type <= 1000 ? static_cast<int>(data_type) : -1;  // any double may be stored
-    const DmTag* dims = t.find("ImageData/Dimensions");
-    if (!dims || !t.find("ImageData/Data")) continue;
-    for (const DmTag& d : dims->children) {
-      const double v = d.number(-1);
-      if (!(v >= 1 && v <= 4.3e9)) bad_file(path, "DM image '" + im.name + "' has a dimension of " + std::to_string(v));
-      im.dims.push_back(static_cast<std::uint64_t>(v));
-    }
-    if (im.dims.empty() || im.dims.size() > 8) continue;
-    if (rgb(im.data_type)) {
-      ++thumbnails;
-      continue;
-    }
-    for (int a = 0; a < 3; ++a) {
-      const std::string base = "ImageData/Calibrations/Dimension/" + std::to_string(a) + "/";
-      im.units[a] = detail::dm_text(t, base + "Units");
-      im.scale[a] = detail::dm_number(t, base + "Scale", 0);
-    }
-    im.kind = kind_of(im);
-    if (im.name.empty()) im.name = std::to_string(images.size());
-    images.push_back(im);
+    if (list_image(t, path, images.size(), im, thumbnails)) images.push_back(im);
   }
   if (images.empty()) bad_file(path, "DigitalMicrograph file without a greyscale image (only RGB thumbnails)");
   if (thumbnails) r.notes.push_back("skipped " + std::to_string(thumbnails) + " RGB thumbnail image(s)");
@@ -168,29 +164,80 @@ ReadResult read_dm(const std::string& path, const ReadOptions& o) {
     for (std::size_t k = 2; k < im.dims.size(); ++k) s.frames *= im.dims[k];
     r.signals.push_back(s);
   }
-  std::size_t pick = 0;
-  if (!o.emd_group.empty()) {
-    bool found = false;
-    for (std::size_t k = 0; k < images.size() && !found; ++k) {
-      if (images[k].name == o.emd_group || std::to_string(k) == o.emd_group) {
-        pick = k;
-        found = true;
-      }
-    }
-    if (!found) {
-      std::string names;
-      for (const auto& im : images) names += (names.empty() ? "" : ", ") + im.name;
-      bad_file(path, "no DM image named '" + o.emd_group + "' ([detect] emd_group); the file has: " + names);
-    }
-  } else {
+  return images;
+}
+
+/// The image to read: the one named (or numbered) by [detect] emd_group, else the first image or
+/// image stack, else the first.
+std::size_t pick_image(const std::vector<Image>& images, const ReadOptions& o, const std::string& path) {
+  if (o.emd_group.empty()) {
     for (std::size_t k = 0; k < images.size(); ++k) {
-      if (images[k].kind == "image" || images[k].kind == "image stack") {
-        pick = k;
-        break;
-      }
+      if (images[k].kind == "image" || images[k].kind == "image stack") return k;
+    }
+    return 0;
+  }
+  for (std::size_t k = 0; k < images.size(); ++k) {
+    if (images[k].name == o.emd_group || std::to_string(k) == o.emd_group) return k;
+  }
+  std::string names;
+  for (const auto& im : images) names += (names.empty() ? "" : ", ") + im.name;
+  bad_file(path, "no DM image named '" + o.emd_group + "' ([detect] emd_group); the file has: " + names);
+}
+
+/// The pixel size (Å) of a real-space image into px, py; for spectra and 4-D data a refusal, for
+/// diffraction the reciprocal calibration, into r.
+void dm_calibration(const Image& im, ReadResult& r, double& px, double& py) {
+  if (im.kind == "spectrum" || im.kind == "spectrum image" || im.dims.size() > 3) {
+    char buf[200];
+    std::snprintf(buf, sizeof buf, "a %s (%llu channels of %.6g %s), not an image", im.kind.c_str(),
+                  static_cast<unsigned long long>(im.kind == "spectrum image" ? im.dims[2] : im.dims[0]),
+                  im.kind == "spectrum image" ? im.scale[2] : im.scale[0],
+                  (im.kind == "spectrum image" ? im.units[2] : im.units[0]).c_str());
+    r.refusal = im.dims.size() > 3 ? "4-D or higher data (4D-STEM?), not an image series" : buf;
+  } else if (detail::inverse_angstrom_per_unit(im.units[0]) > 0) {
+    detail::mark_reciprocal(r, im.scale[0], im.units[0]);
+  } else {
+    px = im.scale[0] * angstrom_per_unit(im.units[0]);
+    py = im.scale[1] * angstrom_per_unit(im.units[1]);
+    if (im.scale[0] > 0 && px == 0 && !im.units[0].empty()) {
+      r.notes.push_back("x calibration unit '" + im.units[0] + "' is not a length: no pixel size");
     }
   }
-  const Image& im = images[pick];
+}
+
+/// The nt frames of nx × ny samples of `type` from the Data tag, into r.movie.
+void read_dm_frames(std::ifstream& in, const DmTag& data, const std::string& path, bool little_endian, RawType type, std::uint64_t nx,
+                    std::uint64_t ny, std::uint64_t nt, ReadResult& r) {
+  const std::uint64_t frame_bytes = nx * ny * raw_type_bytes(type);
+  r.movie.nx = static_cast<int>(nx);
+  r.movie.ny = static_cast<int>(ny);
+  r.movie.quantity = "intensity";
+  std::vector<unsigned char> buffer(static_cast<std::size_t>(frame_bytes));
+  in.clear();
+  in.seekg(static_cast<std::streamoff>(data.offset));
+  r.movie.frames.resize(static_cast<std::size_t>(nt));
+  for (auto& fr : r.movie.frames) {
+    in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(frame_bytes));
+    if (!in) bad_file(path, "read error in the DM image data");
+    fr.resize(static_cast<std::size_t>(nx * ny));
+    detail::convert_samples(buffer.data(), fr.size(), type, !little_endian, fr.data());
+  }
+}
+
+}  // namespace
+
+ReadResult read_dm(const std::string& path, const ReadOptions& o) {
+  const std::uint64_t size = detail::file_size(path);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) bad_file(path, "cannot open the file");
+  const detail::DmFile f = detail::parse_dm(in, size, path);
+  const DmTag* list = f.root.find("ImageList");
+  if (!list || !list->is_group) bad_file(path, "DigitalMicrograph file without an ImageList");
+
+  ReadResult r;
+  r.format = f.version == 4 ? "dm4" : "dm3";
+  const std::vector<Image> images = list_images(*list, path, r);
+  const Image& im = images[pick_image(images, o, path)];
   r.signal = im.name;
   r.dataset = "ImageList image '" + im.name + "' (" + im.kind + ")";
   const DmTag& data = *im.tag->find("ImageData/Data");
@@ -204,22 +251,7 @@ ReadResult read_dm(const std::string& path, const ReadOptions& o) {
   if (tags) detail::dm_metadata(*tags, r);
   double px = 0, py = 0, dt = 0;
   std::string kind;
-  if (im.kind == "spectrum" || im.kind == "spectrum image" || im.dims.size() > 3) {
-    char buf[200];
-    std::snprintf(buf, sizeof buf, "a %s (%llu channels of %.6g %s), not an image", im.kind.c_str(),
-                  static_cast<unsigned long long>(im.kind == "spectrum image" ? im.dims[2] : nx),
-                  im.kind == "spectrum image" ? im.scale[2] : im.scale[0],
-                  (im.kind == "spectrum image" ? im.units[2] : im.units[0]).c_str());
-    r.refusal = im.dims.size() > 3 ? "4-D or higher data (4D-STEM?), not an image series" : buf;
-  } else if (detail::inverse_angstrom_per_unit(im.units[0]) > 0) {
-    detail::mark_reciprocal(r, im.scale[0], im.units[0]);
-  } else {
-    px = im.scale[0] * angstrom_per_unit(im.units[0]);
-    py = im.scale[1] * angstrom_per_unit(im.units[1]);
-    if (im.scale[0] > 0 && px == 0 && !im.units[0].empty()) {
-      r.notes.push_back("x calibration unit '" + im.units[0] + "' is not a length: no pixel size");
-    }
-  }
+  dm_calibration(im, r, px, py);
   if (!r.refusal.empty() && !o.allow_non_image) {
     bad_file(path, r.refusal + ": nothing to analyse in real space");  // before reading (4-D data can be huge)
   }
@@ -231,25 +263,11 @@ ReadResult read_dm(const std::string& path, const ReadOptions& o) {
   if (data.type != 20 || data.element_type == 15) bad_file(path, "DM image '" + im.name + "': ImageData/Data is not a plain array");
   detail::check_shape(path, nx, ny, nt, o);
   const std::uint64_t w = raw_type_bytes(type);
-  const std::uint64_t frame_bytes = nx * ny * w;
-  if (data.bytes != frame_bytes * nt) {
+  if (data.bytes != nx * ny * w * nt) {
     bad_file(path, "DM image '" + im.name + "': " + std::to_string(data.bytes) + " bytes of data for " + std::to_string(nx) +
                        " x " + std::to_string(ny) + " x " + std::to_string(nt) + " samples of " + std::to_string(w) + " bytes");
   }
-  r.movie.nx = static_cast<int>(nx);
-  r.movie.ny = static_cast<int>(ny);
-  r.movie.quantity = "intensity";
-  std::vector<unsigned char> buffer(static_cast<std::size_t>(frame_bytes));
-  in.clear();
-  in.seekg(static_cast<std::streamoff>(data.offset));
-  r.movie.frames.resize(static_cast<std::size_t>(nt));
-  for (auto& fr : r.movie.frames) {
-    in.read(reinterpret_cast<char*>(buffer.data()), static_cast<std::streamsize>(frame_bytes));
-    if (!in) bad_file(path, "read error in the DM image data");
-    fr.resize(static_cast<std::size_t>(nx * ny));
-    detail::convert_samples(buffer.data(), fr.size(), type, !f.little_endian, fr.data());
-  }
-
+  read_dm_frames(in, data, path, f.little_endian, type, nx, ny, nt, r);
   if (im.dims.size() == 3 && im.scale[2] > 0 && seconds_per_unit(im.units[2]) > 0) {
     dt = im.scale[2] * seconds_per_unit(im.units[2]);
     kind = "frame interval";

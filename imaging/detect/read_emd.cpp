@@ -264,22 +264,20 @@ void read_stack(const std::string& path, const Stack& s, const ReadOptions& o, M
   (void)rank;
 }
 
-ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions& o, bool probe) {
-  if (!is_group(file, "data")) bad_file(path, "not an EMD file: no /data group");
-  Id data(H5Gopen2(file, "data", H5P_DEFAULT));
-  if (!data.valid()) bad_file(path, "cannot open /data");
-  ReadResult r;
-  r.format = "emd";
-  check_movie_format_version(file, path, 1);  // a nanomix movie newer than this reader: refused
-  if (H5Aexists(file, "version_major") <= 0) r.notes.push_back("no EMD version attribute at the root");
-  const auto names = child_names(data);
+/// The EMD data groups under /data (emd_group_type = 1 with a `data` dataset).
+std::vector<std::string> emd_data_groups(hid_t data) {
   std::vector<std::string> emd_groups;
-  for (const auto& n : names) {
+  for (const auto& n : child_names(data)) {
     if (!is_group(data, n)) continue;
     Id g(H5Gopen2(data, n.c_str(), H5P_DEFAULT));
     if (g.valid() && number_attribute(g, "emd_group_type", 0) == 1 && is_dataset(g, "data")) emd_groups.push_back(n);
   }
-  std::string chosen;
+  return emd_groups;
+}
+
+/// The group to read: the one named by [detect] emd_group, else `counts`, else the first
+/// real-valued group (nanomix movies hold a complex `exit_wave` beside the images).
+std::string choose_emd_group(const std::string& path, hid_t data, const std::vector<std::string>& emd_groups, const ReadOptions& o) {
   if (!o.emd_group.empty()) {
     if (std::find(emd_groups.begin(), emd_groups.end(), o.emd_group) == emd_groups.end()) {
       std::string list;
@@ -287,47 +285,29 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
       bad_file(path, "no EMD group /data/" + o.emd_group + " ([detect] emd_group); the file has: " +
                          (list.empty() ? std::string("none") : list));
     }
-    chosen = o.emd_group;
-  } else if (std::find(emd_groups.begin(), emd_groups.end(), "counts") != emd_groups.end()) {
-    chosen = "counts";
-  } else if (!emd_groups.empty()) {
-    // The first real-valued group (nanomix movies hold a complex `exit_wave` beside the images).
-    chosen = emd_groups.front();
-    for (const auto& n : emd_groups) {
-      Id set(H5Dopen2(data, (n + "/data").c_str(), H5P_DEFAULT));
-      Id type(set.valid() ? H5Dget_type(set) : -1);
-      if (type.valid() && H5Tget_class(type) != H5T_COMPOUND) {
-        chosen = n;
-        break;
-      }
-    }
-  } else {
-    bad_file(path, "no EMD data group (emd_group_type = 1 with a `data` dataset) under /data");
+    return o.emd_group;
   }
-  r.dataset = "/data/" + chosen;
-  r.signal = chosen;
-  for (const auto& n : emd_groups) r.signals.push_back({n, "EMD group", 0, 0, 0});
-  Id group(H5Gopen2(data, chosen.c_str(), H5P_DEFAULT));
-  Id set(H5Dopen2(group, "data", H5P_DEFAULT));
-  if (!group.valid() || !set.valid()) bad_file(path, "cannot open " + r.dataset + "/data");
-  Id space(H5Dget_space(set));
-  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
-  if (rank != 2 && rank != 3) {
-    bad_file(path, r.dataset + "/data has rank " + std::to_string(rank) + "; a movie has rank 3 (or 2: one frame)");
+  if (std::find(emd_groups.begin(), emd_groups.end(), "counts") != emd_groups.end()) return "counts";
+  if (emd_groups.empty()) bad_file(path, "no EMD data group (emd_group_type = 1 with a `data` dataset) under /data");
+  for (const auto& n : emd_groups) {
+    Id set(H5Dopen2(data, (n + "/data").c_str(), H5P_DEFAULT));
+    Id type(set.valid() ? H5Dget_type(set) : -1);
+    if (type.valid() && H5Tget_class(type) != H5T_COMPOUND) return n;
   }
-  Stack s;
-  s.set = set;
-  s.dims.resize(static_cast<std::size_t>(rank));
-  H5Sget_simple_extent_dims(space, s.dims.data(), nullptr);
+  return emd_groups.front();
+}
 
-  struct Axis {
-    std::string name, units;
-    double spacing = 0;
-  };
-  std::vector<Axis> axes(static_cast<std::size_t>(rank));
+/// One axis of an EMD data group: its dimN dataset's name, unit and spacing.
+struct EmdAxis {
+  std::string name, units;
+  double spacing = 0;
+};
+
+std::vector<EmdAxis> emd_axes(hid_t group, int rank) {
+  std::vector<EmdAxis> axes(static_cast<std::size_t>(rank));
   for (int k = 0; k < rank; ++k) {
     const std::string dn = "dim" + std::to_string(k + 1);
-    Axis& a = axes[static_cast<std::size_t>(k)];
+    EmdAxis& a = axes[static_cast<std::size_t>(k)];
     if (!is_dataset(group, dn)) continue;
     Id dim(H5Dopen2(group, dn.c_str(), H5P_DEFAULT));
     if (!dim.valid()) continue;
@@ -336,7 +316,13 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
     double v0, v1;
     if (first_two(group, dn, v0, v1)) a.spacing = std::fabs(v1 - v0);
   }
-  auto is_time = [](const Axis& a) {
+  return axes;
+}
+
+/// The time axis (rank 3: the first named or with a time unit, else the first axis, noted) and
+/// the image axes (y then x, swapped when the axes say so) into s.
+void assign_axes(const std::vector<EmdAxis>& axes, int rank, Stack& s, ReadResult& r) {
+  auto is_time = [](const EmdAxis& a) {
     return a.name == "t" || a.name == "time" || a.name == "frame" || a.name == "frames" || seconds_per_unit(a.units) > 0;
   };
   if (rank == 3) {
@@ -360,16 +346,45 @@ ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions&
   if (axes[static_cast<std::size_t>(image_axes[0])].name == "x" || axes[static_cast<std::size_t>(image_axes[1])].name == "y") {
     std::swap(s.x_axis, s.y_axis);
   }
+}
+
+ReadResult read_berkeley(const std::string& path, hid_t file, const ReadOptions& o, bool probe) {
+  if (!is_group(file, "data")) bad_file(path, "not an EMD file: no /data group");
+  Id data(H5Gopen2(file, "data", H5P_DEFAULT));
+  if (!data.valid()) bad_file(path, "cannot open /data");
+  ReadResult r;
+  r.format = "emd";
+  check_movie_format_version(file, path, 1);  // a nanomix movie newer than this reader: refused
+  if (H5Aexists(file, "version_major") <= 0) r.notes.push_back("no EMD version attribute at the root");
+  const std::vector<std::string> emd_groups = emd_data_groups(data);
+  const std::string chosen = choose_emd_group(path, data, emd_groups, o);
+  r.dataset = "/data/" + chosen;
+  r.signal = chosen;
+  for (const auto& n : emd_groups) r.signals.push_back({n, "EMD group", 0, 0, 0});
+  Id group(H5Gopen2(data, chosen.c_str(), H5P_DEFAULT));
+  Id set(H5Dopen2(group, "data", H5P_DEFAULT));
+  if (!group.valid() || !set.valid()) bad_file(path, "cannot open " + r.dataset + "/data");
+  Id space(H5Dget_space(set));
+  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
+  if (rank != 2 && rank != 3) {
+    bad_file(path, r.dataset + "/data has rank " + std::to_string(rank) + "; a movie has rank 3 (or 2: one frame)");
+  }
+  Stack s;
+  s.set = set;
+  s.dims.resize(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, s.dims.data(), nullptr);
+  const std::vector<EmdAxis> axes = emd_axes(group, rank);
+  assign_axes(axes, rank, s, r);
   read_stack(path, s, o, r.movie, probe);
   r.movie.quantity = chosen;
   r.movie.unit = string_attribute(group, "units");
-  const Axis& ax = axes[static_cast<std::size_t>(s.x_axis)];
-  const Axis& ay = axes[static_cast<std::size_t>(s.y_axis)];
+  const EmdAxis& ax = axes[static_cast<std::size_t>(s.x_axis)];
+  const EmdAxis& ay = axes[static_cast<std::size_t>(s.y_axis)];
   const double px = ax.spacing * angstrom_per_unit(ax.units);
   const double py = ay.spacing * angstrom_per_unit(ay.units);
   double dt = 0;
   if (s.t_axis >= 0) {
-    const Axis& at = axes[static_cast<std::size_t>(s.t_axis)];
+    const EmdAxis& at = axes[static_cast<std::size_t>(s.t_axis)];
     dt = at.spacing * seconds_per_unit(at.units);
   }
   detail::apply_metadata(r, px, py, dt, o);
@@ -501,75 +516,45 @@ Json velox_metadata(hid_t group) {
   return JsonParser(json).parse();
 }
 
-ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOptions& o, bool probe) {
-  if (!is_group(file, "Data") || !is_group(file, "Data/Image")) bad_file(path, "not a Velox EMD file: no /Data/Image group");
-  Id images(H5Gopen2(file, "Data/Image", H5P_DEFAULT));
-  const auto names = child_names(images);
-  std::vector<std::string> usable;
-  for (const auto& n : names) {
-    if (is_group(images, n) && is_dataset(images, n + "/Data")) usable.push_back(n);
+/// Velox image group n: its metadata, and its entry in r.signals (detector name, shape, kind).
+Json velox_signal(hid_t images, const std::string& n, ReadResult& r) {
+  Id g(H5Gopen2(images, n.c_str(), H5P_DEFAULT));
+  Json meta = g.valid() ? velox_metadata(g) : Json{};
+  SignalInfo si;
+  si.name = meta.string({"BinaryResult", "Detector"});
+  if (si.name.empty()) si.name = std::to_string(r.signals.size());
+  const bool reciprocal = detail::inverse_angstrom_per_unit(meta.string({"BinaryResult", "PixelUnitX"})) > 0;
+  Id set(H5Dopen2(g, "Data", H5P_DEFAULT));
+  Id space(set.valid() ? H5Dget_space(set) : -1);
+  hsize_t d[3] = {0, 0, 1};
+  if (space.valid() && H5Sget_simple_extent_ndims(space) >= 2 && H5Sget_simple_extent_ndims(space) <= 3) {
+    H5Sget_simple_extent_dims(space, d, nullptr);
   }
-  if (usable.empty()) bad_file(path, "Velox file without an image (/Data/Image/<id>/Data)");
-  ReadResult r;
-  r.format = "velox";
-  std::vector<Json> metas;
-  for (const auto& n : usable) {
-    Id g(H5Gopen2(images, n.c_str(), H5P_DEFAULT));
-    metas.push_back(g.valid() ? velox_metadata(g) : Json{});
-    SignalInfo si;
-    si.name = metas.back().string({"BinaryResult", "Detector"});
-    if (si.name.empty()) si.name = std::to_string(r.signals.size());
-    const bool reciprocal = detail::inverse_angstrom_per_unit(metas.back().string({"BinaryResult", "PixelUnitX"})) > 0;
-    Id set(H5Dopen2(g, "Data", H5P_DEFAULT));
-    Id space(set.valid() ? H5Dget_space(set) : -1);
-    hsize_t d[3] = {0, 0, 1};
-    if (space.valid() && H5Sget_simple_extent_ndims(space) >= 2 && H5Sget_simple_extent_ndims(space) <= 3) {
-      H5Sget_simple_extent_dims(space, d, nullptr);
-    }
-    si.ny = d[0];
-    si.nx = d[1];
-    si.frames = d[2];
-    si.kind = reciprocal ? "diffraction" : (d[2] > 1 ? "image stack" : "image");
-    r.signals.push_back(si);
-  }
-  std::size_t index = 0;
-  if (!o.emd_group.empty()) {
-    bool found = false;
-    for (std::size_t k = 0; k < r.signals.size() && !found; ++k) {
-      if (r.signals[k].name == o.emd_group || std::to_string(k) == o.emd_group) {
-        index = k;
-        found = true;
-      }
-    }
-    if (!found) {
-      std::string list;
-      for (const auto& si : r.signals) list += (list.empty() ? "" : ", ") + si.name;
-      bad_file(path, "no Velox signal '" + o.emd_group + "' ([detect] emd_group = detector name or image index 0.." +
-                         std::to_string(usable.size() - 1) + "); the file has: " + list);
-    }
-  }
-  r.signal = r.signals[index].name;
-  r.dataset = "/Data/Image/" + usable[index] + "/Data";
-  Id group(H5Gopen2(images, usable[index].c_str(), H5P_DEFAULT));
-  Id set(H5Dopen2(group, "Data", H5P_DEFAULT));
-  Id space(H5Dget_space(set));
-  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
-  if (rank != 2 && rank != 3) bad_file(path, r.dataset + " has rank " + std::to_string(rank) + "; expected 3 (height, width, frames)");
-  Stack s;
-  s.set = set;
-  s.dims.resize(static_cast<std::size_t>(rank));
-  H5Sget_simple_extent_dims(space, s.dims.data(), nullptr);
-  s.y_axis = 0;
-  s.x_axis = 1;
-  s.t_axis = rank == 3 ? 2 : -1;
-  read_stack(path, s, o, r.movie, probe);
-  r.movie.quantity = "intensity";
+  si.ny = d[0];
+  si.nx = d[1];
+  si.frames = d[2];
+  si.kind = reciprocal ? "diffraction" : (d[2] > 1 ? "image stack" : "image");
+  r.signals.push_back(si);
+  return meta;
+}
 
-  const Json& m = metas[index];
+/// The signal named (detector name or index) by [detect] emd_group, else the first.
+std::size_t pick_velox_signal(const std::string& path, const ReadResult& r, const ReadOptions& o) {
+  if (o.emd_group.empty()) return 0;
+  for (std::size_t k = 0; k < r.signals.size(); ++k) {
+    if (r.signals[k].name == o.emd_group || std::to_string(k) == o.emd_group) return k;
+  }
+  std::string list;
+  for (const auto& si : r.signals) list += (list.empty() ? "" : ", ") + si.name;
+  bad_file(path, "no Velox signal '" + o.emd_group + "' ([detect] emd_group = detector name or image index 0.." +
+                     std::to_string(r.signals.size() - 1) + "); the file has: " + list);
+}
+
+/// Pixel size (Å; reciprocal calibrations marked), frame time and microscope metadata of one
+/// Velox signal's metadata m, into r and px, py, dt, kind.
+void velox_calibration(const Json& m, ReadResult& r, double& px, double& py, double& dt, std::string& kind) {
   const std::string ux = m.string({"BinaryResult", "PixelUnitX"}), uy = m.string({"BinaryResult", "PixelUnitY"});
   const double sx = m.number({"BinaryResult", "PixelSize", "width"}), sy = m.number({"BinaryResult", "PixelSize", "height"});
-  double px = 0, py = 0, dt = 0;
-  std::string kind;
   if (detail::inverse_angstrom_per_unit(ux) > 0) {
     detail::mark_reciprocal(r, sx, ux);
   } else {
@@ -592,10 +577,140 @@ ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOption
   if (!scope.empty()) r.metadata.emplace_back("microscope", scope + " " + m.string({"Instrument", "InstrumentId"}));
   const double mag = m.number({"Optics", "NominalMagnification"});
   if (mag > 0) r.metadata.emplace_back("magnification", std::to_string(std::llround(mag)) + " x");
+}
+
+ReadResult read_velox_file(const std::string& path, hid_t file, const ReadOptions& o, bool probe) {
+  if (!is_group(file, "Data") || !is_group(file, "Data/Image")) bad_file(path, "not a Velox EMD file: no /Data/Image group");
+  Id images(H5Gopen2(file, "Data/Image", H5P_DEFAULT));
+  const auto names = child_names(images);
+  std::vector<std::string> usable;
+  for (const auto& n : names) {
+    if (is_group(images, n) && is_dataset(images, n + "/Data")) usable.push_back(n);
+  }
+  if (usable.empty()) bad_file(path, "Velox file without an image (/Data/Image/<id>/Data)");
+  ReadResult r;
+  r.format = "velox";
+  std::vector<Json> metas;
+  for (const auto& n : usable) metas.push_back(velox_signal(images, n, r));
+  const std::size_t index = pick_velox_signal(path, r, o);
+  r.signal = r.signals[index].name;
+  r.dataset = "/Data/Image/" + usable[index] + "/Data";
+  Id group(H5Gopen2(images, usable[index].c_str(), H5P_DEFAULT));
+  Id set(H5Dopen2(group, "Data", H5P_DEFAULT));
+  Id space(H5Dget_space(set));
+  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
+  if (rank != 2 && rank != 3) bad_file(path, r.dataset + " has rank " + std::to_string(rank) + "; expected 3 (height, width, frames)");
+  Stack s;
+  s.set = set;
+  s.dims.resize(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, s.dims.data(), nullptr);
+  s.y_axis = 0;
+  s.x_axis = 1;
+  s.t_axis = rank == 3 ? 2 : -1;
+  read_stack(path, s, o, r.movie, probe);
+  r.movie.quantity = "intensity";
+  double px = 0, py = 0, dt = 0;
+  std::string kind;
+  velox_calibration(metas[index], r, px, py, dt, kind);
   if (!r.signal.empty()) r.metadata.emplace_back("detector", r.signal);
   if (px == 0 && r.refusal.empty()) r.notes.push_back("no pixel size in the Velox metadata");
   detail::apply_metadata(r, px, py, dt, o, kind);
   return r;
+}
+
+/// One HyperSpy axis-<k> group: scale, units, name and whether it navigates.
+struct HspyAxis {
+  double scale = 0;
+  std::string units, name;
+  bool navigate = false;
+};
+
+/// The shape and axes of /Experiments/<title>/data: dims, axes, the signal and navigation axes,
+/// and its entry for r.signals (kind from the axes).
+struct HspySignal {
+  std::vector<hsize_t> dims;
+  std::vector<HspyAxis> axes;
+  std::vector<int> signal_axes, nav_axes;
+  bool reciprocal = false;
+  SignalInfo info;
+};
+
+HspySignal hspy_signal(const std::string& path, hid_t g, hid_t set, const std::string& title) {
+  HspySignal h;
+  Id space(set >= 0 ? H5Dget_space(set) : -1);
+  const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
+  if (rank < 1 || rank > 8) bad_file(path, "/Experiments/" + title + "/data has rank " + std::to_string(rank));
+  h.dims.resize(static_cast<std::size_t>(rank));
+  H5Sget_simple_extent_dims(space, h.dims.data(), nullptr);
+  h.axes.resize(static_cast<std::size_t>(rank));
+  for (int a = 0; a < rank; ++a) {
+    const std::string an = "axis-" + std::to_string(a);
+    HspyAxis& ax = h.axes[static_cast<std::size_t>(a)];
+    if (is_group(g, an)) {
+      Id ag(H5Gopen2(g, an.c_str(), H5P_DEFAULT));
+      ax.scale = number_attribute(ag, "scale", 0);
+      ax.units = string_attribute(ag, "units");
+      ax.name = string_attribute(ag, "name");
+      ax.navigate = number_attribute(ag, "navigate", 0) != 0;
+      const double size = number_attribute(ag, "size", static_cast<double>(h.dims[static_cast<std::size_t>(a)]));
+      if (size != static_cast<double>(h.dims[static_cast<std::size_t>(a)])) {
+        bad_file(path, "/Experiments/" + title + "/" + an + " has size " + std::to_string(size) + ", the data " +
+                           std::to_string(h.dims[static_cast<std::size_t>(a)]));
+      }
+    }
+    (ax.navigate ? h.nav_axes : h.signal_axes).push_back(a);
+  }
+  SignalInfo& si = h.info;
+  si.name = title;
+  h.reciprocal = !h.signal_axes.empty() && detail::inverse_angstrom_per_unit(h.axes[static_cast<std::size_t>(h.signal_axes[0])].units) > 0;
+  si.kind = h.signal_axes.size() == 1 ? "spectrum" : h.signal_axes.size() != 2 ? std::to_string(rank) + "-D data"
+            : h.nav_axes.size() > 1 ? "4-D data" : h.reciprocal ? "diffraction" : h.nav_axes.empty() ? "image" : "image stack";
+  if (h.signal_axes.size() == 2) {
+    si.ny = h.dims[static_cast<std::size_t>(h.signal_axes[0])];
+    si.nx = h.dims[static_cast<std::size_t>(h.signal_axes[1])];
+    si.frames = 1;
+    for (int a : h.nav_axes) si.frames *= h.dims[static_cast<std::size_t>(a)];
+  }
+  return h;
+}
+
+/// The chosen HyperSpy signal read into r (an image, image stack or diffraction pattern; anything
+/// else refused with its axes: false), with its pixel size and frame interval.
+bool read_hspy_signal(const std::string& path, hid_t set, const HspySignal& h, const ReadOptions& o, bool probe, ReadResult& r) {
+  if (h.info.kind != "image" && h.info.kind != "image stack" && h.info.kind != "diffraction") {
+    r.refusal = "a HyperSpy " + h.info.kind + " signal (" + std::to_string(h.signal_axes.size()) + " signal and " +
+                std::to_string(h.nav_axes.size()) + " navigation axes), not an image series";
+    return false;
+  }
+  Stack s;
+  s.set = set;
+  s.dims = h.dims;
+  s.y_axis = h.signal_axes[0];
+  s.x_axis = h.signal_axes[1];
+  s.t_axis = h.nav_axes.empty() ? -1 : h.nav_axes[0];
+  read_stack(path, s, o, r.movie, probe);
+  r.movie.quantity = "intensity";
+  const HspyAxis& ax = h.axes[static_cast<std::size_t>(s.x_axis)];
+  const HspyAxis& ay = h.axes[static_cast<std::size_t>(s.y_axis)];
+  double px = 0, py = 0, dt = 0;
+  if (h.reciprocal) {
+    detail::mark_reciprocal(r, ax.scale, ax.units);
+  } else {
+    px = ax.scale * angstrom_per_unit(ax.units);
+    py = ay.scale * angstrom_per_unit(ay.units);
+    if (px == 0 && ax.scale > 0) {
+      char buf[160];
+      std::snprintf(buf, sizeof buf, "axis scale %.6g has %s: no pixel size", ax.scale,
+                    ax.units.empty() ? "no units" : ("units '" + ax.units + "' (not a length)").c_str());
+      r.notes.push_back(buf);
+    }
+  }
+  if (s.t_axis >= 0) {
+    const HspyAxis& at = h.axes[static_cast<std::size_t>(s.t_axis)];
+    dt = at.scale * seconds_per_unit(at.units);
+  }
+  detail::apply_metadata(r, px, py, dt, o, "frame interval");
+  return true;
 }
 
 /// HyperSpy HDF5 (.hspy): /Experiments/<title>/data with one axis-<k> group per array dimension
@@ -622,86 +737,15 @@ ReadResult read_hspy_file(const std::string& path, hid_t file, const ReadOptions
     }
     if (!found) bad_file(path, "no HyperSpy signal '" + o.emd_group + "' ([detect] emd_group) under /Experiments");
   }
-  struct Axis {
-    double scale = 0;
-    std::string units, name;
-    bool navigate = false;
-  };
   for (std::size_t k = 0; k < titles.size(); ++k) {
     Id g(H5Gopen2(exps, titles[k].c_str(), H5P_DEFAULT));
     Id set(H5Dopen2(g, "data", H5P_DEFAULT));
-    Id space(set.valid() ? H5Dget_space(set) : -1);
-    const int rank = space.valid() ? H5Sget_simple_extent_ndims(space) : -1;
-    if (rank < 1 || rank > 8) bad_file(path, "/Experiments/" + titles[k] + "/data has rank " + std::to_string(rank));
-    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-    H5Sget_simple_extent_dims(space, dims.data(), nullptr);
-    std::vector<Axis> axes(static_cast<std::size_t>(rank));
-    std::vector<int> signal_axes, nav_axes;
-    for (int a = 0; a < rank; ++a) {
-      const std::string an = "axis-" + std::to_string(a);
-      Axis& ax = axes[static_cast<std::size_t>(a)];
-      if (is_group(g, an)) {
-        Id ag(H5Gopen2(g, an.c_str(), H5P_DEFAULT));
-        ax.scale = number_attribute(ag, "scale", 0);
-        ax.units = string_attribute(ag, "units");
-        ax.name = string_attribute(ag, "name");
-        ax.navigate = number_attribute(ag, "navigate", 0) != 0;
-        const double size = number_attribute(ag, "size", static_cast<double>(dims[static_cast<std::size_t>(a)]));
-        if (size != static_cast<double>(dims[static_cast<std::size_t>(a)])) {
-          bad_file(path, "/Experiments/" + titles[k] + "/" + an + " has size " + std::to_string(size) + ", the data " +
-                             std::to_string(dims[static_cast<std::size_t>(a)]));
-        }
-      }
-      (ax.navigate ? nav_axes : signal_axes).push_back(a);
-    }
-    SignalInfo si;
-    si.name = titles[k];
-    const bool reciprocal = !signal_axes.empty() && detail::inverse_angstrom_per_unit(axes[static_cast<std::size_t>(signal_axes[0])].units) > 0;
-    si.kind = signal_axes.size() == 1 ? "spectrum" : signal_axes.size() != 2 ? std::to_string(rank) + "-D data"
-              : nav_axes.size() > 1 ? "4-D data" : reciprocal ? "diffraction" : nav_axes.empty() ? "image" : "image stack";
-    if (signal_axes.size() == 2) {
-      si.ny = dims[static_cast<std::size_t>(signal_axes[0])];
-      si.nx = dims[static_cast<std::size_t>(signal_axes[1])];
-      si.frames = 1;
-      for (int a : nav_axes) si.frames *= dims[static_cast<std::size_t>(a)];
-    }
-    r.signals.push_back(si);
+    const HspySignal h = hspy_signal(path, g, set, titles[k]);
+    r.signals.push_back(h.info);
     if (k != index) continue;
     r.signal = titles[k];
     r.dataset = "/Experiments/" + titles[k] + "/data";
-    if (si.kind != "image" && si.kind != "image stack" && si.kind != "diffraction") {
-      r.refusal = "a HyperSpy " + si.kind + " signal (" + std::to_string(signal_axes.size()) + " signal and " +
-                  std::to_string(nav_axes.size()) + " navigation axes), not an image series";
-      return r;
-    }
-    Stack s;
-    s.set = set;
-    s.dims = dims;
-    s.y_axis = signal_axes[0];
-    s.x_axis = signal_axes[1];
-    s.t_axis = nav_axes.empty() ? -1 : nav_axes[0];
-    read_stack(path, s, o, r.movie, probe);
-    r.movie.quantity = "intensity";
-    const Axis& ax = axes[static_cast<std::size_t>(s.x_axis)];
-    const Axis& ay = axes[static_cast<std::size_t>(s.y_axis)];
-    double px = 0, py = 0, dt = 0;
-    if (reciprocal) {
-      detail::mark_reciprocal(r, ax.scale, ax.units);
-    } else {
-      px = ax.scale * angstrom_per_unit(ax.units);
-      py = ay.scale * angstrom_per_unit(ay.units);
-      if (px == 0 && ax.scale > 0) {
-        char buf[160];
-        std::snprintf(buf, sizeof buf, "axis scale %.6g has %s: no pixel size", ax.scale,
-                      ax.units.empty() ? "no units" : ("units '" + ax.units + "' (not a length)").c_str());
-        r.notes.push_back(buf);
-      }
-    }
-    if (s.t_axis >= 0) {
-      const Axis& at = axes[static_cast<std::size_t>(s.t_axis)];
-      dt = at.scale * seconds_per_unit(at.units);
-    }
-    detail::apply_metadata(r, px, py, dt, o, "frame interval");
+    if (!read_hspy_signal(path, set, h, o, probe, r)) return r;
   }
   return r;
 }

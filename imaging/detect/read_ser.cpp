@@ -190,63 +190,53 @@ bool ser_sample_type(std::uint64_t t, RawType& type) {
   }
 }
 
-}  // namespace
-
-ReadResult read_ser(const std::string& path, const ReadOptions& o) {
-  const std::string ext = detail::lower(fs::path(path).extension().string());
-  std::string ser = path, emi;
+/// The files of a TIA data set: the .ser files in signal order, the .emi (empty when none), and the
+/// signal index of the first .ser (a "<base>_<n>.ser" given alone is the n-th signal of its .emi,
+/// for its title).
+struct SerFiles {
   std::vector<std::string> sers;
+  std::string emi;
+  std::size_t first_title = 0;
+};
+
+SerFiles ser_files(const std::string& path) {
+  const std::string ext = detail::lower(fs::path(path).extension().string());
+  SerFiles s;
   if (ext == ".emi") {
     detail::file_size(path);
-    emi = path;
-    sers = sers_of_emi(path);
-    if (sers.empty()) bad_file(path, "TIA .emi without its data: no " + fs::path(path).stem().string() + "_1.ser beside it");
+    s.emi = path;
+    s.sers = sers_of_emi(path);
+    if (s.sers.empty()) bad_file(path, "TIA .emi without its data: no " + fs::path(path).stem().string() + "_1.ser beside it");
   } else {
-    emi = emi_of_ser(path);
-    sers = {path};
+    s.emi = emi_of_ser(path);
+    s.sers = {path};
   }
-  // A "<base>_<n>.ser" given alone is the n-th signal of its .emi (for its title).
-  std::size_t first_title = 0;
   if (ext == ".ser") {
     const std::string stem = fs::path(path).stem().string();
     const auto us = stem.rfind('_');
     const long n = us == std::string::npos ? 0 : std::strtol(stem.c_str() + us + 1, nullptr, 10);
-    if (n >= 1 && n < 1000) first_title = static_cast<std::size_t>(n - 1);
+    if (n >= 1 && n < 1000) s.first_title = static_cast<std::size_t>(n - 1);
   }
-  Emi meta;
-  if (!emi.empty()) meta = read_emi(emi);
-  std::size_t pick = 0;
-  if (!o.emd_group.empty()) {
-    bool found = false;
-    for (std::size_t k = 0; k < sers.size() && !found; ++k) {
-      if (o.emd_group == std::to_string(k + first_title + 1) ||
-          (k + first_title < meta.titles.size() && meta.titles[k + first_title] == o.emd_group)) {
-        pick = k;
-        found = true;
-      }
-    }
-    if (!found) bad_file(path, "no TIA signal '" + o.emd_group + "' ([detect] emd_group): give 1.." + std::to_string(sers.size()));
-  }
-  ser = sers[pick];
+  return s;
+}
 
-  File f(ser);
-  const SerHeader h = read_header(ser, f);
-  ReadResult r;
-  r.format = "ser";
-  r.dataset = fs::path(ser).filename().string() + (emi.empty() ? " (no .emi found: no metadata)" : " + " + fs::path(emi).filename().string());
-  for (std::size_t k = 0; k < sers.size(); ++k) {
-    SignalInfo s;
-    s.name = k + first_title < meta.titles.size() ? meta.titles[k + first_title] : std::to_string(k + first_title + 1);
-    s.kind = h.data_type_id == 0x4120 ? "spectrum" : (h.valid > 1 ? "image series" : "image");
-    if (k == pick) r.signal = s.name;
-    r.signals.push_back(s);
+/// The signal named (by number or title) by [detect] emd_group, else the first.
+std::size_t pick_signal(const SerFiles& s, const Emi& meta, const ReadOptions& o, const std::string& path) {
+  if (o.emd_group.empty()) return 0;
+  for (std::size_t k = 0; k < s.sers.size(); ++k) {
+    if (o.emd_group == std::to_string(k + s.first_title + 1) ||
+        (k + s.first_title < meta.titles.size() && meta.titles[k + s.first_title] == o.emd_group)) {
+      return k;
+    }
   }
-  if (h.data_type_id == 0x4120) {
-    r.refusal = "1-D data elements (spectra), not images";
-    r.signals[pick].nx = 0;
-    return r;
-  }
-  // The first element fixes shape and type; every valid element must match.
+  bad_file(path, "no TIA signal '" + o.emd_group + "' ([detect] emd_group): give 1.." + std::to_string(s.sers.size()));
+}
+
+/// The valid data elements of a 2-D SER file as frames into r.movie (the first element fixes shape
+/// and type; every valid element must match), its shape into r.signals[pick]; the pixel size (Å)
+/// from the first element's calibration into px, py.
+void read_elements(File& f, const SerHeader& h, const std::string& ser, const ReadOptions& o, std::size_t pick, ReadResult& r, double& px,
+                   double& py) {
   unsigned char e[50];
   f.read(h.data_offsets[0], e, 50);
   const double delta_x = le_f64(e + 8), delta_y = le_f64(e + 28);
@@ -288,37 +278,71 @@ ReadResult read_ser(const std::string& path, const ReadOptions& o) {
                               fr.data() + (ny - 1 - j) * nx);
     }
   }
-  const double px = delta_x > 0 && std::isfinite(delta_x) ? delta_x * 1e10 : 0;
-  const double py = delta_y > 0 && std::isfinite(delta_y) ? delta_y * 1e10 : 0;
-  double dt = 0;
-  std::string kind;
-  if (!meta.xml.empty()) {
-    const double frame = detail::parse_number(detail::xml_value(meta.xml, "FrameTime"), 0);
-    const double dwell = detail::parse_number(detail::xml_value(meta.xml, "DwellTimePath"), 0);
-    if (frame > 0) {
-      dt = frame;
-      kind = "scan frame time";
-    } else if (!detail::xml_value(meta.xml, "CameraNamePath").empty() && dwell > 0) {
-      dt = dwell;
-      kind = "exposure";
-    }
-    const double kv = detail::parse_number(detail::xml_value(meta.xml, "AcceleratingVoltage"), 0) * 1e-3;
-    if (kv > 0) {
-      char buf[32];
-      std::snprintf(buf, sizeof buf, "%.6g kV", kv);
-      r.metadata.emplace_back("voltage", buf);
-    }
-    const auto label = [&](const std::string& name) {
-      const auto at = meta.xml.find("<Label>" + name + "</Label>");
-      return at == std::string::npos ? std::string() : detail::xml_value(meta.xml, "Value", at);
-    };
-    for (const char* l : {"Microscope", "Mode", "Magnification", "Camera length"}) {
-      const std::string v = label(l);
-      if (!v.empty()) r.metadata.emplace_back(detail::lower(l), v);
-    }
-    const std::string cam = detail::xml_value(meta.xml, "CameraNamePath");
-    if (!cam.empty()) r.metadata.emplace_back("camera", cam);
+  px = delta_x > 0 && std::isfinite(delta_x) ? delta_x * 1e10 : 0;
+  py = delta_y > 0 && std::isfinite(delta_y) ? delta_y * 1e10 : 0;
+}
+
+/// The .emi's metadata into r.metadata; its frame time (scan) or exposure (camera) into dt, kind.
+void emi_metadata(const Emi& meta, ReadResult& r, double& dt, std::string& kind) {
+  const double frame = detail::parse_number(detail::xml_value(meta.xml, "FrameTime"), 0);
+  const double dwell = detail::parse_number(detail::xml_value(meta.xml, "DwellTimePath"), 0);
+  if (frame > 0) {
+    dt = frame;
+    kind = "scan frame time";
+  } else if (!detail::xml_value(meta.xml, "CameraNamePath").empty() && dwell > 0) {
+    dt = dwell;
+    kind = "exposure";
   }
+  const double kv = detail::parse_number(detail::xml_value(meta.xml, "AcceleratingVoltage"), 0) * 1e-3;
+  if (kv > 0) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g kV", kv);
+    r.metadata.emplace_back("voltage", buf);
+  }
+  const auto label = [&](const std::string& name) {
+    const auto at = meta.xml.find("<Label>" + name + "</Label>");
+    return at == std::string::npos ? std::string() : detail::xml_value(meta.xml, "Value", at);
+  };
+  for (const char* l : {"Microscope", "Mode", "Magnification", "Camera length"}) {
+    const std::string v = label(l);
+    if (!v.empty()) r.metadata.emplace_back(detail::lower(l), v);
+  }
+  const std::string cam = detail::xml_value(meta.xml, "CameraNamePath");
+  if (!cam.empty()) r.metadata.emplace_back("camera", cam);
+}
+
+}  // namespace
+
+ReadResult read_ser(const std::string& path, const ReadOptions& o) {
+  const SerFiles files = ser_files(path);
+  Emi meta;
+  if (!files.emi.empty()) meta = read_emi(files.emi);
+  const std::size_t pick = pick_signal(files, meta, o, path);
+  const std::string ser = files.sers[pick];
+
+  File f(ser);
+  const SerHeader h = read_header(ser, f);
+  ReadResult r;
+  r.format = "ser";
+  r.dataset = fs::path(ser).filename().string() +
+              (files.emi.empty() ? " (no .emi found: no metadata)" : " + " + fs::path(files.emi).filename().string());
+  for (std::size_t k = 0; k < files.sers.size(); ++k) {
+    SignalInfo s;
+    const std::size_t title = k + files.first_title;
+    s.name = title < meta.titles.size() ? meta.titles[title] : std::to_string(title + 1);
+    s.kind = h.data_type_id == 0x4120 ? "spectrum" : (h.valid > 1 ? "image series" : "image");
+    if (k == pick) r.signal = s.name;
+    r.signals.push_back(s);
+  }
+  if (h.data_type_id == 0x4120) {
+    r.refusal = "1-D data elements (spectra), not images";
+    r.signals[pick].nx = 0;
+    return r;
+  }
+  double px = 0, py = 0, dt = 0;
+  read_elements(f, h, ser, o, pick, r, px, py);
+  std::string kind;
+  if (!meta.xml.empty()) emi_metadata(meta, r, dt, kind);
   detail::apply_metadata(r, px, py, dt, o, kind);
   return r;
 }

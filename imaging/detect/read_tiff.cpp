@@ -191,9 +191,8 @@ struct Vendor {
   std::vector<std::string> notes;
 };
 
-Vendor vendor_calibration(const std::string& path, TIFF* t, const std::string& description) {
-  Vendor v;
-  // FEI / Thermo Fisher SEM and FIB.
+/// FEI / Thermo Fisher SEM and FIB: INI text in tag 34682 (or 34680).
+bool fei_calibration(TIFF* t, Vendor& v) {
   for (std::uint32_t tag : {34682u, 34680u}) {
     std::string text;
     TIFFDataType type;
@@ -216,70 +215,78 @@ Vendor vendor_calibration(const std::string& path, TIFF* t, const std::string& d
       v.notes.push_back("the image has " + std::to_string(static_cast<long>(rows)) + " rows of data" +
                         (bar > 0 ? " and a " + std::to_string(static_cast<long>(bar)) + "-row data bar below them" : ""));
     }
-    return v;
+    return true;
   }
-  // JEOL SightX: TemReporter XML.
-  if (description.rfind("<?xml", 0) == 0 && description.find("<TemReporter") != std::string::npos) {
-    v.found = true;
-    v.name = "JEOL SightX TIFF";
-    const auto info = description.find("<ImageDataInformation>");
-    const auto ppm_at = info == std::string::npos ? info : description.find("<PixelsPerMeter>", info);
-    const double ppm_x = ppm_at == std::string::npos ? 0 : detail::parse_number(detail::xml_value(description, "Horizontal", ppm_at), 0);
-    const double ppm_y = ppm_at == std::string::npos ? 0 : detail::parse_number(detail::xml_value(description, "Vertical", ppm_at), 0);
-    const auto sel = description.find("<SelectorValue>");
-    const double mag = detail::parse_number(detail::xml_value(description, "SelectorValue"), 0);
-    const std::string unit = sel == std::string::npos ? "" : detail::xml_value(description, "SelectorUnitString", sel);
-    if (unit != "X" && !unit.empty()) {
-      v.refusal = "JEOL SightX image in " + unit + " selector mode (diffraction?), not a real-space image";
-    } else if (ppm_x > 0 && mag > 0) {
-      v.px = 1e10 / (ppm_x * mag);
-      v.py = ppm_y > 0 ? 1e10 / (ppm_y * mag) : v.px;
-      v.metadata.emplace_back("magnification", detail::xml_value(description, "SelectorString"));
-    }
-    const auto param = info == std::string::npos ? info : description.rfind("<Parameter>", info);
-    if (param != std::string::npos) {
-      v.dt = detail::parse_number(detail::xml_value(description, "ExposureTimeValue", param), 0) * 1e-6;
-      v.time_kind = "exposure";
-    }
-    const std::string scope = detail::xml_value(description, "Instruments");
-    if (!scope.empty()) v.metadata.emplace_back("microscope", scope);
-    return v;
+  return false;
+}
+
+/// JEOL SightX: TemReporter XML in the ImageDescription.
+bool jeol_calibration(const std::string& description, Vendor& v) {
+  if (!(description.rfind("<?xml", 0) == 0 && description.find("<TemReporter") != std::string::npos)) return false;
+  v.found = true;
+  v.name = "JEOL SightX TIFF";
+  const auto info = description.find("<ImageDataInformation>");
+  const auto ppm_at = info == std::string::npos ? info : description.find("<PixelsPerMeter>", info);
+  const double ppm_x = ppm_at == std::string::npos ? 0 : detail::parse_number(detail::xml_value(description, "Horizontal", ppm_at), 0);
+  const double ppm_y = ppm_at == std::string::npos ? 0 : detail::parse_number(detail::xml_value(description, "Vertical", ppm_at), 0);
+  const auto sel = description.find("<SelectorValue>");
+  const double mag = detail::parse_number(detail::xml_value(description, "SelectorValue"), 0);
+  const std::string unit = sel == std::string::npos ? "" : detail::xml_value(description, "SelectorUnitString", sel);
+  if (unit != "X" && !unit.empty()) {
+    v.refusal = "JEOL SightX image in " + unit + " selector mode (diffraction?), not a real-space image";
+  } else if (ppm_x > 0 && mag > 0) {
+    v.px = 1e10 / (ppm_x * mag);
+    v.py = ppm_y > 0 ? 1e10 / (ppm_y * mag) : v.px;
+    v.metadata.emplace_back("magnification", detail::xml_value(description, "SelectorString"));
   }
-  // Gatan DigitalMicrograph export.
+  const auto param = info == std::string::npos ? info : description.rfind("<Parameter>", info);
+  if (param != std::string::npos) {
+    v.dt = detail::parse_number(detail::xml_value(description, "ExposureTimeValue", param), 0) * 1e-6;
+    v.time_kind = "exposure";
+  }
+  const std::string scope = detail::xml_value(description, "Instruments");
+  if (!scope.empty()) v.metadata.emplace_back("microscope", scope);
+  return true;
+}
+
+/// Gatan DigitalMicrograph export: calibration in private tags 65003–65010, DM tags in 65027.
+bool dm_calibration(const std::string& path, TIFF* t, Vendor& v) {
   const double dm_sx = tag_number(t, 65009);
-  if (dm_sx > 0) {
-    v.found = true;
-    v.name = "Gatan DigitalMicrograph TIFF";
-    const std::string ux = tag_text(t, 65003), uy = tag_text(t, 65004);
-    const double dm_sy = tag_number(t, 65010);
-    if (detail::inverse_angstrom_per_unit(ux) > 0) {
-      v.refusal = "a diffraction pattern (DM calibration in " + ux + "), not a real-space image";
-    } else {
-      v.px = dm_sx * angstrom_per_unit(ux);
-      v.py = dm_sy * angstrom_per_unit(uy.empty() ? ux : uy);
-      if (v.px == 0) v.notes.push_back("DM calibration unit '" + ux + "' is not a length");
-    }
-    std::string blob;
-    TIFFDataType type;
-    if (tag_bytes(t, 65027, blob, type) && !blob.empty()) {
-      try {
-        std::istringstream in(blob);
-        const auto tree = detail::parse_dm(in, blob.size(), path + " (tag 65027)");
-        for (const char* name : {"Exposure (s)", "Exposure Time (s)"}) {
-          if (const auto* e = find_named(tree.root, name)) {
-            v.dt = e->number(0);
-            v.time_kind = "exposure";
-            break;
-          }
-        }
-      } catch (const InputError& e) {
-        v.notes.push_back(std::string("DM tags in tag 65027 unreadable: ") + e.what());
-      }
-    }
-    return v;
+  if (!(dm_sx > 0)) return false;
+  v.found = true;
+  v.name = "Gatan DigitalMicrograph TIFF";
+  const std::string ux = tag_text(t, 65003), uy = tag_text(t, 65004);
+  const double dm_sy = tag_number(t, 65010);
+  if (detail::inverse_angstrom_per_unit(ux) > 0) {
+    v.refusal = "a diffraction pattern (DM calibration in " + ux + "), not a real-space image";
+  } else {
+    v.px = dm_sx * angstrom_per_unit(ux);
+    v.py = dm_sy * angstrom_per_unit(uy.empty() ? ux : uy);
+    if (v.px == 0) v.notes.push_back("DM calibration unit '" + ux + "' is not a length");
   }
-  // TVIPS: tag 37706 holds the offset of the header (version-1 part of 244 bytes, then the
-  // version-2 part of 6068 bytes, ending with the magic 0xAAAAAAAA), in the file's byte order.
+  std::string blob;
+  TIFFDataType type;
+  if (tag_bytes(t, 65027, blob, type) && !blob.empty()) {
+    try {
+      std::istringstream in(blob);
+      const auto tree = detail::parse_dm(in, blob.size(), path + " (tag 65027)");
+      for (const char* name : {"Exposure (s)", "Exposure Time (s)"}) {
+        if (const auto* e = find_named(tree.root, name)) {
+          v.dt = e->number(0);
+          v.time_kind = "exposure";
+          break;
+        }
+      }
+    } catch (const InputError& e) {
+      v.notes.push_back(std::string("DM tags in tag 65027 unreadable: ") + e.what());
+    }
+  }
+  return true;
+}
+
+/// TVIPS: tag 37706 holds the offset of the header (version-1 part of 244 bytes, then the
+/// version-2 part of 6068 bytes, ending with the magic 0xAAAAAAAA), in the file's byte order.
+bool tvips_calibration(const std::string& path, TIFF* t, Vendor& v) {
   const double tv_offset = tag_number(t, 37706);
   const std::uint64_t tv_bytes = 244 + 6068;
   if (tv_offset > 0 && tv_offset + static_cast<double>(tv_bytes) <= static_cast<double>(detail::file_size(path))) {
@@ -313,6 +320,13 @@ Vendor vendor_calibration(const std::string& path, TIFF* t, const std::string& d
       if (kv > 0) v.metadata.emplace_back("voltage", detail::with_unit(kv, "kV"));
     }
   }
+  return v.found;
+}
+
+Vendor vendor_calibration(const std::string& path, TIFF* t, const std::string& description) {
+  Vendor v;
+  if (fei_calibration(t, v) || jeol_calibration(description, v) || dm_calibration(path, t, v)) return v;
+  tvips_calibration(path, t, v);
   return v;
 }
 
@@ -421,6 +435,103 @@ void read_page(const std::string& path, TIFF* t, const PageInfo& p, RawType type
   if (row < p.height) detail::bad_file(path, failure("TIFF page holds fewer rows than its height"));
 }
 
+/// The pixel size (Å) from the resolution tags (pixels per unit: the ImageJ unit, or centimetres);
+/// an inch resolution without vendor metadata is a print resolution, noted and ignored.
+void resolution_pixel_size(TIFF* t, const std::map<std::string, std::string>& ij, bool vendor_found, ReadResult& r, double& px, double& py) {
+  float xres = 0, yres = 0;
+  std::uint16_t res_unit = RESUNIT_INCH;
+  const bool has_x = TIFFGetField(t, TIFFTAG_XRESOLUTION, &xres) != 0;
+  const bool has_y = TIFFGetField(t, TIFFTAG_YRESOLUTION, &yres) != 0;
+  TIFFGetFieldDefaulted(t, TIFFTAG_RESOLUTIONUNIT, &res_unit);
+  double unit_angstrom = 0;
+  if (!ij.empty() && ij.count("unit")) {
+    unit_angstrom = angstrom_per_unit(ij.at("unit"));
+  } else if (res_unit == RESUNIT_CENTIMETER) {
+    unit_angstrom = 1.0e8;
+  }
+  if (unit_angstrom > 0 && has_x && xres > 0 && std::isfinite(xres)) {
+    px = unit_angstrom / xres;
+    py = (has_y && yres > 0 && std::isfinite(yres)) ? unit_angstrom / yres : px;
+    // Centimetre resolutions coarser than 1 µm per pixel are print resolutions, not calibrations.
+    if (ij.empty() && px > 1.0e4) px = py = 0;
+  }
+  if (px == 0 && has_x && xres > 0 && std::isfinite(xres) && res_unit == RESUNIT_INCH && !vendor_found) {
+    r.notes.push_back("ignored the TIFF resolution of " + std::to_string(std::lround(xres)) +
+                      " dpi: a screen/print resolution, not a pixel size");
+  }
+}
+
+/// A vendor's calibration (when found) over the resolution tags' and ImageJ's, with its refusal,
+/// metadata and notes.
+void apply_vendor(const Vendor& vendor, ReadResult& r, double& px, double& py, double& dt, std::string& time_kind) {
+  r.notes.push_back("calibration from the " + vendor.name + " metadata");
+  if (vendor.px > 0) {
+    px = vendor.px;
+    py = vendor.py > 0 ? vendor.py : vendor.px;
+  }
+  if (vendor.dt > 0) {
+    dt = vendor.dt;
+    time_kind = vendor.time_kind;
+  }
+  r.refusal = vendor.refusal;
+  r.metadata = vendor.metadata;
+  r.notes.insert(r.notes.end(), vendor.notes.begin(), vendor.notes.end());
+}
+
+/// ImageJ's contiguous large stack: n frames stored back to back after the first page's data.
+void read_imagej_stack(const std::string& path, TIFF* t, const PageInfo& first, RawType type, std::uint64_t n, std::uint64_t size,
+                       const ReadOptions& o, ReadResult& r) {
+  using detail::bad_file;
+  const std::uint64_t frame_bytes = std::uint64_t{first.width} * first.height * raw_type_bytes(type);
+  if (!TIFFSetDirectory(t, 0)) bad_file(path, failure("cannot reread the first TIFF page"));
+  toff_t* offsets = nullptr;
+  if (!TIFFGetField(t, TIFFTAG_STRIPOFFSETS, &offsets) || !offsets) bad_file(path, failure("TIFF without strip offsets"));
+  const std::uint64_t start = offsets[0];
+  detail::check_shape(path, first.width, first.height, n, o);
+  if (start > size || n * frame_bytes > size - start) {
+    bad_file(path, "truncated ImageJ stack: images=" + std::to_string(n) + " frames of " + std::to_string(frame_bytes) +
+                       " bytes from byte " + std::to_string(start) + " need more than the file's " + std::to_string(size) +
+                       " bytes");
+  }
+  std::ifstream in(path, std::ios::binary);
+  in.seekg(static_cast<std::streamoff>(start));
+  std::vector<unsigned char> buf(frame_bytes);
+  const bool big = TIFFIsBigEndian(t) != 0;
+  r.movie.frames.resize(n);
+  for (auto& f : r.movie.frames) {
+    in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(frame_bytes));
+    if (!in) bad_file(path, "read error in the ImageJ stack");
+    f.resize(std::size_t{first.width} * first.height);
+    detail::convert_samples(buf.data(), f.size(), type, big, f.data());
+  }
+  r.dataset = std::to_string(n) + " contiguous ImageJ frames";
+}
+
+/// Every page of the first page's size and sample type as a frame (the others skipped, noted).
+void read_pages(const std::string& path, TIFF* t, const PageInfo& first, RawType type, std::uint64_t pages, double images,
+                const ReadOptions& o, ReadResult& r) {
+  using detail::bad_file;
+  if (images > static_cast<double>(pages)) {
+    bad_file(path, "truncated TIFF stack: the ImageJ description says images=" + std::to_string(std::llround(images)) +
+                       ", the file has " + std::to_string(pages) + " pages");
+  }
+  detail::check_shape(path, first.width, first.height, pages, o);
+  if (!TIFFSetDirectory(t, 0)) bad_file(path, failure("cannot reread the first TIFF page"));
+  std::uint64_t skipped = 0;
+  for (std::uint64_t k = 0; k < pages; ++k) {
+    if (k > 0 && TIFFReadDirectory(t) != 1) bad_file(path, failure("cannot read TIFF page " + std::to_string(k)));
+    const PageInfo p = page_info(t);
+    if (!p.same_as(first)) {
+      ++skipped;
+      continue;
+    }
+    r.movie.frames.emplace_back();
+    read_page(path, t, p, type, r.movie.frames.back());
+  }
+  if (skipped) r.notes.push_back("skipped " + std::to_string(skipped) + " pages of another size or sample type");
+  r.dataset = std::to_string(r.movie.frames.size()) + " pages";
+}
+
 }  // namespace
 
 ReadResult read_tiff(const std::string& path, const ReadOptions& o) {
@@ -442,52 +553,18 @@ ReadResult read_tiff(const std::string& path, const ReadOptions& o) {
   if (TIFFGetField(t, TIFFTAG_IMAGEDESCRIPTION, &desc_c) && desc_c) description = desc_c;
   const auto ij = imagej_description(description);
 
-  // Pixel size from the resolution tags (pixels per unit).
-  float xres = 0, yres = 0;
-  std::uint16_t res_unit = RESUNIT_INCH;
-  const bool has_x = TIFFGetField(t, TIFFTAG_XRESOLUTION, &xres) != 0;
-  const bool has_y = TIFFGetField(t, TIFFTAG_YRESOLUTION, &yres) != 0;
-  TIFFGetFieldDefaulted(t, TIFFTAG_RESOLUTIONUNIT, &res_unit);
   ReadResult r;
   r.format = "tiff";
   const Vendor vendor = vendor_calibration(path, t, description);
-  double unit_angstrom = 0;
-  if (!ij.empty() && ij.count("unit")) {
-    unit_angstrom = angstrom_per_unit(ij.at("unit"));
-  } else if (res_unit == RESUNIT_CENTIMETER) {
-    unit_angstrom = 1.0e8;
-  }
   double px = 0, py = 0;
-  if (unit_angstrom > 0 && has_x && xres > 0 && std::isfinite(xres)) {
-    px = unit_angstrom / xres;
-    py = (has_y && yres > 0 && std::isfinite(yres)) ? unit_angstrom / yres : px;
-    // Centimetre resolutions coarser than 1 µm per pixel are print resolutions, not calibrations.
-    if (ij.empty() && px > 1.0e4) px = py = 0;
-  }
-  if (px == 0 && has_x && xres > 0 && std::isfinite(xres) && res_unit == RESUNIT_INCH && !vendor.found) {
-    r.notes.push_back("ignored the TIFF resolution of " + std::to_string(std::lround(xres)) +
-                      " dpi: a screen/print resolution, not a pixel size");
-  }
+  resolution_pixel_size(t, ij, vendor.found, r, px, py);
   double dt = number_or_zero(ij, "finterval");
   if (dt > 0 && ij.count("tunit")) {
     const double s = seconds_per_unit(ij.at("tunit"));
     dt = s > 0 ? dt * s : 0.0;
   }
   std::string time_kind = "frame interval";
-  if (vendor.found) {
-    r.notes.push_back("calibration from the " + vendor.name + " metadata");
-    if (vendor.px > 0) {
-      px = vendor.px;
-      py = vendor.py > 0 ? vendor.py : vendor.px;
-    }
-    if (vendor.dt > 0) {
-      dt = vendor.dt;
-      time_kind = vendor.time_kind;
-    }
-    r.refusal = vendor.refusal;
-    r.metadata = vendor.metadata;
-    r.notes.insert(r.notes.end(), vendor.notes.begin(), vendor.notes.end());
-  }
+  if (vendor.found) apply_vendor(vendor, r, px, py, dt, time_kind);
 
   r.movie.nx = static_cast<int>(first.width);
   r.movie.ny = static_cast<int>(first.height);
@@ -500,53 +577,10 @@ ReadResult read_tiff(const std::string& path, const ReadOptions& o) {
   } while (TIFFReadDirectory(t) == 1);
   if (!tiff_error.empty()) bad_file(path, failure("corrupt TIFF page chain after page " + std::to_string(pages)));
   const double images = number_or_zero(ij, "images");
-  const std::uint64_t frame_bytes = std::uint64_t{first.width} * first.height * raw_type_bytes(type);
-
   if (pages == 1 && images > 1 && images < 4.3e9 && first.compression == COMPRESSION_NONE && !TIFFIsTiled(t)) {
-    // ImageJ's contiguous large stack: frames stored back to back after the first page's data.
-    const auto n = static_cast<std::uint64_t>(images);
-    if (!TIFFSetDirectory(t, 0)) bad_file(path, failure("cannot reread the first TIFF page"));
-    toff_t* offsets = nullptr;
-    if (!TIFFGetField(t, TIFFTAG_STRIPOFFSETS, &offsets) || !offsets) bad_file(path, failure("TIFF without strip offsets"));
-    const std::uint64_t start = offsets[0];
-    detail::check_shape(path, first.width, first.height, n, o);
-    if (start > size || n * frame_bytes > size - start) {
-      bad_file(path, "truncated ImageJ stack: images=" + std::to_string(n) + " frames of " + std::to_string(frame_bytes) +
-                         " bytes from byte " + std::to_string(start) + " need more than the file's " + std::to_string(size) +
-                         " bytes");
-    }
-    std::ifstream in(path, std::ios::binary);
-    in.seekg(static_cast<std::streamoff>(start));
-    std::vector<unsigned char> buf(frame_bytes);
-    const bool big = TIFFIsBigEndian(t) != 0;
-    r.movie.frames.resize(n);
-    for (auto& f : r.movie.frames) {
-      in.read(reinterpret_cast<char*>(buf.data()), static_cast<std::streamsize>(frame_bytes));
-      if (!in) bad_file(path, "read error in the ImageJ stack");
-      f.resize(std::size_t{first.width} * first.height);
-      detail::convert_samples(buf.data(), f.size(), type, big, f.data());
-    }
-    r.dataset = std::to_string(n) + " contiguous ImageJ frames";
+    read_imagej_stack(path, t, first, type, static_cast<std::uint64_t>(images), size, o, r);
   } else {
-    if (images > static_cast<double>(pages)) {
-      bad_file(path, "truncated TIFF stack: the ImageJ description says images=" + std::to_string(std::llround(images)) +
-                         ", the file has " + std::to_string(pages) + " pages");
-    }
-    detail::check_shape(path, first.width, first.height, pages, o);
-    if (!TIFFSetDirectory(t, 0)) bad_file(path, failure("cannot reread the first TIFF page"));
-    std::uint64_t skipped = 0;
-    for (std::uint64_t k = 0; k < pages; ++k) {
-      if (k > 0 && TIFFReadDirectory(t) != 1) bad_file(path, failure("cannot read TIFF page " + std::to_string(k)));
-      const PageInfo p = page_info(t);
-      if (!p.same_as(first)) {
-        ++skipped;
-        continue;
-      }
-      r.movie.frames.emplace_back();
-      read_page(path, t, p, type, r.movie.frames.back());
-    }
-    if (skipped) r.notes.push_back("skipped " + std::to_string(skipped) + " pages of another size or sample type");
-    r.dataset = std::to_string(r.movie.frames.size()) + " pages";
+    read_pages(path, t, first, type, pages, images, o, r);
   }
   if (!ij.empty()) r.notes.push_back("ImageJ description read");
   detail::apply_metadata(r, px, py, dt, o, time_kind);

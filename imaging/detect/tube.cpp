@@ -207,6 +207,69 @@ std::vector<Pair> wall_pairs(const Sampled& im, double cx, double cy, double hal
   return pairs;
 }
 
+/// How strongly a wall line is modulated at atom-column spacings, over bins [run_a, run_b) of its
+/// profile (infinity when too short or not positive). A wall is a continuous line; a row of atom
+/// columns is modulated at the column spacing. The amplitude of the strongest along-line Fourier
+/// component with a period of 2.6–6 Å (rock-salt and perovskite column spacings; graphene's own
+/// 2.46 Å and 1.23 Å periods lie outside), noise power (periods below 1.1 Å, where the blurred
+/// signal has none) subtracted, over the line's mean.
+double wall_modulation(const Profile& w, std::size_t run_a, std::size_t run_b) {
+  std::vector<double> v;
+  for (std::size_t k = run_a; k < run_b; ++k) {
+    if (!std::isnan(w.mean[k])) v.push_back(w.mean[k]);
+  }
+  const std::size_t n = v.size();
+  if (n < 16) return std::numeric_limits<double>::infinity();
+  double mean = 0;
+  for (double x : v) mean += x;
+  mean /= static_cast<double>(n);
+  const double length = static_cast<double>(n) * kBin;
+  double noise = 0, band = 0;
+  int noise_count = 0;
+  for (std::size_t f = 1; f <= n / 2; ++f) {
+    const double period = length / static_cast<double>(f);
+    const bool in_band = period >= 2.6 && period <= 6.0, in_noise = period < 1.1;
+    if (!in_band && !in_noise) continue;
+    double re = 0, im = 0;
+    for (std::size_t k = 0; k < n; ++k) {
+      const double a = 2 * M_PI * static_cast<double>(f * k) / static_cast<double>(n);
+      re += (v[k] - mean) * std::cos(a);
+      im += (v[k] - mean) * std::sin(a);
+    }
+    const double power = (re * re + im * im) / static_cast<double>(n);
+    if (in_band) band = std::max(band, power);
+    if (in_noise) {
+      noise += power;
+      ++noise_count;
+    }
+  }
+  noise = noise_count ? noise / noise_count : 0.0;
+  // A sinusoid of amplitude A gives power A²·n/4; the largest of ~M noise bins is ~(1 + ln M)·noise.
+  const double amplitude = 2 * std::sqrt(std::max(0.0, band - 4 * noise) / static_cast<double>(n));
+  return mean > 0 ? amplitude / mean : std::numeric_limits<double>::infinity();
+}
+
+/// Why a measured tube is rejected (empty when it is accepted): walls modulated like rows of
+/// columns, strong lines outside them, or walls too weak against the noise.
+std::string rejection_reason(const Tube& tube, double theta, const TubeParams& p) {
+  char why[200];
+  if (tube.wall_modulation > p.max_wall_modulation) {
+    std::snprintf(why, sizeof why, "the strongest parallel lines (%.1f Å apart at %.1f°) are rows of atom columns, not walls (modulation %.2f > %.2f)",
+                  2 * tube.radius_angstrom, theta, tube.wall_modulation, p.max_wall_modulation);
+    return why;
+  }
+  if (tube.outside_lines > 0.5) {
+    std::snprintf(why, sizeof why, "the strongest parallel lines (%.1f Å apart at %.1f°) have lines as strong outside them (a lattice, not a tube)",
+                  2 * tube.radius_angstrom, theta);
+    return why;
+  }
+  if (tube.wall_sigma < p.min_wall_sigma) {
+    std::snprintf(why, sizeof why, "the best wall pair stands only %.1f σ above the noise (< %.1f)", tube.wall_sigma, p.min_wall_sigma);
+    return why;
+  }
+  return {};
+}
+
 /// The tests of a candidate wall pair at angle θ (see tube.hpp, steps 3–4).
 Tube check_pair(const Sampled& full, double cx, double cy, double half_range, double theta, const Pair& walls, const TubeParams& p) {
   Tube tube;
@@ -237,46 +300,7 @@ Tube check_pair(const Sampled& full, double cx, double cy, double half_range, do
     tube.reason = "the candidate walls are not lines of positive contrast";
     return tube;
   }
-  // A wall is a continuous line; a row of atom columns is modulated at the column spacing. The
-  // amplitude of the strongest along-line Fourier component with a period of 2.6–6 Å (rock-salt and
-  // perovskite column spacings; graphene's own 2.46 Å and 1.23 Å periods lie outside), noise power
-  // (periods below 1.1 Å, where the blurred signal has none) subtracted, over the line's mean.
-  auto modulation = [&](const Profile& w) {
-    std::vector<double> v;
-    for (std::size_t k = run_a; k < run_b; ++k) {
-      if (!std::isnan(w.mean[k])) v.push_back(w.mean[k]);
-    }
-    const std::size_t n = v.size();
-    if (n < 16) return std::numeric_limits<double>::infinity();
-    double mean = 0;
-    for (double x : v) mean += x;
-    mean /= static_cast<double>(n);
-    const double length = static_cast<double>(n) * kBin;
-    double noise = 0, band = 0;
-    int noise_count = 0;
-    for (std::size_t f = 1; f <= n / 2; ++f) {
-      const double period = length / static_cast<double>(f);
-      const bool in_band = period >= 2.6 && period <= 6.0, in_noise = period < 1.1;
-      if (!in_band && !in_noise) continue;
-      double re = 0, im = 0;
-      for (std::size_t k = 0; k < n; ++k) {
-        const double a = 2 * M_PI * static_cast<double>(f * k) / static_cast<double>(n);
-        re += (v[k] - mean) * std::cos(a);
-        im += (v[k] - mean) * std::sin(a);
-      }
-      const double power = (re * re + im * im) / static_cast<double>(n);
-      if (in_band) band = std::max(band, power);
-      if (in_noise) {
-        noise += power;
-        ++noise_count;
-      }
-    }
-    noise = noise_count ? noise / noise_count : 0.0;
-    // A sinusoid of amplitude A gives power A²·n/4; the largest of ~M noise bins is ~(1 + ln M)·noise.
-    const double amplitude = 2 * std::sqrt(std::max(0.0, band - 4 * noise) / static_cast<double>(n));
-    return mean > 0 ? amplitude / mean : std::numeric_limits<double>::infinity();
-  };
-  tube.wall_modulation = std::max(modulation(wl), modulation(wh));
+  tube.wall_modulation = std::max(wall_modulation(wl, run_a, run_b), wall_modulation(wh, run_a, run_b));
   tube.outside_lines = walls.outside;
   const double t0 = wl.start + run_a * kBin, t1 = wl.start + run_b * kBin;
   const double s_mid = 0.5 * (walls.s_low + walls.s_high), t_mid = 0.5 * (t0 + t1);
@@ -284,25 +308,8 @@ Tube check_pair(const Sampled& full, double cx, double cy, double half_range, do
   tube.centre_y_angstrom = cy + c * s_mid + s * t_mid;
   tube.radius_angstrom = 0.5 * (walls.s_high - walls.s_low);
   tube.half_length_angstrom = 0.5 * (t1 - t0);
-  char why[200];
-  if (tube.wall_modulation > p.max_wall_modulation) {
-    std::snprintf(why, sizeof why, "the strongest parallel lines (%.1f Å apart at %.1f°) are rows of atom columns, not walls (modulation %.2f > %.2f)",
-                  2 * tube.radius_angstrom, theta, tube.wall_modulation, p.max_wall_modulation);
-    tube.reason = why;
-    return tube;
-  }
-  if (tube.outside_lines > 0.5) {
-    std::snprintf(why, sizeof why, "the strongest parallel lines (%.1f Å apart at %.1f°) have lines as strong outside them (a lattice, not a tube)",
-                  2 * tube.radius_angstrom, theta);
-    tube.reason = why;
-    return tube;
-  }
-  if (tube.wall_sigma < p.min_wall_sigma) {
-    std::snprintf(why, sizeof why, "the best wall pair stands only %.1f σ above the noise (< %.1f)", tube.wall_sigma, p.min_wall_sigma);
-    tube.reason = why;
-    return tube;
-  }
-  tube.found = true;
+  tube.reason = rejection_reason(tube, theta, p);
+  tube.found = tube.reason.empty();
   return tube;
 }
 
