@@ -21,6 +21,7 @@ std::string join(const std::vector<T>& v) {
 }
 }  // namespace
 
+// Long: one statement per dataset and attribute of the EMD file, in file order; splitting would scatter the file layout.
 EmdContents movie_file_contents(const RenderResult& r, const ImagingParams& p, const std::string& source_name,
                                 const std::string& config_ini, const std::string& creator) {
   EmdContents c;

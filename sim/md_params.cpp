@@ -117,6 +117,7 @@ std::string schedule_text(const AnnealSchedule& s) {
 }  // namespace
 
 // Keys of [md] (documented in docs/md.md).
+// Long: one entry per config key of [md]; splitting would scatter the table.
 const ParamTable<MdParams>& MdParams::table() {
   static const ParamTable<MdParams> t = [] {
     ParamTable<MdParams> t("md");
