@@ -211,71 +211,93 @@ Config Config::load(std::shared_ptr<const Schema> schema, const std::string& pat
   return parse(std::move(schema), read_regular_file(path, max_table_file_bytes, "config file"), path, overrides);
 }
 
+namespace {
+
+/// Refuses a section header that is malformed or names no section of the schema; returns the section.
+std::string checked_section(const std::string& t, const Schema& known_keys, const std::string& where) {
+  if (t.back() != ']') throw InputError(where + ": malformed section header '" + t + "'");
+  const std::string section = trim(t.substr(1, t.size() - 2));
+  bool known = false;
+  for (const auto& s : known_keys.sections()) known = known || s == section;
+  if (!known) {
+    std::string list;
+    for (const auto& s : known_keys.sections()) list += (list.empty() ? "" : ", ") + s;
+    throw InputError(where + ": unknown section [" + section + "] (sections: " + list + ")");
+  }
+  return section;
+}
+
+/// Refuses a key line that has no '=', no section, a '#' glued inside its value, or repeats a key;
+/// records the key's line number.
+void record_key_line(const std::string& t, const std::string& section, int number, const std::string& where,
+                     std::map<std::string, int>& line_of) {
+  const auto eq = t.find('=');
+  if (eq == std::string::npos) {
+    throw InputError(where + ": expected 'key = value', got '" + t + "'");
+  }
+  if (section.empty()) {
+    throw InputError(where + ": key '" + trim(t.substr(0, eq)) + "' outside any [section]");
+  }
+  // INI comments start at '#', also after a value ("key = 3  # why"); a '#' glued to a value
+  // ("file = run#3.emd") would silently cut it, so it is refused.
+  if (const auto hash = t.find('#', eq); hash != std::string::npos && hash > eq + 1 &&
+                                          !std::isspace(static_cast<unsigned char>(t[hash - 1]))) {
+    throw InputError(where + ": [" + section + "] " + trim(t.substr(0, eq)) +
+                     ": '#' inside a value (it would start a comment); give the value on the command line instead");
+  }
+  const std::string full = section + "." + trim(t.substr(0, eq));
+  if (line_of.count(full)) {
+    throw InputError(where + ": [" + section + "] " + trim(t.substr(0, eq)) + " is set twice (first on line " +
+                     std::to_string(line_of[full]) + ")");
+  }
+  line_of[full] = number;
+}
+
+/// Pass 1 (ours): line numbers of keys ("section.key"), and sections that do not exist (Boost
+/// would accept an empty unknown section silently).
+std::map<std::string, int> key_lines(const std::string& ini_text, const Schema& known_keys, const std::string& name) {
+  std::map<std::string, int> line_of;
+  std::istringstream in(ini_text);
+  std::string line, section;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    const std::string t = trim(line);
+    if (t.empty() || t[0] == '#' || t[0] == ';') continue;
+    const std::string where = name + ":" + std::to_string(number);
+    if (t.front() == '[') {
+      section = checked_section(t, known_keys, where);
+      continue;
+    }
+    record_key_line(t, section, number, where, line_of);
+  }
+  return line_of;
+}
+
+/// Pass 2: Boost.Program_options parses the file; every schema key is a string option.
+po::parsed_options boost_parse(const std::string& ini_text, const Schema& known_keys, const std::string& name,
+                               po::options_description& description) {
+  for (const auto& s : known_keys.keys()) description.add_options()(s.name().c_str(), po::value<std::string>());
+  std::istringstream in(ini_text);
+  try {
+    return po::parse_config_file(in, description, /*allow_unregistered=*/true);
+  } catch (const po::error& e) {
+    throw InputError(name + ": " + e.what());
+  }
+}
+
+}  // namespace
+
 Config Config::parse(std::shared_ptr<const Schema> schema, const std::string& ini_text, const std::string& name,
                      const std::vector<std::pair<std::string, std::string>>& overrides) {
   Config config(std::move(schema));
   const Schema& known_keys = *config.schema_;
   config.path_ = name;
+  std::map<std::string, int> line_of = key_lines(ini_text, known_keys, name);
 
-  // Pass 1 (ours): line numbers of keys, and sections that do not exist (Boost would accept an
-  // empty unknown section silently).
-  std::map<std::string, int> line_of;
-  {
-    std::istringstream in(ini_text);
-    std::string line, section;
-    int number = 0;
-    while (std::getline(in, line)) {
-      ++number;
-      const std::string t = trim(line);
-      if (t.empty() || t[0] == '#' || t[0] == ';') continue;
-      if (t.front() == '[') {
-        if (t.back() != ']') throw InputError(name + ":" + std::to_string(number) + ": malformed section header '" + t + "'");
-        section = trim(t.substr(1, t.size() - 2));
-        bool known = false;
-        for (const auto& s : known_keys.sections()) known = known || s == section;
-        if (!known) {
-          std::string list;
-          for (const auto& s : known_keys.sections()) list += (list.empty() ? "" : ", ") + s;
-          throw InputError(name + ":" + std::to_string(number) + ": unknown section [" + section +
-                           "] (sections: " + list + ")");
-        }
-        continue;
-      }
-      const auto eq = t.find('=');
-      if (eq == std::string::npos) {
-        throw InputError(name + ":" + std::to_string(number) + ": expected 'key = value', got '" + t + "'");
-      }
-      if (section.empty()) {
-        throw InputError(name + ":" + std::to_string(number) + ": key '" + trim(t.substr(0, eq)) +
-                         "' outside any [section]");
-      }
-      // INI comments start at '#', also after a value ("key = 3  # why"); a '#' glued to a value
-      // ("file = run#3.emd") would silently cut it, so it is refused.
-      if (const auto hash = t.find('#', eq); hash != std::string::npos && hash > eq + 1 &&
-                                              !std::isspace(static_cast<unsigned char>(t[hash - 1]))) {
-        throw InputError(name + ":" + std::to_string(number) + ": [" + section + "] " + trim(t.substr(0, eq)) +
-                         ": '#' inside a value (it would start a comment); give the value on the command line instead");
-      }
-      const std::string full = section + "." + trim(t.substr(0, eq));
-      if (line_of.count(full)) {
-        throw InputError(name + ":" + std::to_string(number) + ": [" + section + "] " + trim(t.substr(0, eq)) +
-                         " is set twice (first on line " + std::to_string(line_of[full]) + ")");
-      }
-      line_of[full] = number;
-    }
-  }
-
-  // Pass 2: Boost.Program_options parses the file; every schema key is a string option, types and
-  // ranges are checked against the schema so that the message can name the line.
+  // Types and ranges are checked against the schema so that the message can name the line.
   po::options_description description;
-  for (const auto& s : known_keys.keys()) description.add_options()(s.name().c_str(), po::value<std::string>());
-  std::istringstream in(ini_text);
-  po::parsed_options parsed(&description);
-  try {
-    parsed = po::parse_config_file(in, description, /*allow_unregistered=*/true);
-  } catch (const po::error& e) {
-    throw InputError(name + ": " + e.what());
-  }
+  const po::parsed_options parsed = boost_parse(ini_text, known_keys, name, description);
   for (const auto& option : parsed.options) {
     const auto dot = option.string_key.find('.');
     const std::string section = option.string_key.substr(0, dot);

@@ -101,6 +101,109 @@ std::vector<Frame> read_xyz(const std::string& path) {
   return parse_xyz(read_regular_file(path, max_structure_file_bytes, "structure file"), path);
 }
 
+namespace {
+
+/// The atom count on a frame's first line.
+long parse_atom_count(const std::string& line, const std::string& where) {
+  char* end = nullptr;
+  const long count = std::strtol(line.c_str(), &end, 10);
+  if (end == line.c_str() || count < 0 || line.find_first_not_of(" \t\r", static_cast<std::size_t>(end - line.c_str())) != std::string::npos) {
+    throw InputError(where + ": expected the number of atoms, got '" + line + "'");
+  }
+  if (count > 100000000) throw InputError(where + ": absurd atom count " + std::to_string(count));
+  return count;
+}
+
+/// Format version, box (Lattice, pbc), time and step from the comment line's key=value pairs.
+void apply_frame_info(const std::map<std::string, std::string>& info, const std::string& where, Frame& frame) {
+  if (auto v = info.find("nanomix_xyz_version"); v != info.end() && std::atoi(v->second.c_str()) > xyz_format_version) {
+    throw InputError(where + ": written by a newer nanomix (format version " + v->second + ")");
+  }
+  if (auto lat = info.find("Lattice"); lat != info.end()) {
+    const auto v = parse_numbers(lat->second, where, "Lattice");
+    if (v.size() != 9) throw InputError(where + ": Lattice needs 9 numbers");
+    for (int k = 0; k < 9; ++k) frame.box.edges_angstrom(k / 3, k % 3) = v[static_cast<std::size_t>(k)];
+    frame.box.periodic = {true, true, true};  // ASE: a Lattice without pbc means periodic
+  }
+  if (auto pbc = info.find("pbc"); pbc != info.end()) {
+    std::istringstream words(pbc->second);
+    std::string w;
+    for (int k = 0; k < 3; ++k) {
+      if (!(words >> w)) throw InputError(where + ": pbc needs three T/F values");
+      frame.box.periodic[static_cast<std::size_t>(k)] = (w == "T" || w == "True" || w == "true" || w == "1");
+    }
+  }
+  if (auto t = info.find("time_ps"); t != info.end()) frame.time_ps = std::strtod(t->second.c_str(), nullptr);
+  if (auto s = info.find("step"); s != info.end()) frame.step = std::strtoll(s->second.c_str(), nullptr, 10);
+}
+
+/// Where each quantity sits on an atom line (column indices; -1: absent).
+struct AtomLineLayout {
+  int species_col = 0, z_col = -1, pos_col = 1, ncols = 4;
+};
+
+/// Column layout from Properties (default: species:S:1:pos:R:3).
+AtomLineLayout atom_line_layout(const std::map<std::string, std::string>& info, const std::string& where) {
+  AtomLineLayout l;
+  auto p = info.find("Properties");
+  if (p == info.end()) return l;
+  std::vector<std::string> parts;
+  std::stringstream ss(p->second);
+  std::string part;
+  while (std::getline(ss, part, ':')) parts.push_back(part);
+  if (parts.size() % 3 != 0) throw InputError(where + ": malformed Properties '" + p->second + "'");
+  l.species_col = -1;
+  l.pos_col = -1;
+  int col = 0;
+  for (std::size_t k = 0; k < parts.size(); k += 3) {
+    const int width = std::atoi(parts[k + 2].c_str());
+    if (width < 1) throw InputError(where + ": malformed Properties '" + p->second + "'");
+    if (parts[k] == "species") l.species_col = col;
+    if (parts[k] == "Z") l.z_col = col;
+    if (parts[k] == "pos") {
+      if (width != 3) throw InputError(where + ": pos must have 3 columns");
+      l.pos_col = col;
+    }
+    col += width;
+  }
+  l.ncols = col;
+  if ((l.species_col < 0 && l.z_col < 0) || l.pos_col < 0) {
+    throw InputError(where + ": Properties must contain species (or Z) and pos");
+  }
+  return l;
+}
+
+/// Atomic number and position of atom i from its line.
+void parse_atom_line(const std::string& line, const AtomLineLayout& l, const std::string& where, long i, Frame& frame) {
+  std::istringstream words(line);
+  std::vector<std::string> cols;
+  std::string w;
+  while (words >> w) cols.push_back(w);
+  if (static_cast<int>(cols.size()) < l.ncols) {
+    throw InputError(where + ": expected " + std::to_string(l.ncols) + " columns, found " + std::to_string(cols.size()));
+  }
+  if (l.species_col >= 0) {
+    try {
+      frame.atomic_numbers[static_cast<std::size_t>(i)] = atomic_number(cols[static_cast<std::size_t>(l.species_col)]);
+    } catch (const InputError& e) {
+      throw InputError(where + ": " + e.what());
+    }
+  } else {
+    frame.atomic_numbers[static_cast<std::size_t>(i)] = std::atoi(cols[static_cast<std::size_t>(l.z_col)].c_str());
+  }
+  for (int k = 0; k < 3; ++k) {
+    const std::string& word = cols[static_cast<std::size_t>(l.pos_col + k)];
+    char* e = nullptr;
+    const double v = std::strtod(word.c_str(), &e);
+    if (e != word.c_str() + word.size() || !std::isfinite(v)) {
+      throw InputError(where + ": bad coordinate '" + word + "'");
+    }
+    frame.positions_angstrom(i, k) = v;
+  }
+}
+
+}  // namespace
+
 std::vector<Frame> parse_xyz(const std::string& text, const std::string& name) {
   std::istringstream in(text);
   std::vector<Frame> frames;
@@ -110,65 +213,13 @@ std::vector<Frame> parse_xyz(const std::string& text, const std::string& name) {
   while (std::getline(in, line)) {
     ++number;
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;  // blank lines between frames
-    char* end = nullptr;
-    const long count = std::strtol(line.c_str(), &end, 10);
-    if (end == line.c_str() || count < 0 || line.find_first_not_of(" \t\r", static_cast<std::size_t>(end - line.c_str())) != std::string::npos) {
-      throw InputError(where() + ": expected the number of atoms, got '" + line + "'");
-    }
-    if (count > 100000000) throw InputError(where() + ": absurd atom count " + std::to_string(count));
+    const long count = parse_atom_count(line, where());
     if (!std::getline(in, line)) throw InputError(where() + ": missing comment line");
     ++number;
     const auto info = parse_info(line, where());
-
     Frame frame;
-    if (auto v = info.find("nanomix_xyz_version"); v != info.end() && std::atoi(v->second.c_str()) > xyz_format_version) {
-      throw InputError(where() + ": written by a newer nanomix (format version " + v->second + ")");
-    }
-    if (auto lat = info.find("Lattice"); lat != info.end()) {
-      const auto v = parse_numbers(lat->second, where(), "Lattice");
-      if (v.size() != 9) throw InputError(where() + ": Lattice needs 9 numbers");
-      for (int k = 0; k < 9; ++k) frame.box.edges_angstrom(k / 3, k % 3) = v[static_cast<std::size_t>(k)];
-      frame.box.periodic = {true, true, true};  // ASE: a Lattice without pbc means periodic
-    }
-    if (auto pbc = info.find("pbc"); pbc != info.end()) {
-      std::istringstream words(pbc->second);
-      std::string w;
-      for (int k = 0; k < 3; ++k) {
-        if (!(words >> w)) throw InputError(where() + ": pbc needs three T/F values");
-        frame.box.periodic[static_cast<std::size_t>(k)] = (w == "T" || w == "True" || w == "true" || w == "1");
-      }
-    }
-    if (auto t = info.find("time_ps"); t != info.end()) frame.time_ps = std::strtod(t->second.c_str(), nullptr);
-    if (auto s = info.find("step"); s != info.end()) frame.step = std::strtoll(s->second.c_str(), nullptr, 10);
-
-    // Column layout from Properties (default: species:S:1:pos:R:3).
-    int species_col = 0, z_col = -1, pos_col = 1, ncols = 4;
-    if (auto p = info.find("Properties"); p != info.end()) {
-      std::vector<std::string> parts;
-      std::stringstream ss(p->second);
-      std::string part;
-      while (std::getline(ss, part, ':')) parts.push_back(part);
-      if (parts.size() % 3 != 0) throw InputError(where() + ": malformed Properties '" + p->second + "'");
-      species_col = -1;
-      pos_col = -1;
-      int col = 0;
-      for (std::size_t k = 0; k < parts.size(); k += 3) {
-        const int width = std::atoi(parts[k + 2].c_str());
-        if (width < 1) throw InputError(where() + ": malformed Properties '" + p->second + "'");
-        if (parts[k] == "species") species_col = col;
-        if (parts[k] == "Z") z_col = col;
-        if (parts[k] == "pos") {
-          if (width != 3) throw InputError(where() + ": pos must have 3 columns");
-          pos_col = col;
-        }
-        col += width;
-      }
-      ncols = col;
-      if ((species_col < 0 && z_col < 0) || pos_col < 0) {
-        throw InputError(where() + ": Properties must contain species (or Z) and pos");
-      }
-    }
-
+    apply_frame_info(info, where(), frame);
+    const AtomLineLayout layout = atom_line_layout(info, where());
     frame.positions_angstrom.resize(count, 3);
     frame.atomic_numbers.resize(static_cast<std::size_t>(count));
     for (long i = 0; i < count; ++i) {
@@ -176,31 +227,7 @@ std::vector<Frame> parse_xyz(const std::string& text, const std::string& name) {
         throw InputError(name + ": ends after " + std::to_string(i) + " of " + std::to_string(count) + " atoms");
       }
       ++number;
-      std::istringstream words(line);
-      std::vector<std::string> cols;
-      std::string w;
-      while (words >> w) cols.push_back(w);
-      if (static_cast<int>(cols.size()) < ncols) {
-        throw InputError(where() + ": expected " + std::to_string(ncols) + " columns, found " + std::to_string(cols.size()));
-      }
-      if (species_col >= 0) {
-        try {
-          frame.atomic_numbers[static_cast<std::size_t>(i)] = atomic_number(cols[static_cast<std::size_t>(species_col)]);
-        } catch (const InputError& e) {
-          throw InputError(where() + ": " + e.what());
-        }
-      } else {
-        frame.atomic_numbers[static_cast<std::size_t>(i)] = std::atoi(cols[static_cast<std::size_t>(z_col)].c_str());
-      }
-      for (int k = 0; k < 3; ++k) {
-        const std::string& word = cols[static_cast<std::size_t>(pos_col + k)];
-        char* e = nullptr;
-        const double v = std::strtod(word.c_str(), &e);
-        if (e != word.c_str() + word.size() || !std::isfinite(v)) {
-          throw InputError(where() + ": bad coordinate '" + word + "'");
-        }
-        frame.positions_angstrom(i, k) = v;
-      }
+      parse_atom_line(line, layout, where(), i, frame);
     }
     frame.validate(name);
     frames.push_back(std::move(frame));

@@ -18,6 +18,7 @@ auto optics_field(T OpticsParams::*f) {
 // convention; the same text goes into each movie's /microscope attributes). The optics defaults are
 // a Cs-corrected 80 kV TEM at SMART-EM conditions: Cs = 1 µm, Δf = 30 Å underfocus (near Scherzer),
 // a 30 Å focal spread, 0.1 mrad illumination, 400 e/Å² per 40 ms frame.
+// Long: one entry per config key of [imaging]; splitting would scatter the table.
 const ParamTable<ImagingParams>& ImagingParams::table() {
   static const ParamTable<ImagingParams> t = [] {
     using P = ImagingParams;

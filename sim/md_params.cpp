@@ -117,6 +117,7 @@ std::string schedule_text(const AnnealSchedule& s) {
 }  // namespace
 
 // Keys of [md] (documented in docs/md.md).
+// Long: one entry per config key of [md]; splitting would scatter the table.
 const ParamTable<MdParams>& MdParams::table() {
   static const ParamTable<MdParams> t = [] {
     ParamTable<MdParams> t("md");
@@ -243,11 +244,14 @@ double MdParams::max_temperature_kelvin() const {
   return t;
 }
 
-void validate_md_input(const MdParams& p, const ForceField& ff, const Structure& s) {
-  auto fail_at = [](const char* section, const std::string& key, const std::string& why) {
-    throw ParamError(section, key, why);
-  };
-  const Frame& f = s.frame;
+namespace {
+
+[[noreturn]] void fail_at(const char* section, const std::string& key, const std::string& why) {
+  throw ParamError(section, key, why);
+}
+
+/// Every atom is a species of the force field.
+void check_species(const ForceField& ff, const Frame& f) {
   for (std::size_t i = 0; i < f.size(); ++i) {
     const int z = f.atomic_numbers[i];
     if (!ff.has_species(z)) {
@@ -256,6 +260,10 @@ void validate_md_input(const MdParams& p, const ForceField& ff, const Structure&
                        ": unknown species for the md force field (C, Na, Cl, I: " + ff.ion_file + ")");
     }
   }
+}
+
+/// An open (non-periodic) tube with ions inside its open space.
+void check_tube_with_ions(const Structure& s, const Frame& f) {
   if (s.tube.cells == 0 && s.carbon_count == 0) {
     throw InputError("[structure] kind: md needs a tube with ions (kind = tube_cluster)");
   }
@@ -267,7 +275,10 @@ void validate_md_input(const MdParams& p, const ForceField& ff, const Structure&
   if (const std::size_t out = ions_outside_open_space(s, f); out > 0) {
     fail_at("structure", "wall_clearance_angstrom", std::to_string(out) + " ions start outside the tube's open space");
   }
-  // Overlaps: any pair closer than the minimum, except carbon–carbon (the tube's own bonds).
+}
+
+/// Overlaps: any pair closer than the minimum, except carbon–carbon (the tube's own bonds).
+void check_overlaps(const MdParams& p, const Frame& f) {
   const double dmin = p.min_start_distance_angstrom;
   std::string overlap;
   for_each_pair_within(f, dmin, [&](int i, int j, double d) {
@@ -279,27 +290,33 @@ void validate_md_input(const MdParams& p, const ForceField& ff, const Structure&
     }
   });
   if (!overlap.empty()) fail_at("md", "min_start_distance_angstrom", overlap);
+}
 
-  // Temperatures above the boiling point of the cluster's salts (bulk, 1 atm: NaCl 1738 K, NaI
-  // 1577 K; CRC Handbook) evaporate the cluster: ions leave the tube and the run would stop.
-  {
-    const bool iodide = f.count(iodine) > 0;
-    const double boiling_kelvin = iodide ? 1577.0 : 1738.0;
-    const std::string why = "above the boiling point of " + std::string(iodide ? "NaI (1577 K)" : "NaCl (1738 K)") +
-                            ": the cluster would evaporate out of the tube";
-    if (p.melt_ps > 0 && p.melt_temperature_kelvin > boiling_kelvin) fail_at("md", "melt_temperature_kelvin", why);
-    for (const auto& pt : p.schedule.points) {
-      if (pt.second > boiling_kelvin) fail_at("md", p.schedule.points.size() > 1 ? "anneal_schedule" : "temperature_kelvin", why);
-    }
+/// Temperatures above the boiling point of the cluster's salts (bulk, 1 atm: NaCl 1738 K, NaI
+/// 1577 K; CRC Handbook) evaporate the cluster: ions leave the tube and the run would stop.
+void check_below_boiling(const MdParams& p, const Frame& f) {
+  const bool iodide = f.count(iodine) > 0;
+  const double boiling_kelvin = iodide ? 1577.0 : 1738.0;
+  const std::string why = "above the boiling point of " + std::string(iodide ? "NaI (1577 K)" : "NaCl (1738 K)") +
+                          ": the cluster would evaporate out of the tube";
+  if (p.melt_ps > 0 && p.melt_temperature_kelvin > boiling_kelvin) fail_at("md", "melt_temperature_kelvin", why);
+  for (const auto& pt : p.schedule.points) {
+    if (pt.second > boiling_kelvin) fail_at("md", p.schedule.points.size() > 1 ? "anneal_schedule" : "temperature_kelvin", why);
   }
-  // Coulomb cut-off: longer than any two ions in the tube can be apart (tube diagonal).
+}
+
+/// Coulomb cut-off: longer than any two ions in the tube can be apart (tube diagonal).
+void check_coulomb_cutoff(const MdParams& p, const Structure& s) {
   const double diag = std::hypot(s.tube.length_angstrom, 2 * s.open_radius_angstrom);
   if (p.coulomb_cutoff_angstrom < diag + 1.0) {
     fail_at("md", "coulomb_cutoff_angstrom",
            "must exceed the tube's diagonal " + std::to_string(diag) + " Å + 1 Å (ions further apart would lose their Coulomb interaction)");
   }
-  // Time step: the fastest atom must move < 0.1 Å per step. Thermal speed: 4 sqrt(kT/m) of the
-  // lightest ion at the highest temperature; beam: the recoil speed at the largest T_max.
+}
+
+/// Time step: the fastest atom must move < 0.1 Å per step. Thermal speed: 4 sqrt(kT/m) of the
+/// lightest ion at the highest temperature; beam: the recoil speed at the largest T_max.
+void check_timestep(const MdParams& p) {
   double v_max = 0;  // Å/ps
   for (int z : {sodium, chlorine, iodine}) {
     const double m = element(z).mass_amu;
@@ -314,8 +331,11 @@ void validate_md_input(const MdParams& p, const ForceField& ff, const Structure&
     fail_at("md", "timestep_fs", "unsafe: the fastest ion would move " + std::to_string(dx) +
                                     " Å per step (limit 0.1 Å); use <= " + std::to_string(0.1 / v_max * 1e3) + " fs");
   }
-  // Tube vibration (fix move wiggle): its fastest carbon moves 2 pi A / T; more than 0.1 Å per
-  // step tears the ions' neighbour lists and ends LAMMPS.
+}
+
+/// Tube vibration (fix move wiggle): its fastest carbon moves 2 pi A / T; more than 0.1 Å per
+/// step tears the ions' neighbour lists and ends LAMMPS. A flexible tube needs a short step.
+void check_tube_motion(const MdParams& p) {
   if (p.tube == TubeModel::rigid && p.tube_vibration_amplitude_angstrom > 0) {
     const double step_angstrom =
         2 * M_PI * p.tube_vibration_amplitude_angstrom / p.tube_vibration_period_ps * p.timestep_fs * 1e-3;
@@ -327,6 +347,19 @@ void validate_md_input(const MdParams& p, const ForceField& ff, const Structure&
   if (p.tube != TubeModel::rigid && p.timestep_fs > 1.0) {
     fail_at("md", "timestep_fs", "unsafe for a flexible carbon tube: use <= 1 fs");
   }
+}
+
+}  // namespace
+
+void validate_md_input(const MdParams& p, const ForceField& ff, const Structure& s) {
+  const Frame& f = s.frame;
+  check_species(ff, f);
+  check_tube_with_ions(s, f);
+  check_overlaps(p, f);
+  check_below_boiling(p, f);
+  check_coulomb_cutoff(p, s);
+  check_timestep(p);
+  check_tube_motion(p);
 }
 
 }  // namespace nanomix::sim

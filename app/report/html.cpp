@@ -59,8 +59,22 @@ std::vector<double> ticks(double lo, double hi) {
 
 }  // namespace
 
-std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style) {
+namespace {
+
+/// The plot's data ranges and the pixel box they map to.
+struct PlotBox {
   double x0 = INFINITY, x1 = -INFINITY, y0 = INFINITY, y1 = -INFINITY;
+  int legend_h = 0, w = 0, h = 0;
+  double left = 62, right = 12, top = 26, bottom = 42;
+  double px(double x) const { return left + (x - x0) / (x1 - x0) * (w - left - right); }
+  double py(double y) const { return h - bottom - (y - y0) / (y1 - y0) * (h - top - bottom); }
+};
+
+/// Ranges: the finite data, squared for a diagonal, overridden by the style's limits, never
+/// empty, y padded by 4 %; the pixel box grows by the legend when it goes below.
+PlotBox plot_box(const std::vector<Series>& series, const PlotStyle& style) {
+  PlotBox b;
+  double &x0 = b.x0, &x1 = b.x1, &y0 = b.y0, &y1 = b.y1;
   for (const auto& s : series)
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
       if (std::isfinite(s.x[i])) x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]);
@@ -84,26 +98,30 @@ std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style) 
 
   std::size_t labelled = 0;
   for (const auto& s : series) labelled += s.label.empty() ? 0 : 1;
-  const int legend_h = style.legend_below ? 14 * static_cast<int>(labelled) + 4 : 0;
-  const int w = style.width_px, h = style.height_px + legend_h;
-  const double left = 62, right = 12, top = 26, bottom = 42 + legend_h;
-  auto px = [&](double x) { return left + (x - x0) / (x1 - x0) * (w - left - right); };
-  auto py = [&](double y) { return h - bottom - (y - y0) / (y1 - y0) * (h - top - bottom); };
+  b.legend_h = style.legend_below ? 14 * static_cast<int>(labelled) + 4 : 0;
+  b.w = style.width_px;
+  b.h = style.height_px + b.legend_h;
+  b.bottom = 42 + b.legend_h;
+  return b;
+}
 
-  std::ostringstream o;
+/// Background, title, grid with tick labels, frame and axis labels, the diagonal if asked.
+void plot_axes(std::ostream& o, const PlotBox& b, const PlotStyle& style) {
+  const int w = b.w, h = b.h, legend_h = b.legend_h;
+  const double left = b.left, right = b.right, top = b.top, bottom = b.bottom;
   o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << w << "\" height=\"" << h << "\" viewBox=\"0 0 " << w
     << " " << h << "\" font-family=\"sans-serif\" font-size=\"11\">";
   o << "<rect x=\"0\" y=\"0\" width=\"" << w << "\" height=\"" << h << "\" fill=\"white\"/>";
   o << "<text x=\"" << w / 2 << "\" y=\"16\" text-anchor=\"middle\" font-size=\"13\">" << escape(style.title) << "</text>";
-  for (double t : ticks(x0, x1)) {
-    o << "<line x1=\"" << num(px(t)) << "\" y1=\"" << num(py(y0)) << "\" x2=\"" << num(px(t)) << "\" y2=\"" << num(py(y1))
+  for (double t : ticks(b.x0, b.x1)) {
+    o << "<line x1=\"" << num(b.px(t)) << "\" y1=\"" << num(b.py(b.y0)) << "\" x2=\"" << num(b.px(t)) << "\" y2=\"" << num(b.py(b.y1))
       << "\" stroke=\"#eee\"/>";
-    o << "<text x=\"" << num(px(t)) << "\" y=\"" << h - bottom + 14 << "\" text-anchor=\"middle\">" << tick_text(t) << "</text>";
+    o << "<text x=\"" << num(b.px(t)) << "\" y=\"" << h - bottom + 14 << "\" text-anchor=\"middle\">" << tick_text(t) << "</text>";
   }
-  for (double t : ticks(y0, y1)) {
-    o << "<line x1=\"" << num(px(x0)) << "\" y1=\"" << num(py(t)) << "\" x2=\"" << num(px(x1)) << "\" y2=\"" << num(py(t))
+  for (double t : ticks(b.y0, b.y1)) {
+    o << "<line x1=\"" << num(b.px(b.x0)) << "\" y1=\"" << num(b.py(t)) << "\" x2=\"" << num(b.px(b.x1)) << "\" y2=\"" << num(b.py(t))
       << "\" stroke=\"#eee\"/>";
-    o << "<text x=\"" << left - 4 << "\" y=\"" << num(py(t) + 4) << "\" text-anchor=\"end\">" << tick_text(t) << "</text>";
+    o << "<text x=\"" << left - 4 << "\" y=\"" << num(b.py(t) + 4) << "\" text-anchor=\"end\">" << tick_text(t) << "</text>";
   }
   o << "<rect x=\"" << left << "\" y=\"" << top << "\" width=\"" << w - left - right << "\" height=\"" << h - top - bottom
     << "\" fill=\"none\" stroke=\"#444\"/>";
@@ -112,15 +130,23 @@ std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style) 
   o << "<text transform=\"translate(14," << (top + h - bottom) / 2 << ") rotate(-90)\" text-anchor=\"middle\">"
     << escape(style.y_label) << "</text>";
   if (style.diagonal) {
-    o << "<line x1=\"" << num(px(x0)) << "\" y1=\"" << num(py(x0)) << "\" x2=\"" << num(px(x1)) << "\" y2=\"" << num(py(x1))
+    o << "<line x1=\"" << num(b.px(b.x0)) << "\" y1=\"" << num(b.py(b.x0)) << "\" x2=\"" << num(b.px(b.x1)) << "\" y2=\"" << num(b.py(b.x1))
       << "\" stroke=\"#888\" stroke-dasharray=\"4 3\"/>";
   }
+}
+
+/// Labelled vertical dashed lines at the style's marks inside the x range.
+void plot_marks(std::ostream& o, const PlotBox& b, const PlotStyle& style) {
   for (const auto& [x, label] : style.marks) {
-    if (!(x >= x0 && x <= x1)) continue;
-    o << "<line x1=\"" << num(px(x)) << "\" y1=\"" << num(py(y0)) << "\" x2=\"" << num(px(x)) << "\" y2=\"" << num(py(y1))
-      << "\" stroke=\"#999\" stroke-dasharray=\"3 3\"/><text x=\"" << num(px(x) + 2) << "\" y=\"" << top + 10
+    if (!(x >= b.x0 && x <= b.x1)) continue;
+    o << "<line x1=\"" << num(b.px(x)) << "\" y1=\"" << num(b.py(b.y0)) << "\" x2=\"" << num(b.px(x)) << "\" y2=\"" << num(b.py(b.y1))
+      << "\" stroke=\"#999\" stroke-dasharray=\"3 3\"/><text x=\"" << num(b.px(x) + 2) << "\" y=\"" << b.top + 10
       << "\" font-size=\"9\" fill=\"#666\">" << escape(label) << "</text>";
   }
+}
+
+/// Each series as points or a line (y clamped to the range, +-inf at the top), with its legend entry.
+void plot_series(std::ostream& o, const PlotBox& b, const std::vector<Series>& series, const PlotStyle& style) {
   std::size_t legend_row = 0;
   for (std::size_t k = 0; k < series.size(); ++k) {
     const auto& s = series[k];
@@ -128,23 +154,33 @@ std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style) 
     std::string path;
     for (std::size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
       if (!std::isfinite(s.x[i]) || std::isnan(s.y[i])) continue;
-      const double y = std::isinf(s.y[i]) ? y1 : std::clamp(s.y[i], y0, y1);
+      const double y = std::isinf(s.y[i]) ? b.y1 : std::clamp(s.y[i], b.y0, b.y1);
       if (style.points) {
-        o << "<circle cx=\"" << num(px(s.x[i])) << "\" cy=\"" << num(py(y)) << "\" r=\"2.2\" fill=\"" << colour
+        o << "<circle cx=\"" << num(b.px(s.x[i])) << "\" cy=\"" << num(b.py(y)) << "\" r=\"2.2\" fill=\"" << colour
           << "\" fill-opacity=\"0.7\"/>";
       } else {
-        path += (path.empty() ? "M" : " L") + num(px(s.x[i])) + " " + num(py(y));
+        path += (path.empty() ? "M" : " L") + num(b.px(s.x[i])) + " " + num(b.py(y));
       }
     }
     if (!path.empty()) o << "<path d=\"" << path << "\" fill=\"none\" stroke=\"" << colour << "\" stroke-width=\"1.6\"/>";
     if (!s.label.empty()) {
-      const double ly = style.legend_below ? h - legend_h + 10 + 14 * static_cast<double>(legend_row) : top + 12 + 14 * static_cast<double>(legend_row);
-      const double lx = style.legend_below ? left : w - right - 120;
+      const double ly = style.legend_below ? b.h - b.legend_h + 10 + 14 * static_cast<double>(legend_row) : b.top + 12 + 14 * static_cast<double>(legend_row);
+      const double lx = style.legend_below ? b.left : b.w - b.right - 120;
       ++legend_row;
       o << "<rect x=\"" << lx << "\" y=\"" << num(ly - 8) << "\" width=\"10\" height=\"10\" fill=\"" << colour
         << "\"/><text x=\"" << lx + 14 << "\" y=\"" << num(ly + 1) << "\">" << escape(s.label) << "</text>";
     }
   }
+}
+
+}  // namespace
+
+std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style) {
+  const PlotBox b = plot_box(series, style);
+  std::ostringstream o;
+  plot_axes(o, b, style);
+  plot_marks(o, b, style);
+  plot_series(o, b, series, style);
   o << "</svg>";
   return o.str();
 }

@@ -173,19 +173,10 @@ void md_section(Document& doc, const RunFiles& files) {
 /// Na, Cl or I (the ions the player draws).
 bool is_ion(int z) { return z == sodium_z || z == chlorine_z || z == iodine_z; }
 
-void movie_section(Document& doc, const RunFiles& files) {
-  doc.section("movie", "The movie: noise-free and noisy, with the ground truth and the detected columns");
-  if (!present(files.movie)) return missing(doc, "movie", files.movie);
-  imaging::MovieGroundTruth truth;
-  try {
-    truth = imaging::read_movie_ground_truth(files.movie);
-  } catch (const std::exception& e) {
-    doc.paragraph("<em>ground truth: " + escape(e.what()) + "</em>");
-  }
+/// The movie's two images (noise-free intensity, noisy counts) into the player, with each
+/// frame's times; false (after saying why in the document) when one cannot be read.
+bool add_player_movies(Document& doc, const RunFiles& files, const imaging::MovieGroundTruth& truth, double spp, PlayerInput& in) {
   const auto& gt = truth.truth;
-  const double exposure_s = truth.exposure_time_s;
-  const double spp = seconds_per_ps(files);
-  PlayerInput in;
   for (const std::string group : {"intensity", "counts"}) {
     imaging::ReadOptions options;
     options.emd_group = group;
@@ -194,7 +185,7 @@ void movie_section(Document& doc, const RunFiles& files) {
       movie = imaging::read_movie(files.movie, options);
     } catch (const std::exception& e) {
       doc.paragraph("<em>" + escape(group) + ": " + escape(e.what()) + "</em>");
-      return;
+      return false;
     }
     PlayerMovie pm;
     pm.title = group == "intensity" ? "noise-free image intensity (before the camera)" : "noisy counts (the camera)";
@@ -214,10 +205,15 @@ void movie_section(Document& doc, const RunFiles& files) {
     }
     in.movies.push_back(std::move(pm));
   }
+  return true;
+}
+
+/// Ground truth: the ions of each frame at their projected positions (pixels), with the species
+/// of that frame (Cl↔I swaps change them; the movie holds them per frame).
+void add_truth_marks(const imaging::MovieGroundTruth& truth, PlayerInput& in) {
+  const auto& gt = truth.truth;
   const std::size_t nt = in.frames.size();
   const double dx = in.pixel_size_angstrom;
-  // Ground truth: the ions of each frame at their projected positions, with the species of that
-  // frame (Cl↔I swaps change them; the movie holds them per frame).
   if (dx > 0) {
     const std::size_t n = truth.atoms;
     for (std::size_t t = 0; t < nt && t < truth.frames; ++t) {
@@ -231,8 +227,13 @@ void movie_section(Document& doc, const RunFiles& files) {
       }
     }
   }
+}
+
+/// The detected columns of each frame (pixels, class); returns how many.
+std::size_t add_column_marks(const RunFiles& files, PlayerInput& in) {
+  const std::size_t nt = in.frames.size();
   std::size_t column_count = 0;
-  if (present(files.columns) && dx > 0) {
+  if (present(files.columns) && in.pixel_size_angstrom > 0) {
     const auto cf = imaging::read_columns_file(files.columns);
     for (const auto& c : cf.columns) {
       if (c.frame < 0 || static_cast<std::size_t>(c.frame) >= nt) continue;
@@ -243,6 +244,26 @@ void movie_section(Document& doc, const RunFiles& files) {
       ++column_count;
     }
   }
+  return column_count;
+}
+
+void movie_section(Document& doc, const RunFiles& files) {
+  doc.section("movie", "The movie: noise-free and noisy, with the ground truth and the detected columns");
+  if (!present(files.movie)) return missing(doc, "movie", files.movie);
+  imaging::MovieGroundTruth truth;
+  try {
+    truth = imaging::read_movie_ground_truth(files.movie);
+  } catch (const std::exception& e) {
+    doc.paragraph("<em>ground truth: " + escape(e.what()) + "</em>");
+  }
+  const double exposure_s = truth.exposure_time_s;
+  const double spp = seconds_per_ps(files);
+  PlayerInput in;
+  if (!add_player_movies(doc, files, truth, spp, in)) return;
+  const std::size_t nt = in.frames.size();
+  const double dx = in.pixel_size_angstrom;
+  add_truth_marks(truth, in);
+  const std::size_t column_count = add_column_marks(files, in);
   const auto& first = in.movies.front();
   doc.paragraph(std::to_string(nt) + " frames of " + std::to_string(first.nx) + " × " + std::to_string(first.ny) + " pixels, " +
                 fixed(dx, 3) + " Å per pixel. Each movie is shown on one grey scale for all its frames (the 0.1–99.9 % range "

@@ -64,57 +64,59 @@ std::pair<double, double> grey_range(const std::vector<std::vector<float>>& fram
   return {lo, hi > lo ? hi : lo + 1};
 }
 
-std::string movie_player(const PlayerInput& in) {
-  if (in.movies.empty()) throw std::invalid_argument("movie_player: no movie");
-  const std::size_t nt = in.frames.size();
-  for (const auto& m : in.movies) {
-    if (m.frames.size() != nt || m.nx != in.movies.front().nx || m.ny != in.movies.front().ny)
-      throw std::invalid_argument("movie_player: the movies differ in size or frame count");
-  }
-  const int nx = in.movies.front().nx, ny = in.movies.front().ny;
-  const int width = in.display_width_px, height = static_cast<int>(std::lround(width * static_cast<double>(ny) / nx));
-  // Scale bar: a round length near a fifth of the field of view.
-  const double fov_nm = nx * in.pixel_size_angstrom / 10;
-  double bar_nm = 0.1;
-  for (double c : {0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0})
-    if (c <= fov_nm / 4) bar_nm = c;
-  const double bar_px = in.pixel_size_angstrom > 0 ? bar_nm * 10 / in.pixel_size_angstrom : 0;
+namespace {
 
-  std::ostringstream data;  // JSON
-  data << "{\"n\":" << nt << ",\"movies\":[";
+/// Scale bar: a round length near a fifth of the field of view (length in nm and in pixels;
+/// 0 px when the pixel size is unknown).
+struct ScaleBar {
+  double nm = 0.1, px = 0;
+};
+
+ScaleBar scale_bar(int nx, double pixel_size_angstrom) {
+  const double fov_nm = nx * pixel_size_angstrom / 10;
+  ScaleBar b;
+  for (double c : {0.1, 0.2, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0})
+    if (c <= fov_nm / 4) b.nm = c;
+  b.px = pixel_size_angstrom > 0 ? b.nm * 10 / pixel_size_angstrom : 0;
+  return b;
+}
+
+/// One movie's panel: title, first frame, the overlay for marks and scale bar, and a colour bar.
+std::string movie_panel(const PlayerMovie& m, std::size_t k, int width, int height, double lo, double hi, const ScaleBar& bar) {
+  const int nx = m.nx, ny = m.ny;
   std::ostringstream panels;
-  for (std::size_t k = 0; k < in.movies.size(); ++k) {
-    const auto& m = in.movies[k];
-    const auto [lo, hi] = grey_range(m.frames);
-    data << (k ? "," : "") << "[";
-    for (std::size_t t = 0; t < nt; ++t) data << (t ? "," : "") << "\"" << png_uri(m.frames[t], nx, ny, lo, hi) << "\"";
-    data << "]";
-    panels << "<div class=\"panel\"><div class=\"ptitle\">" << escape(m.title) << "</div><div class=\"row\"><div class=\"stack\" style=\"width:" << width
-           << "px;height:" << height << "px\"><img class=\"frame\" alt=\"" << escape(m.title) << ", frame 0\" width=\"" << width
-           << "\" height=\"" << height << "\" src=\"" << png_uri(m.frames[0], nx, ny, lo, hi) << "\"/>"
-           << "<svg class=\"overlay\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << nx << " " << ny << "\" width=\"" << width
-           << "\" height=\"" << height << "\" preserveAspectRatio=\"none\"><g class=\"marks\"></g>";
-    if (bar_px > 0) {
-      const double x0 = nx * 0.05, y0 = ny * 0.93;
-      panels << "<rect x=\"" << num(x0, 6) << "\" y=\"" << num(y0, 6) << "\" width=\"" << num(bar_px, 6) << "\" height=\""
-             << num(std::max(1.0, ny * 0.012), 6) << "\" fill=\"#ffd400\"/><text x=\"" << num(x0, 6) << "\" y=\""
-             << num(y0 - ny * 0.015, 6) << "\" fill=\"#ffd400\" font-family=\"sans-serif\" font-size=\"" << num(std::min(nx, ny) * 0.07, 4) << "\" font-weight=\"bold\">"
-             << num(bar_nm) << " nm</text>";
-    }
-    panels << "</svg></div>" << colour_bar(lo, hi, m.unit, height, "player-grey-" + std::to_string(k)) << "</div></div>";
+  panels << "<div class=\"panel\"><div class=\"ptitle\">" << escape(m.title) << "</div><div class=\"row\"><div class=\"stack\" style=\"width:" << width
+         << "px;height:" << height << "px\"><img class=\"frame\" alt=\"" << escape(m.title) << ", frame 0\" width=\"" << width
+         << "\" height=\"" << height << "\" src=\"" << png_uri(m.frames[0], nx, ny, lo, hi) << "\"/>"
+         << "<svg class=\"overlay\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << nx << " " << ny << "\" width=\"" << width
+         << "\" height=\"" << height << "\" preserveAspectRatio=\"none\"><g class=\"marks\"></g>";
+  if (bar.px > 0) {
+    const double x0 = nx * 0.05, y0 = ny * 0.93;
+    panels << "<rect x=\"" << num(x0, 6) << "\" y=\"" << num(y0, 6) << "\" width=\"" << num(bar.px, 6) << "\" height=\""
+           << num(std::max(1.0, ny * 0.012), 6) << "\" fill=\"#ffd400\"/><text x=\"" << num(x0, 6) << "\" y=\""
+           << num(y0 - ny * 0.015, 6) << "\" fill=\"#ffd400\" font-family=\"sans-serif\" font-size=\"" << num(std::min(nx, ny) * 0.07, 4) << "\" font-weight=\"bold\">"
+           << num(bar.nm) << " nm</text>";
   }
-  data << "],\"frames\":[";
-  for (std::size_t t = 0; t < nt; ++t) {
-    const auto& f = in.frames[t];
+  panels << "</svg></div>" << colour_bar(lo, hi, m.unit, height, "player-grey-" + std::to_string(k)) << "</div></div>";
+  return panels.str();
+}
+
+/// JSON of every frame's marks: time, MD time, ground-truth atoms and detected columns.
+std::string frames_json(const std::vector<PlayerFrame>& frames) {
+  std::ostringstream data;
+  for (std::size_t t = 0; t < frames.size(); ++t) {
+    const auto& f = frames[t];
     data << (t ? "," : "") << "{\"t\":" << num(f.time_s, 6) << ",\"ps\":" << num(f.md_time_ps, 6) << ",\"atoms\":[";
     for (std::size_t i = 0; i < f.atoms.size(); ++i) data << (i ? "," : "") << num(f.atoms[i], 5);
     data << "],\"columns\":[";
     for (std::size_t i = 0; i < f.columns.size(); ++i) data << (i ? "," : "") << num(f.columns[i], 5);
     data << "]}";
   }
-  data << "]}";
+  return data.str();
+}
 
-  std::ostringstream o;
+/// Style, controls (play, step, slider, overlay switches), the panels and the data.
+void player_markup(std::ostream& o, std::size_t nt, const std::string& panels, const std::string& data) {
   o << "<style>.player .panels{display:flex;flex-wrap:wrap;gap:12px}.player .panel{display:flex;flex-direction:column}"
        ".player .row{display:flex;align-items:flex-start;gap:4px}.player .stack{position:relative}"
        ".player .stack img,.player .stack svg{position:absolute;left:0;top:0;image-rendering:pixelated}"
@@ -129,8 +131,12 @@ std::string movie_player(const PlayerInput& in) {
     << "(<span style=\"color:#ff9900\">● Na</span> <span style=\"color:#22dd22\">● Cl</span> "
     << "<span style=\"color:#cc55ff\">● I</span>)</label> <label><input type=\"checkbox\" class=\"show-columns\"/> detected columns "
     << "(<span style=\"color:#ff3030\">○ heavy</span> <span style=\"color:#30c8ff\">○ light</span>)</label></div>"
-    << "<div class=\"panels\">" << panels.str() << "</div>"
-    << "<script type=\"application/json\" class=\"player-data\">" << data.str() << "</script></div>\n";
+    << "<div class=\"panels\">" << panels << "</div>"
+    << "<script type=\"application/json\" class=\"player-data\">" << data << "</script></div>\n";
+}
+
+/// The player's script: shows frame t in every panel and draws the marks chosen.
+void player_script(std::ostream& o) {
   o << R"JS(<script>
 (function () {
   const root = document.getElementById('player');
@@ -180,6 +186,37 @@ std::string movie_player(const PlayerInput& in) {
 })();
 </script>
 )JS";
+}
+
+}  // namespace
+
+std::string movie_player(const PlayerInput& in) {
+  if (in.movies.empty()) throw std::invalid_argument("movie_player: no movie");
+  const std::size_t nt = in.frames.size();
+  for (const auto& m : in.movies) {
+    if (m.frames.size() != nt || m.nx != in.movies.front().nx || m.ny != in.movies.front().ny)
+      throw std::invalid_argument("movie_player: the movies differ in size or frame count");
+  }
+  const int nx = in.movies.front().nx, ny = in.movies.front().ny;
+  const int width = in.display_width_px, height = static_cast<int>(std::lround(width * static_cast<double>(ny) / nx));
+  const ScaleBar bar = scale_bar(nx, in.pixel_size_angstrom);
+
+  std::ostringstream data;  // JSON
+  data << "{\"n\":" << nt << ",\"movies\":[";
+  std::string panels;
+  for (std::size_t k = 0; k < in.movies.size(); ++k) {
+    const auto& m = in.movies[k];
+    const auto [lo, hi] = grey_range(m.frames);
+    data << (k ? "," : "") << "[";
+    for (std::size_t t = 0; t < nt; ++t) data << (t ? "," : "") << "\"" << png_uri(m.frames[t], nx, ny, lo, hi) << "\"";
+    data << "]";
+    panels += movie_panel(m, k, width, height, lo, hi, bar);
+  }
+  data << "],\"frames\":[" << frames_json(in.frames) << "]}";
+
+  std::ostringstream o;
+  player_markup(o, nt, panels, data.str());
+  player_script(o);
   return o.str();
 }
 
