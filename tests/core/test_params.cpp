@@ -72,7 +72,7 @@ std::string toy_error(const std::string& ini) {
 std::string other_value(const KeySpec& s) {
   static const std::map<std::string, std::string> lists = {
       {"topology.subsets", "Na"}, {"compare.dimensions", "2"}, {"compare.statistic", "heavy"},
-      {"md.swap_schedule", "0:300"}, {"topology.local_subset", "Cl"}, {"run.stages", "md"}, {"toy.dims", "2"}, {"toy.names", "b"}};
+      {"md.swap_schedule", "0:300"}, {"topology.local_subset", "Cl"}, {"run.stages", "md"}, {"compare.ground_truth_dimensions", "1"}, {"toy.dims", "2"}, {"toy.names", "b"}};
   if (lists.count(s.name())) return lists.at(s.name());
   switch (s.type) {
     case KeyType::integer: {
