@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <iostream>
 #include <map>
 #include <sstream>
@@ -12,6 +13,7 @@
 #include "core/h5md.hpp"
 #include "core/hdf5_util.hpp"
 #include "core/xyz.hpp"
+#include "imaging/detect/columns_file.hpp"
 #include "imaging/detect/movie_reader.hpp"
 
 namespace nanomix::cli {
@@ -145,6 +147,25 @@ Command info_command() {
   return c;
 }
 
+/// The columns file as its module reads it, or nothing if it is not one.
+static std::optional<imaging::ColumnsFile> columns_file_or_none(const std::string& path) {
+  try {
+    return imaging::read_columns_file(path);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+}
+
+/// Whether one of the movie readers takes the file.
+static bool movie_reader_knows(const std::string& path) {
+  try {
+    imaging::detect_movie_format(path);
+    return true;
+  } catch (const InputError&) {
+    return false;
+  }
+}
+
 static void describe_file(const std::string& path) {
   {
     if (h5::is_hdf5(path)) {
@@ -156,10 +177,11 @@ static void describe_file(const std::string& path) {
         if (h5::has_attribute(f, "nanomix_format_version"))
           std::cout << " (format version " << h5::read_double_attribute(f, "nanomix_format_version") << ")";
         std::cout << "\n";
-      } else if (h5::exists(f, "columns")) {
-        std::cout << path << ": nanomix columns file\n";
-      } else if (h5::exists(f, "data") || h5::exists(f, "Data") || h5::exists(f, "Experiments")) {
-        describe_movie(path);  // EMD (nanomix, ncempy, HyperSpy), Velox, HyperSpy HDF5
+      } else if (const auto columns = columns_file_or_none(path)) {
+        std::cout << path << ": nanomix columns file, " << columns->columns.size() << " columns in " << columns->frame_count
+                  << " frames\n";
+      } else if (movie_reader_knows(path)) {
+        describe_movie(path);  // EMD (nanomix, ncempy, HyperSpy), Velox, HyperSpy HDF5: through the movie readers
         return;
       } else {
         std::cout << path << ": HDF5 file\n";

@@ -242,11 +242,10 @@ H5mdReader::H5mdReader(const std::string& path) : impl_(std::make_unique<Impl>()
   }
   if (h5::exists(m.file, "parameters")) {
     h5::Id p = h5::open_group(m.file, "parameters");
-    if (h5::has_attribute(p, "nanomix_format_version") &&
-        h5::read_double_attribute(p, "nanomix_format_version") > h5md_format_version) {
-      throw InputError(path + ": written by a newer nanomix (format version " +
-                       std::to_string(static_cast<int>(h5::read_double_attribute(p, "nanomix_format_version"))) + ")");
-    }
+    // nanomix's own trajectories carry a version (one policy: h5::check_format_version); H5MD
+    // files from other programs have none and are read as plain H5MD.
+    if (h5::has_attribute(p, "nanomix_format_version"))
+      h5::check_format_version(p, path, "trajectory", "nanomix_format_version", 1, h5md_format_version);
   }
   const auto pdims = h5::dataset_dims(m.file, pos + "/value");
   if (pdims.size() != 3 || pdims[2] != 3) throw InputError(path + ": position/value must have shape (frames, atoms, 3)");

@@ -187,6 +187,28 @@ TEST_CASE("H5MD: species of the wrong shape or not elements are refused with the
   CHECK_THROWS_AS(H5mdReader(p.string()), InputError);
 }
 
+TEST_CASE("H5MD: the one version policy — a newer nanomix trajectory is refused naming the file; foreign H5MD is read") {
+  const fs::path p = temp_dir() / "versioned.h5";
+  {
+    H5mdWriter w(p.string(), sample_frame(0), "", "tester");
+    w.write_frame(sample_frame(0));
+  }
+  {
+    h5::Id f = h5::open_file(p.string(), true);
+    h5::Id par = h5::open_group(f, "parameters");
+    h5::write_attribute(par, "nanomix_format_version", h5md_format_version + 1);
+  }
+  CHECK_THROWS_WITH_AS(H5mdReader(p.string()),
+                       doctest::Contains(("versioned.h5: trajectory format version " + std::to_string(h5md_format_version + 1)).c_str()),
+                       InputError);
+  {
+    h5::Id f = h5::open_file(p.string(), true);
+    h5::Id par = h5::open_group(f, "parameters");
+    H5Adelete(par, "nanomix_format_version");  // as an H5MD file from another program
+  }
+  CHECK(H5mdReader(p.string()).frame_count() == 1);
+}
+
 TEST_CASE("atomic output: nothing left without commit, the file appears on commit") {
   const fs::path p = temp_dir() / "atomic.txt";
   fs::remove(p);
