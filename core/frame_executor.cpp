@@ -16,13 +16,6 @@ namespace nanomix {
 
 namespace {
 
-bool mpi_running() {
-  int initialised = 0, finalised = 0;
-  MPI_Initialized(&initialised);
-  MPI_Finalized(&finalised);
-  return initialised && !finalised;
-}
-
 /// This rank's frames on `workers` threads; returns the first error a kernel threw (or null).
 /// After an error no thread starts another frame. `report`: call job.progress.
 std::exception_ptr run_local(const FrameJob& job, const std::vector<std::size_t>& mine, int size, bool report) {
@@ -136,8 +129,9 @@ int resolve_threads(int requested) {
 }
 
 void execute_frames(const FrameJob& job) {
-  const bool mpi = mpi_running() && mpi_size() > 1;
-  const int rank = mpi ? mpi_rank() : 0, size = mpi ? mpi_size() : 1;
+  const int size = mpi_size();  // 1 when MPI is not running
+  const bool mpi = size > 1;
+  const int rank = mpi_rank();
   const auto mine = frames_of_rank(job.frames, rank, size);
   std::exception_ptr failure = run_local(job, mine, size, job.progress && mpi_rank() == 0);
   if (!mpi) {

@@ -11,16 +11,17 @@
 
 namespace nanomix::imaging {
 
-namespace {
-
 const char* axis_name(int a) { return a == 0 ? "x" : a == 1 ? "y" : "z"; }
 
-std::string fmt(double v) {
+std::string format_number(double v) {
   std::ostringstream s;
   s.precision(6);
   s << v;
   return s.str();
 }
+
+namespace {
+
 
 double mib(double bytes) { return bytes / (1024.0 * 1024.0); }
 
@@ -32,8 +33,8 @@ void check_information_limit(const OpticsParams& o, const Grid& g, double lambda
   // The information limit lies beyond the band limit: finer pixels are needed to render what the lens transmits.
   double k = kb;
   while (k < 100 && temporal_envelope(o, lambda, k) * spatial_envelope(o, lambda, k, 0.0) > 0.01) k *= 1.02;
-  throw InputError("[imaging] pixel_size_angstrom: the lens still transfers " + fmt(100 * env) + " % at the band limit " + fmt(kb) +
-                   " 1/Å (2/3 Nyquist) and down to 1 % only at " + fmt(k) + " 1/Å; use pixels of at most " + fmt(1.0 / (3.0 * k)) +
+  throw InputError("[imaging] pixel_size_angstrom: the lens still transfers " + format_number(100 * env) + " % at the band limit " + format_number(kb) +
+                   " 1/Å (2/3 Nyquist) and down to 1 % only at " + format_number(k) + " 1/Å; use pixels of at most " + format_number(1.0 / (3.0 * k)) +
                    " Å or set aperture_mrad");
 }
 
@@ -91,8 +92,8 @@ FieldOfView plan_field_of_view(const ImagingParams& p, const Box& box, const std
 Grid plan_grid(const ImagingParams& p, const FieldOfView& view) {
   const double want_nx = std::ceil(view.width_angstrom / p.pixel_size_angstrom - 1e-9);
   const double want_ny = std::ceil(view.height_angstrom / p.pixel_size_angstrom - 1e-9);
-  if (p.nx == 0 && want_nx > 1048576) throw InputError("[imaging] pixel_size_angstrom: the field of view needs " + fmt(want_nx) + " pixels along x (limit 1048576)");
-  if (p.ny == 0 && want_ny > 1048576) throw InputError("[imaging] pixel_size_angstrom: the field of view needs " + fmt(want_ny) + " pixels along y (limit 1048576)");
+  if (p.nx == 0 && want_nx > 1048576) throw InputError("[imaging] pixel_size_angstrom: the field of view needs " + format_number(want_nx) + " pixels along x (limit 1048576)");
+  if (p.ny == 0 && want_ny > 1048576) throw InputError("[imaging] pixel_size_angstrom: the field of view needs " + format_number(want_ny) + " pixels along y (limit 1048576)");
   Grid g;
   g.nx = p.nx ? p.nx : fft_friendly_size(static_cast<int>(want_nx));
   g.ny = p.ny ? p.ny : fft_friendly_size(static_cast<int>(want_ny));
@@ -107,9 +108,9 @@ void check_sampling(const OpticsParams& o, const Grid& g) {
   const double band_mrad = g.band_limit() * lambda * 1e3;
   if (o.aperture_mrad > band_mrad * (1 + 1e-9)) {
     const double need = 2.0 / 3.0 * 0.5 * lambda / (o.aperture_mrad * 1e-3);
-    throw InputError("[imaging] pixel_size_angstrom: pixels of " + fmt(std::max(g.dx_angstrom, g.dy_angstrom)) + " Å band-limit the wave at " +
-                     fmt(band_mrad) + " mrad (2/3 Nyquist), below aperture_mrad = " + fmt(o.aperture_mrad) + "; use pixels of at most " +
-                     fmt(need) + " Å");
+    throw InputError("[imaging] pixel_size_angstrom: pixels of " + format_number(std::max(g.dx_angstrom, g.dy_angstrom)) + " Å band-limit the wave at " +
+                     format_number(band_mrad) + " mrad (2/3 Nyquist), below aperture_mrad = " + format_number(o.aperture_mrad) + "; use pixels of at most " +
+                     format_number(need) + " Å");
   }
   if (o.aperture_mrad == 0) check_information_limit(o, g, lambda);
 }
@@ -173,8 +174,8 @@ MoviePlan plan_movie(const ImagingParams& p, std::vector<std::vector<std::size_t
   const double need_mib = render_memory_mib(p, g, plan.frames());
   if (need_mib > p.max_memory_mib) {  // before anything large is allocated
     throw InputError("[imaging] the grid of " + std::to_string(g.nx) + " x " + std::to_string(g.ny) + " pixels x " +
-                     std::to_string(plan.frames()) + " frames needs " + fmt(need_mib) + " MiB, more than max_memory_mib = " +
-                     fmt(p.max_memory_mib) + " (coarser pixels, fewer frames or a larger limit)");
+                     std::to_string(plan.frames()) + " frames needs " + format_number(need_mib) + " MiB, more than max_memory_mib = " +
+                     format_number(p.max_memory_mib) + " (coarser pixels, fewer frames or a larger limit)");
   }
   // FFTW threads only when there are fewer frames than threads (a choice made from the global frame
   // count, so every rank plans the same transforms).

@@ -94,4 +94,9 @@ struct MoviePlan {
 MoviePlan plan_movie(const ImagingParams& params, std::vector<std::vector<std::size_t>> snapshots, const Box& first_box,
                      const std::string& source_name);
 
+/// "x", "y" or "z" for cell axis 0, 1, 2 (error messages of the plan and the specimen).
+const char* axis_name(int axis);
+/// A number in an error message: 6 significant digits.
+std::string format_number(double v);
+
 }  // namespace nanomix::imaging

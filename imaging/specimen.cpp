@@ -12,22 +12,14 @@ namespace nanomix::imaging {
 
 namespace {
 
-const char* axis_name(int a) { return a == 0 ? "x" : a == 1 ? "y" : "z"; }
-
-std::string fmt(double v) {
-  std::ostringstream s;
-  s.precision(6);
-  s << v;
-  return s.str();
-}
 
 /// InputError for `count` atoms outside the view, quoting the first (atom `a`).
 [[noreturn]] void outside_view_error(const Frame& f, const FieldOfView& view, const std::string& where, std::size_t count, std::size_t a) {
   const auto row = f.positions_angstrom.row(static_cast<Eigen::Index>(a));
-  throw InputError(where + ": " + std::to_string(count) + " atom(s) lie outside the field of view [" + fmt(view.x0_angstrom) + ", " +
-                   fmt(view.x0_angstrom + view.width_angstrom) + "] x [" + fmt(view.y0_angstrom) + ", " +
-                   fmt(view.y0_angstrom + view.height_angstrom) + "] Å along " + axis_name(view.x_axis) + ", " + axis_name(view.y_axis) +
-                   " (atom " + std::to_string(a) + " at " + fmt(row[view.x_axis]) + ", " + fmt(row[view.y_axis]) +
+  throw InputError(where + ": " + std::to_string(count) + " atom(s) lie outside the field of view [" + format_number(view.x0_angstrom) + ", " +
+                   format_number(view.x0_angstrom + view.width_angstrom) + "] x [" + format_number(view.y0_angstrom) + ", " +
+                   format_number(view.y0_angstrom + view.height_angstrom) + "] Å along " + axis_name(view.x_axis) + ", " + axis_name(view.y_axis) +
+                   " (atom " + std::to_string(a) + " at " + format_number(row[view.x_axis]) + ", " + format_number(row[view.y_axis]) +
                    "); enlarge the view, or set [imaging] outside_atoms = drop");
 }
 
@@ -36,7 +28,7 @@ void check_inside_cell(const ProjectedSnapshot& pr, const FieldOfView& view, con
   for (std::size_t a = 0; a < pr.depth.size(); ++a) {
     if (pr.inside[a] && (pr.depth[a] < 0 || pr.depth[a] > view.beam_length_angstrom)) {
       throw InputError(where + ": atom " + std::to_string(a) + " lies outside the cell along the beam (" + axis_name(view.beam_axis) + " = " +
-                       fmt(pr.depth[a]) + " Å) with slice_range = cell");
+                       format_number(pr.depth[a]) + " Å) with slice_range = cell");
     }
   }
 }
