@@ -34,7 +34,7 @@ void run_stage(const CompareStage& stage, const Config& config, bool quiet) {
     }));
   }
   AtomicOutput output(out);
-  topology::write_comparison_file(output.temp_path().string(), results, exp_path, params, config.to_ini());
+  output.write([&](const std::string& path) { topology::write_comparison_file(path, results, exp_path, params, config.to_ini()); });
   output.commit();
   for (const auto& result : results) {
     for (const auto& m : result.mechanisms) {

@@ -57,7 +57,7 @@ void run_stage(const DetectStage& stage, const Config& config, bool quiet) {
   }
   for (const auto& w : det.warnings) std::fprintf(stderr, "nanomix detect: %s\n", w.c_str());  // even with --quiet
   AtomicOutput output(out);
-  imaging::write_columns_file(output.temp_path().string(), movie_path, read, pre, det, config.to_ini());
+  output.write([&](const std::string& path) { imaging::write_columns_file(path, movie_path, read, pre, det, config.to_ini()); });
   output.commit();
   std::size_t heavy = 0;
   for (const auto& col : det.columns) heavy += col.klass == 1;

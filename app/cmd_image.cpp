@@ -52,16 +52,17 @@ void run_stage(const ImageStage& stage, const Config& config, bool quiet) {
                                      ? result.expected_counts
                                      : result.counts;
   AtomicOutput emd(out);
-  imaging::write_emd(emd.temp_path().string(),
-                     imaging::movie_file_contents(result, params, in, config.to_ini(), std::string("nanomix ") + version_string));
+  emd.write([&](const std::string& path) {
+    imaging::write_emd(path, imaging::movie_file_contents(result, params, in, config.to_ini(), std::string("nanomix ") + version_string));
+  });
   std::unique_ptr<AtomicOutput> tiff_out, mrc_out;
   if (!tiff.empty()) {
     tiff_out = std::make_unique<AtomicOutput>(tiff);
-    imaging::write_tiff(tiff_out->temp_path().string(), chosen);
+    tiff_out->write([&](const std::string& path) { imaging::write_tiff(path, chosen); });
   }
   if (!mrc.empty()) {
     mrc_out = std::make_unique<AtomicOutput>(mrc);
-    imaging::write_mrc(mrc_out->temp_path().string(), chosen);
+    mrc_out->write([&](const std::string& path) { imaging::write_mrc(path, chosen); });
   }
   if (!png_dir.empty()) {
     std::filesystem::create_directories(png_dir);

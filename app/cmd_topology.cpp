@@ -47,7 +47,7 @@ void run_stage(const TopologyStage& stage, const Config& config, bool quiet) {
   if (mpi_rank() != 0) return;
   for (const auto& n : result.notes) log_info(quiet, "  note: " + n);
   AtomicOutput output(out);
-  topology::write_diagrams_file(output.temp_path().string(), result, params, config.to_ini());
+  output.write([&](const std::string& path) { topology::write_diagrams_file(path, result, params, config.to_ini()); });
   output.commit();
   std::string summary = "diagrams of " + std::to_string(result.frame_index.size()) + " frames (" + result.filtration + ")";
   for (const auto& g : result.groups) {

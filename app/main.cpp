@@ -7,6 +7,7 @@
 
 #include "app/commands.hpp"
 #include "core/error.hpp"
+#include "core/hdf5_util.hpp"
 #include "core/parallel.hpp"
 #include "nanomix/version.hpp"
 
@@ -30,6 +31,7 @@ void print_help(const std::vector<nanomix::cli::Command>& commands) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  nanomix::h5::skip_library_cleanup_at_exit();
   nanomix::MpiSession mpi(&argc, &argv);  // `mpirun -np N nanomix …` splits work over ranks
   const auto commands = nanomix::cli::all_commands();
   std::vector<std::string> args(argv + 1, argv + argc);

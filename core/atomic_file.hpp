@@ -11,6 +11,8 @@
 #include <filesystem>
 #include <string>
 
+#include "core/error.hpp"
+
 namespace nanomix {
 
 class AtomicOutput {
@@ -25,6 +27,16 @@ class AtomicOutput {
   const std::filesystem::path& final_path() const { return final_; }
   /// Renames the temporary file to the final name (atomic on one file system).
   void commit();
+  /// Runs `write(temp_path().string())`; a RuntimeError (a write that failed: a full disk, a file
+  /// size limit) is rethrown naming the final path, so the message says which output was lost.
+  template <class Write>
+  void write(Write&& write_to) {
+    try {
+      write_to(temp_.string());
+    } catch (const RuntimeError& e) {
+      throw RuntimeError("cannot write " + final_.string() + ": " + e.what());
+    }
+  }
 
  private:
   std::filesystem::path final_;

@@ -204,7 +204,7 @@ void H5mdWriter::write_parameter(const std::string& name, const std::string& val
 std::size_t H5mdWriter::frame_count() const { return impl_->position.value.rows(); }
 
 void H5mdWriter::flush() {
-  if (impl_ && impl_->file.valid()) H5Fflush(impl_->file, H5F_SCOPE_GLOBAL);
+  if (impl_ && impl_->file.valid()) h5::flush_file(impl_->file);
 }
 
 void H5mdWriter::close() {

@@ -14,9 +14,32 @@ namespace nanomix::h5 {
 
 namespace {
 
+/// The operating system's reason for the HDF5 call that just failed ("No space left on device",
+/// "File too large"), taken from the file driver's entry on HDF5's error stack ("… errno = 28,
+/// error message = '…'"); empty when the failure was not the system's.
+std::string os_reason() {
+  std::string reason;
+  H5Ewalk2(
+      H5E_DEFAULT, H5E_WALK_DOWNWARD,
+      [](unsigned, const H5E_error2_t* e, void* data) -> herr_t {
+        const std::string desc = e->desc ? e->desc : "";
+        const std::string key = "error message = '";
+        const auto k = desc.find(key);
+        if (k == std::string::npos) return 0;
+        const auto end = desc.find('\'', k + key.size());
+        *static_cast<std::string*>(data) = desc.substr(k + key.size(), end == std::string::npos ? end : end - k - key.size());
+        return 1;  // stop the walk
+      },
+      &reason);
+  return reason;
+}
+
 template <class T>
 T check(T id, const std::string& what) {
-  if (id < 0) throw RuntimeError("HDF5: " + what);
+  if (id < 0) {
+    const std::string why = os_reason();
+    throw RuntimeError("HDF5: " + what + (why.empty() ? "" : " (" + why + ")"));
+  }
   return id;
 }
 
@@ -96,6 +119,12 @@ void Id::reset() {
 }
 
 void quiet_hdf5_errors() { H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); }
+
+void skip_library_cleanup_at_exit() { H5dont_atexit(); }
+
+void check_call(long long status, const std::string& what) { check(status, what); }
+
+void flush_file(hid_t file) { check(H5Fflush(file, H5F_SCOPE_GLOBAL), "flush failed"); }
 
 Id create_file(const std::string& path) {
   quiet_hdf5_errors();

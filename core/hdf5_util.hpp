@@ -39,6 +39,17 @@ class Id {
 
 /// Silences HDF5's automatic error printing for the life of the program (we throw instead).
 void quiet_hdf5_errors();
+/// Throws RuntimeError("HDF5: <what> (<the system's reason, e.g. No space left on device>)") when
+/// an HDF5 call returned a negative status; for writers.
+void check_call(long long status, const std::string& what);
+/// Flushes a file being written (checked: a full disk found here would otherwise be lost when the
+/// file is closed, whose failure nobody sees). Every writer calls it last.
+void flush_file(hid_t file);
+/// Called first thing in main: HDF5 does not close what is still open at exit. Every nanomix
+/// HDF5 object is closed by its owner before then; what stays open is a file whose close failed
+/// after a failed write (a full disk), and libhdf5 1.10 crashes (SIGSEGV in H5F__close_cb) when
+/// its exit handler closes such a file again.
+void skip_library_cleanup_at_exit();
 
 Id create_file(const std::string& path);  ///< truncates
 Id open_file(const std::string& path, bool writable = false);  ///< InputError if not HDF5

@@ -11,9 +11,7 @@ namespace {
 
 using h5::Id;
 
-void check(herr_t r, const std::string& what) {
-  if (r < 0) throw RuntimeError("HDF5: " + what);
-}
+void check(herr_t r, const std::string& what) { h5::check_call(r, what); }
 
 void write_dim(hid_t group, int k, const std::vector<double>& values, const std::string& name, const std::string& units) {
   const std::string d = "dim" + std::to_string(k);
@@ -126,7 +124,7 @@ void write_emd(const std::string& path, const EmdContents& c) {
   }
   Id params = h5::require_group(file, "parameters");
   h5::write_string_dataset(params, "config", c.config_ini);
-  if (H5Fflush(file, H5F_SCOPE_GLOBAL) < 0) throw RuntimeError(path + ": HDF5 flush failed");
+  h5::flush_file(file);
 }
 
 }  // namespace nanomix::imaging

@@ -62,7 +62,7 @@ std::vector<std::string> write_png_previews(const std::string& directory, const 
     std::snprintf(name, sizeof name, "frame_%05zu.png", t);
     const std::string path = (std::filesystem::path(directory) / name).string();
     AtomicOutput out(path);
-    write_png_gray8(out.temp_path().string(), m.nx, m.ny, px);
+    out.write([&](const std::string& p) { write_png_gray8(p, m.nx, m.ny, px); });
     out.commit();
     names.push_back(path);
   }

@@ -125,6 +125,7 @@ void write_comparison_file(const std::string& path, const std::vector<CompareRes
   }
   h5::Id par = h5::require_group(f, "parameters");
   h5::write_string_dataset(par, "config", config_ini);
+  h5::flush_file(f);
 }
 
 ComparisonFile read_comparison_file(const std::string& path) {

@@ -203,6 +203,7 @@ void write_diagrams_file(const std::string& path, const TopologyResult& res, con
   if (params.lattice && !res.frame_index.empty()) write_lattice(f, res);
   h5::Id par = h5::require_group(f, "parameters");
   h5::write_string_dataset(par, "config", config_ini);
+  h5::flush_file(f);
 }
 
 DiagramsInfo read_diagrams_info(const std::string& path) {

@@ -72,6 +72,7 @@ void write_columns_file(const std::string& path, const std::string& source, cons
   h5::write_attribute(p, "nanomix_format_version", columns_format_version);
   h5::write_attribute(p, "nanomix_version", std::string(version_string));
   h5::write_string_dataset(p, "config", config_ini);
+  h5::flush_file(f);
 }
 
 ColumnsFile read_columns_file(const std::string& path) {

@@ -128,6 +128,27 @@ touch "$tmp/afile"
 expect_error "run --out a file" "not a directory" run --config "$tmp/good.ini" --out "$tmp/afile"
 rm -rf "$tmp/busy" "$tmp/afile"
 
+# A write that fails (a full disk; here a file-size limit, SIGXFSZ ignored so write() returns
+# EFBIG) ends with exit 1 and one line naming the output and the system's reason, and leaves
+# nothing behind. Before: image crashed in libhdf5's exit handler (SIGSEGV; issue 16, item 10),
+# and detect/topology committed a truncated file with exit 0 (a failed flush went unseen).
+"$nanomix" build --config "$tmp/good.ini" --out "$tmp/s.xyz" --quiet 2>/dev/null
+printf '[imaging]\npixel_size_angstrom = 0.1\n' >"$tmp/img.ini"
+expect_write_failure() {  # NAME KBYTES OUT ARGS…
+  local name=$1 kbytes=$2 out=$3
+  shift 3
+  rm -rf "$tmp/full" && mkdir -p "$tmp/full"
+  bash -c 'trap "" XFSZ; ulimit -f "$0"; exec "$@"' "$kbytes" "$nanomix" "$@" --out "$out" --quiet >/dev/null 2>"$tmp/stderr"
+  local rc=$?
+  if [ "$rc" -ne 1 ]; then bad "$name: exit code $rc, expected 1: $(cat "$tmp/stderr")"
+  elif [ "$(wc -l <"$tmp/stderr")" -ne 1 ] || ! grep -q "cannot write $out: .*(File too large)" "$tmp/stderr"; then
+    bad "$name: stderr '$(cat "$tmp/stderr")'"
+  elif [ -n "$(ls -A "$tmp/full")" ]; then bad "$name: left $(ls -A "$tmp/full")"
+  else ok; fi
+}
+expect_write_failure "full disk, image" 64 "$tmp/full/m.emd" image --config "$tmp/img.ini" --structure "$tmp/s.xyz"
+expect_write_failure "full disk, topology" 4 "$tmp/full/d.h5" topology --config "$tmp/good.ini" --structure "$tmp/s.xyz"
+
 # Under mpirun a bad input is reported once, not once per rank (item 14).
 if command -v mpirun >/dev/null; then
   OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe -np 2 "$nanomix" build \
