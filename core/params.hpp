@@ -9,6 +9,8 @@
 //     ("demo.ini:12: [md] frames = 0: why").
 // Libraries declare their tables and take structs; only the app reads a Config.
 #include <functional>
+#include <limits>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -79,6 +81,11 @@ class ParamTable {
                       std::string help) {
     auto ref = access(field);
     using T = field_type<F>;
+    // A range the field cannot hold would wrap silently (raw_frames = 3e9 in an int once read as
+    // negative): refused when the table is declared, so every such slip fails the first test.
+    if (min < static_cast<double>(std::numeric_limits<T>::lowest()) || max > static_cast<double>(std::numeric_limits<T>::max()))
+      throw std::logic_error("[" + section_ + "] " + key + ": range " + std::to_string(min) + " … " + std::to_string(max) +
+                             " does not fit the field's integer type");
     return add(int_key(section_, std::move(key), def, min, max, std::move(unit), std::move(help)),
                [ref](P& p, const std::string& t) {
                  ref(p) = static_cast<T>(std::stoll(t[0] == '+' ? t.substr(1) : t));

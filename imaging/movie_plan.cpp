@@ -26,14 +26,14 @@ namespace {
 double mib(double bytes) { return bytes / (1024.0 * 1024.0); }
 
 /// Without an aperture the envelopes must have damped the transfer below 1 % inside the band limit.
-void check_information_limit(const OpticsParams& o, const Grid& g, double lambda) {
+void check_information_limit(const OpticsParams& o, const Grid& g, double lambda, const std::string& origin) {
   const double kb = g.band_limit();
   const double env = temporal_envelope(o, lambda, kb) * spatial_envelope(o, lambda, kb, 0.0);
   if (!(env > 0.01 && (o.focal_spread_angstrom > 0 || o.source_semiangle_mrad > 0))) return;
   // The information limit lies beyond the band limit: finer pixels are needed to render what the lens transmits.
   double k = kb;
   while (k < 100 && temporal_envelope(o, lambda, k) * spatial_envelope(o, lambda, k, 0.0) > 0.01) k *= 1.02;
-  throw InputError("[imaging] pixel_size_angstrom: the lens still transfers " + format_number(100 * env) + " % at the band limit " + format_number(kb) +
+  throw InputError(origin + ": the lens still transfers " + format_number(100 * env) + " % at the band limit " + format_number(kb) +
                    " 1/Å (2/3 Nyquist) and down to 1 % only at " + format_number(k) + " 1/Å; use pixels of at most " + format_number(1.0 / (3.0 * k)) +
                    " Å or set aperture_mrad");
 }
@@ -103,16 +103,16 @@ Grid plan_grid(const ImagingParams& p, const FieldOfView& view) {
   return g;
 }
 
-void check_sampling(const OpticsParams& o, const Grid& g) {
+void check_sampling(const OpticsParams& o, const Grid& g, const std::string& origin) {
   const double lambda = wavelength_angstrom(o.voltage_kv);
   const double band_mrad = g.band_limit() * lambda * 1e3;
   if (o.aperture_mrad > band_mrad * (1 + 1e-9)) {
     const double need = 2.0 / 3.0 * 0.5 * lambda / (o.aperture_mrad * 1e-3);
-    throw InputError("[imaging] pixel_size_angstrom: pixels of " + format_number(std::max(g.dx_angstrom, g.dy_angstrom)) + " Å band-limit the wave at " +
+    throw InputError(origin + ": pixels of " + format_number(std::max(g.dx_angstrom, g.dy_angstrom)) + " Å band-limit the wave at " +
                      format_number(band_mrad) + " mrad (2/3 Nyquist), below aperture_mrad = " + format_number(o.aperture_mrad) + "; use pixels of at most " +
                      format_number(need) + " Å");
   }
-  if (o.aperture_mrad == 0) check_information_limit(o, g, lambda);
+  if (o.aperture_mrad == 0) check_information_limit(o, g, lambda, origin);
 }
 
 double render_memory_mib(const ImagingParams& p, const Grid& g, std::size_t frames) {
@@ -169,7 +169,15 @@ MoviePlan plan_movie(const ImagingParams& p, std::vector<std::vector<std::size_t
   plan.grid = plan_grid(p, plan.view);
   plan.wavelength_angstrom = wavelength_angstrom(p.optics.voltage_kv);
   plan.sigma_rad_per_volt_angstrom = interaction_parameter_rad_per_volt_angstrom(p.optics.voltage_kv);
-  check_sampling(p.optics, plan.grid);
+  // Pixels given as counts are named as such (nx = 3 is not a pixel_size_angstrom problem).
+  std::string origin = "[imaging] pixel_size_angstrom";
+  if (p.nx || p.ny) {
+    origin = "[imaging]";
+    if (p.nx) origin += " nx = " + std::to_string(p.nx);
+    if (p.ny) origin += std::string(p.nx ? "," : "") + " ny = " + std::to_string(p.ny);
+    origin += " (pixels of " + format_number(plan.grid.dx_angstrom) + " x " + format_number(plan.grid.dy_angstrom) + " Å)";
+  }
+  check_sampling(p.optics, plan.grid, origin);
   const Grid& g = plan.grid;
   const double need_mib = render_memory_mib(p, g, plan.frames());
   if (need_mib > p.max_memory_mib) {  // before anything large is allocated

@@ -43,7 +43,9 @@ Grid plan_grid(const ImagingParams& params, const FieldOfView& view);
 
 /// InputError unless the grid renders what the lens transmits: the objective aperture inside the
 /// band limit (2/3 Nyquist) or, without an aperture, the envelopes below 1 % at the band limit.
-void check_sampling(const OpticsParams& optics, const Grid& grid);
+/// `pixel_origin` names what set the pixels in the message ("[imaging] pixel_size_angstrom", or
+/// nx / ny when the grid was given in pixels).
+void check_sampling(const OpticsParams& optics, const Grid& grid, const std::string& pixel_origin = "[imaging] pixel_size_angstrom");
 
 /// Memory the render needs (MiB): shared engines, one workspace per working thread, the movie.
 double render_memory_mib(const ImagingParams& params, const Grid& grid, std::size_t frames);

@@ -49,7 +49,7 @@ struct ReadOptions {
   // Raw binary: shape and type are required (frames = 0: as many whole frames as the file holds).
   int raw_nx = 0;
   int raw_ny = 0;
-  int raw_frames = 0;
+  std::int64_t raw_frames = 0;
   RawType raw_type = RawType::f32;
   bool raw_big_endian = false;
   std::uint64_t raw_header_bytes = 0;

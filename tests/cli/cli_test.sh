@@ -128,11 +128,19 @@ touch "$tmp/afile"
 expect_error "run --out a file" "not a directory" run --config "$tmp/good.ini" --out "$tmp/afile"
 rm -rf "$tmp/busy" "$tmp/afile"
 
+"$nanomix" build --config "$tmp/good.ini" --out "$tmp/s.xyz" --quiet 2>/dev/null
+# Integer keys keep their whole range (raw_frames = 3e9 was read as a negative count), and a grid
+# given in pixels is named as such, not blamed on pixel_size_angstrom (issue 16, item 14).
+head -c 4000 /dev/zero >"$tmp/r.raw"
+expect_error "raw_frames = 3e9" "truncated raw movie: 3000000000 frames" detect --config "$tmp/good.ini" --movie "$tmp/r.raw" \
+  --out "$tmp/out.xyz" --detect.format=raw --detect.raw_nx=10 --detect.raw_ny=10 --detect.raw_frames=3000000000
+expect_error "nx = 3" "\[imaging\] nx = 3 (pixels of" image --config "$tmp/good.ini" --structure "$tmp/s.xyz" --out "$tmp/out.xyz" \
+  --imaging.nx=3
+
 # A write that fails (a full disk; here a file-size limit, SIGXFSZ ignored so write() returns
 # EFBIG) ends with exit 1 and one line naming the output and the system's reason, and leaves
 # nothing behind. Before: image crashed in libhdf5's exit handler (SIGSEGV; issue 16, item 10),
 # and detect/topology committed a truncated file with exit 0 (a failed flush went unseen).
-"$nanomix" build --config "$tmp/good.ini" --out "$tmp/s.xyz" --quiet 2>/dev/null
 printf '[imaging]\npixel_size_angstrom = 0.1\n' >"$tmp/img.ini"
 expect_write_failure() {  # NAME KBYTES OUT ARGS…
   local name=$1 kbytes=$2 out=$3

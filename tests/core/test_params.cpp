@@ -166,6 +166,14 @@ TEST_CASE("a table's errors name the file, line, key and value") {
   CHECK_THROWS_WITH_AS(t.validate(), "[toy] count: more than 5 needs shape = square", ParamError);
 }
 
+TEST_CASE("an integer key whose range its field cannot hold is refused when declared") {
+  // [detect] raw_frames allowed 0 … 4e9 into an int: 3e9 wrapped to a negative count.
+  ParamTable<Toy> t("toy");
+  CHECK_THROWS_AS(t.integer("count", &Toy::count, 0, 0, 4.0e9, "", "too wide for an int"), std::logic_error);
+  CHECK_THROWS_AS(t.integer("limit", &Toy::limit, 0, -3.0e9, 0, "", "too wide for an int"), std::logic_error);
+  CHECK_NOTHROW(t.integer("count", &Toy::count, 0, 0, 2147483647.0, "", "fits"));
+}
+
 TEST_CASE("the schema holds every section in the documented order, each key once") {
   const auto schema = nanomix_schema();
   CHECK(schema->sections() == std::vector<std::string>{"structure", "md", "imaging", "detect", "topology", "compare", "run"});
