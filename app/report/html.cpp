@@ -302,8 +302,9 @@ std::string svg_heatmap(const Heatmap& map, const PlotStyle& style) {
 }
 
 namespace {
-/// PNG bytes of 8-bit pixels with `channels` bytes each (1: grey, 3: RGB).
-std::vector<unsigned char> encode_png(const std::vector<unsigned char>& rgb, int width, int height, int channels) {
+/// PNG bytes of 8-bit pixels with `channels` bytes each (1: grey, 3: RGB); `unfiltered`: every row
+/// with PNG filter "none" (smaller for noise), else libpng's adaptive choice per row.
+std::vector<unsigned char> encode_png(const std::vector<unsigned char>& rgb, int width, int height, int channels, bool unfiltered) {
   if (width <= 0 || height <= 0 ||
       rgb.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * static_cast<std::size_t>(channels)) {
     throw std::invalid_argument("encode_png: size mismatch");
@@ -325,6 +326,7 @@ std::vector<unsigned char> encode_png(const std::vector<unsigned char>& rgb, int
   png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8,
                channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB,
                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  if (unfiltered) png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
   png_write_info(png, info);
   for (int r = 0; r < height; ++r) {
     png_write_row(png, const_cast<png_bytep>(rgb.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(width) *
@@ -337,11 +339,13 @@ std::vector<unsigned char> encode_png(const std::vector<unsigned char>& rgb, int
 }  // namespace
 
 std::vector<unsigned char> encode_png_rgb(const std::vector<unsigned char>& rgb, int width, int height) {
-  return encode_png(rgb, width, height, 3);
+  return encode_png(rgb, width, height, 3, false);
 }
 
 std::vector<unsigned char> encode_png_grey(const std::vector<unsigned char>& grey, int width, int height) {
-  return encode_png(grey, width, height, 1);
+  // Smooth images compress best with libpng's filters, noisy ones (the camera's counts) without.
+  auto filtered = encode_png(grey, width, height, 1, false), plain = encode_png(grey, width, height, 1, true);
+  return plain.size() < filtered.size() ? plain : filtered;
 }
 
 std::string base64(const std::vector<unsigned char>& bytes) {

@@ -70,7 +70,8 @@ std::string image_tag(const std::vector<float>& pixels, int width, int height, c
 /// PNG bytes of an 8-bit RGB image (row-major, 3 bytes per pixel).
 std::vector<unsigned char> encode_png_rgb(const std::vector<unsigned char>& rgb, int width, int height);
 /// PNG bytes of an 8-bit grey image (one byte per pixel): a third of the raw bytes of the same grey
-/// as RGB, half the PNG size or less on the movies.
+/// as RGB, half the PNG size or less on the movies. Encoded with and without row filters, the
+/// smaller kept (noise compresses better unfiltered).
 std::vector<unsigned char> encode_png_grey(const std::vector<unsigned char>& grey, int width, int height);
 std::string base64(const std::vector<unsigned char>& bytes);
 
