@@ -55,13 +55,13 @@ namespace {
 using Used = std::vector<std::vector<char>>;  // [frame][point]: already in a track
 
 /// The unused point of `frame` that continues `p` (see persistent_features), or -1.
-long continuation(const Diagram& frame, const std::vector<char>& used, const PersistencePair& p, int min_shared) {
+long continuation(const Diagram& frame, const std::vector<char>& used, const PersistencePair& p, int min_shared, double min_persistence) {
   const auto atoms = simplex_atoms(p);
   long best = -1;
   int best_shared = 0;
   double best_gap = 0;
   for (std::size_t i = 0; i < frame.size(); ++i) {
-    if (used[i] || !frame[i].finite()) continue;
+    if (used[i] || !frame[i].finite() || frame[i].persistence() < min_persistence) continue;
     const auto other = simplex_atoms(frame[i]);
     std::vector<int> common;
     std::set_intersection(atoms.begin(), atoms.end(), other.begin(), other.end(), std::back_inserter(common));
@@ -76,7 +76,7 @@ long continuation(const Diagram& frame, const std::vector<char>& used, const Per
 }  // namespace
 
 std::vector<FeatureTrack> persistent_features(const std::vector<FrameDiagrams>& frames, int dimension, std::size_t count,
-                                             int min_shared) {
+                                             int min_shared, double min_persistence) {
   std::vector<FeatureTrack> tracks;
   if (dimension < 0 || dimension > 2) return tracks;
   const auto d = static_cast<std::size_t>(dimension);
@@ -99,7 +99,7 @@ std::vector<FeatureTrack> persistent_features(const std::vector<FrameDiagrams>& 
       auto& chain = step < 0 ? before : after;
       while ((step < 0 && at.first > 0) || (step > 0 && at.first + 1 < frames.size())) {
         const std::size_t next = step < 0 ? at.first - 1 : at.first + 1;
-        const long i = continuation(frames[next].dims[d], used[next], point(at), min_shared);
+        const long i = continuation(frames[next].dims[d], used[next], point(at), min_shared, min_persistence);
         if (i < 0) break;
         at = {next, static_cast<std::size_t>(i)};
         used[next][at.second] = 1;

@@ -41,9 +41,11 @@ struct FeatureTrack {
 /// The `count` most persistent finite points of `dimension` over all frames, each followed from its
 /// own frame backward and forward through consecutive frames: a point of the neighbouring frame
 /// continues it when its simplex atoms share at least `min_shared` with the current one's (the most
-/// shared wins, ties to the closer persistence), until none does. A point already in a track is
-/// not picked or continued again, so the tracks are distinct. Most persistent first.
+/// shared wins, ties to the closer persistence) and its persistence is at least `min_persistence`
+/// (a ring that closed is not continued by a short-lived point on its atoms), until none does. A
+/// point already in a track is not picked or continued again, so the tracks are distinct. Most
+/// persistent first.
 std::vector<FeatureTrack> persistent_features(const std::vector<FrameDiagrams>& frames, int dimension, std::size_t count,
-                                             int min_shared = 3);
+                                             int min_shared = 3, double min_persistence = 0);
 
 }  // namespace nanomix::topology

@@ -152,7 +152,8 @@ void composition_subsection(Document& doc, const std::vector<std::pair<std::stri
   doc.raw("<h3>Where the iodide goes: composition along and across the tube (ground truth)</h3>");
   doc.paragraph("From the trajectory's positions and per-frame species: the anions of each frame binned along the tube "
                 "axis (3 Å bins over the anions' extent in all frames) and coloured by their iodide fraction I/(Cl + I) "
-                "(grey: fewer than 3 anions in the bin), one row per recorded frame — a band that sharpens over time is the iodide gathering in one part of the "
+                "(grey: fewer than 3 anions in the bin), one row per recorded frame — a band that sharpens over time "
+                "is the iodide gathering in one part of the "
                 "tube. Beside it, the same fraction against the distance from the tube axis (1.5 Å shells) in the first "
                 "and the last frame, with the fraction of all anions for reference: a rise towards the wall is an I-rich "
                 "shell, a fall an I-rich core.");
@@ -443,7 +444,7 @@ void diagrams_section(Document& doc, const RunFiles& files) {
   if (!any) missing(doc, "persistence diagrams", files.diagrams.empty() ? "" : files.diagrams.front());
 }
 
-const std::uint32_t loop_colours[] = {0xd62728, 0x1f77b4, 0x2ca02c, 0xff7f0e, 0x8c564b};
+const std::uint32_t loop_colours[] = {0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd};  // the plots' first five colours
 const char* species_colour(int z) { return z == sodium_z ? "#ff9900" : z == chlorine_z ? "#22dd22" : z == iodine_z ? "#cc55ff" : "#999999"; }
 std::string hex_colour(std::uint32_t rgb) {
   char buf[8];
@@ -515,6 +516,7 @@ struct LocalFeatures {
   topology::DiagramsRead diagrams;
   std::vector<topology::FeatureTrack> tracks;
   std::size_t dimension = 1;
+  double min_persistence = 0;  ///< the local region's floor: a feature continues only above it
   const topology::PersistencePair* at(std::size_t k, std::size_t row) const {
     const auto& t = tracks[k];
     if (row < t.first_frame || row >= t.first_frame + t.frames()) return nullptr;
@@ -533,7 +535,8 @@ void persistent_features_subsection(Document& doc, const RunFiles& files, const 
                 "feature is most persistent, with the ions within 2.5 Å of that plane around them (Na orange, Cl green, "
                 "I purple), so the ring they close is seen in its surroundings. <b>Lifetime:</b> the feature is followed "
                 "from that frame backward and forward while the next frame has a point whose birth and death atoms share at "
-                "least 3 with it (each point joins one feature only). In the I subset a long-lived loop is a ring of iodide "
+                "least 3 with it and whose persistence is above the region's floor (" + fixed(lf.min_persistence, 1) + " " + unit +
+                "; each point joins one feature only). In the I subset a long-lived loop is a ring of iodide "
                 "around ions of the other species: the panel shows what the ring encloses.");
   const bool atoms_known = info.source == "trajectory" && present(files.trajectory);
   std::unique_ptr<H5mdReader> traj = atoms_known ? std::make_unique<H5mdReader>(files.trajectory) : nullptr;
@@ -553,13 +556,36 @@ void persistent_features_subsection(Document& doc, const RunFiles& files, const 
     const std::size_t input_frame = static_cast<std::size_t>(std::lround(info.frame_index[peak]));
     if (traj && input_frame < traj->frame_count())
       panels += feature_svg(traj->frame(input_frame), p, loop_colours[k % 5],
-                            "feature " + std::to_string(k + 1) + ": t = " + when(peak) + clock + ", " + std::to_string(t.frames()) + " frames");
+                            "feature " + std::to_string(k + 1) + ": t = " + when(peak) + clock + ", " +
+                                std::to_string(t.frames()) + (t.frames() == 1 ? " frame" : " frames"));
   }
+  std::vector<Series> lives;  // each feature's persistence along its track
+  for (std::size_t k = 0; k < lf.tracks.size(); ++k) {
+    Series life{"feature " + std::to_string(k + 1), {}, {}};
+    for (std::size_t j = 0; j < lf.tracks[k].frames(); ++j) {
+      const std::size_t row = lf.tracks[k].first_frame + j;
+      life.x.push_back(spp > 0 ? info.frame_time[row] * spp : info.frame_time[row]);
+      life.y.push_back(lf.at(k, row)->persistence());
+    }
+    lives.push_back(std::move(life));
+  }
+  PlotStyle ls;
+  ls.title = "persistence of each feature over its lifetime";
+  ls.x_label = spp > 0 ? "experiment time (s)" : "MD time (ps)";
+  ls.y_label = "death − birth (" + unit + ")";
+  ls.points = true;
+  ls.legend_below = true;
+  if (!info.frame_time.empty()) {
+    ls.x_min = spp > 0 ? info.frame_time.front() * spp : info.frame_time.front();
+    ls.x_max = spp > 0 ? info.frame_time.back() * spp : info.frame_time.back();
+  }
+  ls.y_min = 0;
+  const std::string life_plot = svg_plot(lives, ls);
   doc.table({"feature", "most persistent at", "birth (" + unit + ")", "death (" + unit + ")", "persistence (" + unit + ")",
              "lifetime: consecutive frames (from–to)", "atoms (birth ∪ death simplices)"},
             rows);
-  if (!panels.empty()) doc.raw("<div>" + panels + "</div>");
-  else doc.paragraph("<em>The atoms' positions are not drawn: the diagrams were not computed from this run's trajectory.</em>");
+  if (panels.empty()) doc.paragraph("<em>The atoms' positions are not drawn: the diagrams were not computed from this run's trajectory.</em>");
+  doc.raw("<div>" + panels + life_plot + "</div>");
 }
 
 /// Diagram points in the local region and the atoms behind them, per frame.
@@ -647,7 +673,8 @@ void local_structures_section(Document& doc, const RunFiles& files) {
   LocalFeatures lf;
   lf.diagrams = topology::read_diagrams_file(path, local.group);
   lf.dimension = static_cast<std::size_t>(std::clamp(local.dimension, 0, 2));
-  lf.tracks = topology::persistent_features(lf.diagrams.frames, local.dimension, 4);
+  lf.min_persistence = local.min_persistence;
+  lf.tracks = topology::persistent_features(lf.diagrams.frames, local.dimension, 4, 3, local.min_persistence);
   if (lf.tracks.empty()) return doc.paragraph("<em>No finite H" + std::to_string(lf.dimension) + " point in " + escape(local.group) + ".</em>");
   persistent_features_subsection(doc, files, lf, info);
   local_filmstrip(doc, files, lf, info);

@@ -440,6 +440,10 @@ TEST_CASE("persistent features followed across frames by their simplex atoms") {
   CHECK(two[0].frames() == 2);
   CHECK(two[1].first_frame == 2);
   CHECK(two[1].points == std::vector<std::size_t>{1});
+  // A' (persistence 4) is below a floor of 4.5: A no longer continues into it.
+  const auto floored = persistent_features(frames, 1, 1, 3, 4.5);
+  REQUIRE(floored.size() == 1);
+  CHECK(floored[0].frames() == 1);
   const auto four = persistent_features(frames, 1, 10);
   REQUIRE(four.size() == 4);
   CHECK(four[2].first_frame == 2);
