@@ -22,7 +22,7 @@ const ParamTable<RunParams>& RunParams::table() {
               "the other stages use every rank); true = LAMMPS on every rank (faster for large systems, but a "
               "different, equally valid trajectory)");
     t.boolean("tiff", &P::tiff, true, "also write an ImageJ TIFF stack beside every simulated movie (movie.tif, movie_<mechanism>.tif)");
-    t.integer("filmstrip_frames", &P::filmstrip_frames, 6, 1, 50, "", "frames shown in the report's filmstrip");
+    t.integer("filmstrip_frames", &P::filmstrip_frames, 6, 1, 50, "", "most movie frames in the report's local-structures strip (one per persistent feature's peak)");
     return t;
   }();
   return t;

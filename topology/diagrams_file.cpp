@@ -177,9 +177,12 @@ void write_lattice(hid_t f, const TopologyResult& res) {
   h5::write_dataset(f, "lattice", rows.data(), {F, width + 1});
   h5::Id ls = h5::open_dataset(f, "lattice");
   h5::write_attribute(ls, "columns", res.source == Source::columns
-                                         ? std::vector<std::string>{"frame", "a_angstrom", "columns"}
+                                         ? std::vector<std::string>{"frame", "a_angstrom", "columns", "a_standard_error_angstrom",
+                                                                    "distances"}
                                          : std::vector<std::string>{"frame", "a_NaCl_domain_angstrom", "crystalline_Na_Cl",
-                                                                    "a_NaI_domain_angstrom", "crystalline_Na_I"});
+                                                                    "a_NaI_domain_angstrom", "crystalline_Na_I",
+                                                                    "a_NaCl_domain_standard_error_angstrom", "Na_Cl_distances",
+                                                                    "a_NaI_domain_standard_error_angstrom", "Na_I_distances"});
   h5::write_attribute(ls, "bulk_angstrom", std::vector<double>{nacl_lattice_constant_angstrom, nai_lattice_constant_angstrom});
 }
 
@@ -296,6 +299,9 @@ LocalStructuresRead read_local_structures(const std::string& path) {
   r.counts = read_table(lg, r.group + "/counts");
   r.atom_counts = read_table(lg, r.group + "/atom_counts");
   r.atoms = read_table(lg, r.group + "/atoms");
+  h5::Id g = h5::open_group(lg, r.group);
+  if (h5::has_attribute(g, "dimension")) r.dimension = static_cast<int>(h5::read_double_attribute(g, "dimension"));
+  if (h5::has_attribute(g, "min_persistence")) r.min_persistence = h5::read_double_attribute(g, "min_persistence");
   return r;
 }
 

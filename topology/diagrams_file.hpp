@@ -20,8 +20,11 @@
 //                              .../persistence_images (F, P, P) with grid attributes
 //                              .../histograms (F, H, H) with ranges; summary (F, K) + `names`
 //   /local_structures/<group>/counts (F) pairs in the region, atom_counts (F), atoms (m, 2): frame, atom
-//   /lattice                        float64 (F, 6): frame, a_Cl, crystalline Na (Cl), a_I, crystalline
-//                                   Na (I) (NaN = no crystalline domain); or (F, 3) for columns
+//   /lattice                        float64 (F, 9): frame, a_Cl, crystalline Na (Cl), a_I, crystalline
+//                                   Na (I) (NaN = no crystalline domain), then the standard error of
+//                                   a_Cl and the Na–Cl distances it rests on, the same for a_I
+//                                   (topology/lattice.hpp; files before them have (F, 5)); or (F, 5)
+//                                   for columns: frame, a, columns, standard error, distances
 //   /parameters/config              the resolved INI text
 //
 // Version policy (the one of every nanomix file kind, h5::check_format_version): a reader opens
@@ -75,6 +78,8 @@ struct LocalStructuresRead {
   std::string group;
   DiagramsTable counts, atom_counts;  ///< (F) each
   DiagramsTable atoms;                ///< (m, 2): frame, atom
+  int dimension = 1;                  ///< of the region's points
+  double min_persistence = 0;         ///< the region's floor (filtration unit)
 };
 LocalStructuresRead read_local_structures(const std::string& path);
 

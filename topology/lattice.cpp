@@ -19,6 +19,17 @@ double median(std::vector<double> v) {
   return 0.5 * (*mid + *std::max_element(v.begin(), mid));
 }
 
+/// 2 × the standard error of the median of `v` (see lattice.hpp); NaN for fewer than two values.
+double twice_median_standard_error(const std::vector<double>& v) {
+  if (v.size() < 2) return std::numeric_limits<double>::quiet_NaN();
+  double mean = 0, ss = 0;
+  for (double x : v) mean += x;
+  mean /= static_cast<double>(v.size());
+  for (double x : v) ss += (x - mean) * (x - mean);
+  const double sd = std::sqrt(ss / static_cast<double>(v.size() - 1));
+  return 2.0 * std::sqrt(M_PI / 2) * sd / std::sqrt(static_cast<double>(v.size()));
+}
+
 void finish(LatticeEstimate& e) {
   if (std::isnan(e.a_angstrom)) return;
   e.mismatch_nacl = (e.a_angstrom - nacl_lattice_constant_angstrom) / nacl_lattice_constant_angstrom;
@@ -55,6 +66,8 @@ std::vector<LatticeEstimate> lattice_from_atoms(const Frame& frame, int min_coor
       all.insert(all.end(), dist[i].begin(), dist[i].end());
     }
     e.a_angstrom = 2.0 * median(all);
+    e.a_standard_error_angstrom = twice_median_standard_error(all);
+    e.distances = all.size();
     finish(e);
     out.push_back(e);
   }
@@ -74,6 +87,8 @@ LatticeEstimate lattice_from_columns(const std::vector<double>& xy) {
   }
   e.crystalline_cations = nn.size();
   e.a_angstrom = 2.0 * median(nn);
+  e.a_standard_error_angstrom = twice_median_standard_error(nn);
+  e.distances = nn.size();
   finish(e);
   return e;
 }

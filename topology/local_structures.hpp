@@ -25,4 +25,27 @@ std::size_t pairs_in_region(const FrameDiagrams& d, const Region& region);
 /// One atom list per frame.
 std::vector<std::vector<int>> local_structures(const std::vector<FrameDiagrams>& frames, const Region& region);
 
+/// The atoms of a point's birth and death simplices, sorted and unique (what the diagrams file
+/// stores of a feature; the representative cycle itself is not computed).
+std::vector<int> simplex_atoms(const PersistencePair& p);
+
+/// A feature followed across consecutive frames: in frame first_frame + k it is point points[k] of
+/// that frame's diagram. peak = the k of its largest persistence.
+struct FeatureTrack {
+  std::size_t first_frame = 0;
+  std::vector<std::size_t> points;
+  std::size_t peak = 0;
+  std::size_t frames() const { return points.size(); }
+};
+
+/// The `count` most persistent finite points of `dimension` over all frames, each followed from its
+/// own frame backward and forward through consecutive frames: a point of the neighbouring frame
+/// continues it when its simplex atoms share at least `min_shared` with the current one's (the most
+/// shared wins, ties to the closer persistence) and its persistence is at least `min_persistence`
+/// (a ring that closed is not continued by a short-lived point on its atoms), until none does. A
+/// point already in a track is not picked or continued again, so the tracks are distinct. Most
+/// persistent first.
+std::vector<FeatureTrack> persistent_features(const std::vector<FrameDiagrams>& frames, int dimension, std::size_t count,
+                                             int min_shared = 3, double min_persistence = 0);
+
 }  // namespace nanomix::topology

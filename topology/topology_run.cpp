@@ -131,11 +131,17 @@ FrameOutput unpack(const Bytes& bytes) {
   return f;
 }
 
+/// Each estimate's (a, count), then each one's (standard error of a, distances used): the columns
+/// the diagrams file names (the first ones as format 1 files had them).
 std::vector<double> lattice_row(const std::vector<LatticeEstimate>& est) {
   std::vector<double> row;
   for (const auto& e : est) {
     row.push_back(e.a_angstrom);
     row.push_back(static_cast<double>(e.crystalline_cations));
+  }
+  for (const auto& e : est) {
+    row.push_back(e.a_standard_error_angstrom);
+    row.push_back(static_cast<double>(e.distances));
   }
   return row;
 }

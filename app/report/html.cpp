@@ -269,9 +269,45 @@ std::string svg_density(const std::vector<double>& birth, const std::vector<doub
   return o.str();
 }
 
-std::vector<unsigned char> encode_png_rgb(const std::vector<unsigned char>& rgb, int width, int height) {
-  if (width <= 0 || height <= 0 || rgb.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3) {
-    throw std::invalid_argument("encode_png_rgb: size mismatch");
+std::string svg_heatmap(const Heatmap& map, const PlotStyle& style) {
+  PlotBox b;
+  b.x0 = map.x0, b.x1 = map.x1 > map.x0 ? map.x1 : map.x0 + 1;
+  b.y0 = map.y0, b.y1 = map.y1 > map.y0 ? map.y1 : map.y0 + 1;
+  b.w = style.width_px, b.h = style.height_px, b.right = 84;
+  std::ostringstream o;
+  plot_axes(o, b, style);
+  const double cw = (b.px(b.x1) - b.px(b.x0)) / static_cast<double>(std::max<std::size_t>(1, map.cols));
+  const double ch = (b.py(b.y0) - b.py(b.y1)) / static_cast<double>(std::max<std::size_t>(1, map.rows));
+  const double span = map.v_max > map.v_min ? map.v_max - map.v_min : 1;
+  for (std::size_t r = 0; r < map.rows; ++r)
+    for (std::size_t c = 0; c < map.cols && r * map.cols + c < map.values.size(); ++c) {
+      const double v = map.values[r * map.cols + c];
+      o << "<rect x=\"" << num(b.px(b.x0) + static_cast<double>(c) * cw) << "\" y=\"" << num(b.py(b.y0) - static_cast<double>(r + 1) * ch)
+        << "\" width=\"" << num(cw + 0.3) << "\" height=\"" << num(ch + 0.3) << "\" fill=\""
+        << (std::isnan(v) ? std::string("#dddddd") : map_colour((v - map.v_min) / span)) << "\"/>";
+    }
+  o << "<rect x=\"" << b.left << "\" y=\"" << b.top << "\" width=\"" << b.w - b.left - b.right << "\" height=\"" << b.h - b.top - b.bottom
+    << "\" fill=\"none\" stroke=\"#444\"/>";
+  // Colour bar, v_min at the bottom, with three labelled ticks.
+  const double cx = b.w - b.right + 10, top = b.top, side = b.h - b.top - b.bottom, steps = 24;
+  for (int k = 0; k < steps; ++k)
+    o << "<rect x=\"" << num(cx) << "\" y=\"" << num(top + side - (k + 1) * side / steps) << "\" width=\"12\" height=\""
+      << num(side / steps + 0.3) << "\" fill=\"" << map_colour((k + 0.5) / steps) << "\"/>";
+  for (int k = 0; k <= 2; ++k)
+    o << "<text x=\"" << num(cx + 15) << "\" y=\"" << num(top + side - side * k / 2.0 + 4) << "\">" << tick_text(map.v_min + span * k / 2.0)
+      << "</text>";
+  o << "<text transform=\"translate(" << num(cx + 44) << "," << num(top + side / 2) << ") rotate(90)\" text-anchor=\"middle\" font-size=\"10\">"
+    << escape(map.value_label) << "</text></svg>";
+  return o.str();
+}
+
+namespace {
+/// PNG bytes of 8-bit pixels with `channels` bytes each (1: grey, 3: RGB); `unfiltered`: every row
+/// with PNG filter "none" (smaller for noise), else libpng's adaptive choice per row.
+std::vector<unsigned char> encode_png(const std::vector<unsigned char>& rgb, int width, int height, int channels, bool unfiltered) {
+  if (width <= 0 || height <= 0 ||
+      rgb.size() != static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * static_cast<std::size_t>(channels)) {
+    throw std::invalid_argument("encode_png: size mismatch");
   }
   std::vector<unsigned char> out;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
@@ -287,15 +323,29 @@ std::vector<unsigned char> encode_png_rgb(const std::vector<unsigned char>& rgb,
         v->insert(v->end(), data, data + n);
       },
       nullptr);
-  png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8, PNG_COLOR_TYPE_RGB,
+  png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8,
+               channels == 1 ? PNG_COLOR_TYPE_GRAY : PNG_COLOR_TYPE_RGB,
                PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+  if (unfiltered) png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_NONE);
   png_write_info(png, info);
   for (int r = 0; r < height; ++r) {
-    png_write_row(png, const_cast<png_bytep>(rgb.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(width) * 3));
+    png_write_row(png, const_cast<png_bytep>(rgb.data() + static_cast<std::size_t>(r) * static_cast<std::size_t>(width) *
+                                                            static_cast<std::size_t>(channels)));
   }
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
   return out;
+}
+}  // namespace
+
+std::vector<unsigned char> encode_png_rgb(const std::vector<unsigned char>& rgb, int width, int height) {
+  return encode_png(rgb, width, height, 3, false);
+}
+
+std::vector<unsigned char> encode_png_grey(const std::vector<unsigned char>& grey, int width, int height) {
+  // Smooth images compress best with libpng's filters, noisy ones (the camera's counts) without.
+  auto filtered = encode_png(grey, width, height, 1, false), plain = encode_png(grey, width, height, 1, true);
+  return plain.size() < filtered.size() ? plain : filtered;
 }
 
 std::string base64(const std::vector<unsigned char>& bytes) {
@@ -325,27 +375,30 @@ std::string image_tag(const std::vector<float>& pixels, int width, int height, c
     hi = static_cast<float>(range_hi);
   }
   const float scale = hi > lo ? 255.0f / (hi - lo) : 0.0f;
-  std::vector<unsigned char> rgb(pixels.size() * 3);
+  std::vector<unsigned char> grey(pixels.size());
   for (std::size_t i = 0; i < pixels.size(); ++i) {
     const float v = std::isfinite(pixels[i]) ? (pixels[i] - lo) * scale : 0.0f;
-    rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = static_cast<unsigned char>(std::clamp(v, 0.0f, 255.0f));
+    grey[i] = static_cast<unsigned char>(std::clamp(v, 0.0f, 255.0f));
   }
-  for (const Marker& m : markers) {  // a small ring around each marked position
-    for (int dy = -3; dy <= 3; ++dy)
-      for (int dx = -3; dx <= 3; ++dx) {
-        const int d2 = dx * dx + dy * dy;
-        if (d2 < 5 || d2 > 10) continue;
-        const int x = static_cast<int>(std::lround(m.x_px)) + dx, y = static_cast<int>(std::lround(m.y_px)) + dy;
-        if (x < 0 || y < 0 || x >= width || y >= height) continue;
-        const std::size_t k = 3 * (static_cast<std::size_t>(y) * static_cast<std::size_t>(width) + static_cast<std::size_t>(x));
-        rgb[k] = static_cast<unsigned char>(m.rgb >> 16);
-        rgb[k + 1] = static_cast<unsigned char>(m.rgb >> 8);
-        rgb[k + 2] = static_cast<unsigned char>(m.rgb);
-      }
-  }
+  // The image as a grey PNG, the markers as rings on an SVG laid over it (pixel units).
+  const int display_height = static_cast<int>(std::lround(display_width_px * static_cast<double>(height) / width));
   std::ostringstream o;
-  o << "<figure><img alt=\"" << escape(caption) << "\" width=\"" << display_width_px << "\" src=\"data:image/png;base64,"
-    << base64(encode_png_rgb(rgb, width, height)) << "\"/><figcaption>" << escape(caption) << "</figcaption></figure>";
+  o << "<figure><div style=\"position:relative;width:" << display_width_px << "px;height:" << display_height << "px\"><img alt=\""
+    << escape(caption) << "\" width=\"" << display_width_px << "\" height=\"" << display_height
+    << "\" style=\"position:absolute;left:0;top:0\" src=\"data:image/png;base64," << base64(encode_png_grey(grey, width, height)) << "\"/>";
+  if (!markers.empty()) {
+    o << "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << width << " " << height << "\" width=\"" << display_width_px
+      << "\" height=\"" << display_height << "\" preserveAspectRatio=\"none\" style=\"position:absolute;left:0;top:0\">";
+    const double r = std::max(3.0, width / 45.0);
+    for (const Marker& m : markers) {
+      char colour[8];
+      std::snprintf(colour, sizeof colour, "#%06x", static_cast<unsigned>(m.rgb & 0xffffffu));
+      o << "<circle cx=\"" << num(m.x_px + 0.5) << "\" cy=\"" << num(m.y_px + 0.5) << "\" r=\"" << num(r) << "\" fill=\"none\" stroke=\""
+        << colour << "\" stroke-width=\"" << num(r / 4) << "\"/>";
+    }
+    o << "</svg>";
+  }
+  o << "</div><figcaption>" << escape(caption) << "</figcaption></figure>";
   return o.str();
 }
 

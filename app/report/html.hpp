@@ -45,8 +45,19 @@ std::string svg_plot(const std::vector<Series>& series, const PlotStyle& style);
 /// diagonal are short-lived; far above it, long-lived.
 std::string svg_density(const std::vector<double>& birth, const std::vector<double>& death, const PlotStyle& style, int bins = 40);
 
+/// A heat map (a kymograph): values[r * cols + c] as cells, column c spanning an equal share of
+/// [x0, x1], row r of [y0, y1] (row 0 at the bottom), coloured on [v_min, v_max] by the densities'
+/// sequential map with a colour bar labelled `value_label`; NaN cells light grey.
+struct Heatmap {
+  std::vector<double> values;
+  std::size_t rows = 0, cols = 0;
+  double x0 = 0, x1 = 1, y0 = 0, y1 = 1, v_min = 0, v_max = 1;
+  std::string value_label;
+};
+std::string svg_heatmap(const Heatmap& map, const PlotStyle& style);
+
 /// A grayscale image (row-major, width × height, any range: scaled min→black, max→white) with
-/// optional coloured markers, as an <img> of an inline PNG.
+/// optional coloured markers: an inline grey PNG with the markers as rings on an SVG laid over it.
 struct Marker {
   double x_px, y_px;  ///< pixel coordinates (column, row)
   std::uint32_t rgb;  ///< 0xRRGGBB
@@ -58,6 +69,10 @@ std::string image_tag(const std::vector<float>& pixels, int width, int height, c
 
 /// PNG bytes of an 8-bit RGB image (row-major, 3 bytes per pixel).
 std::vector<unsigned char> encode_png_rgb(const std::vector<unsigned char>& rgb, int width, int height);
+/// PNG bytes of an 8-bit grey image (one byte per pixel): a third of the raw bytes of the same grey
+/// as RGB, half the PNG size or less on the movies. Encoded with and without row filters, the
+/// smaller kept (noise compresses better unfiltered).
+std::vector<unsigned char> encode_png_grey(const std::vector<unsigned char>& grey, int width, int height);
 std::string base64(const std::vector<unsigned char>& bytes);
 
 /// Builds the page section by section.

@@ -1,6 +1,7 @@
 #include "app/report/pipeline_report.hpp"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 #include <algorithm>
@@ -8,6 +9,9 @@
 #include <memory>
 #include <sstream>
 
+#include <Eigen/Eigenvalues>
+
+#include "app/report/composition.hpp"
 #include "app/report/html.hpp"
 #include "app/report/player.hpp"
 #include "imaging/detect/columns_file.hpp"
@@ -20,6 +24,8 @@
 #include "topology/comparison_file.hpp"
 #include "nanomix/version.hpp"
 #include "topology/diagrams_file.hpp"
+#include "topology/local_structures.hpp"
+#include "sim/sequence.hpp"
 
 namespace nanomix::report {
 
@@ -66,6 +72,94 @@ void stages_section(Document& doc, const RunFiles& files, const std::vector<Stag
   doc.raw("<details><summary>Configuration (resolved: every key of every section)</summary>");
   doc.preformatted(files.config_ini);
   doc.raw("</details>");
+}
+
+/// The anions' extent along the tube axis and their largest distance from it over `frames`.
+struct AnionExtent {
+  double lo = INFINITY, hi = -INFINITY, r_max = 0;
+};
+AnionExtent anion_extent(const std::vector<Frame>& frames) {
+  AnionExtent e;
+  for (const auto& f : frames) {
+    const sim::TubeAxis axis = sim::tube_axis_of(f);
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      if (f.atomic_numbers[i] != chlorine_z && f.atomic_numbers[i] != iodine_z) continue;
+      const auto row = static_cast<Eigen::Index>(i);
+      double r2 = 0;
+      for (int k = 0; k < 3; ++k)
+        if (k != axis.axis) r2 += std::pow(f.positions_angstrom(row, k) - axis.point_angstrom[k], 2);
+      e.lo = std::min(e.lo, f.positions_angstrom(row, axis.axis));
+      e.hi = std::max(e.hi, f.positions_angstrom(row, axis.axis));
+      e.r_max = std::max(e.r_max, std::sqrt(r2));
+    }
+  }
+  return e;
+}
+
+/// One mechanism's composition from its trajectory: a kymograph of I/(Cl + I) along the tube
+/// (3 Å bins, one row per frame) and the radial profile of the first and the last frame (1.5 Å bins).
+std::string composition_plots(const std::string& label, const std::string& trajectory) {
+  const H5mdReader r(trajectory);
+  const double spp = r.parameter("md_experiment_seconds_per_ps", 0);
+  std::vector<Frame> frames;
+  for (std::size_t i = 0; i < r.frame_count(); ++i) frames.push_back(r.frame(i));
+  const AnionExtent extent = anion_extent(frames);
+  if (frames.empty() || !(extent.hi >= extent.lo)) return "";
+  const double axial_bin = 3.0, radial_bin = 1.5;
+  const int min_anions = 3;  // fewer in a bin: grey (one or two anions would read as 0 or 1)
+  const int axial_bins = std::max(1, static_cast<int>(std::ceil((extent.hi - extent.lo) / axial_bin + 1e-9)));
+  const int radial_bins = std::max(1, static_cast<int>(std::ceil(extent.r_max / radial_bin + 1e-9)));
+  Heatmap map;
+  map.rows = frames.size();
+  map.cols = static_cast<std::size_t>(axial_bins);
+  map.x0 = extent.lo;
+  map.x1 = extent.lo + axial_bins * axial_bin;
+  map.value_label = "I / (Cl + I)  (grey: < 3 anions)";
+  auto when = [&](const Frame& f) { return spp > 0 ? f.time_ps * spp : f.time_ps; };
+  const double step = frames.size() > 1 ? (when(frames.back()) - when(frames.front())) / static_cast<double>(frames.size() - 1) : 1;
+  map.y0 = when(frames.front()) - step / 2;
+  map.y1 = when(frames.back()) + step / 2;
+  for (const auto& f : frames) {
+    const auto p = axial_iodide_profile(f, sim::tube_axis_of(f), map.x0, map.x1 + 1e-9, axial_bins);
+    for (std::size_t b = 0; b < p.fraction.size(); ++b) map.values.push_back(p.anions[b] >= min_anions ? p.fraction[b] : NAN);
+  }
+  PlotStyle ks;
+  ks.title = label + ": I fraction along the tube, per frame";
+  ks.x_label = "position along the tube axis (Å)";
+  ks.y_label = spp > 0 ? "experiment time (s)" : "MD time (ps)";
+  ks.width_px = 470;
+  std::vector<Series> radial;
+  for (const Frame* f : {&frames.front(), &frames.back()}) {
+    const auto p = radial_iodide_profile(*f, sim::tube_axis_of(*f), radial_bins * radial_bin + 1e-9, radial_bins);
+    Series s{(f == &frames.front() ? "first frame, " : "last frame, ") + fixed(when(*f), 1) + (spp > 0 ? " s" : " ps"), {}, p.fraction};
+    for (int b = 0; b < radial_bins; ++b) s.x.push_back((b + 0.5) * radial_bin);
+    radial.push_back(std::move(s));
+  }
+  const auto all = radial_iodide_profile(frames.back(), sim::tube_axis_of(frames.back()), 2 * extent.r_max + 1, 1);
+  if (!all.fraction.empty()) radial.push_back({"all anions", {0, radial_bins * radial_bin}, {all.fraction[0], all.fraction[0]}});
+  PlotStyle rs;
+  rs.title = label + ": I fraction against distance from the axis";
+  rs.x_label = "distance from the tube axis (Å)";
+  rs.y_label = "I / (Cl + I)";
+  rs.width_px = 400;
+  rs.y_min = 0, rs.y_max = 1;
+  rs.legend_below = true;
+  return svg_heatmap(map, ks) + svg_plot(radial, rs);
+}
+
+/// Where the iodide goes: each mechanism's kymograph and radial profile, from the ground truth.
+void composition_subsection(Document& doc, const std::vector<std::pair<std::string, std::string>>& runs) {
+  doc.raw("<h3>Where the iodide goes: composition along and across the tube (ground truth)</h3>");
+  doc.paragraph("From the trajectory's positions and per-frame species: the anions of each frame binned along the tube "
+                "axis (3 Å bins over the anions' extent in all frames) and coloured by their iodide fraction I/(Cl + I) "
+                "(grey: fewer than 3 anions in the bin), one row per recorded frame — a band that sharpens over time "
+                "is the iodide gathering in one part of the "
+                "tube. Beside it, the same fraction against the distance from the tube axis (1.5 Å shells) in the first "
+                "and the last frame, with the fraction of all anions for reference: a rise towards the wall is an I-rich "
+                "shell, a fall an I-rich core.");
+  std::string plots;
+  for (const auto& [label, path] : runs) plots += composition_plots(label, path);
+  doc.raw("<div>" + plots + "</div>");
 }
 
 /// The story on one page: the mechanisms' observables on shared axes against the experiment's clock,
@@ -129,6 +223,7 @@ void story_section(Document& doc, const RunFiles& files) {
     plots += svg_plot(series, style);
   }
   doc.raw("<div>" + plots + "</div>");
+  composition_subsection(doc, available);
 }
 
 void md_section(Document& doc, const RunFiles& files) {
@@ -349,6 +444,221 @@ void diagrams_section(Document& doc, const RunFiles& files) {
   if (!any) missing(doc, "persistence diagrams", files.diagrams.empty() ? "" : files.diagrams.front());
 }
 
+const std::uint32_t loop_colours[] = {0x1f77b4, 0xd62728, 0x2ca02c, 0xff7f0e, 0x9467bd};  // the plots' first five colours
+const char* species_colour(int z) { return z == sodium_z ? "#ff9900" : z == chlorine_z ? "#22dd22" : z == iodine_z ? "#cc55ff" : "#999999"; }
+std::string hex_colour(std::uint32_t rgb) {
+  char buf[8];
+  std::snprintf(buf, sizeof buf, "#%06x", static_cast<unsigned>(rgb & 0xffffffu));
+  return buf;
+}
+
+/// One feature drawn from what the diagrams file stores: its birth simplex (for a loop, the edge
+/// that closes it: a thick line) and death simplex (the triangle that fills it last: shaded), seen
+/// face-on (the plane of best fit through their atoms), with the ions within 2.5 Å of that plane
+/// around it coloured by species.
+std::string feature_svg(const Frame& frame, const topology::PersistencePair& p, std::uint32_t rgb, const std::string& title) {
+  const auto atoms = topology::simplex_atoms(p);
+  std::vector<Eigen::Vector3d> at;
+  for (int a : atoms)
+    if (a >= 0 && static_cast<std::size_t>(a) < frame.size()) at.push_back(frame.positions_angstrom.row(a).transpose());
+  if (at.empty()) return "";
+  Eigen::Vector3d c = Eigen::Vector3d::Zero();
+  for (const auto& r : at) c += r / static_cast<double>(at.size());
+  Eigen::Matrix3d cov = Eigen::Matrix3d::Zero();
+  for (const auto& r : at) cov += (r - c) * (r - c).transpose();
+  const Eigen::SelfAdjointEigenSolver<Eigen::Matrix3d> eig(cov);  // eigenvalues ascending
+  const Eigen::Vector3d n = eig.eigenvectors().col(0), u = eig.eigenvectors().col(2), v = eig.eigenvectors().col(1);
+  double reach = 0;
+  for (const auto& r : at) reach = std::max(reach, (r - c).norm());
+  const double half = std::max(6.0, 1.5 * reach), size = 230, scale = size / (2 * half);
+  auto X = [&](const Eigen::Vector3d& r) { return fixed(size / 2 + (r - c).dot(u) * scale, 1); };
+  auto Y = [&](const Eigen::Vector3d& r) { return fixed(size / 2 + 12 - (r - c).dot(v) * scale, 1); };
+  const std::string colour = hex_colour(rgb);
+  std::ostringstream o;
+  o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << size << "\" height=\"" << size + 24 << "\" font-family=\"sans-serif\" font-size=\"11\">"
+    << "<rect width=\"" << size << "\" height=\"" << size + 24 << "\" fill=\"white\" stroke=\"#ccc\"/><text x=\"" << size / 2
+    << "\" y=\"14\" text-anchor=\"middle\">" << escape(title) << "</text>";
+  for (std::size_t i = 0; i < frame.size(); ++i) {  // the ions around it, in a slab about its plane
+    const int z = frame.atomic_numbers[i];
+    const Eigen::Vector3d r = frame.positions_angstrom.row(static_cast<Eigen::Index>(i)).transpose();
+    if ((z != sodium_z && z != chlorine_z && z != iodine_z) || std::abs((r - c).dot(n)) > 2.5) continue;
+    if (std::abs((r - c).dot(u)) > half || std::abs((r - c).dot(v)) > half) continue;
+    o << "<circle cx=\"" << X(r) << "\" cy=\"" << Y(r) << "\" r=\"" << fixed(0.45 * scale, 1) << "\" fill=\"" << species_colour(z)
+      << "\" fill-opacity=\"0.45\"/>";
+  }
+  auto vertices = [&](const std::array<int, 4>& simplex) {
+    std::vector<Eigen::Vector3d> out;
+    for (int a : simplex)
+      if (a >= 0 && static_cast<std::size_t>(a) < frame.size()) out.push_back(frame.positions_angstrom.row(a).transpose());
+    return out;
+  };
+  std::string polygon;
+  for (const auto& r : vertices(p.death_atoms)) polygon += X(r) + "," + Y(r) + " ";
+  o << "<polygon points=\"" << polygon << "\" fill=\"" << colour << "\" fill-opacity=\"0.2\" stroke=\"" << colour << "\" stroke-dasharray=\"3 2\"/>";
+  const auto edge = vertices(p.birth_atoms);
+  for (std::size_t k = 0; k + 1 < edge.size(); ++k)
+    o << "<line x1=\"" << X(edge[k]) << "\" y1=\"" << Y(edge[k]) << "\" x2=\"" << X(edge[k + 1]) << "\" y2=\"" << Y(edge[k + 1]) << "\" stroke=\""
+      << colour << "\" stroke-width=\"3\"/>";
+  for (int a : atoms)
+    if (a >= 0 && static_cast<std::size_t>(a) < frame.size())
+      o << "<circle cx=\"" << X(frame.positions_angstrom.row(a).transpose()) << "\" cy=\"" << Y(frame.positions_angstrom.row(a).transpose())
+        << "\" r=\"" << fixed(0.6 * scale, 1) << "\" fill=\"" << species_colour(frame.atomic_numbers[static_cast<std::size_t>(a)])
+        << "\" stroke=\"" << colour << "\" stroke-width=\"2\"/>";
+  const double bar = half >= 10 ? 5 : 2;  // a scale bar in Å
+  o << "<line x1=\"8\" y1=\"" << size + 16 << "\" x2=\"" << fixed(8 + bar * scale, 1) << "\" y2=\"" << size + 16
+    << "\" stroke=\"#333\" stroke-width=\"2\"/><text x=\"" << fixed(12 + bar * scale, 1) << "\" y=\"" << size + 20 << "\">" << fixed(bar, 0)
+    << " Å</text></svg>";
+  return o.str();
+}
+
+/// The tracks of the few most persistent features of the local subset (for the movie overlay too).
+struct LocalFeatures {
+  topology::DiagramsRead diagrams;
+  std::vector<topology::FeatureTrack> tracks;
+  std::size_t dimension = 1;
+  double min_persistence = 0;  ///< the local region's floor: a feature continues only above it
+  const topology::PersistencePair* at(std::size_t k, std::size_t row) const {
+    const auto& t = tracks[k];
+    if (row < t.first_frame || row >= t.first_frame + t.frames()) return nullptr;
+    return &diagrams.frames[row].dims[dimension][t.points[row - t.first_frame]];
+  }
+};
+
+/// Each of the few most persistent features drawn, and a table of their lifetimes.
+void persistent_features_subsection(Document& doc, const RunFiles& files, const LocalFeatures& lf, const topology::DiagramsInfo& info) {
+  const std::string unit = pretty_unit(info.unit), hd = "H" + std::to_string(lf.dimension);
+  doc.raw("<h3>The " + std::to_string(lf.tracks.size()) + " most persistent " + hd + " features of " + escape(lf.diagrams.group) + ", drawn whole</h3>");
+  doc.paragraph("<b>What is drawn.</b> The diagrams file stores, for each point, the atoms of its <b>birth simplex</b> (for a "
+                "loop: the edge that closes the ring, thick line) and of its <b>death simplex</b> (the triangle that fills "
+                "it last, shaded) — not a representative cycle: nanomix does not compute one, so the ring's other atoms are "
+                "not identified. Each panel shows those atoms face-on (the plane through them), in the frame where the "
+                "feature is most persistent, with the ions within 2.5 Å of that plane around them (Na orange, Cl green, "
+                "I purple), so the ring they close is seen in its surroundings. <b>Lifetime:</b> the feature is followed "
+                "from that frame backward and forward while the next frame has a point whose birth and death atoms share at "
+                "least 3 with it and whose persistence is above the region's floor (" + fixed(lf.min_persistence, 1) + " " + unit +
+                "; each point joins one feature only). In the I subset a long-lived loop is a ring of iodide "
+                "around ions of the other species: the panel shows what the ring encloses.");
+  const bool atoms_known = info.source == "trajectory" && present(files.trajectory);
+  std::unique_ptr<H5mdReader> traj = atoms_known ? std::make_unique<H5mdReader>(files.trajectory) : nullptr;
+  const double spp = seconds_per_ps(files);
+  auto when = [&](std::size_t row) { return fixed(spp > 0 ? info.frame_time[row] * spp : info.frame_time[row], spp > 0 ? 2 : 1); };
+  const std::string clock = spp > 0 ? " s" : " ps";
+  std::vector<std::vector<std::string>> rows;
+  std::string panels;
+  for (std::size_t k = 0; k < lf.tracks.size(); ++k) {
+    const auto& t = lf.tracks[k];
+    const std::size_t peak = t.first_frame + t.peak, last = t.first_frame + t.frames() - 1;
+    const auto& p = *lf.at(k, peak);
+    std::string atoms;
+    for (int a : topology::simplex_atoms(p)) atoms += (atoms.empty() ? "" : " ") + std::to_string(a);
+    rows.push_back({std::to_string(k + 1), when(peak) + clock, fixed(p.birth, 2), fixed(p.death, 2), fixed(p.persistence(), 2),
+                    std::to_string(t.frames()) + " (" + when(t.first_frame) + "–" + when(last) + clock + ")", atoms});
+    const std::size_t input_frame = static_cast<std::size_t>(std::lround(info.frame_index[peak]));
+    if (traj && input_frame < traj->frame_count())
+      panels += feature_svg(traj->frame(input_frame), p, loop_colours[k % 5],
+                            "feature " + std::to_string(k + 1) + ": t = " + when(peak) + clock + ", " +
+                                std::to_string(t.frames()) + (t.frames() == 1 ? " frame" : " frames"));
+  }
+  std::vector<Series> lives;  // each feature's persistence along its track
+  for (std::size_t k = 0; k < lf.tracks.size(); ++k) {
+    Series life{"feature " + std::to_string(k + 1), {}, {}};
+    for (std::size_t j = 0; j < lf.tracks[k].frames(); ++j) {
+      const std::size_t row = lf.tracks[k].first_frame + j;
+      life.x.push_back(spp > 0 ? info.frame_time[row] * spp : info.frame_time[row]);
+      life.y.push_back(lf.at(k, row)->persistence());
+    }
+    lives.push_back(std::move(life));
+  }
+  PlotStyle ls;
+  ls.title = "persistence of each feature over its lifetime";
+  ls.x_label = spp > 0 ? "experiment time (s)" : "MD time (ps)";
+  ls.y_label = "death − birth (" + unit + ")";
+  ls.points = true;
+  ls.legend_below = true;
+  if (!info.frame_time.empty()) {
+    ls.x_min = spp > 0 ? info.frame_time.front() * spp : info.frame_time.front();
+    ls.x_max = spp > 0 ? info.frame_time.back() * spp : info.frame_time.back();
+  }
+  ls.y_min = 0;
+  const std::string life_plot = svg_plot(lives, ls);
+  doc.table({"feature", "most persistent at", "birth (" + unit + ")", "death (" + unit + ")", "persistence (" + unit + ")",
+             "lifetime: consecutive frames (from–to)", "atoms (birth ∪ death simplices)"},
+            rows);
+  if (panels.empty()) doc.paragraph("<em>The atoms' positions are not drawn: the diagrams were not computed from this run's trajectory.</em>");
+  doc.raw("<div>" + panels + life_plot + "</div>");
+}
+
+/// Diagram points in the local region and the atoms behind them, per frame.
+void local_counts_plot(Document& doc, const RunFiles& files, const topology::LocalStructuresRead& local, const std::vector<double>& frame_time) {
+  const auto& counts = local.counts;
+  const auto& atom_counts = local.atom_counts;
+  if (counts.rows == 0 || frame_time.size() != counts.rows) return;
+  Series points{"diagram points in the region", {}, {}}, marked{"atoms behind them", {}, {}};
+  const double spp = seconds_per_ps(files);
+  for (std::size_t r = 0; r < counts.rows; ++r) {
+    const double when = spp > 0 ? frame_time[r] * spp : frame_time[r];
+    points.x.push_back(when);
+    points.y.push_back(counts.values[r]);
+    marked.x.push_back(when);
+    marked.y.push_back(atom_counts.rows == counts.rows ? atom_counts.values[r] : NAN);
+  }
+  PlotStyle style;
+  style.title = "all local structures (" + local.group + ", persistence ≥ " + fixed(local.min_persistence, 1) + ") per frame";
+  style.x_label = spp > 0 ? "experiment time (s)" : "MD time (ps)";
+  style.y_label = "count";
+  style.legend_below = true;
+  doc.raw(svg_plot({points, marked}, style));
+}
+
+/// The features' atoms ringed in their colours on the noise-free frames, where they are alive.
+void local_filmstrip(Document& doc, const RunFiles& files, const LocalFeatures& lf, const topology::DiagramsInfo& info) {
+  if (!present(files.movie) || lf.tracks.empty()) return;
+  const auto truth = imaging::read_movie_ground_truth(files.movie);
+  const auto& projected = truth.truth.projected_positions_angstrom;  // (frames, atoms, 2)
+  imaging::ReadOptions options;
+  options.emd_group = "intensity";
+  const auto movie = imaging::read_movie(files.movie, options).movie;
+  if (truth.frames < movie.frame_count() || movie.frame_count() == 0 || movie.pixel_size_x_angstrom <= 0) return;
+  std::map<long, std::size_t> slot_of_atom;
+  for (std::size_t k = 0; k < truth.truth.atom_index.size(); ++k) slot_of_atom[static_cast<long>(truth.truth.atom_index[k])] = k;
+  std::map<long, std::size_t> row_of_input_frame;
+  for (std::size_t r = 0; r < info.frame_index.size(); ++r) row_of_input_frame[std::lround(info.frame_index[r])] = r;
+  // The movie frames whose MD snapshot is a feature's most persistent frame, in time order.
+  std::map<std::size_t, std::map<long, std::size_t>::const_iterator> shown;
+  for (std::size_t t = 0; t < movie.frame_count(); ++t) {
+    const long md_frame = truth.snapshots_per_frame > 0 ? static_cast<long>(truth.truth.source_frames[t * truth.snapshots_per_frame])
+                                                        : static_cast<long>(t);
+    const auto row = row_of_input_frame.find(md_frame);
+    for (const auto& track : lf.tracks)
+      if (row != row_of_input_frame.end() && row->second == track.first_frame + track.peak &&
+          shown.size() < static_cast<std::size_t>(std::max(1, files.filmstrip_frames)))
+        shown.emplace(t, row);
+  }
+  const auto grey = grey_range(movie.frames);  // one grey scale for every frame shown
+  std::string strip;
+  for (const auto& [t, row] : shown) {
+    std::vector<Marker> markers;
+    std::string alive;
+    for (std::size_t k = 0; k < lf.tracks.size() && row != row_of_input_frame.end(); ++k) {
+      const auto* p = lf.at(k, row->second);
+      if (!p) continue;
+      alive += (alive.empty() ? "" : ", ") + std::to_string(k + 1);
+      for (int a : topology::simplex_atoms(*p)) {
+        const auto slot = slot_of_atom.find(a);
+        if (slot == slot_of_atom.end()) continue;
+        const std::size_t base = (t * truth.atoms + slot->second) * 2;
+        markers.push_back({projected[base] / movie.pixel_size_x_angstrom, projected[base + 1] / movie.pixel_size_y_angstrom, loop_colours[k % 5]});
+      }
+    }
+    strip += image_tag(movie.frames[t], movie.nx, movie.ny, "frame " + std::to_string(t) + ": " + (alive.empty() ? "none of them" : "feature " + alive),
+                       markers, 240, grey.first, grey.second);
+  }
+  doc.paragraph("The same features on the noise-free movie (one grey scale for all frames): on each frame where one of "
+                "them is most persistent, the atoms of every feature alive then, ringed in its colour at their projected "
+                "positions.");
+  doc.raw("<div>" + strip + "</div>");
+}
+
 void local_structures_section(Document& doc, const RunFiles& files) {
   doc.section("local", "Local structures located by persistence, marked on the movie");
   const std::string path = files.diagrams.empty() ? "" : files.diagrams.front();
@@ -359,66 +669,15 @@ void local_structures_section(Document& doc, const RunFiles& files) {
     return;
   }
   const auto info = topology::read_diagrams_info(path);
-  const std::vector<double>& frame_time = info.frame_time;
-  const auto& counts = local.counts;
-  const auto& atom_counts = local.atom_counts;
-  const auto& atoms = local.atoms;
-  if (counts.rows > 0 && frame_time.size() == counts.rows) {
-    Series points{"diagram points in the region", {}, {}}, marked{"atoms behind them", {}, {}};
-    const double spp = seconds_per_ps(files);
-    for (std::size_t r = 0; r < counts.rows; ++r) {
-      const double when = spp > 0 ? frame_time[r] * spp : frame_time[r];
-      points.x.push_back(when);
-      points.y.push_back(counts.values[r]);
-      marked.x.push_back(when);
-      marked.y.push_back(atom_counts.rows == counts.rows ? atom_counts.values[r] : NAN);
-    }
-    PlotStyle style;
-    style.title = "local structures (" + local.group + ") per frame";
-    style.x_label = spp > 0 ? "experiment time (s)" : "MD time (ps)";
-    style.y_label = "count";
-    style.legend_below = true;
-    doc.raw(svg_plot({points, marked}, style));
-  }
-  // Overlays: the atoms of each movie frame's MD snapshot, at their projected positions.
-  if (!present(files.movie) || atoms.rows == 0) return;
-  const auto truth = imaging::read_movie_ground_truth(files.movie);
-  const auto& projected = truth.truth.projected_positions_angstrom;  // (frames, atoms, 2)
-  const auto& atom_index = truth.truth.atom_index;
-  imaging::ReadOptions options;
-  options.emd_group = "intensity";
-  const auto movie = imaging::read_movie(files.movie, options).movie;
-  if (truth.frames < movie.frame_count() || movie.frame_count() == 0 || movie.pixel_size_x_angstrom <= 0) return;
-  std::map<long, std::size_t> slot_of_atom;
-  for (std::size_t k = 0; k < atom_index.size(); ++k) slot_of_atom[static_cast<long>(atom_index[k])] = k;
-  std::map<long, std::size_t> row_of_input_frame;
-  for (std::size_t r = 0; r < info.frame_index.size(); ++r) row_of_input_frame[std::lround(info.frame_index[r])] = r;
-  const std::size_t n = movie.frame_count();
-  const std::size_t shown = std::min<std::size_t>(n, static_cast<std::size_t>(std::max(1, files.filmstrip_frames)));
-  const auto grey = grey_range(movie.frames);  // one grey scale for every frame shown
-  std::string strip;
-  for (std::size_t k = 0; k < shown; ++k) {
-    const std::size_t t = shown == 1 ? 0 : k * (n - 1) / (shown - 1);
-    const long md_frame = truth.snapshots_per_frame > 0 ? static_cast<long>(truth.truth.source_frames[t * truth.snapshots_per_frame])
-                                                        : static_cast<long>(t);
-    const auto row = row_of_input_frame.find(md_frame);
-    std::vector<Marker> markers;
-    if (row != row_of_input_frame.end()) {
-      for (std::size_t a = 0; a < atoms.rows; ++a) {
-        if (std::lround(atoms.at(a, 0)) != static_cast<long>(row->second)) continue;
-        const auto slot = slot_of_atom.find(std::lround(atoms.at(a, 1)));
-        if (slot == slot_of_atom.end()) continue;
-        const std::size_t base = (t * truth.atoms + slot->second) * 2;
-        markers.push_back({projected[base] / movie.pixel_size_x_angstrom, projected[base + 1] / movie.pixel_size_y_angstrom, 0xff3030});
-      }
-    }
-    strip += image_tag(movie.frames[t], movie.nx, movie.ny,
-                       "frame " + std::to_string(t) + ": " + std::to_string(markers.size()) + " atoms marked", markers, 240, grey.first,
-                       grey.second);
-  }
-  doc.paragraph("Red rings: atoms of the birth and death simplices of the selected diagram points, drawn at their "
-                "projected positions on the noise-free frames.");
-  doc.raw("<div>" + strip + "</div>");
+  local_counts_plot(doc, files, local, info.frame_time);
+  LocalFeatures lf;
+  lf.diagrams = topology::read_diagrams_file(path, local.group);
+  lf.dimension = static_cast<std::size_t>(std::clamp(local.dimension, 0, 2));
+  lf.min_persistence = local.min_persistence;
+  lf.tracks = topology::persistent_features(lf.diagrams.frames, local.dimension, 4, 3, local.min_persistence);
+  if (lf.tracks.empty()) return doc.paragraph("<em>No finite H" + std::to_string(lf.dimension) + " point in " + escape(local.group) + ".</em>");
+  persistent_features_subsection(doc, files, lf, info);
+  local_filmstrip(doc, files, lf, info);
 }
 
 void comparison_table(Document& doc, const std::string& path) {
@@ -435,7 +694,8 @@ void comparison_table(Document& doc, const std::string& path) {
   auto p_text = [&](double p) { return fixed(p, 4) + (std::isfinite(p_floor) && p <= p_floor * 1.0000001 ? " (= the floor)" : ""); };
   for (const auto& m : first.mechanisms) {
     const std::string name = fs::path(m.path).filename().string();
-    rows.push_back({name, p_text(m.permutation.p_value), p_text(m.kernel.p_value), fixed(m.kernel.statistic, 4), fixed(m.mean_distance, 4)});
+    rows.push_back({name, p_text(m.permutation.p_value), fixed(m.permutation.effect_z, 1), p_text(m.kernel.p_value), fixed(m.kernel.statistic, 4),
+                    fixed(m.kernel.effect_z, 1), fixed(m.mean_distance, 4)});
     if (!m.best_frame.empty()) {
       Series s{name, {}, {}};
       for (std::size_t r = 0; r < m.best_frame.size(); ++r) {
@@ -456,26 +716,41 @@ void comparison_table(Document& doc, const std::string& path) {
                 "<b>Tests:</b> a permutation test on the within-set Wasserstein loss (Robinson &amp; Turner 2017) and a "
                 "kernel two-sample test (MMD), each relabelling the frames " + fixed(permutations, 0) + " times. "
                 "<b>The smallest possible p</b> is 1/(n_perm + 1) = " + fixed(p_floor, 4) + ": a p at that floor means no "
-                "relabelling was as extreme as the real split. <b>Effect size:</b> MMD² (the squared distance between the "
-                "two sets' kernel mean embeddings; 0 when they agree, and its unbiased estimate can fall slightly below 0) and the mean Wasserstein distance between their "
-                "diagrams (" + escape(unit) + "). A small p says the sets differ; <b>a large p is no evidence that they are "
-                "the same</b> — only that this many frames could not tell them apart.");
-  doc.table({"simulated", "permutation test p", "kernel (MMD) test p", "effect size MMD²", "mean Wasserstein distance (" + unit + ")"}, rows);
+                "relabelling was as extreme as the real split, and a smaller p needs more permutations ([compare] permutations). "
+                "<b>Effect size</b>, which keeps growing where p sits at its floor: z = how many null standard deviations the "
+                "observed statistic lies beyond the mean of the relabelled ones (a within-set loss below, an MMD² above); MMD² "
+                "itself (the squared distance between the two sets' kernel mean embeddings; 0 when they agree, and its unbiased "
+                "estimate can fall slightly below 0); and the mean Wasserstein distance between their diagrams (" + escape(unit) +
+                "). A small p says the sets differ; <b>a large p is no evidence that they are the same</b> — only that this "
+                "many frames could not tell them apart.");
+  doc.table({"simulated", "permutation test p", "its effect z", "kernel (MMD) test p", "MMD²", "its effect z",
+             "mean Wasserstein distance (" + unit + ")"},
+            rows);
   if (first.mechanisms.size() > 1) {
     const std::string closest = first.mechanisms[static_cast<std::size_t>(first.closest)].path;
     doc.paragraph("Closest to the reference: <b>" + escape(fs::path(closest).filename().string()) + "</b> (sign-flip test against the runner-up, p = " +
                   fixed(first.closest_p_value, 4) + ").");
   }
   if (!plots.empty()) {
-    doc.paragraph("Time alignment: for each reference frame, the simulated frame whose diagram is nearest (smallest "
-                  "Wasserstein distance). Points near a rising line mean the two evolve in step; a flat or scattered "
-                  "cloud means no frame-by-frame correspondence (the tests above do not use it).");
+    doc.paragraph("<b>Time alignment</b> (not a test: the tests above do not use it): for each reference frame, the "
+                  "simulated frame whose diagram is nearest (smallest Wasserstein distance). If the two evolve in step, the "
+                  "points follow the rising diagonal (frame k matched with frame k); a flat or scattered cloud means no "
+                  "frame-by-frame correspondence, e.g. one run stays in one state while the other changes.");
     doc.raw("<div>" + plots + "</div>");
   }
 }
 
-void comparison_section(Document& doc, const RunFiles& files) {
-  doc.section("compare", "Comparison of persistence statistics");
+/// What the tests can detect: measured in validation, not in this run.
+void power_note(Document& doc) {
+  doc.paragraph("<b>Power</b> is not computed for this run (it would need many independent runs per mechanism). It was "
+                "measured on simulated movies (validation/topology/RESULTS.md, section 6; the tube-interior statistic, "
+                "199 permutations, α = 0.05): two movies of the same cluster were told apart in 0 of 20 pairs (false-positive "
+                "rate, 95 % upper bound 0.14); a segregated against a mixed cluster reached the p floor with 10 frames a "
+                "side at 400 e/Å² and above, and needed 20 frames at 100 e/Å². Different clusters of the same composition "
+                "are also rejected: the frames of one movie share its cluster, so the test compares runs, not mechanisms.");
+}
+
+void comparison_tables(Document& doc, const RunFiles& files) {
   if (!files.comparison_note.empty()) doc.paragraph(escape(files.comparison_note));
   if (!present(files.comparison)) return missing(doc, "comparison", files.comparison);
   comparison_table(doc, files.comparison);
@@ -490,6 +765,26 @@ void comparison_section(Document& doc, const RunFiles& files) {
   comparison_table(doc, files.comparison_atoms);
 }
 
+void comparison_section(Document& doc, const RunFiles& files) {
+  doc.section("compare", "Comparison of persistence statistics");
+  comparison_tables(doc, files);
+  if (present(files.comparison)) power_note(doc);
+}
+
+/// "a ± se (+x % vs bulk)" and "m Na, n distances" of one lattice estimate (columns c, c + 1 of
+/// `lattice`, its error and distance count at e, e + 1 when the file has them).
+std::pair<std::string, std::string> lattice_cells(const topology::DiagramsTable& lattice, std::size_t r, std::size_t c, std::size_t e,
+                                                  double bulk) {
+  const double a = lattice.at(r, c);
+  if (!std::isfinite(a)) return {"–", fixed(lattice.at(r, c + 1), 0) + " Na"};
+  const bool has_error = lattice.cols > e + 1;
+  const double se = has_error ? lattice.at(r, e) : NAN;
+  std::string value = fixed(a, 3) + (std::isfinite(se) ? " ± " + fixed(se, 3) : "") + " (" + (a >= bulk ? "+" : "") +
+                      fixed(100 * (a - bulk) / bulk, 1) + " %)";
+  std::string count = fixed(lattice.at(r, c + 1), 0) + " Na" + (has_error ? ", " + fixed(lattice.at(r, e + 1), 0) + " distances" : "");
+  return {value, count};
+}
+
 void lattice_section(Document& doc, const RunFiles& files) {
   doc.section("lattice", "Lattice matching against bulk NaCl and NaI");
   const std::string path = files.diagrams.empty() ? "" : files.diagrams.front();
@@ -497,22 +792,24 @@ void lattice_section(Document& doc, const RunFiles& files) {
   const auto lattice = topology::read_lattice(path);
   const std::vector<double> frame_time = topology::read_diagrams_info(path).frame_time;
   if (lattice.rows == 0 || lattice.cols < 5) return doc.paragraph("<em>No lattice estimate in " + escape(path) + ".</em>");
-  auto deviation = [](double a, double bulk) {
-    return std::isfinite(a) ? fixed(a, 3) + " (" + (a >= bulk ? "+" : "") + fixed(100 * (a - bulk) / bulk, 1) + " %)" : "–";
-  };
+  const double spp = seconds_per_ps(files);
   std::vector<std::vector<std::string>> rows;
   for (std::size_t r : {std::size_t{0}, lattice.rows / 2, lattice.rows - 1}) {
-    const double spp = seconds_per_ps(files);
+    const auto cl = lattice_cells(lattice, r, 1, 5, nacl_lattice_constant_angstrom);
+    const auto i = lattice_cells(lattice, r, 3, 7, nai_lattice_constant_angstrom);
     rows.push_back({std::to_string(r), frame_time.size() > r ? fixed(spp > 0 ? frame_time[r] * spp : frame_time[r], spp > 0 ? 2 : 1) : "",
-                    deviation(lattice.at(r, 1), nacl_lattice_constant_angstrom),
-                    fixed(lattice.at(r, 2), 0), deviation(lattice.at(r, 3), nai_lattice_constant_angstrom), fixed(lattice.at(r, 4), 0)});
+                    cl.first, cl.second, i.first, i.second});
     if (lattice.rows == 1) break;
   }
-  doc.table({"frame", seconds_per_ps(files) > 0 ? "experiment time (s)" : "MD time (ps)", "a, NaCl-like domains (Å; vs " + fixed(nacl_lattice_constant_angstrom, 2) + ")",
-             "crystalline Na–Cl (count behind the estimate)", "a, NaI-like domains (Å; vs " + fixed(nai_lattice_constant_angstrom, 2) + ")", "crystalline Na–I (count behind the estimate)"},
+  doc.table({"frame", spp > 0 ? "experiment time (s)" : "MD time (ps)",
+             "a, NaCl-like domains (Å ± standard error; vs " + fixed(nacl_lattice_constant_angstrom, 2) + ")", "rests on (crystalline Na, Na–Cl distances)",
+             "a, NaI-like domains (Å ± standard error; vs " + fixed(nai_lattice_constant_angstrom, 2) + ")", "rests on (crystalline Na, Na–I distances)"},
             rows);
-  doc.paragraph("The lattice constants rest on the crystalline Na–anion counts beside them; with a few they are "
-                "indicative only (no uncertainty is computed).");
+  doc.paragraph("a = 2 × the median Na–anion distance of the crystalline Na (those with at least 5 anions of one species "
+                "within 1.25 × the sum of the Shannon radii). Its error is the standard error of that median, "
+                "2 × √(π/2) × s/√n, with s the spread of the n distances it rests on; bonds that share an ion are not "
+                "independent, so read it as a lower bound, and an estimate resting on a few Na as indicative only." +
+                std::string(lattice.cols < 9 ? " <em>This diagrams file predates the errors: none is shown.</em>" : ""));
 }
 
 /// A section that reads diagrams files through their reader: a file it refuses (another format

@@ -28,7 +28,7 @@ struct RunFiles {
   std::string comparison_atoms_note;  ///< what that compared
   std::string comparison_movie;       ///< comparison_movie.h5: the detection-free movie statistic (optional)
   std::string comparison_movie_note;  ///< what that compared
-  int filmstrip_frames = 6;
+  int filmstrip_frames = 6;  ///< most movie frames in the local-structures strip (one per feature peak)
   /// The simulated mechanisms (label, trajectory), drawn together in the story section.
   std::vector<std::pair<std::string, std::string>> mechanisms;
   /// Hook for the sequence analysis (sim/): the stages it detected, on the experiment's clock, and

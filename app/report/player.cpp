@@ -19,14 +19,23 @@ std::string num(double v, int digits = 3) {
   return buf;
 }
 
+/// A pixel coordinate (or a species, a class) to a tenth of a pixel: what the marks need.
+std::string tenth(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f", v);
+  std::string s = buf;
+  if (s.size() > 2 && s.compare(s.size() - 2, 2, ".0") == 0) s.resize(s.size() - 2);
+  return s;
+}
+
 std::string png_uri(const std::vector<float>& pixels, int nx, int ny, double lo, double hi) {
-  std::vector<unsigned char> rgb(pixels.size() * 3);
+  std::vector<unsigned char> grey(pixels.size());
   const double scale = hi > lo ? 255.0 / (hi - lo) : 0.0;
   for (std::size_t i = 0; i < pixels.size(); ++i) {
     const double v = std::isfinite(pixels[i]) ? (pixels[i] - lo) * scale : 0.0;
-    rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = static_cast<unsigned char>(std::clamp(v, 0.0, 255.0));
+    grey[i] = static_cast<unsigned char>(std::clamp(v, 0.0, 255.0));
   }
-  return "data:image/png;base64," + base64(encode_png_rgb(rgb, nx, ny));
+  return "data:image/png;base64," + base64(encode_png_grey(grey, nx, ny));
 }
 
 /// A vertical grey colour bar, hi at the top, with three labelled ticks.
@@ -107,9 +116,9 @@ std::string frames_json(const std::vector<PlayerFrame>& frames) {
   for (std::size_t t = 0; t < frames.size(); ++t) {
     const auto& f = frames[t];
     data << (t ? "," : "") << "{\"t\":" << num(f.time_s, 6) << ",\"ps\":" << num(f.md_time_ps, 6) << ",\"atoms\":[";
-    for (std::size_t i = 0; i < f.atoms.size(); ++i) data << (i ? "," : "") << num(f.atoms[i], 5);
+    for (std::size_t i = 0; i < f.atoms.size(); ++i) data << (i ? "," : "") << tenth(f.atoms[i]);
     data << "],\"columns\":[";
-    for (std::size_t i = 0; i < f.columns.size(); ++i) data << (i ? "," : "") << num(f.columns[i], 5);
+    for (std::size_t i = 0; i < f.columns.size(); ++i) data << (i ? "," : "") << tenth(f.columns[i]);
     data << "]}";
   }
   return data.str();
@@ -143,6 +152,7 @@ void player_script(std::ostream& o) {
   if (!root) return;
   const D = JSON.parse(root.querySelector('.player-data').textContent);
   const imgs = root.querySelectorAll('img.frame'), marks = root.querySelectorAll('g.marks');
+  const first = Array.from(imgs, img => img.src);  // frame 0 of each movie lives only in its <img>
   const slider = root.querySelector('.slider'), label = root.querySelector('.label');
   const play = root.querySelector('.play'), atoms = root.querySelector('.show-atoms'), cols = root.querySelector('.show-columns');
   const colour = {)JS" << sodium_z << ": '#ff9900', " << chlorine_z << ": '#22dd22', " << iodine_z << R"JS(: '#cc55ff'};
@@ -156,7 +166,7 @@ void player_script(std::ostream& o) {
   }
   function show(t) {
     frame = (t + D.n) % D.n;
-    imgs.forEach((img, k) => { img.src = D.movies[k][frame]; img.alt = img.alt.replace(/frame \d+/, 'frame ' + frame); });
+    imgs.forEach((img, k) => { img.src = D.movies[k][frame] || first[k]; img.alt = img.alt.replace(/frame \d+/, 'frame ' + frame); });
     slider.value = frame;
     const f = D.frames[frame];
     label.textContent = 'frame ' + frame + ' of ' + D.n + ', t = ' + f.t.toFixed(2) + ' s' + (f.ps >= 0 ? ' (MD ' + f.ps.toFixed(1) + ' ps)' : '');
@@ -208,7 +218,8 @@ std::string movie_player(const PlayerInput& in) {
     const auto& m = in.movies[k];
     const auto [lo, hi] = grey_range(m.frames);
     data << (k ? "," : "") << "[";
-    for (std::size_t t = 0; t < nt; ++t) data << (t ? "," : "") << "\"" << png_uri(m.frames[t], nx, ny, lo, hi) << "\"";
+    data << "\"\"";  // frame 0 is the panel's <img> (shown without scripts), not repeated here
+    for (std::size_t t = 1; t < nt; ++t) data << ",\"" << png_uri(m.frames[t], nx, ny, lo, hi) << "\"";
     data << "]";
     panels += movie_panel(m, k, width, height, lo, hi, bar);
   }

@@ -1,7 +1,8 @@
 #pragma once
 // The report's movie player: the noise-free and the noisy movie side by side, inline (frames as
-// PNG data URIs, no network), with play/pause, a frame slider, one grey scale per movie for all its
-// frames (with a colour bar), a scale bar in nm, and toggles that overlay the ground-truth species
+// grey PNG data URIs, each once: frame 0 in the panel's <img>, the others in the data; no
+// network), with play/pause, a frame slider, one grey scale per movie for all its frames (with a
+// colour bar), a scale bar in nm, and toggles that overlay the ground-truth species
 // and the detected columns (by class) on both. A small inline script drives it; without scripts the
 // first frame still shows.
 #include <string>

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <string>
 
+#include "app/report/composition.hpp"
 #include "app/report/html.hpp"
 #include "app/report/player.hpp"
 #include "core/progress.hpp"
@@ -29,6 +30,12 @@ TEST_CASE("PNG bytes start with the PNG signature and an IHDR of the right size"
   CHECK(std::string(png.begin() + 12, png.begin() + 16) == "IHDR");
   CHECK(png[19] == 5);  // width, big-endian
   CHECK(png[23] == 4);  // height
+  CHECK(png[24] == 8);  // bit depth
+  CHECK(png[25] == 2);  // colour type: RGB
+  const auto grey = encode_png_grey(std::vector<unsigned char>(5 * 4, 128), 5, 4);
+  REQUIRE(grey.size() > 33);
+  CHECK(grey[25] == 0);  // colour type: grey
+  CHECK_THROWS_AS(encode_png_grey(std::vector<unsigned char>(5 * 4 * 3, 128), 5, 4), std::invalid_argument);
 }
 
 TEST_CASE("escaping and plots") {
@@ -77,7 +84,7 @@ TEST_CASE("the player holds every frame of every movie, the controls, and refuse
   const std::string html = movie_player(in);
   std::size_t uris = 0;
   for (std::size_t at = html.find("data:image/png;base64,"); at != std::string::npos; at = html.find("data:image/png;base64,", at + 1)) ++uris;
-  CHECK(uris == 2 * 3 + 2);  // every frame in the data, plus the first frame of each panel
+  CHECK(uris == 2 * 3);  // every frame once: the first in each panel's <img>, the others in the data
   CHECK(html.find("class=\"slider\"") != std::string::npos);
   CHECK(html.find("show-atoms") != std::string::npos);
   CHECK(html.find("show-columns") != std::string::npos);
@@ -99,4 +106,35 @@ TEST_CASE("durations are printed rounded, for people") {
   CHECK(nanomix::format_duration(12.4) == "12 s");
   CHECK(nanomix::format_duration(0.43) == "0.4 s");
   CHECK(nanomix::format_duration(3725) == "1 h 02 min");
+}
+
+TEST_CASE("iodide fraction along and across the tube, on a hand-built frame") {
+  // Axis along z through (5, 5). Anions (x, y, z, species) with their distance r from the axis:
+  // Cl (5,5,1) r 0; Cl (8,5,2) r 3; Cl (5,9.5,3) r 4.5; I (6,5,4) r 1; I (5,2.5,11) r 2.5;
+  // I (8,9,12) r 5; I (5,10.5,13) r 5.5; Cl (12,5,14) r 7; Cl (5,5,35) r 0; plus a Na and a C.
+  // Along z over [0, 30) in 3 bins: {Cl Cl Cl I} → 1/4, {I I I Cl} → 3/4, none → NaN (z 35 left out).
+  // Across over [0, 6) in 3 bins: r < 2 {Cl I Cl} → 1/3, 2 ≤ r < 4 {Cl I} → 1/2, 4 ≤ r < 6 {Cl I I} → 2/3 (r 7 left out).
+  const double rows[][4] = {{5, 5, 1, 17},    {8, 5, 2, 17},  {5, 9.5, 3, 17}, {6, 5, 4, 53}, {5, 2.5, 11, 53}, {8, 9, 12, 53},
+                            {5, 10.5, 13, 53}, {12, 5, 14, 17}, {5, 5, 35, 17},  {5, 5, 5, 11}, {5, 5, 6, 6}};
+  nanomix::Frame f;
+  f.positions_angstrom.resize(11, 3);
+  for (int i = 0; i < 11; ++i) {
+    f.positions_angstrom.row(i) << rows[i][0], rows[i][1], rows[i][2];
+    f.atomic_numbers.push_back(static_cast<int>(rows[i][3]));
+  }
+  nanomix::sim::TubeAxis axis;
+  axis.point_angstrom = Eigen::Vector3d(5, 5, 0);
+  axis.axis = 2;
+  const auto along = axial_iodide_profile(f, axis, 0, 30, 3);
+  REQUIRE(along.fraction.size() == 3);
+  CHECK(along.fraction[0] == doctest::Approx(0.25));
+  CHECK(along.fraction[1] == doctest::Approx(0.75));
+  CHECK(std::isnan(along.fraction[2]));
+  CHECK(along.anions == std::vector<int>{4, 4, 0});
+  const auto across = radial_iodide_profile(f, axis, 6, 3);
+  REQUIRE(across.fraction.size() == 3);
+  CHECK(across.fraction[0] == doctest::Approx(1.0 / 3));
+  CHECK(across.fraction[1] == doctest::Approx(0.5));
+  CHECK(across.fraction[2] == doctest::Approx(2.0 / 3));
+  CHECK(across.anions == std::vector<int>{3, 2, 3});
 }

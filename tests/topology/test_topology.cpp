@@ -298,6 +298,35 @@ TEST_CASE("lattice constant of perfect rock-salt blocks") {
   }
   const auto c = lattice_from_columns({0, 0, 2.82, 0, 0, 2.82, 2.82, 2.82});
   CHECK(c.a_angstrom == Approx(5.64));
+  CHECK(c.a_standard_error_angstrom == Approx(0.0));  // four equal distances
+  CHECK(c.distances == 4);
+}
+
+TEST_CASE("lattice uncertainty: one Na with six Cl at known distances") {
+  // Na at the origin, Cl on ±x, ±y, ±z at 2.70 … 2.95 Å (within the 1.25 × (1.02 + 1.81) Å cut-off,
+  // and the Cl more than that apart). By hand: median 2.825, mean 2.825, squared deviations
+  // 2 × (0.025² + 0.075² + 0.125²) = 0.04375, s = √(0.04375 / 5); a = 2 × 2.825 = 5.65 and its
+  // standard error 2 × √(π/2) × s / √6.
+  Frame f;
+  const double d[6] = {2.70, 2.75, 2.80, 2.85, 2.90, 2.95};
+  f.positions_angstrom.resize(7, 3);
+  f.positions_angstrom.row(0) << 0, 0, 0;
+  f.atomic_numbers.push_back(11);
+  for (int k = 0; k < 6; ++k) {
+    Eigen::Vector3d r = Eigen::Vector3d::Zero();
+    r[k / 2] = k % 2 ? -d[k] : d[k];
+    f.positions_angstrom.row(k + 1) = r.transpose();
+    f.atomic_numbers.push_back(17);
+  }
+  f.box = Box::orthorhombic(40, 40, 40, {false, false, false});
+  const auto cl = lattice_from_atoms(f)[0];
+  CHECK(cl.a_angstrom == Approx(5.65));
+  CHECK(cl.crystalline_cations == 1);
+  CHECK(cl.distances == 6);
+  CHECK(cl.a_standard_error_angstrom == Approx(2 * std::sqrt(3.14159265358979 / 2) * std::sqrt(0.04375 / 5) / std::sqrt(6.0)));
+  const auto i = lattice_from_atoms(f)[1];
+  CHECK(std::isnan(i.a_standard_error_angstrom));  // no iodide: no estimate, no uncertainty
+  CHECK(i.distances == 0);
 }
 
 TEST_CASE("diagrams file: written and read back") {
@@ -384,4 +413,50 @@ TEST_CASE("compute_topology takes data: columns and images in memory, no file") 
     CHECK(f.dims[1][0].birth == 1.0);
     CHECK(f.dims[1][0].death == 5.0);
   }
+}
+
+TEST_CASE("persistent features followed across frames by their simplex atoms") {
+  // H1 points (birth, death, birth edge, death triangle) built by hand over three frames:
+  //   frame 0: A (1, 6) {1 2 | 1 2 3}, C (1, 2) {7 8 | 7 8 9}
+  //   frame 1: A' (1, 5) {1 2 | 2 3 4}  — shares 1 2 3 with A: A continues
+  //   frame 2: B (1, 5.5) {20 21 | 20 21 22}, A'' (1, 3) {5 6 | 5 6 4} — shares only 4 with A': A ends
+  // The two most persistent: A (frames 0–1, peak in frame 0), then B (frame 2 only). Then A''
+  // (persistence 2, alone: A' is taken by A's track), then C (persistence 1).
+  auto pt = [](double b, double d, std::array<int, 4> ba, std::array<int, 4> da) {
+    PersistencePair p;
+    p.birth = b, p.death = d, p.birth_atoms = ba, p.death_atoms = da;
+    return p;
+  };
+  std::vector<FrameDiagrams> frames(3);
+  frames[0].dims[1] = {pt(1, 2, {7, 8, -1, -1}, {7, 8, 9, -1}), pt(1, 6, {1, 2, -1, -1}, {1, 2, 3, -1})};
+  frames[1].dims[1] = {pt(1, 5, {1, 2, -1, -1}, {2, 3, 4, -1})};
+  frames[2].dims[1] = {pt(1, 3, {5, 6, -1, -1}, {4, 5, 6, -1}), pt(1, 5.5, {20, 21, -1, -1}, {20, 21, 22, -1})};
+  CHECK(simplex_atoms(frames[1].dims[1][0]) == std::vector<int>{1, 2, 3, 4});
+  const auto two = persistent_features(frames, 1, 2);
+  REQUIRE(two.size() == 2);
+  CHECK(two[0].first_frame == 0);
+  CHECK(two[0].points == std::vector<std::size_t>{1, 0});
+  CHECK(two[0].peak == 0);
+  CHECK(two[0].frames() == 2);
+  CHECK(two[1].first_frame == 2);
+  CHECK(two[1].points == std::vector<std::size_t>{1});
+  // A' (persistence 4) is below a floor of 4.5: A no longer continues into it.
+  const auto floored = persistent_features(frames, 1, 1, 3, 4.5);
+  REQUIRE(floored.size() == 1);
+  CHECK(floored[0].frames() == 1);
+  const auto four = persistent_features(frames, 1, 10);
+  REQUIRE(four.size() == 4);
+  CHECK(four[2].first_frame == 2);
+  CHECK(four[2].points == std::vector<std::size_t>{0});
+  CHECK(four[3].first_frame == 0);
+  CHECK(four[3].points == std::vector<std::size_t>{0});
+  // With A shortened to persistence 3, B (4.5) comes first and then A' (4): its track reaches back
+  // to A, and its peak is its second frame.
+  frames[0].dims[1][1].death = 4;
+  const auto back = persistent_features(frames, 1, 2);
+  REQUIRE(back.size() == 2);
+  CHECK(back[0].first_frame == 2);
+  CHECK(back[1].first_frame == 0);
+  CHECK(back[1].peak == 1);
+  CHECK(back[1].points == std::vector<std::size_t>{1, 0});
 }
