@@ -506,6 +506,11 @@ void write_report(const RunPlan& plan, const RunParams& run, const RunCompareInp
     files.comparison_movie_note = plan.comparison_movie_note;
   }
   files.filmstrip_frames = run.filmstrip_frames;
+  if (!inputs.experimental.empty()) {
+    files.experimental_movie = inputs.experimental;
+    files.experimental_read_options = imaging::read_options_table().read(config);
+    files.columns_experimental = layout.columns_experimental();
+  }
   files.mechanisms.push_back({config.string("md", "mechanism"), layout.trajectory()});
   if (inputs.experimental.empty() && !run.second_mechanism.empty())
     files.mechanisms.push_back({run.second_mechanism, layout.trajectory("_" + run.second_mechanism)});

@@ -12,6 +12,7 @@
 #include <Eigen/Eigenvalues>
 
 #include "app/report/composition.hpp"
+#include "app/report/experiment.hpp"
 #include "app/report/html.hpp"
 #include "app/report/player.hpp"
 #include "imaging/detect/columns_file.hpp"
@@ -830,6 +831,7 @@ std::string pipeline_report(const RunFiles& files, const std::vector<StageRecord
   story_section(doc, files);
   md_section(doc, files);
   movie_section(doc, files);
+  guarded(doc, experiment_section, files);
   guarded(doc, local_structures_section, files);
   guarded(doc, diagrams_section, files);
   comparison_section(doc, files);

@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "imaging/detect/movie_reader.hpp"
+
 namespace nanomix::report {
 
 struct StageRecord {
@@ -28,6 +30,9 @@ struct RunFiles {
   std::string comparison_atoms_note;  ///< what that compared
   std::string comparison_movie;       ///< comparison_movie.h5: the detection-free movie statistic (optional)
   std::string comparison_movie_note;  ///< what that compared
+  std::string experimental_movie;                  ///< [compare] experimental ("" = none)
+  imaging::ReadOptions experimental_read_options;  ///< how detect read it ([detect] keys)
+  std::string columns_experimental;                ///< columns_experimental.h5
   int filmstrip_frames = 6;  ///< most movie frames in the local-structures strip (one per feature peak)
   /// The simulated mechanisms (label, trajectory), drawn together in the story section.
   std::vector<std::pair<std::string, std::string>> mechanisms;

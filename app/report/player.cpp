@@ -131,7 +131,7 @@ void player_markup(std::ostream& o, std::size_t nt, const std::string& panels, c
        ".player .stack img,.player .stack svg{position:absolute;left:0;top:0;image-rendering:pixelated}"
        ".player .ptitle{font-size:13px;margin:2px 0}.player .controls{margin:4px 0}.player .slider{width:260px;vertical-align:middle}"
        "</style>";
-  o << "<div class=\"player\" id=\"player\">"
+  o << "<div class=\"player\">"
     << "<div class=\"controls\"><button type=\"button\" class=\"play\">▶ play</button> "
     << "<button type=\"button\" class=\"prev\" title=\"previous frame\">◀</button>"
     << "<input class=\"slider\" type=\"range\" min=\"0\" max=\"" << (nt ? nt - 1 : 0) << "\" value=\"0\" step=\"1\" aria-label=\"frame\"/>"
@@ -147,9 +147,9 @@ void player_markup(std::ostream& o, std::size_t nt, const std::string& panels, c
 /// The player's script: shows frame t in every panel and draws the marks chosen.
 void player_script(std::ostream& o) {
   o << R"JS(<script>
-(function () {
-  const root = document.getElementById('player');
-  if (!root) return;
+document.querySelectorAll('div.player').forEach(root => {
+  if (root.dataset.bound) return;  // a page may hold several players, each script binds the new ones
+  root.dataset.bound = '1';
   const D = JSON.parse(root.querySelector('.player-data').textContent);
   const imgs = root.querySelectorAll('img.frame'), marks = root.querySelectorAll('g.marks');
   const first = Array.from(imgs, img => img.src);  // frame 0 of each movie lives only in its <img>
@@ -193,7 +193,7 @@ void player_script(std::ostream& o) {
   atoms.addEventListener('change', () => show(frame));
   cols.addEventListener('change', () => show(frame));
   show(0);
-})();
+});
 </script>
 )JS";
 }

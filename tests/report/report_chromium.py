@@ -32,23 +32,23 @@ window.addEventListener('load', () => {
     if (!(box.width > 0 && box.height > 0)) { console.error('empty svg'); bad++; }
   }
   let player = 'none';
-  const root = document.getElementById('player');
-  if (root) {
+  const players = Array.from(document.querySelectorAll('div.player'));
+  players.forEach((root, p) => {
     const imgs = Array.from(root.querySelectorAll('img.frame'));
     const before = imgs.map(i => i.src), frame0 = root.dataset.frame;
     root.querySelector('button.next').click();
     const single = root.querySelector('input.slider').max === '0';
     const moved = single ? 'single' : root.dataset.frame === '1' && frame0 === '0' && imgs.every((img, k) => img.src !== before[k]);
-    if (!moved) { console.error('player did not change frame on a click'); bad++; }
+    if (!moved) { console.error('player ' + p + ' did not change frame on a click'); bad++; }
     const box = root.querySelector('input.show-atoms'), cols = root.querySelector('input.show-columns');
     box.click(); cols.click();
     const marks = root.querySelectorAll('g.marks circle').length;
     const slider = root.querySelector('input.slider');
     slider.value = slider.max; slider.dispatchEvent(new Event('input'));
     const last = root.dataset.frame === slider.max;
-    if (!last) { console.error('player slider did not move to the last frame'); bad++; }
-    player = 'frames=' + (parseInt(slider.max, 10) + 1) + ',click=' + moved + ',marks=' + marks;
-  }
+    if (!last) { console.error('player ' + p + ' slider did not move to the last frame'); bad++; }
+    player = (p ? player + ';' : '') + 'frames=' + (parseInt(slider.max, 10) + 1) + ',click=' + moved + ',marks=' + marks;
+  });
   console.log('nanomix-check images=' + document.images.length + ' svgs=' +
               document.querySelectorAll('svg').length + ' player=' + player + ' bad=' + bad);
 });
@@ -77,8 +77,9 @@ with tempfile.TemporaryDirectory() as tmp:
     summary = [l for l in console if "nanomix-check" in l]
     assert summary, "the check script did not run:\n" + log[-3000:]
     print(summary[0].split('"')[1] if '"' in summary[0] else summary[0])
-    if "#player" in html or 'id="player"' in html:
-        assert "click=true" in summary[0] or "click=single" in summary[0], "the player did not respond to a click: " + summary[0]
+    for p in range(html.count('<div class="player">')):
+        one = summary[0].split("player=")[1].split(" ")[0].split(";")
+        assert len(one) > p and ("click=true" in one[p] or "click=single" in one[p]), "player %d did not respond to a click: %s" % (p, summary[0])
 
     shots = os.environ.get("NANOMIX_SCREENSHOTS")
     if shots:
@@ -89,7 +90,7 @@ with tempfile.TemporaryDirectory() as tmp:
             with open(only, "w", encoding="utf-8") as f:
                 # the player's overlays on, so the screenshot shows them
                 on = ("<script>window.addEventListener('load', () => document.querySelectorAll("
-                      "'#player input[type=checkbox]').forEach(b => b.click()));</script>")
+                      "'div.player input[type=checkbox]').forEach(b => b.click()));</script>")
                 f.write(html.replace("</head>", css + "</head>").replace("</body>", on + "</body>"))
             out = os.path.abspath(os.path.join(shots, f"{sec}.png"))
             subprocess.run([chromium, *flags, "--hide-scrollbars", "--window-size=1150,2000",
