@@ -46,7 +46,7 @@ class SwapDrive final : public Drive {
                                                            : seg.kelvin_from;
     const double sweeps = p_.swap_sweeps_per_frame / static_cast<double>(seg.count);
     const SwapStats st = swap_anions(state, ff_, p_.born_cutoff_angstrom, p_.lj_cutoff_angstrom, kelvin,
-                                     std::llround(sweeps * static_cast<double>(anions)), rng);
+                                     std::llround(sweeps * static_cast<double>(anions)), rng, neighbors_);
     counters_.swaps_attempted += st.attempts;
     counters_.swaps_accepted += st.accepted;
     std::vector<int> to_cl, to_i;
@@ -67,6 +67,7 @@ class SwapDrive final : public Drive {
  private:
   const MdParams& p_;
   const ForceField& ff_;
+  AnionNeighbors neighbors_;  // the anions' neighbour lists, reused across batches while valid
 };
 
 }  // namespace
