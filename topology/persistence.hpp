@@ -14,7 +14,7 @@
 //     the intensity (superlevel = sublevel of −intensity; values are then written as −intensity).
 //   * coefficients in Z/2; pairs of zero persistence are dropped, and for 3D alpha complexes those
 //     below the rounding noise of the double filtration values, 64 ε (max |x − c|² + max w) with c
-//     the centre of the points' bounding box (~1e-11 Å² for a 60 Å cluster): exactly equal values
+//     the centre of the points' bounding box (~4e-11 Å² for a 60 Å cluster): exactly equal values
 //     (cospherical points of perfect crystals) come out a few ulps apart.
 #include <cstdint>
 #include <vector>
