@@ -12,7 +12,10 @@
 //     neighbours' (redundant in the regular triangulation) are not in the complex.
 //   * cubical: pixels are the top-dimensional cells (T-construction); the sublevel filtration of
 //     the intensity (superlevel = sublevel of −intensity; values are then written as −intensity).
-//   * coefficients in Z/2; pairs of zero persistence are dropped.
+//   * coefficients in Z/2; pairs of zero persistence are dropped, and for 3D alpha complexes those
+//     below the rounding noise of the double filtration values, 64 ε (max |x − c|² + max w) with c
+//     the centre of the points' bounding box (~4e-11 Å² for a 60 Å cluster): exactly equal values
+//     (cospherical points of perfect crystals) come out a few ulps apart.
 #include <cstdint>
 #include <vector>
 
@@ -26,6 +29,7 @@ namespace nanomix::topology {
 /// for point i (defaults to i when empty).
 /// Degenerate input, a documented result rather than an error:
 ///   * 0 points: empty diagrams; duplicates count once (the first atom's index is reported);
+///     weighted points hidden by their neighbours' balls are not in the complex;
 ///   * fewer than 4 points, or all points coplanar: the alpha complex in their plane (which is the
 ///     3D alpha complex of such points), collinear: in their line; the note says so;
 /// Non-finite coordinates or weights: InputError.
@@ -41,8 +45,14 @@ FrameDiagrams alpha_diagrams_2d(const std::vector<double>& xy, const std::vector
 /// The birth/death "atoms" are the pixel (x, y) of the top-dimensional cell giving the value.
 FrameDiagrams cubical_diagrams_2d(const std::vector<float>& pixels, int nx, int ny, bool superlevel);
 
-/// For the benchmark: the bare GUDHI calls (Alpha_complex_3d → Simplex_tree → persistent
-/// cohomology over Z/2), nothing of ours around them. Returns the number of persistence pairs.
-std::size_t bare_gudhi_alpha_3d(const Positions& points, const std::vector<double>& weights_angstrom2);
+/// GUDHI's paths to a weighted 3D alpha complex: Alpha_complex_3d (SAFE: CGAL's Epeck, exact
+/// constructions), the general-dimension Alpha_complex with the kernel nanomix uses (Epeck_d,
+/// GUDHI's default) and with Epick_d (inexact constructions: faster, other diagrams on
+/// near-degenerate input).
+enum class BareAlpha { gudhi_3d_safe, gudhi_dd, gudhi_dd_inexact };
+
+/// For the benchmark: the bare GUDHI calls (alpha complex → Simplex_tree → persistent cohomology
+/// over Z/2), nothing of ours around them. Returns the number of persistence pairs.
+std::size_t bare_gudhi_alpha(BareAlpha path, const Positions& points, const std::vector<double>& weights_angstrom2);
 
 }  // namespace nanomix::topology

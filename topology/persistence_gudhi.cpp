@@ -6,13 +6,14 @@
 #include <gudhi/Persistent_cohomology.h>
 #include <gudhi/Simplex_tree.h>
 
+#include <CGAL/Epeck_d.h>
 #include <CGAL/Epick_d.h>
 
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <unordered_map>
+#include <limits>
 
 #include "core/error.hpp"
 #include "topology/persistence.hpp"
@@ -34,6 +35,13 @@ struct Simplex_tree_options : Gudhi::Simplex_tree_options_fast_persistence {
   typedef double Filtration_value;
 };
 using Simplex_tree = Gudhi::Simplex_tree<Simplex_tree_options>;
+// For GUDHI's general-dimension alpha complexes, whose vertices are the input indices of the points
+// in the triangulation: weighted points hidden by their neighbours' balls leave gaps in 0 … n−1,
+// which the fast options' contiguous vertex lookup would misread.
+struct Alpha_tree_options : Simplex_tree_options {
+  static const bool contiguous_vertices = false;
+};
+using Alpha_tree = Gudhi::Simplex_tree<Alpha_tree_options>;
 using Field_Zp = Gudhi::persistent_cohomology::Field_Zp;
 constexpr double inf = std::numeric_limits<double>::infinity();
 
@@ -45,8 +53,9 @@ void sort_pairs(FrameDiagrams& out) {
 }
 
 /// Persistent cohomology of a filtered simplicial complex; `atom_of(vertex)` gives the atom index.
+/// Pairs of persistence ≤ `min_persistence` are dropped (GUDHI drops those of zero persistence).
 template <class Complex, class AtomOf>
-void persistence_of(Complex& st, AtomOf atom_of, FrameDiagrams& out) {
+void persistence_of(Complex& st, AtomOf atom_of, FrameDiagrams& out, double min_persistence = 0.0) {
   Gudhi::persistent_cohomology::Persistent_cohomology<Complex, Field_Zp> pcoh(st);
   pcoh.init_coefficients(2);
   pcoh.compute_persistent_cohomology(0.0);
@@ -61,6 +70,7 @@ void persistence_of(Complex& st, AtomOf atom_of, FrameDiagrams& out) {
     for (auto v : st.simplex_vertex_range(b)) p.birth_atoms[static_cast<std::size_t>(k++)] = atom_of(v);
     if (d != st.null_simplex()) {
       p.death = st.filtration(d);
+      if (p.death - p.birth <= min_persistence) continue;
       k = 0;
       for (auto v : st.simplex_vertex_range(d))
         if (k < 4) p.death_atoms[static_cast<std::size_t>(k++)] = atom_of(v);
@@ -145,26 +155,59 @@ FrameDiagrams line_diagrams(const std::vector<double>& t, const std::vector<doub
   return out;
 }
 
-template <bool Weighted>
-bool planar_alpha(const std::vector<double>& xy, const std::vector<double>& w, const std::vector<int>& atoms,
-                  FrameDiagrams& out) {
-  using Kernel = CGAL::Epick_d<CGAL::Dimension_tag<2>>;
-  using Point = Kernel::Point_d;
-  const std::size_t n = xy.size() / 2;
-  std::vector<Point> pts;
-  pts.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) pts.emplace_back(xy[2 * i], xy[2 * i + 1]);
-  Simplex_tree st;
+/// Indices of the distinct points (coordinates coords[D i … D i + D − 1] and weight): the first of
+/// each set of identical ones, ascending. GUDHI's alpha complex would keep one of them anyway; the
+/// atom reported for them is the first one's.
+template <int D>
+std::vector<std::size_t> distinct_points(const double* coords, std::size_t n, const std::vector<double>& w) {
+  auto less = [&](std::size_t a, std::size_t b) {
+    for (int c = 0; c < D; ++c)
+      if (coords[D * a + c] != coords[D * b + c]) return coords[D * a + c] < coords[D * b + c];
+    if (!w.empty() && w[a] != w[b]) return w[a] < w[b];
+    return false;
+  };
+  std::vector<std::size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), less);
+  std::vector<std::size_t> kept;
+  kept.reserve(n);
+  for (std::size_t k = 0; k < n; ++k)
+    if (k == 0 || less(order[k - 1], order[k])) kept.push_back(order[k]);
+  std::sort(kept.begin(), kept.end());
+  return kept;
+}
+
+/// Persistence of the D-dimensional alpha complex of the points `kept` (no two alike) of `coords`,
+/// built by GUDHI's general-dimension Alpha_complex with the CGAL kernel `Kernel`. False when GUDHI
+/// makes no complex. Pairs of persistence ≤ `min_persistence` are dropped.
+template <int D, bool Weighted, class Kernel = CGAL::Epick_d<CGAL::Dimension_tag<D>>>
+bool alpha_persistence(const double* coords, const std::vector<std::size_t>& kept, const std::vector<double>& w,
+                       const std::vector<int>& atoms, FrameDiagrams& out, double min_persistence = 0.0) {
+  std::vector<typename Kernel::Point_d> pts;
+  std::vector<double> wk;
+  pts.reserve(kept.size());
+  for (std::size_t i : kept) {
+    const double* c = coords + D * i;
+    if constexpr (D == 2)
+      pts.emplace_back(c[0], c[1]);
+    else
+      pts.emplace_back(c[0], c[1], c[2]);
+    if (Weighted) wk.push_back(w[i]);
+  }
+  Alpha_tree st;
   bool ok;
   if constexpr (Weighted) {
-    Gudhi::alpha_complex::Alpha_complex<Kernel, true> alpha(pts, w);
+    Gudhi::alpha_complex::Alpha_complex<Kernel, true> alpha(pts, wk);
     ok = alpha.create_complex(st);
   } else {
     Gudhi::alpha_complex::Alpha_complex<Kernel, false> alpha(pts);
     ok = alpha.create_complex(st);
   }
   if (!ok) return false;
-  persistence_of(st, [&](auto v) { return atoms.empty() ? static_cast<int>(v) : atoms[static_cast<std::size_t>(v)]; }, out);
+  persistence_of(st, [&](auto v) {  // vertices are positions in `kept`
+    const std::size_t i = kept[static_cast<std::size_t>(v)];
+    return atoms.empty() ? static_cast<int>(i) : atoms[i];
+  }, out, min_persistence);
   return true;
 }
 
@@ -192,7 +235,9 @@ FrameDiagrams diagrams_2d(const std::vector<double>& xy, const std::vector<doubl
   const auto es = spread<2>(xy.data(), n);
   const double big = es.eigenvalues()(1);
   if (n >= 3 && es.eigenvalues()(0) > flat * big) {
-    const bool ok = w.empty() ? planar_alpha<false>(xy, w, atoms, out) : planar_alpha<true>(xy, w, atoms, out);
+    const auto kept = distinct_points<2>(xy.data(), n, w);
+    const bool ok = w.empty() ? alpha_persistence<2, false>(xy.data(), kept, w, atoms, out)
+                              : alpha_persistence<2, true>(xy.data(), kept, w, atoms, out);
     if (ok) {
       sort_pairs(out);
       return out;
@@ -209,50 +254,35 @@ FrameDiagrams diagrams_2d(const std::vector<double>& xy, const std::vector<doubl
   return line;
 }
 
-struct CoordHash {
-  std::size_t operator()(const std::array<double, 3>& a) const {
-    std::size_t h = 1469598103934665603ULL;
-    for (double x : a) h = (h ^ std::hash<double>()(x)) * 1099511628211ULL;
-    return h;
-  }
-};
+// Kernel of the 3D alpha complexes: CGAL's Epeck_d, GUDHI's default ("safe" in its Python
+// interface): exact predicates, filtration values from lazily exact constructions rounded to
+// double. Epick_d (double constructions) is faster but wrong on near-degenerate input: in a
+// weighted rock-salt block perturbed by 1e-9 Å it gives 22 H1 pairs of persistence 0.31 Å² that
+// the exact values do not have (validation/topology/RESULTS.md section 4).
+using Kernel_3d = CGAL::Epeck_d<CGAL::Dimension_tag<3>>;
 
-template <bool Weighted>
-bool alpha_3d(const Positions& points, const std::vector<double>& w, const std::vector<int>& atoms, FrameDiagrams& out) {
-  using Alpha = Gudhi::alpha_complex::Alpha_complex_3d<Gudhi::alpha_complex::complexity::SAFE, Weighted, false>;
-  using Bare = typename Alpha::Bare_point_3;
-  const std::size_t n = static_cast<std::size_t>(points.rows());
-  std::vector<Bare> pts;
-  pts.reserve(n);
-  std::unordered_map<std::array<double, 3>, int, CoordHash> index;
-  index.reserve(2 * n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const Eigen::Index r = static_cast<Eigen::Index>(i);
-    pts.emplace_back(points(r, 0), points(r, 1), points(r, 2));
-    index.emplace(std::array<double, 3>{points(r, 0), points(r, 1), points(r, 2)},
-                  atoms.empty() ? static_cast<int>(i) : atoms[i]);
-  }
-  std::unique_ptr<Alpha> alpha;
-  if constexpr (Weighted)
-    alpha = std::make_unique<Alpha>(pts, w);
-  else
-    alpha = std::make_unique<Alpha>(pts);
-  Simplex_tree st;
-  if (!alpha->create_complex(st)) return false;
-  std::vector<int> atom_of_vertex(st.num_vertices(), -1);
-  for (auto v : st.complex_vertex_range()) {
-    const auto& p = alpha->get_point(static_cast<std::size_t>(v));
-    std::array<double, 3> c;
-    if constexpr (Weighted)
-      c = {CGAL::to_double(p.point().x()), CGAL::to_double(p.point().y()), CGAL::to_double(p.point().z())};
-    else
-      c = {CGAL::to_double(p.x()), CGAL::to_double(p.y()), CGAL::to_double(p.z())};
-    const auto it = index.find(c);
-    if (static_cast<std::size_t>(v) >= atom_of_vertex.size()) atom_of_vertex.resize(static_cast<std::size_t>(v) + 1, -1);
-    atom_of_vertex[static_cast<std::size_t>(v)] = it == index.end() ? -1 : it->second;
-  }
-  persistence_of(st, [&](auto v) { return atom_of_vertex[static_cast<std::size_t>(v)]; }, out);
-  return true;
+/// The points (row-major x, y, z) moved so that their bounding box is centred on the origin: the
+/// alpha filtration does not depend on it, and the rounding errors of the filtration values grow
+/// with |x|² (a rectilinear grid stays one, so exactly cospherical points stay so).
+std::vector<double> centred(const Positions& points) {
+  const Eigen::RowVector3d centre = 0.5 * (points.colwise().minCoeff() + points.colwise().maxCoeff());
+  std::vector<double> local(static_cast<std::size_t>(points.size()));
+  for (Eigen::Index i = 0; i < points.rows(); ++i)
+    for (int c = 0; c < 3; ++c) local[static_cast<std::size_t>(3 * i + c)] = points(i, c) - centre(c);
+  return local;
+}
+
+/// Rounding noise of the filtration values (Å²): 64 ε (max |x|² + max w) of the centred points.
+/// They are exact values rounded to double through different interval computations, so simplices
+/// whose exact values are equal (the cospherical points of a perfect crystal) get values up to
+/// ~ε (max |x|² + max w) apart, which makes pairs of that persistence that exact values would not
+/// have (validation/topology/RESULTS.md section 4); they are dropped.
+double rounding_noise_angstrom2(const std::vector<double>& local, const std::vector<double>& w) {
+  double r2 = 0.0;
+  for (std::size_t i = 0; i + 2 < local.size(); i += 3)
+    r2 = std::max(r2, local[i] * local[i] + local[i + 1] * local[i + 1] + local[i + 2] * local[i + 2]);
+  const double w_max = w.empty() ? 0.0 : *std::max_element(w.begin(), w.end());
+  return 64.0 * std::numeric_limits<double>::epsilon() * (r2 + w_max);
 }
 
 }  // namespace
@@ -269,7 +299,11 @@ FrameDiagrams alpha_diagrams_3d(const Positions& points, const std::vector<doubl
   const auto es = spread<3>(points.data(), n);
   const double big = es.eigenvalues()(2);
   if (n >= 4 && es.eigenvalues()(0) > flat * big) {
-    const bool ok = weights.empty() ? alpha_3d<false>(points, weights, atoms, out) : alpha_3d<true>(points, weights, atoms, out);
+    const auto local = centred(points);
+    const double noise = rounding_noise_angstrom2(local, weights);
+    const auto kept = distinct_points<3>(local.data(), n, weights);
+    const bool ok = weights.empty() ? alpha_persistence<3, false, Kernel_3d>(local.data(), kept, weights, atoms, out, noise)
+                                    : alpha_persistence<3, true, Kernel_3d>(local.data(), kept, weights, atoms, out, noise);
     if (ok) {
       sort_pairs(out);
       return out;
@@ -342,7 +376,36 @@ FrameDiagrams cubical_diagrams_2d(const std::vector<float>& pixels, int nx, int 
   return out;
 }
 
-std::size_t bare_gudhi_alpha_3d(const Positions& points, const std::vector<double>& weights) {
+namespace {
+
+template <class Tree>
+std::size_t bare_persistence(Tree& st) {
+  Gudhi::persistent_cohomology::Persistent_cohomology<Tree, Field_Zp> pcoh(st);
+  pcoh.init_coefficients(2);
+  pcoh.compute_persistent_cohomology(0.0);
+  return pcoh.get_persistent_pairs().size();
+}
+
+}  // namespace
+
+namespace {
+
+template <class Kernel>
+std::size_t bare_gudhi_alpha_dd(const Positions& points, const std::vector<double>& weights) {
+  std::vector<typename Kernel::Point_d> pts;
+  pts.reserve(static_cast<std::size_t>(points.rows()));
+  for (Eigen::Index i = 0; i < points.rows(); ++i) pts.emplace_back(points(i, 0), points(i, 1), points(i, 2));
+  Gudhi::alpha_complex::Alpha_complex<Kernel, true> alpha(pts, weights);
+  Alpha_tree st;  // hidden points leave gaps in the vertex numbers
+  alpha.create_complex(st);
+  return bare_persistence(st);
+}
+
+}  // namespace
+
+std::size_t bare_gudhi_alpha(BareAlpha path, const Positions& points, const std::vector<double>& weights) {
+  if (path == BareAlpha::gudhi_dd) return bare_gudhi_alpha_dd<Kernel_3d>(points, weights);
+  if (path == BareAlpha::gudhi_dd_inexact) return bare_gudhi_alpha_dd<CGAL::Epick_d<CGAL::Dimension_tag<3>>>(points, weights);
   using Alpha = Gudhi::alpha_complex::Alpha_complex_3d<Gudhi::alpha_complex::complexity::SAFE, true, false>;
   std::vector<Alpha::Bare_point_3> pts;
   pts.reserve(static_cast<std::size_t>(points.rows()));
@@ -350,10 +413,7 @@ std::size_t bare_gudhi_alpha_3d(const Positions& points, const std::vector<doubl
   Alpha alpha(pts, weights);
   Simplex_tree st;
   alpha.create_complex(st);
-  Gudhi::persistent_cohomology::Persistent_cohomology<Simplex_tree, Field_Zp> pcoh(st);
-  pcoh.init_coefficients(2);
-  pcoh.compute_persistent_cohomology(0.0);
-  return pcoh.get_persistent_pairs().size();
+  return bare_persistence(st);
 }
 
 }  // namespace nanomix::topology

@@ -108,6 +108,40 @@ TEST_CASE("degenerate point sets give documented results") {
     const auto b = alpha_diagrams_3d(rows({{0, 0, 0}, {1, 1, 0}, {1, 0, 1}, {0, 1, 1}, {1, 1, 0}}), {});
     for (int d = 0; d < 3; ++d) CHECK(a.dims[d].size() == b.dims[d].size());
   }
+  SUBCASE("a duplicate reports the first atom; duplicates and hidden weighted points do not crash") {
+    // the duplicate of atom 1 is atom 4: only 1 is reported (GUDHI's dD complex would keep the one
+    // it inserted last); hidden points leave gaps in its vertex numbers (they once crashed it)
+    const auto d = alpha_diagrams_3d(rows({{0, 0, 0}, {1, 1, 0}, {1, 0, 1}, {0, 1, 1}, {1, 1, 0}}), {});
+    for (const auto& dim : d.dims)
+      for (const auto& p : dim)
+        for (int a : p.birth_atoms) CHECK(a != 4);
+    // Weighted regular tetrahedron of edge √2, unit weights: vertices enter at −1, edges at
+    // (√2/2)² − 1 = −1/2, faces at 2/3 − 1, the void dies at 3/4 − 1. Atom 0 (weight 0, at the
+    // centre) and atom 5 (weight 1/4 at atom 1's place) are hidden by the unit balls: the
+    // centre's power cell is empty since Σ (p_i − c) = 0 and |p_i − c|² − 1 < 0.
+    const auto h = alpha_diagrams_3d(rows({{0.5, 0.5, 0.5}, {0, 0, 0}, {1, 1, 0}, {1, 0, 1}, {0, 1, 1}, {0, 0, 0}}),
+                                     {0, 1, 1, 1, 1, 0.25});
+    REQUIRE(h.dims[0].size() == 4);
+    REQUIRE(h.dims[1].size() == 3);
+    REQUIRE(h.dims[2].size() == 1);
+    for (const auto& p : h.dims[0]) {
+      CHECK(p.birth == Approx(-1.0));
+      if (p.finite()) CHECK(p.death == Approx(-0.5));
+    }
+    for (const auto& p : h.dims[1]) {
+      CHECK(p.birth == Approx(-0.5));
+      CHECK(p.death == Approx(2.0 / 3.0 - 1.0));
+    }
+    CHECK(h.dims[2][0].death == Approx(-0.25));
+    for (const auto& dim : h.dims)
+      for (const auto& p : dim)
+        for (int k = 0; k < 4; ++k) {
+          CHECK(p.birth_atoms[static_cast<std::size_t>(k)] != 0);
+          CHECK(p.death_atoms[static_cast<std::size_t>(k)] != 0);
+          CHECK(p.birth_atoms[static_cast<std::size_t>(k)] != 5);
+          CHECK(p.death_atoms[static_cast<std::size_t>(k)] != 5);
+        }
+  }
   SUBCASE("NaN is a one-line InputError") {
     CHECK_THROWS_AS(alpha_diagrams_3d(rows({{0, 0, 0}, {NAN, 1, 0}, {1, 0, 1}, {0, 1, 1}}), {}), InputError);
     CHECK_THROWS_AS(alpha_diagrams_2d({0, 0, INFINITY, 1}), InputError);
