@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/h5md.hpp"
 #include "core/hdf5_util.hpp"
+#include "core/rehearse.hpp"
 #include "core/xyz.hpp"
 #include "imaging/detect/columns_file.hpp"
 #include "imaging/detect/movie_reader.hpp"
@@ -77,6 +78,7 @@ void describe_h5md(const std::string& path) {
 void describe_movie(const std::string& path) {
   imaging::ReadOptions o;
   o.allow_non_image = true;
+  o.isolate_hdf5 = false;  // an HDF5 file's whole description is rehearsed in a child already (describe_file)
   const imaging::MovieFormat format = imaging::detect_movie_format(path, o);
   const auto r = imaging::read_movie(path, o);
   std::string description;
@@ -166,27 +168,34 @@ static bool movie_reader_knows(const std::string& path) {
   }
 }
 
+/// An HDF5 file: trajectory, nanomix file, columns, movie or plain HDF5, with its tree.
+static void describe_hdf5(const std::string& path) {
+  h5::Id f = h5::open_file(path);
+  if (is_h5md(path)) {
+    describe_h5md(path);
+  } else if (h5::has_attribute(f, "nanomix_format")) {
+    std::cout << path << ": nanomix " << h5::read_string_attribute(f, "nanomix_format") << " file";
+    if (h5::has_attribute(f, "nanomix_format_version"))
+      std::cout << " (format version " << h5::read_double_attribute(f, "nanomix_format_version") << ")";
+    std::cout << "\n";
+  } else if (const auto columns = columns_file_or_none(path)) {
+    std::cout << path << ": nanomix columns file, " << columns->columns.size() << " columns in " << columns->frame_count
+              << " frames\n";
+  } else if (movie_reader_knows(path)) {
+    describe_movie(path);  // EMD (nanomix, ncempy, HyperSpy), Velox, HyperSpy HDF5: through the movie readers
+    return;
+  } else {
+    std::cout << path << ": HDF5 file\n";
+  }
+  std::cout << "  contents:\n" << h5::describe_tree(f);
+}
+
 static void describe_file(const std::string& path) {
   {
     if (h5::is_hdf5(path)) {
-      h5::Id f = h5::open_file(path);
-      if (is_h5md(path)) {
-        describe_h5md(path);
-      } else if (h5::has_attribute(f, "nanomix_format")) {
-        std::cout << path << ": nanomix " << h5::read_string_attribute(f, "nanomix_format") << " file";
-        if (h5::has_attribute(f, "nanomix_format_version"))
-          std::cout << " (format version " << h5::read_double_attribute(f, "nanomix_format_version") << ")";
-        std::cout << "\n";
-      } else if (const auto columns = columns_file_or_none(path)) {
-        std::cout << path << ": nanomix columns file, " << columns->columns.size() << " columns in " << columns->frame_count
-                  << " frames\n";
-      } else if (movie_reader_knows(path)) {
-        describe_movie(path);  // EMD (nanomix, ncempy, HyperSpy), Velox, HyperSpy HDF5: through the movie readers
-        return;
-      } else {
-        std::cout << path << ": HDF5 file\n";
-      }
-      std::cout << "  contents:\n" << h5::describe_tree(f);
+      // libhdf5 may crash or hang on a damaged file: the whole description is rehearsed in a child
+      // first (output discarded; core/rehearse.hpp), so that info ends in one line naming the file.
+      read_rehearsed(path, "HDF5", [&] { describe_hdf5(path); });
       return;
     }
     std::ifstream in(path);

@@ -51,11 +51,11 @@ void read_columns(TopologyInput& in, const TopologyParams& params) {
 }
 
 /// Movies through the reader registry (every format nanomix reads; [topology] movie_group picks
-/// the signal). HDF5 reads are not rehearsed in a child process here: forking under MPI is unsafe.
+/// the signal). HDF5 movies are rehearsed in a child process like every HDF5 input
+/// (core/rehearse.hpp; the child calls no MPI and ends with _exit: topology_cli runs it under mpirun).
 void read_images(TopologyInput& in, const TopologyParams& params) {
   imaging::ReadOptions options;
   options.emd_group = params.movie_group;
-  options.isolate_hdf5 = false;
   auto movie = imaging::read_movie(in.path, options).movie;
   ImageStack& im = in.images;
   im.nx = movie.nx;

@@ -5,6 +5,7 @@
 
 #include "core/error.hpp"
 #include "core/hdf5_util.hpp"
+#include "core/rehearse.hpp"
 #include "core/units.hpp"
 #include "nanomix/version.hpp"
 
@@ -227,11 +228,61 @@ struct H5mdReader::Impl {
 
 bool is_h5md(const std::string& path) {
   if (!h5::is_hdf5(path)) return false;
-  h5::Id f = h5::open_file(path);
-  return h5::exists(f, "h5md");
+  return read_rehearsed(path, "HDF5", [&] {
+    h5::Id f = h5::open_file(path);
+    return h5::exists(f, "h5md");
+  });
 }
 
-H5mdReader::H5mdReader(const std::string& path) : impl_(std::make_unique<Impl>()) {
+namespace {
+/// Everything a user of H5mdReader can ask, asked once (the rehearsal of a whole read); a clean
+/// InputError of one accessor does not stop the others.
+void read_everything(const H5mdReader& r, const std::string& path) {
+  const auto attempt = [](auto read) {
+    try {
+      read();
+    } catch (const InputError&) {
+    }
+  };
+  attempt([&] { (void)r.atom_count(); });
+  for (std::size_t i = 0; i < r.frame_count(); ++i) attempt([&] { (void)r.frame(i); });
+  attempt([&] {
+    for (const auto& name : r.observable_names()) attempt([&] { (void)r.observable(name); });
+  });
+  attempt([&] { (void)r.config_ini(); });
+  attempt([&] {
+    h5::Id f = h5::open_file(path);
+    if (!h5::exists(f, "parameters")) return;
+    h5::Id p = h5::open_group(f, "parameters");
+    H5O_info_t info;
+    if (H5Oget_info(p, &info) < 0) return;
+    for (hsize_t k = 0; k < info.num_attrs && k < 10000; ++k) {
+      char name[256] = {};
+      if (H5Aget_name_by_idx(p, ".", H5_INDEX_NAME, H5_ITER_INC, k, name, sizeof name, H5P_DEFAULT) < 0) continue;
+      attempt([&] { (void)r.parameter(name, 0); });
+      attempt([&] { (void)r.parameter_text(name, ""); });
+    }
+  });
+}
+}  // namespace
+
+H5mdReader::H5mdReader(const std::string& path) {
+  // libhdf5 may crash or hang on a damaged file: the whole read is rehearsed in a child first
+  // (core/rehearse.hpp), so that every later accessor runs on a file that was read once safely.
+  rehearse_read(path, [&] {
+    const H5mdReader r(path, Unrehearsed{});
+    read_everything(r, path);
+  });
+  impl_ = H5mdReader(path, Unrehearsed{}).take();
+}
+
+H5mdReader::H5mdReader(const std::string& path, Unrehearsed) : impl_(std::make_unique<Impl>()) {
+  as_input_error(path, "trajectory", [&] { open(path); });
+}
+
+std::unique_ptr<H5mdReader::Impl> H5mdReader::take() { return std::move(impl_); }
+
+void H5mdReader::open(const std::string& path) {
   Impl& m = *impl_;
   m.path = path;
   m.file = h5::open_file(path);
@@ -251,6 +302,8 @@ H5mdReader::H5mdReader(const std::string& path) : impl_(std::make_unique<Impl>()
   if (pdims.size() != 3 || pdims[2] != 3) throw InputError(path + ": position/value must have shape (frames, atoms, 3)");
   m.frames = pdims[0];
   const std::size_t atoms = pdims[1];
+  if (m.frames > 0 && atoms == 0) throw InputError(path + ": position/value holds frames of no atoms");
+  h5::check_declared_size(m.file, pos + "/value", sizeof(double));
   m.species_per_frame = h5::exists(m.file, species_path + "/value");
   if (m.species_per_frame) {
     // Time-dependent species: one row per position frame, at the same steps.
@@ -297,11 +350,15 @@ H5mdReader::~H5mdReader() = default;
 
 std::size_t H5mdReader::frame_count() const { return impl_->frames; }
 std::size_t H5mdReader::atom_count() const {
-  return h5::dataset_dims(impl_->file, std::string(particles) + "/position/value").at(1);
+  return as_input_error(impl_->path, "trajectory", [&] { return h5::dataset_dims(impl_->file, std::string(particles) + "/position/value").at(1); });
 }
 bool H5mdReader::species_per_frame() const { return impl_->species_per_frame; }
 
 std::vector<int> H5mdReader::atomic_numbers(std::size_t i) const {
+  return as_input_error(impl_->path, "trajectory", [&] { return atomic_numbers_here(i); });
+}
+
+std::vector<int> H5mdReader::atomic_numbers_here(std::size_t i) const {
   const Impl& m = *impl_;
   if (i >= m.frames) throw InputError(m.path + ": frame " + std::to_string(i) + " out of range");
   if (!m.species_per_frame) return m.species;
@@ -318,11 +375,15 @@ std::vector<int> H5mdReader::atomic_numbers(std::size_t i) const {
 }
 
 Frame H5mdReader::frame(std::size_t i) const {
+  return as_input_error(impl_->path, "trajectory", [&] { return frame_here(i); });
+}
+
+Frame H5mdReader::frame_here(std::size_t i) const {
   const Impl& m = *impl_;
   if (i >= m.frames) throw InputError(m.path + ": frame " + std::to_string(i) + " out of range");
   const std::string pos = std::string(particles) + "/position";
   Frame f;
-  f.atomic_numbers = atomic_numbers(i);
+  f.atomic_numbers = atomic_numbers_here(i);
   const auto xyz = h5::read_double_rows(m.file, pos + "/value", i, 1);
   f.positions_angstrom = Eigen::Map<const Positions>(xyz.data(), static_cast<Eigen::Index>(f.atomic_numbers.size()), 3) * m.position_scale;
   f.time_ps = h5::read_double_rows(m.file, pos + "/time", i, 1).at(0);
@@ -340,46 +401,57 @@ Frame H5mdReader::frame(std::size_t i) const {
 }
 
 std::vector<std::string> H5mdReader::observable_names() const {
-  std::vector<std::string> names;
-  if (!h5::exists(impl_->file, "observables")) return names;
-  h5::Id obs = h5::open_group(impl_->file, "observables");
-  H5G_info_t info;
-  H5Gget_info(obs, &info);
-  for (hsize_t i = 0; i < info.nlinks; ++i) {
-    char name[256];
-    H5Lget_name_by_idx(obs, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT);
-    names.emplace_back(name);
-  }
-  return names;
+  return as_input_error(impl_->path, "trajectory", [&] {
+    std::vector<std::string> names;
+    if (!h5::exists(impl_->file, "observables")) return names;
+    h5::Id obs = h5::open_group(impl_->file, "observables");
+    H5G_info_t info;
+    if (H5Gget_info(obs, &info) < 0) throw InputError(impl_->path + ": /observables is damaged");
+    for (hsize_t i = 0; i < info.nlinks && i < 10000; ++i) {
+      char name[256] = {};
+      if (H5Lget_name_by_idx(obs, ".", H5_INDEX_NAME, H5_ITER_INC, i, name, sizeof name, H5P_DEFAULT) < 0)
+        throw InputError(impl_->path + ": /observables is damaged");
+      names.emplace_back(name);
+    }
+    return names;
+  });
 }
 
 ObservableSeries H5mdReader::observable(const std::string& name) const {
-  const std::string g = "observables/" + name;
-  if (!h5::exists(impl_->file, g + "/value")) throw InputError(impl_->path + ": no observable '" + name + "'");
-  ObservableSeries s;
-  s.values = h5::read_doubles(impl_->file, g + "/value");
-  s.steps = h5::read_int64s(impl_->file, g + "/step");
-  s.times_ps = h5::read_doubles(impl_->file, g + "/time");
-  h5::Id v = h5::open_dataset(impl_->file, g + "/value");
-  if (h5::has_attribute(v, "unit")) s.unit = h5::read_string_attribute(v, "unit");
-  return s;
+  return as_input_error(impl_->path, "trajectory", [&] {
+    const std::string g = "observables/" + name;
+    if (!h5::exists(impl_->file, g + "/value")) throw InputError(impl_->path + ": no observable '" + name + "'");
+    ObservableSeries s;
+    s.values = h5::read_doubles(impl_->file, g + "/value");
+    s.steps = h5::read_int64s(impl_->file, g + "/step");
+    s.times_ps = h5::read_doubles(impl_->file, g + "/time");
+    h5::Id v = h5::open_dataset(impl_->file, g + "/value");
+    if (h5::has_attribute(v, "unit")) s.unit = h5::read_string_attribute(v, "unit");
+    return s;
+  });
 }
 
 std::string H5mdReader::config_ini() const {
-  if (!h5::exists(impl_->file, "parameters/config")) return "";
-  return h5::read_string_dataset(impl_->file, "parameters/config");
+  return as_input_error(impl_->path, "trajectory", [&] {
+    if (!h5::exists(impl_->file, "parameters/config")) return std::string();
+    return h5::read_string_dataset(impl_->file, "parameters/config");
+  });
 }
 
 double H5mdReader::parameter(const std::string& name, double fallback) const {
-  if (!h5::exists(impl_->file, "parameters")) return fallback;
-  h5::Id p = h5::open_group(impl_->file, "parameters");
-  return h5::has_attribute(p, name) ? h5::read_double_attribute(p, name) : fallback;
+  return as_input_error(impl_->path, "trajectory", [&] {
+    if (!h5::exists(impl_->file, "parameters")) return fallback;
+    h5::Id p = h5::open_group(impl_->file, "parameters");
+    return h5::has_attribute(p, name) ? h5::read_double_attribute(p, name) : fallback;
+  });
 }
 
 std::string H5mdReader::parameter_text(const std::string& name, const std::string& fallback) const {
-  if (!h5::exists(impl_->file, "parameters")) return fallback;
-  h5::Id p = h5::open_group(impl_->file, "parameters");
-  return h5::has_attribute(p, name) ? h5::read_string_attribute(p, name) : fallback;
+  return as_input_error(impl_->path, "trajectory", [&] {
+    if (!h5::exists(impl_->file, "parameters")) return fallback;
+    h5::Id p = h5::open_group(impl_->file, "parameters");
+    return h5::has_attribute(p, name) ? h5::read_string_attribute(p, name) : fallback;
+  });
 }
 
 }  // namespace nanomix

@@ -70,6 +70,9 @@ class H5mdWriter {
   std::unique_ptr<Impl> impl_;
 };
 
+/// Reads a trajectory. The constructor first rehearses the whole read (every frame, observable and
+/// parameter) in a child process (core/rehearse.hpp), so a damaged file ends in one InputError line
+/// naming it, never in a crash; every accessor's only failure is such an InputError.
 class H5mdReader {
  public:
   explicit H5mdReader(const std::string& path);
@@ -95,10 +98,17 @@ class H5mdReader {
 
  private:
   struct Impl;
+  struct Unrehearsed {};
+  /// Opens without the rehearsal in a child (the rehearsal itself uses it).
+  H5mdReader(const std::string& path, Unrehearsed);
+  void open(const std::string& path);
+  std::unique_ptr<Impl> take();
+  std::vector<int> atomic_numbers_here(std::size_t i) const;
+  Frame frame_here(std::size_t i) const;
   std::unique_ptr<Impl> impl_;
 };
 
-/// True if `path` is an HDF5 file with an /h5md group.
+/// True if `path` is an HDF5 file with an /h5md group (InputError if libhdf5 fails on it).
 bool is_h5md(const std::string& path);
 
 }  // namespace nanomix

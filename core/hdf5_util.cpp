@@ -326,6 +326,15 @@ double read_double_attribute(hid_t obj, const std::string& name) {
   return v.front();
 }
 
+std::int64_t whole_number(double value, const std::string& what, double lo, double hi) {
+  if (!(value >= lo && value <= hi) || value != std::floor(value)) {
+    std::ostringstream s;
+    s << what << ": " << value << " is not a whole number in [" << lo << ", " << hi << "]";
+    throw InputError(s.str());
+  }
+  return static_cast<std::int64_t>(value);
+}
+
 int check_format_version(hid_t obj, const std::string& path, const std::string& kind, const std::string& version_attribute, int oldest,
                          int newest) {
   if (!has_attribute(obj, version_attribute)) throw InputError(path + ": not a nanomix " + kind + " file (no format version: attribute " + version_attribute + ")");
@@ -347,6 +356,11 @@ std::vector<std::int64_t> read_int_array_attribute(hid_t obj, const std::string&
   std::vector<std::int64_t> out(static_cast<std::size_t>(n));
   if (!out.empty() && H5Aread(attr, H5T_NATIVE_INT64, out.data()) < 0) throw InputError("HDF5: cannot read attribute " + name + " (damaged, or not a number)");
   return out;
+}
+
+void check_declared_size(hid_t loc, const std::string& name, std::size_t element_bytes) {
+  Id set = open_dataset(loc, name);
+  (void)checked_element_count(set, dataset_dims(loc, name), element_bytes, name);
 }
 
 void write_dataset(hid_t loc, const std::string& name, const double* data, const std::vector<hsize_t>& dims) {
@@ -513,8 +527,8 @@ std::string attributes_text(hid_t obj) {
   for (hsize_t i = 0; i < info.num_attrs; ++i) {
     Id attr(H5Aopen_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, i, H5P_DEFAULT, H5P_DEFAULT));
     if (!attr.valid()) continue;
-    char name[256];
-    H5Aget_name(attr, sizeof name, name);
+    char name[256] = {};
+    if (H5Aget_name(attr, sizeof name, name) < 0) continue;
     Id type(H5Aget_type(attr));
     Id space(H5Aget_space(attr));
     const hssize_t n = H5Sget_simple_extent_npoints(space);

@@ -84,6 +84,10 @@ double read_double_attribute(hid_t obj, const std::string& name);
 std::vector<double> read_double_array_attribute(hid_t obj, const std::string& name);
 std::vector<std::int64_t> read_int_array_attribute(hid_t obj, const std::string& name);
 
+/// A count, index or class stored as a number (attribute or table cell): InputError "WHAT: V is not
+/// a whole number in [LO, HI]" otherwise (a damaged file must not reach a cast or an allocation).
+std::int64_t whole_number(double value, const std::string& what, double lo, double hi);
+
 /// The one version policy of nanomix's own files (trajectory, movie, columns, diagrams,
 /// comparison): `obj` carries the integer attribute `version_attribute`; a reader states the oldest
 /// and newest versions it reads. Returns the version; otherwise an InputError naming the file:
@@ -100,6 +104,10 @@ void write_dataset(hid_t loc, const std::string& name, const std::int64_t* data,
 void write_string_dataset(hid_t loc, const std::string& name, const std::string& text);
 /// Dimensions of a dataset.
 std::vector<hsize_t> dataset_dims(hid_t loc, const std::string& name);
+/// InputError unless dataset `name`'s declared size (as elements of `element_bytes`) is within
+/// 1000 × the bytes the file stores for it + 64 MiB (a damaged header must not size an allocation
+/// or a loop); every whole-dataset read below checks it.
+void check_declared_size(hid_t loc, const std::string& name, std::size_t element_bytes);
 std::vector<double> read_doubles(hid_t loc, const std::string& name, std::vector<hsize_t>* dims = nullptr);
 std::vector<float> read_floats(hid_t loc, const std::string& name, std::vector<hsize_t>* dims = nullptr);
 std::vector<std::int64_t> read_int64s(hid_t loc, const std::string& name, std::vector<hsize_t>* dims = nullptr);

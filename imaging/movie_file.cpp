@@ -5,6 +5,7 @@
 #include "core/elements.hpp"
 #include "core/error.hpp"
 #include "core/hdf5_util.hpp"
+#include "core/rehearse.hpp"
 
 namespace nanomix::imaging {
 
@@ -208,6 +209,7 @@ int check_movie_format_version(hid_t root, const std::string& path, int oldest) 
 }
 
 namespace {
+
 /// A ground-truth dataset whose element count must be `expected` (dims as written).
 template <class T>
 std::vector<T> read_truth(hid_t f, const std::string& path, const std::string& name, std::size_t expected,
@@ -219,9 +221,8 @@ std::vector<T> read_truth(hid_t f, const std::string& path, const std::string& n
     throw InputError(path + ": /" + full + " holds " + std::to_string(v.size()) + " values, expected " + std::to_string(expected));
   return v;
 }
-}  // namespace
 
-MovieGroundTruth read_movie_ground_truth(const std::string& path) {
+MovieGroundTruth read_ground_truth_here(const std::string& path) {
   h5::Id f = h5::open_file(path);
   MovieGroundTruth g;
   g.format_version = check_movie_format_version(f, path, oldest_ground_truth_format_version);
@@ -248,6 +249,13 @@ MovieGroundTruth read_movie_ground_truth(const std::string& path) {
     if (h5::has_attribute(mic, "exposure_time_s")) g.exposure_time_s = h5::read_double_attribute(mic, "exposure_time_s");
   }
   return g;
+}
+
+}  // namespace
+
+MovieGroundTruth read_movie_ground_truth(const std::string& path) {
+  // libhdf5 may crash or hang on a damaged file: rehearsed in a child first (core/rehearse.hpp).
+  return read_rehearsed(path, "movie", [&] { return read_ground_truth_here(path); });
 }
 
 }  // namespace nanomix::imaging

@@ -2,10 +2,14 @@
 
 #include "core/error.hpp"
 #include "core/hdf5_util.hpp"
+#include "core/rehearse.hpp"
 
 namespace nanomix::topology {
 
 namespace {
+
+/// Frame counts and indices read back are refused beyond this (a damaged file must not size a vector).
+constexpr double max_frames = 1e8;
 
 void write_test(hid_t g, const std::string& name, const TestResult& t) {
   h5::write_attribute(g, name + "_p_value", t.p_value);
@@ -67,7 +71,7 @@ void write_result(hid_t f, const CompareResult& r) {
 MechanismResult read_mechanism(hid_t g, int permutations) {
   MechanismResult mr;
   mr.path = h5::read_string_attribute(g, "simulated");
-  mr.frames.resize(static_cast<std::size_t>(h5::read_double_attribute(g, "frames_simulated")));
+  mr.frames.resize(static_cast<std::size_t>(h5::whole_number(h5::read_double_attribute(g, "frames_simulated"), "frames_simulated", 0, max_frames)));
   for (std::size_t i = 0; i < mr.frames.size(); ++i) mr.frames[i] = i;
   mr.permutation = read_test(g, "permutation", "permutation_loss", permutations);
   mr.kernel = read_test(g, "mmd", "mmd2", permutations);
@@ -76,7 +80,7 @@ MechanismResult read_mechanism(hid_t g, int permutations) {
   const auto rows = h5::read_doubles(g, "alignment", &dims);
   const std::size_t n = dims.size() == 2 && dims[1] == 4 ? static_cast<std::size_t>(dims[0]) : 0;
   for (std::size_t i = 0; i < n; ++i) {
-    mr.best_frame.push_back(static_cast<std::size_t>(rows[4 * i + 1]));
+    mr.best_frame.push_back(static_cast<std::size_t>(h5::whole_number(rows[4 * i + 1], "alignment best_simulated_frame", 0, max_frames)));
     mr.best_distance.push_back(rows[4 * i + 2]);
     mr.mean_distance_per_experimental_frame.push_back(rows[4 * i + 3]);
   }
@@ -88,14 +92,22 @@ CompareResult read_result(hid_t g, int permutations) {
   r.statistic = h5::read_string_attribute(g, "statistic");
   r.group = h5::read_string_attribute(g, "group");
   r.unit = h5::read_string_attribute(g, "unit");
-  r.closest = static_cast<int>(h5::read_double_attribute(g, "closest_index"));
+  r.closest = static_cast<int>(h5::whole_number(h5::read_double_attribute(g, "closest_index"), "closest_index", -1, max_frames));
   r.closest_p_value = h5::read_double_attribute(g, "closest_p_value");
-  for (double f : h5::read_doubles(g, "experimental_frames")) r.experimental_frames.push_back(static_cast<std::size_t>(f));
+  for (double f : h5::read_doubles(g, "experimental_frames"))
+    r.experimental_frames.push_back(static_cast<std::size_t>(h5::whole_number(f, "experimental_frames", 0, max_frames)));
   const auto simulated = h5::read_string_array_attribute(g, "simulated");
   for (std::size_t k = 0; k < simulated.size(); ++k) {
     h5::Id mg = h5::open_group(g, "mechanisms/" + std::to_string(k));
     r.mechanisms.push_back(read_mechanism(mg, permutations));
   }
+  for (const auto& m : r.mechanisms)
+    if (!m.best_frame.empty() && m.best_frame.size() != r.experimental_frames.size())
+      throw InputError("an alignment has " + std::to_string(m.best_frame.size()) + " rows for " +
+                       std::to_string(r.experimental_frames.size()) + " experimental frames");
+  if (r.closest < 0 || static_cast<std::size_t>(r.closest) >= r.mechanisms.size())
+    throw InputError("closest_index " + std::to_string(r.closest) + " names none of the " + std::to_string(r.mechanisms.size()) +
+                     " simulated inputs");
   return r;
 }
 
@@ -128,7 +140,9 @@ void write_comparison_file(const std::string& path, const std::vector<CompareRes
   h5::flush_file(f);
 }
 
-ComparisonFile read_comparison_file(const std::string& path) {
+namespace {
+
+ComparisonFile read_comparison_here(const std::string& path) {
   h5::Id f = h5::open_file(path);
   if (!h5::has_attribute(f, "nanomix_format") || h5::read_string_attribute(f, "nanomix_format") != "comparison")
     throw InputError(path + ": not a nanomix comparison file (its nanomix_format is not 'comparison')");
@@ -138,8 +152,9 @@ ComparisonFile read_comparison_file(const std::string& path) {
     c.experimental = h5::read_string_attribute(f, "experimental");
     c.wasserstein_p = h5::read_double_attribute(f, "wasserstein_p");
     c.wasserstein_method = h5::read_string_attribute(f, "wasserstein_method");
-    for (double d : h5::read_double_array_attribute(f, "dimensions")) c.dimensions.push_back(static_cast<int>(d));
-    c.permutations = static_cast<int>(h5::read_double_attribute(f, "permutations"));
+    for (double d : h5::read_double_array_attribute(f, "dimensions"))
+      c.dimensions.push_back(static_cast<int>(h5::whole_number(d, "dimensions", 0, 2)));
+    c.permutations = static_cast<int>(h5::whole_number(h5::read_double_attribute(f, "permutations"), "permutations", 0, 1e9));
     c.p_min = h5::read_double_attribute(f, "p_min");
     c.null_hypothesis = h5::read_string_attribute(f, "null_hypothesis");
     c.interpretation = h5::read_string_attribute(f, "interpretation");
@@ -152,6 +167,13 @@ ComparisonFile read_comparison_file(const std::string& path) {
     throw InputError(path + ": damaged comparison file: " + e.what());
   }
   return c;
+}
+
+}  // namespace
+
+ComparisonFile read_comparison_file(const std::string& path) {
+  // libhdf5 may crash or hang on a damaged file: the read is rehearsed in a child (core/rehearse.hpp).
+  return read_rehearsed(path, "comparison", [&] { return read_comparison_here(path); });
 }
 
 }  // namespace nanomix::topology

@@ -6,6 +6,7 @@
 
 #include "core/error.hpp"
 #include "core/hdf5_util.hpp"
+#include "core/rehearse.hpp"
 #include "core/materials.hpp"
 #include "topology/lattice.hpp"
 #include "topology/local_structures.hpp"
@@ -209,7 +210,9 @@ void write_diagrams_file(const std::string& path, const TopologyResult& res, con
   h5::flush_file(f);
 }
 
-DiagramsInfo read_diagrams_info(const std::string& path) {
+namespace {
+
+DiagramsInfo read_info_here(const std::string& path) {
   h5::Id f = open_diagrams(path);
   DiagramsInfo info;
   auto text = [&](hid_t loc, const char* name) { return h5::has_attribute(loc, name) ? h5::read_string_attribute(loc, name) : std::string(); };
@@ -232,7 +235,7 @@ DiagramsInfo read_diagrams_info(const std::string& path) {
   return info;
 }
 
-DiagramsRead read_diagrams_file(const std::string& path, const std::string& group) {
+DiagramsRead read_diagrams_here(const std::string& path, const std::string& group) {
   h5::Id f = open_diagrams(path);
   DiagramsRead r;
   r.source = h5::read_string_attribute(f, "source");
@@ -251,6 +254,7 @@ DiagramsRead read_diagrams_file(const std::string& path, const std::string& grou
   std::vector<hsize_t> fd;
   const auto frames = h5::read_doubles(f, "frames", &fd);
   const std::size_t F = fd.empty() ? 0 : fd[0];
+  if (F > 0 && (fd.size() != 2 || fd[1] < 2)) throw InputError(path + ": /frames is not an (F, 2) table");
   for (std::size_t i = 0; i < F; ++i) r.frame_time.push_back(frames[i * 2 + 1]);
   r.frames.resize(F);
   for (int d = 0; d <= 2; ++d) {
@@ -263,6 +267,7 @@ DiagramsRead read_diagrams_file(const std::string& path, const std::string& grou
     const auto rows = h5::read_doubles(dg, name, &dims);
     const auto atoms = h5::read_int64s(dg, name + "_atoms");
     const std::size_t n = dims.empty() ? 0 : dims[0];
+    if (n > 0 && (dims.size() != 2 || dims[1] != 3)) throw InputError(path + ": " + name + " is not an (n, 3) table");
     if (atoms.size() != n * 8) throw InputError(path + ": " + name + "_atoms does not match " + name);
     for (std::size_t k = 0; k < n; ++k) {
       const double fr = rows[3 * k];
@@ -270,6 +275,9 @@ DiagramsRead read_diagrams_file(const std::string& path, const std::string& grou
       PersistencePair p;
       p.birth = rows[3 * k + 1];
       p.death = rows[3 * k + 2];
+      for (std::size_t a = 0; a < 8; ++a)
+        if (atoms[8 * k + a] < -1 || atoms[8 * k + a] > 1000000000)
+          throw InputError(path + ": " + name + "_atoms row " + std::to_string(k) + ": not an index (or -1)");
       for (std::size_t a = 0; a < 4; ++a) {
         p.birth_atoms[a] = static_cast<int>(atoms[8 * k + a]);
         p.death_atoms[a] = static_cast<int>(atoms[8 * k + 4 + a]);
@@ -280,21 +288,17 @@ DiagramsRead read_diagrams_file(const std::string& path, const std::string& grou
   return r;
 }
 
-DiagramsTable read_summary(const std::string& path, const std::string& group, int dimension) {
-  h5::Id f = open_diagrams(path);
-  return read_table(f, "statistics/" + group + "/dim" + std::to_string(dimension) + "/summary");
-}
-
-LocalStructuresRead read_local_structures(const std::string& path) {
+LocalStructuresRead read_local_here(const std::string& path) {
   h5::Id f = open_diagrams(path);
   LocalStructuresRead r;
   if (!h5::exists(f, "local_structures")) return r;
   h5::Id lg = h5::open_group(f, "local_structures");
   H5G_info_t info;
-  H5Gget_info(lg, &info);
+  if (H5Gget_info(lg, &info) < 0) throw InputError(path + ": /local_structures is damaged");
   if (info.nlinks == 0) return r;
-  char name[256];
-  H5Lget_name_by_idx(lg, ".", H5_INDEX_NAME, H5_ITER_INC, 0, name, sizeof name, H5P_DEFAULT);
+  char name[256] = {};
+  if (H5Lget_name_by_idx(lg, ".", H5_INDEX_NAME, H5_ITER_INC, 0, name, sizeof name, H5P_DEFAULT) < 0)
+    throw InputError(path + ": /local_structures is damaged");
   r.group = name;
   r.counts = read_table(lg, r.group + "/counts");
   r.atom_counts = read_table(lg, r.group + "/atom_counts");
@@ -305,9 +309,35 @@ LocalStructuresRead read_local_structures(const std::string& path) {
   return r;
 }
 
+}  // namespace
+
+// Every reader below is rehearsed in a child first: libhdf5 may crash or hang on a damaged file
+// (core/rehearse.hpp); its only failure is an InputError naming the file.
+
+DiagramsInfo read_diagrams_info(const std::string& path) {
+  return read_rehearsed(path, "diagrams", [&] { return read_info_here(path); });
+}
+
+DiagramsRead read_diagrams_file(const std::string& path, const std::string& group) {
+  return read_rehearsed(path, "diagrams", [&] { return read_diagrams_here(path, group); });
+}
+
+DiagramsTable read_summary(const std::string& path, const std::string& group, int dimension) {
+  return read_rehearsed(path, "diagrams", [&] {
+    h5::Id f = open_diagrams(path);
+    return read_table(f, "statistics/" + group + "/dim" + std::to_string(dimension) + "/summary");
+  });
+}
+
+LocalStructuresRead read_local_structures(const std::string& path) {
+  return read_rehearsed(path, "diagrams", [&] { return read_local_here(path); });
+}
+
 DiagramsTable read_lattice(const std::string& path) {
-  h5::Id f = open_diagrams(path);
-  return read_table(f, "lattice");
+  return read_rehearsed(path, "diagrams", [&] {
+    h5::Id f = open_diagrams(path);
+    return read_table(f, "lattice");
+  });
 }
 
 }  // namespace nanomix::topology

@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "core/hdf5_util.hpp"
+#include "core/rehearse.hpp"
 #include "nanomix/version.hpp"
 
 namespace nanomix::imaging {
@@ -75,48 +76,57 @@ void write_columns_file(const std::string& path, const std::string& source, cons
   h5::flush_file(f);
 }
 
-ColumnsFile read_columns_file(const std::string& path) {
+namespace {
+
+int whole_number(double v, const std::string& path, const std::string& what) {
+  return static_cast<int>(h5::whole_number(v, path + ": " + what, -1e9, 1e9));
+}
+
+ColumnsFile read_columns_here(const std::string& path) {
   h5::Id f = h5::open_file(path);
   if (!h5::exists(f, "columns")) throw InputError(path + ": not a nanomix columns file (no /columns)");
   ColumnsFile out;
-  try {
-    h5::Id set = h5::open_dataset(f, "columns");
-    h5::check_format_version(set, path, "columns", "nanomix_format_version", 1, columns_format_version);
-    std::vector<hsize_t> dims;
-    const auto rows = h5::read_doubles(f, "columns", &dims);
-    if (dims.size() != 2 || (dims[0] > 0 && dims[1] != 6)) throw InputError(path + ": /columns is not an (N, 6) table");
-    for (hsize_t r = 0; r < dims[0]; ++r) {
-      const double* q = rows.data() + r * 6;
-      if (!(q[0] >= 0) || q[0] > 1e9) throw InputError(path + ": /columns row " + std::to_string(r) + " has a bad frame number");
-      Column c;
-      c.frame = static_cast<int>(q[0]);
-      c.x_angstrom = q[1];
-      c.y_angstrom = q[2];
-      c.intensity = q[3];
-      c.klass = static_cast<int>(q[4]);
-      c.fit_residual = q[5];
-      out.columns.push_back(c);
-    }
-    if (h5::exists(f, "frames")) {
-      std::vector<hsize_t> fd;
-      const auto fr = h5::read_doubles(f, "frames", &fd);
-      if (fd.size() == 2 && fd[1] >= 2)
-        for (hsize_t t = 0; t < fd[0]; ++t) out.frame_times_s.push_back(fr[t * fd[1] + 1]);
-    }
-    if (h5::exists(f, "movie")) {
-      h5::Id m = h5::open_group(f, "movie");
-      out.frame_count = static_cast<int>(h5::read_double_attribute(m, "frame_count"));
-      out.nx = static_cast<int>(h5::read_double_attribute(m, "nx"));
-      out.ny = static_cast<int>(h5::read_double_attribute(m, "ny"));
-      out.pixel_size_x_angstrom = h5::read_double_attribute(m, "pixel_size_x_angstrom");
-      out.pixel_size_y_angstrom = h5::read_double_attribute(m, "pixel_size_y_angstrom");
-      out.frame_time_s = h5::read_double_attribute(m, "frame_time_s");
-    }
-    if (h5::exists(f, "parameters/config")) out.config_ini = h5::read_string_dataset(f, "parameters/config");
-  } catch (const RuntimeError& e) {
-    throw InputError(path + ": damaged columns file (" + e.what() + ")");
+  h5::Id set = h5::open_dataset(f, "columns");
+  h5::check_format_version(set, path, "columns", "nanomix_format_version", 1, columns_format_version);
+  std::vector<hsize_t> dims;
+  const auto rows = h5::read_doubles(f, "columns", &dims);
+  if (dims.size() != 2 || (dims[0] > 0 && dims[1] != 6)) throw InputError(path + ": /columns is not an (N, 6) table");
+  for (hsize_t r = 0; r < dims[0]; ++r) {
+    const double* q = rows.data() + r * 6;
+    if (!(q[0] >= 0) || q[0] > 1e9) throw InputError(path + ": /columns row " + std::to_string(r) + " has a bad frame number");
+    Column c;
+    c.frame = static_cast<int>(q[0]);
+    c.x_angstrom = q[1];
+    c.y_angstrom = q[2];
+    c.intensity = q[3];
+    c.klass = whole_number(q[4], path, "/columns row " + std::to_string(r) + " class");
+    c.fit_residual = q[5];
+    out.columns.push_back(c);
   }
+  if (h5::exists(f, "frames")) {
+    std::vector<hsize_t> fd;
+    const auto fr = h5::read_doubles(f, "frames", &fd);
+    if (fd.size() == 2 && fd[1] >= 2)
+      for (hsize_t t = 0; t < fd[0]; ++t) out.frame_times_s.push_back(fr[t * fd[1] + 1]);
+  }
+  if (h5::exists(f, "movie")) {
+    h5::Id m = h5::open_group(f, "movie");
+    out.frame_count = whole_number(h5::read_double_attribute(m, "frame_count"), path, "/movie frame_count");
+    out.nx = whole_number(h5::read_double_attribute(m, "nx"), path, "/movie nx");
+    out.ny = whole_number(h5::read_double_attribute(m, "ny"), path, "/movie ny");
+    out.pixel_size_x_angstrom = h5::read_double_attribute(m, "pixel_size_x_angstrom");
+    out.pixel_size_y_angstrom = h5::read_double_attribute(m, "pixel_size_y_angstrom");
+    out.frame_time_s = h5::read_double_attribute(m, "frame_time_s");
+  }
+  if (h5::exists(f, "parameters/config")) out.config_ini = h5::read_string_dataset(f, "parameters/config");
   return out;
+}
+
+}  // namespace
+
+ColumnsFile read_columns_file(const std::string& path) {
+  // libhdf5 may crash or hang on a damaged file: the read is rehearsed in a child (core/rehearse.hpp).
+  return read_rehearsed(path, "columns", [&] { return read_columns_here(path); });
 }
 
 }  // namespace nanomix::imaging

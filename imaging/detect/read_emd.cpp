@@ -19,14 +19,8 @@
 //
 // Every HDF5 failure becomes one InputError line; sizes are checked before reading. Because
 // libhdf5 itself can crash or hang on damaged files, the read is first rehearsed in a child
-// process (ReadOptions::isolate_hdf5, on by default; see probe_in_child).
+// process (ReadOptions::isolate_hdf5, on by default; core/rehearse.hpp).
 #include <hdf5.h>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <csignal>
 
 #include <algorithm>
 #include <cctype>
@@ -37,6 +31,7 @@
 #include <initializer_list>
 
 #include "core/hdf5_util.hpp"
+#include "core/rehearse.hpp"
 #include "imaging/movie_file.hpp"
 #include "imaging/detect/movie_reader.hpp"
 #include "imaging/detect/reader_util.hpp"
@@ -188,7 +183,7 @@ struct Stack {
 };
 
 /// Checks the dataset's type and storage, then reads it frame by frame (hyperslabs) into `movie`
-/// (`probe`: reads every frame into one buffer and keeps none, see probe_in_child).
+/// (`probe`: reads every frame into one buffer and keeps none: the rehearsal, see read_hdf5_movie).
 void read_stack(const std::string& path, const Stack& s, const ReadOptions& o, Movie& movie, bool probe) {
   Id type(H5Dget_type(s.set));
   if (!type.valid()) bad_file(path, "cannot read the data type of the movie dataset");
@@ -773,83 +768,10 @@ ReadResult read_hdf5_movie_here(const std::string& path, const ReadOptions& o, H
   }
 }
 
-/// libhdf5 1.10 is not hardened against damaged files: fuzzing finds out-of-bounds reads, crashes
-/// and endless loops inside it (global heaps, object-header messages). So the whole read is first
-/// done in a child process that keeps no frames; if it dies, hangs (alarm) or fails, the parent
-/// reports one line instead of crashing. Only then does the parent read for real.
-void probe_in_child(const std::string& path, const ReadOptions& o, Hdf5Kind kind) {
-  int fds[2];
-  if (pipe(fds) != 0) return;  // cannot isolate: read directly
-  const std::uint64_t size = detail::file_size(path);
-  const unsigned seconds = o.hdf5_probe_timeout_s > 0
-                               ? o.hdf5_probe_timeout_s
-                               : static_cast<unsigned>(std::min<std::uint64_t>(3600, 60 + size / (20u << 20)));
-  const pid_t pid = fork();
-  if (pid < 0) {
-    close(fds[0]);
-    close(fds[1]);
-    return;
-  }
-  if (pid == 0) {
-    close(fds[0]);
-    // Die quietly: no crash handlers (OpenMPI installs some that print backtraces), no stderr.
-    for (int sig : {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGALRM}) std::signal(sig, SIG_DFL);
-    const int devnull = open("/dev/null", O_WRONLY);
-    if (devnull >= 0) dup2(devnull, 2);
-    alarm(seconds);
-    int code = 0;
-    std::string message;
-    try {
-      (void)read_hdf5_movie_here(path, o, kind, true);
-    } catch (const InputError& e) {
-      message = e.what();
-      code = 3;
-    } catch (const std::exception& e) {
-      message = path + ": " + e.what();
-      code = 4;
-    }
-    if (!message.empty()) {
-      const char* p = message.data();
-      std::size_t left = message.size();
-      while (left > 0) {
-        const ssize_t n = write(fds[1], p, left);
-        if (n <= 0) break;
-        p += n;
-        left -= static_cast<std::size_t>(n);
-      }
-    }
-    _exit(code);
-  }
-  close(fds[1]);
-  std::string message;
-  char buffer[512];
-  for (;;) {
-    const ssize_t n = read(fds[0], buffer, sizeof buffer);
-    if (n > 0) {
-      if (message.size() < 4096) message.append(buffer, static_cast<std::size_t>(n));
-    } else if (n == 0 || errno != EINTR) {
-      break;
-    }
-  }
-  close(fds[0]);
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFSIGNALED(status)) {
-    if (WTERMSIG(status) == SIGALRM) {
-      bad_file(path, "reading the HDF5 file did not finish in " + std::to_string(seconds) + " s (corrupt HDF5 structure?)");
-    }
-    bad_file(path, "the HDF5 library failed on this file (signal " + std::to_string(WTERMSIG(status)) +
-                       "): corrupt or not a valid HDF5/EMD file");
-  }
-  if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
-    if (WEXITSTATUS(status) == 3 && !message.empty()) throw InputError(message);
-    bad_file(path, message.empty() ? "the HDF5 reader failed (exit " + std::to_string(WEXITSTATUS(status)) + ")" : message);
-  }
-}
-
 ReadResult read_hdf5_movie(const std::string& path, const ReadOptions& o, Hdf5Kind kind) {
-  if (o.isolate_hdf5) probe_in_child(path, o, kind);
+  // The whole read rehearsed in a child that keeps no frames (core/rehearse.hpp: libhdf5 can crash
+  // or hang on damaged files); only then read here.
+  if (o.isolate_hdf5) rehearse_read(path, [&] { (void)read_hdf5_movie_here(path, o, kind, true); }, o.hdf5_probe_timeout_s);
   return read_hdf5_movie_here(path, o, kind, false);
 }
 
