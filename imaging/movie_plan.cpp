@@ -134,18 +134,27 @@ SliceGeometry plan_slices(const ImagingParams& p, const FieldOfView& view, doubl
   SliceGeometry s;
   const double dz = p.slice_thickness_angstrom;
   s.thickness_angstrom = dz;
+  // The count is checked as a double before it becomes an int: a damaged or exploded structure
+  // (an atom at 1e300 Å) must give a message, not an overflowing cast.
+  constexpr double max_slices = 10000000;
+  double count = 1;
+  std::string span;
   if (p.slice_range_cell) {
     s.first_z_angstrom = 0;
-    s.count = std::max(1, static_cast<int>(std::ceil(view.beam_length_angstrom / dz - 1e-9)));
+    count = std::max(1.0, std::ceil(view.beam_length_angstrom / dz - 1e-9));
+    span = "the cell's " + format_number(view.beam_length_angstrom) + " Å along the beam";
   } else if (std::isfinite(dmin)) {
     const double k0 = std::floor(dmin / dz), k1 = std::floor(dmax / dz);
     s.first_z_angstrom = k0 * dz;
-    s.count = static_cast<int>(k1 - k0) + 1;
+    count = k1 - k0 + 1;
+    span = "the imaged atoms, " + format_number(dmin) + " … " + format_number(dmax) + " Å along the beam,";
   } else {
     s.first_z_angstrom = 0;
-    s.count = 1;
   }
-  if (s.count > 10000000) throw InputError("[imaging] slice_thickness_angstrom: " + std::to_string(s.count) + " slices are too many");
+  if (!(count <= max_slices))
+    throw InputError("[imaging] slice_thickness_angstrom = " + format_number(dz) + ": " + span + " need " + format_number(count) +
+                     " slices, more than " + format_number(max_slices) + " (a damaged or exploded structure?)");
+  s.count = static_cast<int>(count);
   return s;
 }
 

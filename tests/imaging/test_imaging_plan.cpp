@@ -123,6 +123,21 @@ TEST_CASE("slices: anchored at depth 0, from the first to the last slice holding
   CHECK(s.count == 11);
 }
 
+TEST_CASE("slices: an atom far along the beam (a damaged trajectory) is refused in one line, not cast past int") {
+  // Found by validation/attack (--full): a bit flip put an atom at 2.8e155 Å and the slice count
+  // overflowed its int, ending in std::length_error (exit 1).
+  ImagingParams p = plan_params();
+  p.slice_thickness_angstrom = 1;
+  FieldOfView v;
+  v.beam_length_angstrom = 10.5;
+  CHECK_THROWS_AS(plan_slices(p, v, 10, 2.8e155), InputError);
+  CHECK_THROWS_AS(plan_slices(p, v, 10, 1.3e11), InputError);
+  CHECK(plan_slices(p, v, 0, 9999999.5).count == 10000000);  // the limit itself is allowed
+  p.slice_range_cell = true;
+  v.beam_length_angstrom = 1e300;
+  CHECK_THROWS_AS(plan_slices(p, v, 2.3, 7.9), InputError);
+}
+
 TEST_CASE("clock: the trajectory's mapping of MD time, else one exposure per frame") {
   ImagingParams p = plan_params();
   p.frame_time_s = 0.04;
