@@ -11,18 +11,27 @@ bool Region::contains(const PersistencePair& p) const {
          p.persistence() >= min_persistence;
 }
 
+namespace {
+/// The known atoms (>= 0) of a pair's birth and death simplices, appended.
+void append_atoms(const PersistencePair& p, std::vector<int>& atoms) {
+  for (int a : p.birth_atoms)
+    if (a >= 0) atoms.push_back(a);
+  for (int a : p.death_atoms)
+    if (a >= 0) atoms.push_back(a);
+}
+
+void sort_unique(std::vector<int>& atoms) {
+  std::sort(atoms.begin(), atoms.end());
+  atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
+}
+}  // namespace
+
 std::vector<int> atoms_in_region(const FrameDiagrams& d, const Region& region) {
   std::vector<int> atoms;
   if (region.dimension < 0 || region.dimension > 2) return atoms;
-  for (const auto& p : d.dims[static_cast<std::size_t>(region.dimension)]) {
-    if (!region.contains(p)) continue;
-    for (int a : p.birth_atoms)
-      if (a >= 0) atoms.push_back(a);
-    for (int a : p.death_atoms)
-      if (a >= 0) atoms.push_back(a);
-  }
-  std::sort(atoms.begin(), atoms.end());
-  atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
+  for (const auto& p : d.dims[static_cast<std::size_t>(region.dimension)])
+    if (region.contains(p)) append_atoms(p, atoms);
+  sort_unique(atoms);
   return atoms;
 }
 
@@ -41,12 +50,8 @@ std::vector<std::vector<int>> local_structures(const std::vector<FrameDiagrams>&
 
 std::vector<int> simplex_atoms(const PersistencePair& p) {
   std::vector<int> atoms;
-  for (int a : p.birth_atoms)
-    if (a >= 0) atoms.push_back(a);
-  for (int a : p.death_atoms)
-    if (a >= 0) atoms.push_back(a);
-  std::sort(atoms.begin(), atoms.end());
-  atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
+  append_atoms(p, atoms);
+  sort_unique(atoms);
   return atoms;
 }
 
