@@ -4,6 +4,7 @@
 #include <string>
 
 #include "app/report/composition.hpp"
+#include "app/report/experiment.hpp"
 #include "app/report/html.hpp"
 #include "app/report/player.hpp"
 #include "core/progress.hpp"
@@ -137,4 +138,33 @@ TEST_CASE("iodide fraction along and across the tube, on a hand-built frame") {
   CHECK(across.fraction[1] == doctest::Approx(0.5));
   CHECK(across.fraction[2] == doctest::Approx(2.0 / 3));
   CHECK(across.anions == std::vector<int>{3, 2, 3});
+}
+
+TEST_CASE("an experimental movie reduced for the page: block means of every s-th frame, whole blocks only") {
+  // 5 frames of 5 x 3 pixels, value = 100 t + 10 j + i; at most 2 px a side and 3 frames:
+  // b = 3 (the smallest making both sides <= 2), leaving one whole 3 x 3 block; s = 2.
+  std::vector<std::vector<float>> frames(5, std::vector<float>(15));
+  for (int t = 0; t < 5; ++t)
+    for (int j = 0; j < 3; ++j)
+      for (int i = 0; i < 5; ++i) frames[t][j * 5 + i] = static_cast<float>(100 * t + 10 * j + i);
+  int nx = 5, ny = 3, bin = 0;
+  const auto kept = reduce_for_display(frames, nx, ny, bin, 2, 3);
+  CHECK(kept == std::vector<std::size_t>{0, 2, 4});
+  CHECK(bin == 3);
+  CHECK(nx == 1);
+  CHECK(ny == 1);
+  // the mean of i = 0..2, j = 0..2: 100 t + 10 + 1
+  CHECK(frames.size() == 3);
+  CHECK(frames[1][0] == doctest::Approx(211));
+  // 2 x 2 blocks of a 5 x 3 frame: 2 x 1 blocks, the last column and row left out
+  std::vector<std::vector<float>> one(1, std::vector<float>(15));
+  for (int j = 0; j < 3; ++j)
+    for (int i = 0; i < 5; ++i) one[0][j * 5 + i] = static_cast<float>(10 * j + i);
+  nx = 5, ny = 3;
+  reduce_for_display(one, nx, ny, bin, 3, 40);
+  CHECK(bin == 2);
+  CHECK(nx == 2);
+  CHECK(ny == 1);
+  CHECK(one[0][0] == doctest::Approx(5.5));  // (0 + 1 + 10 + 11) / 4
+  CHECK(one[0][1] == doctest::Approx(7.5));  // (2 + 3 + 12 + 13) / 4
 }
