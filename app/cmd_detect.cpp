@@ -13,10 +13,29 @@
 
 namespace nanomix::cli {
 
+namespace {
+
+/// The coarser of the pixel sizes of `movie` and of the movie at `other` (x and y): what both are
+/// detected at when they are compared. 0 when `movie` is already the coarser (nothing to resample).
+double common_pixel_angstrom(const imaging::Movie& movie, const std::string& other, const imaging::ReadOptions& options, bool quiet) {
+  const auto o = imaging::read_movie(other, options);
+  if (o.pixel_size_source == "unknown") throw InputError(other + ": the file gives no pixel size; set [detect] pixel_size_angstrom");
+  const double own = std::max(movie.pixel_size_x_angstrom, movie.pixel_size_y_angstrom);
+  const double common = std::max({own, o.movie.pixel_size_x_angstrom, o.movie.pixel_size_y_angstrom});
+  char line[400];
+  std::snprintf(line, sizeof line, "common pixel with %s: %.5g Å (this movie %.5g x %.5g Å, that one %.5g x %.5g Å)", other.c_str(), common,
+                movie.pixel_size_x_angstrom, movie.pixel_size_y_angstrom, o.movie.pixel_size_x_angstrom, o.movie.pixel_size_y_angstrom);
+  log_info(quiet, line);
+  return common;
+}
+
+}  // namespace
+
 void run_stage(const DetectStage& stage, const Config& config, bool quiet) {
   const std::string& movie_path = stage.movie;
   const std::string& out = stage.out;
   require_input_file(movie_path, "movie");
+  if (!stage.common_with.empty()) require_input_file(stage.common_with, "common-pixel-with");
   check_output_directory(out);
   const auto read_options = imaging::read_options_table().read(config);
   const auto pre_params = imaging::preprocess_table().read(config);
@@ -38,15 +57,24 @@ void run_stage(const DetectStage& stage, const Config& config, bool quiet) {
 
   imaging::Movie movie = std::move(read.movie);
   read.movie.frames.clear();  // the read result keeps only the metadata, for the output file
-  read.movie.nx = movie.nx;
+  imaging::check_detect_sizes(movie, det_params);  // before any work: a damaged pixel size is one line, exit 2
+  auto pre_with_limit = pre_params;
+  pre_with_limit.max_bytes = read_options.max_bytes;
+  if (!stage.common_with.empty() && pre_params.resample_to_angstrom == 0) {  // a pixel size set in [detect] wins
+    pre_with_limit.resample_to_angstrom = common_pixel_angstrom(movie, stage.common_with, read_options, quiet);
+  }
+  const auto pre = imaging::preprocess(movie, pre_with_limit);
+  if (movie.nx != read.movie.nx || movie.ny != read.movie.ny) {
+    for (const auto& n : pre.notes) log_info(quiet, "  " + n);  // the resampling
+    imaging::check_detect_sizes(movie, det_params);
+  }
+  read.movie.nx = movie.nx;  // as detected: after resampling
   read.movie.ny = movie.ny;
   read.movie.pixel_size_x_angstrom = movie.pixel_size_x_angstrom;
   read.movie.pixel_size_y_angstrom = movie.pixel_size_y_angstrom;
   read.movie.frame_time_s = movie.frame_time_s;
   read.movie.quantity = movie.quantity;
   read.movie.unit = movie.unit;
-  imaging::check_detect_sizes(movie, det_params);  // before any work: a damaged pixel size is one line, exit 2
-  const auto pre = imaging::preprocess(movie, pre_params);
   imaging::DetectResult det;
   {
     Progress progress("detect", static_cast<std::int64_t>(movie.frame_count()), quiet);
@@ -70,15 +98,19 @@ void run_stage(const DetectStage& stage, const Config& config, bool quiet) {
 Command detect_command() {
   Command c;
   c.name = "detect";
-  c.usage = "--config C --movie M(.h5|.emd|.tif|.mrc|.raw) --out columns.h5";
+  c.usage = "--config C --movie M(.h5|.emd|.tif|.mrc|.raw) --out columns.h5 [--common-pixel-with M2]";
   c.summary = "find atom columns in an experimental or simulated movie ([detect]): EMD, Velox, TIFF, MRC or raw in, /columns out";
   c.sections = {"detect"};
   c.add_options = [](po::options_description& o) {
     o.add_options()("movie,m", po::value<std::string>(), "input movie (EMD 0.2 / Velox HDF5, TIFF stack, MRC 2014, raw)")(
-        "out,o", po::value<std::string>(), "output columns file (HDF5)");
+        "out,o", po::value<std::string>(), "output columns file (HDF5)")(
+        "common-pixel-with", po::value<std::string>(),
+        "another movie: detect at the coarser of the two movies' pixel sizes (this one resampled down by Fourier "
+        "interpolation when finer; what nanomix run does with a simulated and an experimental movie)");
   };
   c.run = [](const Invocation& inv) {
-    run_stage(DetectStage{inv.required("movie"), inv.required("out")}, inv.config, inv.quiet);
+    run_stage(DetectStage{inv.required("movie"), inv.required("out"), inv.optional("common-pixel-with")},
+              inv.config, inv.quiet);
     return 0;
   };
   return c;

@@ -121,6 +121,7 @@ StepFiles step_files(const Step& step, const std::string& config_path) {
           name = "detect";
           f.sections = {"detect"};
           in("--movie", s.movie);
+          in("--common-pixel-with", s.common_with);
           out("--out", s.out);
         } else if constexpr (std::is_same_v<T, TopologyStage>) {
           name = "topology";
@@ -244,7 +245,9 @@ void check_stage_keys(const RunParams& run, const Config& config) {
 }
 
 /// The experiment, before any simulation: readable, a real-space movie of >= 2 frames with a pixel
-/// size, on a scale comparable with the simulated movie's.
+/// size, on a scale comparable with the simulated movie's. Both movies are then detected at the
+/// coarser of their two pixel sizes (DetectStage::common_with; the finer one is resampled down by
+/// Fourier interpolation, never up, which would correlate its noise).
 void check_experiment(const RunCompareInputs& inputs, const Config& config, bool quiet) {
   const std::string& experimental = inputs.experimental;
   require_input_file(experimental, "compare.experimental");
@@ -266,7 +269,16 @@ void check_experiment(const RunCompareInputs& inputs, const Config& config, bool
                   experimental.c_str(), exp_px, exp.pixel_size_source.c_str(), sim_px, ratio >= 1 ? ratio : 1 / ratio, limit);
     throw InputError(line);
   }
-  std::snprintf(line, sizeof line, "experiment %s: %s, %d x %d px x %zu frames, pixel %.4g Å (%s; simulated %.4g Å), frame time %.4g s (%s)",
+  const double exp_py = exp.movie.pixel_size_y_angstrom;
+  if (exp_py / sim_px > limit || exp_py / sim_px < 1.0 / limit) {
+    std::snprintf(line, sizeof line,
+                  "%s: experimental pixel height %.4g Å (%s) and simulated pixel %.4g Å ([imaging] pixel_size_angstrom) "
+                  "differ more than [compare] max_scale_ratio = %.3g",
+                  experimental.c_str(), exp_py, exp.pixel_size_source.c_str(), sim_px, limit);
+    throw InputError(line);
+  }
+  std::snprintf(line, sizeof line,
+                "experiment %s: %s, %d x %d px x %zu frames, pixel %.4g Å (%s; simulated about %.4g Å; both detected at the coarser), frame time %.4g s (%s)",
                 experimental.c_str(), exp.format.c_str(), exp.movie.nx, exp.movie.ny, exp.movie.frame_count(), exp_px,
                 exp.pixel_size_source.c_str(), sim_px, exp.movie.frame_time_s,
                 exp.frame_time_kind.empty() ? exp.frame_time_source.c_str() : exp.frame_time_kind.c_str());
@@ -291,7 +303,7 @@ void make_run_folder(const fs::path& dir) {
 /// One simulated mechanism (tag "" or "_<mechanism>"): md, image, detect, the columns' diagrams,
 /// and with two mechanisms the detection-free diagrams of the movie's tube interior.
 void plan_simulation(RunPlan& plan, const RunParams& run, const RunLayout& layout, bool resume, bool two_mechanisms, const std::string& tag,
-                     const std::vector<std::pair<std::string, std::string>>& overrides) {
+                     const std::vector<std::pair<std::string, std::string>>& overrides, const std::string& experimental = "") {
   const std::string of = tag.empty() ? "" : " (" + tag.substr(1) + ")";  // "_thermal" → " (thermal)"
   const std::string t = layout.trajectory(tag), m = layout.movie(tag), k = layout.columns(tag);
   auto& stages = plan.stages;
@@ -308,7 +320,8 @@ void plan_simulation(RunPlan& plan, const RunParams& run, const RunLayout& layou
     if (run.tiff) image.tiff = layout.tiff(tag);
     stages.push_back({"image" + tag, "synthetic movie" + of, image, overrides});
   }
-  if (run.has("detect")) stages.push_back({"detect" + tag, "column detection" + of, DetectStage{m, k}, overrides});
+  // With an experiment, both movies are detected at the coarser of their pixel sizes.
+  if (run.has("detect")) stages.push_back({"detect" + tag, "column detection" + of, DetectStage{m, k, experimental}, overrides});
   if (run.has("topology")) {
     TopologyStage columns;
     columns.columns = k;
@@ -335,7 +348,7 @@ void plan_experiment(RunPlan& plan, const RunParams& run, const RunLayout& layou
   plan.comparison_note = "Simulated (" + first_mechanism + ") detected-column diagrams against the experimental movie " + experimental +
                          " (its columns detected and measured the same way).";
   if (run.has("detect"))
-    plan.stages.push_back({"detect_experimental", "column detection (experiment)", DetectStage{experimental, layout.columns_experimental()}, {}});
+    plan.stages.push_back({"detect_experimental", "column detection (experiment)", DetectStage{experimental, layout.columns_experimental(), layout.movie()}, {}});
   if (run.has("topology")) {
     TopologyStage columns;
     columns.columns = layout.columns_experimental();
@@ -389,7 +402,7 @@ RunPlan make_plan(const RunParams& run, const RunCompareInputs& inputs, const Co
   const bool two_mechanisms = experimental.empty() && !second.empty();
   const std::string first_mechanism = config.string("md", "mechanism");
   if (run.has("build")) plan.stages.push_back({"build", "structure", BuildStage{layout.structure()}, {}});
-  plan_simulation(plan, run, layout, resume, two_mechanisms, "", {});
+  plan_simulation(plan, run, layout, resume, two_mechanisms, "", {}, experimental);
   if (run.has("topology")) {
     TopologyStage atoms;
     (run.has("md") ? atoms.trajectory : atoms.structure) = run.has("md") ? layout.trajectory() : layout.structure();

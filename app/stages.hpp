@@ -28,6 +28,9 @@ struct ImageStage {  ///< [imaging]: exactly one of structure / trajectory → E
 
 struct DetectStage {  ///< [detect]: a movie in any format the readers take → columns file
   std::string movie, out;
+  /// Another movie ("" = none): detect at the coarser of the two movies' pixel sizes, the movie
+  /// resampled down when its pixel is finer ([detect] resample_to_angstrom, when not 0, wins).
+  std::string common_with;
 };
 
 struct TopologyStage {  ///< [topology]: exactly one of the inputs → diagrams file

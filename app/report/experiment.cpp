@@ -100,10 +100,16 @@ void experiment_section(Document& doc, const RunFiles& files) {
   std::size_t columns = 0;
   if (std::filesystem::is_regular_file(files.columns_experimental)) {
     const auto cf = imaging::read_columns_file(files.columns_experimental);
+    if (!cf.resampling.empty()) {
+      doc.paragraph("Detection ran on the movie " + cf.resampling +
+                    ": the simulated and experimental movies are detected at one pixel size, the finer one resampled down "
+                    "(Fourier, DCT-I: an ideal low-pass to the coarser grid, then sampled; docs/detect.md).");
+    }
     for (const auto& c : cf.columns) {
       if (c.frame < 0 || static_cast<std::size_t>(c.frame) >= total || slot[static_cast<std::size_t>(c.frame)] == kept.size()) continue;
       // pixel-centre units of the reduced frame: original pixel i lies in block i / bin
-      const double x = (c.x_angstrom / cf.pixel_size_x_angstrom + 0.5) / bin - 0.5, y = (c.y_angstrom / cf.pixel_size_y_angstrom + 0.5) / bin - 0.5;
+      // (positions are in Å from the first pixel centre, also when detection ran on a resampled grid)
+      const double x = (c.x_angstrom / px + 0.5) / bin - 0.5, y = (c.y_angstrom / r.movie.pixel_size_y_angstrom + 0.5) / bin - 0.5;
       auto& marks = in.frames[slot[static_cast<std::size_t>(c.frame)]].columns;
       marks.insert(marks.end(), {static_cast<float>(x), static_cast<float>(y), static_cast<float>(c.klass)});
       ++columns;

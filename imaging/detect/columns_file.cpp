@@ -56,6 +56,7 @@ void write_columns_file(const std::string& path, const std::string& source, cons
   h5::write_attribute(m, "pixel_size_x_angstrom", read.movie.pixel_size_x_angstrom);
   h5::write_attribute(m, "pixel_size_y_angstrom", read.movie.pixel_size_y_angstrom);
   h5::write_attribute(m, "pixel_size_source", read.pixel_size_source);
+  if (!pre.resampling.empty()) h5::write_attribute(m, "resampling", pre.resampling);  // nx, ny, pixel sizes are after it
   h5::write_attribute(m, "frame_time_s", read.movie.frame_time_s);
   h5::write_attribute(m, "frame_time_source", read.frame_time_source);
   h5::write_attribute(m, "frame_time_kind", read.frame_time_kind);  // exposure, scan frame time, frame interval
@@ -117,6 +118,7 @@ ColumnsFile read_columns_here(const std::string& path) {
     out.pixel_size_x_angstrom = h5::read_double_attribute(m, "pixel_size_x_angstrom");
     out.pixel_size_y_angstrom = h5::read_double_attribute(m, "pixel_size_y_angstrom");
     out.frame_time_s = h5::read_double_attribute(m, "frame_time_s");
+    if (h5::has_attribute(m, "resampling")) out.resampling = h5::read_string_attribute(m, "resampling");
   }
   if (h5::exists(f, "parameters/config")) out.config_ini = h5::read_string_dataset(f, "parameters/config");
   return out;

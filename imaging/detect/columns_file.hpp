@@ -25,7 +25,8 @@ struct ColumnsFile {
   int frame_count = 0;
   double pixel_size_x_angstrom = 0, pixel_size_y_angstrom = 0, frame_time_s = 0;
   std::vector<double> frame_times_s;  ///< /frames column time_s, one per frame (empty without /frames)
-  int nx = 0, ny = 0;
+  int nx = 0, ny = 0;             ///< the grid detected on (after resampling)
+  std::string resampling;         ///< /movie resampling: what the movie was resampled from ("" = not)
   std::string config_ini;
 };
 

@@ -81,6 +81,9 @@ const ParamTable<PreprocessParams>& preprocess_table() {
              "drift against the first frame, or against the previous frame with shifts accumulated (evolving samples)");
     t.real("drift_max_angstrom", &PreprocessParams::drift_max_angstrom, 20.0, 0.01, 10000.0, "Å", "a larger estimated drift is an error");
     t.integer("temporal_window_frames", &PreprocessParams::temporal_window_frames, 1, 1, 1001, "frames", "centred running average over this many frames (1 = off)");
+    t.real("resample_to_angstrom", &PreprocessParams::resample_to_angstrom, 0.0, 0.0, 1000.0, "Å",
+           "resample every frame to this pixel size first, by Fourier (DCT-I) interpolation (0 = off; nanomix run sets it to "
+           "the coarser of the experimental and simulated pixel sizes)");
     t.finish([](PreprocessParams& p, const auto&) {
       const auto& v = p.vacuum_region_angstrom;
       if (p.normalisation == Normalisation::vacuum && !(v[2] > v[0] && v[3] > v[1])) {

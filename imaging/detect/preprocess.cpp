@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <complex>
+#include <cstdio>
+#include <memory>
+#include <stdexcept>
 #include <mutex>
 #include <numeric>
 
@@ -280,9 +283,148 @@ void running_average(Movie& movie, const PreprocessParams& p, PreprocessResult& 
 
 }  // namespace
 
+ResampledAxis resampled_axis(int n, double pixel_size_angstrom, double target_angstrom, const char* axis) {
+  if (n < 2 || target_angstrom == pixel_size_angstrom) return {n, pixel_size_angstrom};
+  if (!(target_angstrom > 0) || !(pixel_size_angstrom > 0)) throw InputError("[detect] resample_to_angstrom: pixel sizes must be > 0");
+  const double span_angstrom = (n - 1) * pixel_size_angstrom;  // first to last pixel centre
+  const double m = std::round(span_angstrom / target_angstrom) + 1;  // checked before the cast
+  char line[300];
+  if (!(m >= 2) || !(m <= double(1 << 20))) {
+    std::snprintf(line, sizeof line, "[detect] resample_to_angstrom = %.4g Å: %d pixels of %.4g Å along %s would become %.3g pixels (2 to 2^20 allowed)",
+                  target_angstrom, n, pixel_size_angstrom, axis, m);
+    throw InputError(line);
+  }
+  const int pixels = static_cast<int>(m);
+  return {pixels, pixels == n ? pixel_size_angstrom : span_angstrom / (pixels - 1)};
+}
+
+namespace {
+
+/// Weight of cosine k in the DCT-I series of n samples, x_j = [Σ_k w(k)·Y_k·cos(πjk/(n−1))] / (2(n−1))
+/// with Y = FFTW's REDFT00 of x: 1 for k = 0 and k = n − 1, else 2.
+double dct1_weight(int k, int n) { return k == 0 || k == n - 1 ? 1.0 : 2.0; }
+
+/// Resamples, in place in a buffer of `count` sequences (element stride `stride`, first elements
+/// `dist` apart), each sequence from n to m samples. The cosine series of the n samples, cut
+/// to its first min(n, m) terms, is evaluated at the m new points t_j = j·(n − 1)/(m − 1):
+/// cos(πk·t_j/(n−1)) = cos(πjk/(m−1)), so the new coefficients are Z_k = r·Y_k·w_n(k)/w_m(k),
+/// r = (m − 1)/(n − 1), and the new samples the inverse DCT-I of Z (factor 1/(2(m−1))). The term
+/// at the new grid's Nyquist frequency (k = m − 1 < n − 1) is kept whole: sampled, it is (−1)^j.
+class AxisResampler {
+ public:
+  AxisResampler(int n, int m, int count, int stride_n, int dist_n, int stride_m, int dist_m)
+      : n_(n), m_(m), count_(count), stride_n_(stride_n), dist_n_(dist_n), stride_m_(stride_m), dist_m_(dist_m),
+        in_(fftw_alloc_real(static_cast<std::size_t>(n) * static_cast<std::size_t>(count))),
+        out_(fftw_alloc_real(static_cast<std::size_t>(m) * static_cast<std::size_t>(count))) {
+    if (!in_ || !out_) throw RuntimeError("resampling: out of memory");
+    const fftw_r2r_kind kind = FFTW_REDFT00;
+    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
+    forward_ = fftw_plan_many_r2r(1, &n_, count_, in_, nullptr, stride_n_, dist_n_, in_, nullptr, stride_n_, dist_n_, &kind, FFTW_ESTIMATE);
+    backward_ = fftw_plan_many_r2r(1, &m_, count_, out_, nullptr, stride_m_, dist_m_, out_, nullptr, stride_m_, dist_m_, &kind, FFTW_ESTIMATE);
+    if (!forward_ || !backward_) throw RuntimeError("resampling: FFTW could not plan a DCT-I of " + std::to_string(n) + " → " + std::to_string(m));
+  }
+  ~AxisResampler() {
+    std::lock_guard<std::mutex> lock(fftw_planner_mutex());
+    if (forward_) fftw_destroy_plan(forward_);
+    if (backward_) fftw_destroy_plan(backward_);
+    fftw_free(in_);
+    fftw_free(out_);
+  }
+  AxisResampler(const AxisResampler&) = delete;
+  AxisResampler& operator=(const AxisResampler&) = delete;
+
+  double* input() { return in_; }
+  const double* output() const { return out_; }
+
+  void run() {
+    fftw_execute(forward_);
+    const int kept = std::min(n_, m_);
+    const double scale = 1.0 / (2.0 * (n_ - 1));  // r / (2(m − 1))
+    for (int c = 0; c < count_; ++c) {
+      const double* y = in_ + static_cast<std::ptrdiff_t>(c) * dist_n_;
+      double* z = out_ + static_cast<std::ptrdiff_t>(c) * dist_m_;
+      for (int k = 0; k < m_; ++k) {
+        z[static_cast<std::ptrdiff_t>(k) * stride_m_] =
+            k < kept ? y[static_cast<std::ptrdiff_t>(k) * stride_n_] * scale * dct1_weight(k, n_) / dct1_weight(k, m_) : 0.0;
+      }
+    }
+    fftw_execute(backward_);
+  }
+
+ private:
+  int n_, m_, count_, stride_n_, dist_n_, stride_m_, dist_m_;
+  double* in_;
+  double* out_;
+  fftw_plan forward_ = nullptr, backward_ = nullptr;
+};
+
+/// Resamples images of nx × ny to mx × my: x first (rows are contiguous), then y.
+class ImageResampler {
+ public:
+  ImageResampler(int nx, int ny, int mx, int my) : nx_(nx), ny_(ny), mx_(mx), my_(my) {
+    if (mx != nx) along_x_ = std::make_unique<AxisResampler>(nx, mx, ny, 1, nx, 1, mx);
+    if (my != ny) along_y_ = std::make_unique<AxisResampler>(ny, my, mx, mx, 1, mx, 1);
+  }
+  std::vector<float> operator()(const std::vector<float>& image) {
+    std::vector<double> rows(image.begin(), image.end());  // nx × ny, then mx × ny
+    if (along_x_) {
+      std::copy(rows.begin(), rows.end(), along_x_->input());
+      along_x_->run();
+      rows.assign(along_x_->output(), along_x_->output() + static_cast<std::ptrdiff_t>(mx_) * ny_);
+    }
+    if (along_y_) {
+      std::copy(rows.begin(), rows.end(), along_y_->input());
+      along_y_->run();
+      rows.assign(along_y_->output(), along_y_->output() + static_cast<std::ptrdiff_t>(mx_) * my_);
+    }
+    return std::vector<float>(rows.begin(), rows.end());
+  }
+
+ private:
+  int nx_, ny_, mx_, my_;
+  std::unique_ptr<AxisResampler> along_x_, along_y_;
+};
+
+}  // namespace
+
+std::vector<float> fourier_resample(const std::vector<float>& image, int nx, int ny, int mx, int my) {
+  if (image.size() != static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny) || mx < 1 || my < 1 || (mx != nx && nx < 2) ||
+      (my != ny && ny < 2) || (mx < 2 && mx != nx) || (my < 2 && my != ny)) {
+    throw std::invalid_argument("fourier_resample: bad sizes");
+  }
+  return ImageResampler(nx, ny, mx, my)(image);
+}
+
+std::string resample_movie(Movie& movie, double target_angstrom, std::uint64_t max_bytes) {
+  const auto ax = resampled_axis(movie.nx, movie.pixel_size_x_angstrom, target_angstrom, "x");
+  const auto ay = resampled_axis(movie.ny, movie.pixel_size_y_angstrom, target_angstrom, "y");
+  if (ax.pixels == movie.nx && ay.pixels == movie.ny) return "";
+  const long double bytes = static_cast<long double>(ax.pixels) * ay.pixels * static_cast<long double>(movie.frame_count()) * sizeof(float);
+  char line[400];
+  if (bytes > static_cast<long double>(max_bytes)) {
+    std::snprintf(line, sizeof line, "[detect] resample_to_angstrom = %.4g Å: %d x %d pixels x %zu frames would need %.3g GiB, more than [detect] max_memory_mib",
+                  target_angstrom, ax.pixels, ay.pixels, movie.frame_count(), static_cast<double>(bytes / (1024.0L * 1024 * 1024)));
+    throw InputError(line);
+  }
+  std::snprintf(line, sizeof line, "resampled (Fourier, DCT-I) from %d x %d pixels of %.5g x %.5g Å to %d x %d pixels of %.5g x %.5g Å (asked: %.5g Å)",
+                movie.nx, movie.ny, movie.pixel_size_x_angstrom, movie.pixel_size_y_angstrom, ax.pixels, ay.pixels, ax.pixel_size_angstrom,
+                ay.pixel_size_angstrom, target_angstrom);
+  ImageResampler resample(movie.nx, movie.ny, ax.pixels, ay.pixels);
+  for (auto& f : movie.frames) f = resample(f);
+  movie.nx = ax.pixels;
+  movie.ny = ay.pixels;
+  movie.pixel_size_x_angstrom = ax.pixel_size_angstrom;
+  movie.pixel_size_y_angstrom = ay.pixel_size_angstrom;
+  return line;
+}
+
 PreprocessResult preprocess(Movie& movie, const PreprocessParams& p) {
   p.validate();
   PreprocessResult result;
+  if (p.resample_to_angstrom > 0) {
+    result.resampling = resample_movie(movie, p.resample_to_angstrom, p.max_bytes);
+    if (!result.resampling.empty()) result.notes.push_back(result.resampling);
+  }
   const int nx = movie.nx, ny = movie.ny;
   const double px = movie.pixel_size_x_angstrom > 0 ? movie.pixel_size_x_angstrom : 1.0;
   const double py = movie.pixel_size_y_angstrom > 0 ? movie.pixel_size_y_angstrom : 1.0;

@@ -19,7 +19,16 @@ x = g["dim1"][:]
 u = g["dim1"].attrs["units"]; u = u.decode() if isinstance(u, bytes) else str(u)
 assert "n_m" in u, u  # EMD 0.2 writes units as [n_m]
 px_nm = float(x[1] - x[0])
-frames = np.random.default_rng(7).poisson(lam).astype(np.uint16)
+# The experiment is filmed on a finer pixel than the simulation: 2n - 1 pixels over the same field
+# (first to last pixel centre), so nanomix run must resample it down to the simulated pixel.
+from scipy import ndimage
+n = lam.shape[1:]
+fine = ndimage.zoom(lam, (1, (2 * n[0] - 1) / n[0], (2 * n[1] - 1) / n[1]), order=3, grid_mode=False)
+assert fine.shape[1:] == (2 * n[0] - 1, 2 * n[1] - 1), fine.shape
+fine = np.clip(fine, 0, None) / 4  # the same dose per Å²
+px_nm = px_nm / 2  # (n - 1) px = (2n - 2) px / 2
+frames = np.random.default_rng(7).poisson(fine).astype(np.uint16)
+open(d + "/sim_pixel", "w").write(repr(float(x[1] - x[0]) * 10))
 tifffile.imwrite(d + "/exp.tif", frames, imagej=True, resolution=(1 / px_nm, 1 / px_nm),
                  metadata={"unit": "nm", "finterval": 0.04, "axes": "TYX"})
 with tifffile.TiffFile(d + "/exp.tif") as t:
@@ -28,12 +37,27 @@ PYEOF
 "$nanomix" run --quiet --config "$config" --out "$tmp/run" --run.stages="build md image detect topology compare report" \
   --compare.experimental="$tmp/exp.tif"
 px=$(cat "$tmp/expected_pixel")
+# Both movies detected at the simulated (coarser) pixel: the experiment resampled down (issue 13 item 4).
+/usr/bin/python3 - "$tmp/run" "$(cat "$tmp/sim_pixel")" <<'PYEOF'
+import sys, h5py
+run, sim_px = sys.argv[1], float(sys.argv[2])
+with h5py.File(run + "/columns_experimental.h5", "r") as f, h5py.File(run + "/columns.h5", "r") as s:
+    e, m = f["movie"].attrs, s["movie"].attrs
+    # (to the TIFF resolution tag's rational rounding)
+    assert abs(e["pixel_size_x_angstrom"] / sim_px - 1) < 1e-6 and abs(e["pixel_size_y_angstrom"] / sim_px - 1) < 1e-6, (e["pixel_size_x_angstrom"], sim_px)
+    assert (e["nx"], e["ny"]) == (m["nx"], m["ny"]), (e["nx"], e["ny"], m["nx"], m["ny"])
+    note = e["resampling"]; note = note.decode() if isinstance(note, bytes) else str(note)
+    assert "Fourier" in note and "to %d x %d pixels" % (m["nx"], m["ny"]) in note, note
+    assert "resampling" not in m, "the simulated movie (the coarser) must not be resampled"
+    assert len(f["columns"]) > 0
+print("ok: the experiment detected at the simulated pixel", sim_px, "Å:", note)
+PYEOF
 /usr/bin/python3 - "$tmp/run/report.html" "$tmp/exp.tif" "$px" <<'PYEOF'
 import sys, re, html
 page = open(sys.argv[1]).read()
 start = page.index('id="experiment"')
 section = html.unescape(re.sub("<[^>]+>", " ", page[start:page.index("<section", start + 1) if "<section" in page[start + 1:] else len(page)]))
-for want in [sys.argv[2], "tiff", "6 frames", sys.argv[3] + " × " + sys.argv[3] + " Å (from the file's calibration)",
+for want in [sys.argv[2], "tiff", "6 frames", "Detection ran on the movie resampled (Fourier, DCT-I)", sys.argv[3] + " × " + sys.argv[3] + " Å (from the file's calibration)",
              "0.04 s (frame interval, from the file)", "columns detected"]:
     assert want in section, (want, section[:2000])
 print("ok: experiment section names the file, its calibration", sys.argv[3], "Å and its frame interval")
