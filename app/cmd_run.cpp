@@ -519,6 +519,7 @@ void write_report(const RunPlan& plan, const RunParams& run, const RunCompareInp
     files.comparison_movie_note = plan.comparison_movie_note;
   }
   files.filmstrip_frames = run.filmstrip_frames;
+  if (run.has("image")) files.dose_e_per_angstrom2 = imaging::ImagingParams::table().read(config).dose.dose_e_per_angstrom2;
   if (!inputs.experimental.empty()) {
     files.experimental_movie = inputs.experimental;
     files.experimental_read_options = imaging::read_options_table().read(config);

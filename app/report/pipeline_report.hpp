@@ -33,6 +33,7 @@ struct RunFiles {
   std::string experimental_movie;                  ///< [compare] experimental ("" = none)
   imaging::ReadOptions experimental_read_options;  ///< how detect read it ([detect] keys)
   std::string columns_experimental;                ///< columns_experimental.h5
+  double dose_e_per_angstrom2 = 0;  ///< the simulated movie's dose per frame (0 = unknown): placed on the power plot
   int filmstrip_frames = 6;  ///< most movie frames in the local-structures strip (one per feature peak)
   /// The simulated mechanisms (label, trajectory), drawn together in the story section.
   std::vector<std::pair<std::string, std::string>> mechanisms;

@@ -51,6 +51,18 @@ with h5py.File(run + "/columns_experimental.h5", "r") as f, h5py.File(run + "/co
     assert "resampling" not in m, "the simulated movie (the coarser) must not be resampled"
     assert len(f["columns"]) > 0
 print("ok: the experiment detected at the simulated pixel", sim_px, "Å:", note)
+# The compare section places this run on the validation's power curves: the frame count read here
+# from comparison.h5 (the shorter side) must be the one marked.
+import re, html
+with h5py.File(run + "/comparison.h5", "r") as c:
+    m = c["mechanisms/0"].attrs
+    frames = int(min(m["frames_simulated"], m["frames_experimental"]))
+page = open(run + "/report.html").read()
+start = page.index('id="compare"')
+section = html.unescape(page[start:page.index("</section>", start)])
+assert "Power, validation (not this run): p" in section and "Power, validation (not this run): effect z" in section, section[:300]
+assert "this run: %d frames" % frames in section and "This run compared %d frames a side" % frames in section, frames
+print("ok: the power plot marks this run's", frames, "frames")
 PYEOF
 /usr/bin/python3 - "$tmp/run/report.html" "$tmp/exp.tif" "$px" <<'PYEOF'
 import sys, re, html
