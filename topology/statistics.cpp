@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "core/error.hpp"
 
 namespace nanomix::topology {
@@ -91,21 +93,14 @@ const ErfTable& fast_erf() {
 
 /// Mass of N(x; centre, σ) in each of the n cells [x_0 + i h, x_0 + (i + 1) h] (i = 0 … n − 1) into
 /// `mass`: ½ (erf(u_{i+1}) − erf(u_i)), u_i = (x_0 + i h − centre) / (σ√2), one erf per cell edge.
-/// Returns the cells [first, last) outside which the mass is exactly 0 (both edges' erf ±1).
-std::pair<int, int> cell_masses(double x0, double h, int n, double centre, double scale, std::vector<double>& edge,
-                                std::vector<double>& mass) {
+void cell_masses(double x0, double h, int n, double centre, double scale, double* mass) {
   const ErfTable& erf = fast_erf();
-  for (int i = 0; i <= n; ++i) edge[static_cast<std::size_t>(i)] = erf((x0 + i * h - centre) * scale);
-  int first = n, last = 0;
+  double left = erf((x0 - centre) * scale);
   for (int i = 0; i < n; ++i) {
-    const double m = 0.5 * (edge[static_cast<std::size_t>(i) + 1] - edge[static_cast<std::size_t>(i)]);
-    mass[static_cast<std::size_t>(i)] = m;
-    if (m != 0.0) {
-      first = std::min(first, i);
-      last = i + 1;
-    }
+    const double right = erf((x0 + (i + 1) * h - centre) * scale);
+    mass[i] = 0.5 * (right - left);
+    left = right;
   }
-  return {first, last};
 }
 
 }  // namespace
@@ -116,27 +111,34 @@ std::vector<double> persistence_image(const Diagram& d, const PersistenceImagePa
   std::vector<double> img(static_cast<std::size_t>(nb) * static_cast<std::size_t>(np), 0.0);
   const double db = (q.birth_max - q.birth_min) / nb, dp = q.persistence_max / np;
   const double scale = 1.0 / (q.sigma * std::sqrt(2.0));
-  std::vector<double> edge(static_cast<std::size_t>(std::max(nb, np)) + 1);
-  std::vector<double> fb(static_cast<std::size_t>(nb)), fp(static_cast<std::size_t>(np));
-  std::pair<int, int> cols{0, 0};
-  double fb_birth = std::numeric_limits<double>::quiet_NaN();  // the birth fb holds (pairs come sorted by birth)
+  // separable: image = Σ_k w_k (∫ N(y; p_k, σ) over each persistence row) ⊗ (∫ N(x; b_k, σ) over
+  // each birth column), summed as matrix products over blocks of pairs
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  constexpr int block = 64;
+  Eigen::MatrixXd rows(np, block);  // column k: w × the persistence-row masses of the block's pair k
+  RowMajor cols(block, nb);          // row k: the birth-column masses of pair k
+  Eigen::Map<RowMajor> image(img.data(), np, nb);
+  Eigen::RowVectorXd last_cols(nb);
+  double last_birth = std::numeric_limits<double>::quiet_NaN();  // pairs come sorted by birth: reuse
+  int k = 0;
   for (const auto& pt : d) {
     if (!pt.finite()) continue;
     const double b = pt.birth, p = pt.death - pt.birth;
     const double w = std::min(p / q.weight_persistence, 1.0);
     if (w <= 0) continue;
-    // separable: ∫ N(x; b, σ) over each birth column, ∫ N(y; p, σ) over each persistence row
-    if (!(b == fb_birth)) {
-      cols = cell_masses(q.birth_min, db, nb, b, scale, edge, fb);
-      fb_birth = b;
+    if (!(b == last_birth)) {
+      cell_masses(q.birth_min, db, nb, b, scale, last_cols.data());
+      last_birth = b;
     }
-    const auto rows = cell_masses(0.0, dp, np, p, scale, edge, fp);
-    for (int j = rows.first; j < rows.second; ++j) {
-      const double a = w * fp[static_cast<std::size_t>(j)];
-      double* row = img.data() + static_cast<std::size_t>(j) * static_cast<std::size_t>(nb);
-      for (int i = cols.first; i < cols.second; ++i) row[i] += a * fb[static_cast<std::size_t>(i)];
+    cols.row(k) = last_cols;
+    cell_masses(0.0, dp, np, p, scale, rows.col(k).data());
+    rows.col(k) *= w;
+    if (++k == block) {
+      image.noalias() += rows * cols;
+      k = 0;
     }
   }
+  if (k > 0) image.noalias() += rows.leftCols(k) * cols.topRows(k);
   return img;
 }
 
