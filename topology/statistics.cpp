@@ -47,9 +47,10 @@ namespace {
 /// erf from a table of Taylor expansions about the nodes t_j = j/64 on [−6, 6]:
 ///   erf(t_j + δ) = erf(t_j) + Σ_{n=1}^{7} a_jn δ^n,  a_jn = (2/√π) e^{−t_j²} (−1)^{n−1} H_{n−1}(t_j) / n!
 /// (the derivatives of erf; H the physicists' Hermite polynomials), |δ| ≤ 1/128: by Cramér's bound
-/// on e^{−t²/2}|H_n(t)| the first dropped term is < 3e-19, so the result is std::erf's to a few
-/// ulp (test_statistics checks). Outside [−6, 6] erf rounds to ±1 (erfc(6) = 2.2e-17, under half an
-/// ulp of 1). About 4× faster than glibc's erf, which takes two exp() for 1.25 < |u| < 6.
+/// on e^{−t²/2}|H_n(t)| the first dropped term is < 3e-19. Outside [−6, 6] erf rounds to ±1
+/// (erfc(6) = 2.2e-17, under half an ulp of 1). Measured within 1 ulp of long-double erfl over 2e6
+/// points and twice as fast as glibc's erf (which takes two exp() for 1.25 < |u| < 6); the images
+/// it makes are checked against the definition by test_statistics.
 class ErfTable {
  public:
   static constexpr int per_unit = 64, half_nodes = 6 * per_unit, terms = 7;
