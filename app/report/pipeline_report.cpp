@@ -579,7 +579,7 @@ void persistent_features_subsection(Document& doc, const RunFiles& files, const 
     const auto* cycle = lf.cycle(k, peak);
     std::string atoms;
     for (int a : feature_atoms(p, cycle)) atoms += (atoms.empty() ? "" : " ") + std::to_string(a);
-    if (cycle) atoms = std::to_string(cycle->edges.size()) + " edges: " + atoms;
+    if (cycle) atoms = std::to_string(cycle->edges.size()) + " edges; atoms " + atoms;
     rows.push_back({std::to_string(k + 1), when(peak) + clock, fixed(p.birth, 2), fixed(p.death, 2), fixed(p.persistence(), 2),
                     std::to_string(t.frames()) + " (" + when(t.first_frame) + "–" + when(last) + clock + ")", atoms});
     const std::size_t input_frame = static_cast<std::size_t>(std::lround(info.frame_index[peak]));
