@@ -28,11 +28,22 @@ struct PersistencePair {
 
 using Diagram = std::vector<PersistencePair>;
 
+/// A representative cycle of an H1 point (3D alpha complexes, topology/persistence.hpp): its edges
+/// as atom index pairs (smaller index first). Over Z/2 a cycle is a set of edges in which every
+/// atom has even degree; this one contains the point's birth edge, its other edges entered the
+/// filtration before it, and it bounds in the complex at the point's death.
+struct Cycle {
+  std::size_t point = 0;  ///< index of the point in FrameDiagrams::dims[1]
+  std::vector<std::array<int, 2>> edges;
+};
+
 /// The diagrams of one frame, dimensions 0 … 2 (2D complexes leave dimension 2 empty).
 struct FrameDiagrams {
   std::array<Diagram, 3> dims;
   int max_dimension = 2;  ///< 1 for 2D complexes
   std::string note;       ///< why a frame has no complex (fewer than 4 points, coplanar …), else ""
+  std::vector<Cycle> cycles;  ///< of the few most persistent finite H1 points (when asked), by point
+  std::string cycles_note;    ///< cycles asked for but not stored (too long, planar complex …), else ""
 };
 
 /// (birth, death) of the finite points of `d` (the form the distances take).

@@ -10,6 +10,7 @@
 #include "core/materials.hpp"
 #include "topology/lattice.hpp"
 #include "topology/local_structures.hpp"
+#include "topology/persistence.hpp"
 #include "topology/statistics.hpp"
 
 namespace nanomix::topology {
@@ -74,7 +75,28 @@ void write_band_attributes(hid_t gg, const TubeBand& b, const TopologyParams& pa
                                   "binned in blocks; atoms columns: original pixel at the block centre"));
 }
 
-/// /diagrams/<group>: notes, band attributes and dim<d>, dim<d>_atoms.
+/// /diagrams/<group>/dim1_cycles: (m, 3) rows point (row of dim1), atom, atom — one row per edge.
+void write_group_cycles(hid_t gg, const Group& g, const TopologyParams& params) {
+  std::vector<std::int64_t> rows;
+  std::size_t first_row = 0;  // of the frame in dim1
+  for (const auto& fr : g.frames) {
+    for (const auto& c : fr.cycles)
+      for (const auto& e : c.edges) rows.insert(rows.end(), {static_cast<std::int64_t>(first_row + c.point), e[0], e[1]});
+    first_row += fr.dims[1].size();
+  }
+  std::int64_t idummy = 0;
+  h5::write_dataset(gg, "dim1_cycles", rows.empty() ? &idummy : rows.data(), {rows.size() / 3, 3});
+  h5::Id ds = h5::open_dataset(gg, "dim1_cycles");
+  h5::write_attribute(ds, "columns", std::vector<std::string>{"point", "atom_a", "atom_b"});
+  h5::write_attribute(ds, "meaning",
+                      std::string("representative cycles of H1 points: one row per edge, point = row of dim1, atoms = indices in the "
+                                  "input frame (a < b); the reduced boundary column of the death triangle (Z/2): it contains the "
+                                  "birth edge and bounds at the death (docs/topology.md)"));
+  h5::write_attribute(ds, "points_per_frame", params.cycles);
+  h5::write_attribute(ds, "max_edges", static_cast<int>(max_cycle_edges));
+}
+
+/// /diagrams/<group>: notes, band attributes and dim<d>, dim<d>_atoms (and dim1_cycles for atoms).
 void write_group_diagrams(hid_t dg, const Group& g, const TopologyResult& res, const TopologyParams& params) {
   const char* atoms_meaning = res.source == Source::movie     ? "pixel x, y of the birth cell (columns 0-1) and of the death cell (4-5); -1 = none"
                               : res.source == Source::columns ? "rows of /columns in the input: birth simplex (0-3), death simplex (4-7); -1 = none"
@@ -108,6 +130,7 @@ void write_group_diagrams(hid_t dg, const Group& g, const TopologyResult& res, c
     h5::Id da = h5::open_dataset(gg, name + "_atoms");
     h5::write_attribute(da, "meaning", std::string(atoms_meaning));
   }
+  if (res.source == Source::structure || res.source == Source::trajectory) write_group_cycles(gg, g, params);
 }
 
 /// /statistics/<group>/dim<d> for every dimension of the group.
@@ -235,6 +258,30 @@ DiagramsInfo read_info_here(const std::string& path) {
   return info;
 }
 
+/// dim1_cycles into the frames' cycles (rows of one point are consecutive; files before cycles have none).
+void read_cycles(hid_t dg, const std::string& name, const std::string& path,
+                 const std::vector<std::pair<std::size_t, std::size_t>>& point_of_row, std::vector<FrameDiagrams>& frames) {
+  std::vector<hsize_t> dims;
+  const auto rows = h5::read_int64s(dg, name, &dims);
+  const std::size_t m = dims.empty() ? 0 : dims[0];
+  if (m > 0 && (dims.size() != 2 || dims[1] != 3)) throw InputError(path + ": " + name + " is not an (m, 3) table");
+  long last_point = -1;
+  for (std::size_t k = 0; k < m; ++k) {
+    const std::int64_t point = rows[3 * k], a = rows[3 * k + 1], b = rows[3 * k + 2];
+    if (point < 0 || static_cast<std::size_t>(point) >= point_of_row.size())
+      throw InputError(path + ": " + name + " row " + std::to_string(k) + ": not a row of dim1");
+    if (a < 0 || b < 0 || a > 1000000000 || b > 1000000000)
+      throw InputError(path + ": " + name + " row " + std::to_string(k) + ": not an atom index");
+    const auto [frame, index] = point_of_row[static_cast<std::size_t>(point)];
+    auto& cycles = frames[frame].cycles;
+    if (point != last_point) {
+      cycles.push_back(Cycle{index, {}});
+      last_point = static_cast<long>(point);
+    }
+    cycles.back().edges.push_back({static_cast<int>(a), static_cast<int>(b)});
+  }
+}
+
 DiagramsRead read_diagrams_here(const std::string& path, const std::string& group) {
   h5::Id f = open_diagrams(path);
   DiagramsRead r;
@@ -269,6 +316,7 @@ DiagramsRead read_diagrams_here(const std::string& path, const std::string& grou
     const std::size_t n = dims.empty() ? 0 : dims[0];
     if (n > 0 && (dims.size() != 2 || dims[1] != 3)) throw InputError(path + ": " + name + " is not an (n, 3) table");
     if (atoms.size() != n * 8) throw InputError(path + ": " + name + "_atoms does not match " + name);
+    std::vector<std::pair<std::size_t, std::size_t>> point_of_row;  // (frame, index in its diagram)
     for (std::size_t k = 0; k < n; ++k) {
       const double fr = rows[3 * k];
       if (!(fr >= 0) || fr >= static_cast<double>(F)) throw InputError(path + ": " + name + " row " + std::to_string(k) + ": bad frame");
@@ -282,8 +330,11 @@ DiagramsRead read_diagrams_here(const std::string& path, const std::string& grou
         p.birth_atoms[a] = static_cast<int>(atoms[8 * k + a]);
         p.death_atoms[a] = static_cast<int>(atoms[8 * k + 4 + a]);
       }
-      r.frames[static_cast<std::size_t>(fr)].dims[static_cast<std::size_t>(d)].push_back(p);
+      auto& dg_here = r.frames[static_cast<std::size_t>(fr)].dims[static_cast<std::size_t>(d)];
+      point_of_row.emplace_back(static_cast<std::size_t>(fr), dg_here.size());
+      dg_here.push_back(p);
     }
+    if (d == 1 && h5::exists(dg, r.group + "/dim1_cycles")) read_cycles(dg, r.group + "/dim1_cycles", path, point_of_row, r.frames);
   }
   return r;
 }

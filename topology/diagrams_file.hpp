@@ -15,6 +15,10 @@
 //                                   simplex (columns 0–3) and death simplex (4–7), −1 padded; for
 //                                   columns: column row indices in /columns of the input; for
 //                                   movies: pixel x, y of the birth cell (0, 1) and death cell (4, 5)
+//   /diagrams/<group>/dim1_cycles   atoms only: int64 (m, 3), one row per edge: point (row of dim1),
+//                                   atom, atom (a < b) — the representative cycles of the `cycles`
+//                                   most persistent H1 points of each frame (topology/persistence.hpp);
+//                                   files before cycles lack it (read as none)
 //   /diagrams/<group>/notes         string: frames with a degenerate complex (fewer than 4 points …)
 //   /statistics/<group>/dim<d>/betti_curves (F, S), betti_values (S)
 //                              .../persistence_images (F, P, P) with grid attributes
@@ -54,7 +58,8 @@ struct DiagramsInfo {
 };
 DiagramsInfo read_diagrams_info(const std::string& path);
 
-/// Reads /diagrams/<group> of a diagrams file (group "" = the first one). Fills unit and source.
+/// Reads /diagrams/<group> of a diagrams file (group "" = the first one), with its cycles. Fills
+/// unit and source.
 struct DiagramsRead {
   std::string group, unit, source, filtration;
   std::vector<std::string> groups;

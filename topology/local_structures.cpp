@@ -55,6 +55,19 @@ std::vector<int> simplex_atoms(const PersistencePair& p) {
   return atoms;
 }
 
+const Cycle* cycle_of(const FrameDiagrams& d, std::size_t point) {
+  for (const auto& c : d.cycles)
+    if (c.point == point) return &c;
+  return nullptr;
+}
+
+std::vector<int> cycle_atoms(const Cycle& c) {
+  std::vector<int> atoms;
+  for (const auto& e : c.edges) atoms.insert(atoms.end(), {e[0], e[1]});
+  sort_unique(atoms);
+  return atoms;
+}
+
 namespace {
 
 using Used = std::vector<std::vector<char>>;  // [frame][point]: already in a track

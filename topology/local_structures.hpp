@@ -26,8 +26,13 @@ std::size_t pairs_in_region(const FrameDiagrams& d, const Region& region);
 std::vector<std::vector<int>> local_structures(const std::vector<FrameDiagrams>& frames, const Region& region);
 
 /// The atoms of a point's birth and death simplices, sorted and unique (what the diagrams file
-/// stores of a feature; the representative cycle itself is not computed).
+/// stores of every point; the few most persistent H1 points also have a cycle, below).
 std::vector<int> simplex_atoms(const PersistencePair& p);
+
+/// The representative cycle of point `point` of d.dims[1], or nullptr when none is stored.
+const Cycle* cycle_of(const FrameDiagrams& d, std::size_t point);
+/// The atoms of a cycle's edges, sorted and unique.
+std::vector<int> cycle_atoms(const Cycle& c);
 
 /// A feature followed across consecutive frames: in frame first_frame + k it is point points[k] of
 /// that frame's diagram. peak = the k of its largest persistence.

@@ -16,7 +16,9 @@
 //     below the rounding noise of the double filtration values, 64 ε (max |x − c|² + max w) with c
 //     the centre of the points' bounding box (~4e-11 Å² for a 60 Å cluster): exactly equal values
 //     (cospherical points of perfect crystals) come out a few ulps apart.
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "core/frame.hpp"
@@ -33,8 +35,29 @@ namespace nanomix::topology {
 ///   * fewer than 4 points, or all points coplanar: the alpha complex in their plane (which is the
 ///     3D alpha complex of such points), collinear: in their line; the note says so;
 /// Non-finite coordinates or weights: InputError.
+///
+/// Representative cycles (`cycles` > 0): for the `cycles` most persistent finite H1 points (ties:
+/// the earlier in GUDHI's pair list), FrameDiagrams::cycles gets one cycle each, found by nanomix's
+/// own Z/2 reduction (GUDHI 3.7 gives none): the boundary columns of the triangles (their edges),
+/// in the simplex tree's filtration order (values, ties face before coface then GUDHI's order),
+/// are reduced left to right by adding earlier columns with the same lowest edge. For a pair
+/// (edge σ, triangle τ) the reduced column R_τ has lowest edge σ: the stored cycle is R_τ, the
+/// boundary of a chain of triangles entered by τ, so it contains σ, all its edges entered no later
+/// than σ (at the birth), and it bounds at the death — it represents the class from birth to death.
+/// Cost: only triangles up to the last chosen death are reduced (lower persistence points need
+/// none), edges and tetrahedra are not; a cycle over `max_cycle_edges` edges is not stored and
+/// `cycles_note` says so; coplanar or fewer than 4 points (the 2D fallback) store none, noted.
 FrameDiagrams alpha_diagrams_3d(const Positions& points, const std::vector<double>& weights_angstrom2,
-                                const std::vector<int>& atoms = {});
+                                const std::vector<int>& atoms = {}, std::size_t cycles = 0);
+
+/// Cycles longer than this many edges are not stored (a note says so).
+inline constexpr std::size_t max_cycle_edges = 2000;
+
+/// For the tests: the finite H1 pairs (birth, death) that nanomix's reduction (above) finds when it
+/// reduces every triangle of the 3D alpha complex, with the same rounding-noise floor as
+/// alpha_diagrams_3d; the same multiset as alpha_diagrams_3d's dims[1] finite points if both are
+/// right. Empty for the 2D fallback.
+std::vector<std::pair<double, double>> alpha_h1_pairs_by_reduction(const Positions& points, const std::vector<double>& weights_angstrom2);
 
 /// Diagrams (dimensions 0, 1) of the 2D alpha complex of the points (x, y) = (xy[2i], xy[2i+1]).
 FrameDiagrams alpha_diagrams_2d(const std::vector<double>& xy, const std::vector<double>& weights_angstrom2 = {},

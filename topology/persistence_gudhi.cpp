@@ -12,8 +12,11 @@
 #include <Eigen/Eigenvalues>
 #include <algorithm>
 #include <cmath>
-#include <numeric>
+#include <iterator>
 #include <limits>
+#include <numeric>
+#include <tuple>
+#include <unordered_map>
 
 #include "core/error.hpp"
 #include "topology/persistence.hpp"
@@ -45,20 +48,161 @@ using Alpha_tree = Gudhi::Simplex_tree<Alpha_tree_options>;
 using Field_Zp = Gudhi::persistent_cohomology::Field_Zp;
 constexpr double inf = std::numeric_limits<double>::infinity();
 
+/// Sorts each diagram by (birth, death); the cycles follow their H1 points.
 void sort_pairs(FrameDiagrams& out) {
-  for (auto& d : out.dims)
-    std::sort(d.begin(), d.end(), [](const PersistencePair& a, const PersistencePair& b) {
-      return a.birth != b.birth ? a.birth < b.birth : a.death < b.death;
-    });
+  auto before = [](const PersistencePair& a, const PersistencePair& b) { return a.birth != b.birth ? a.birth < b.birth : a.death < b.death; };
+  for (std::size_t d : {0u, 2u}) std::sort(out.dims[d].begin(), out.dims[d].end(), before);
+  Diagram& h1 = out.dims[1];
+  std::vector<std::size_t> order(h1.size()), position(h1.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return before(h1[a], h1[b]); });
+  Diagram sorted;
+  sorted.reserve(h1.size());
+  for (std::size_t j = 0; j < order.size(); ++j) {
+    sorted.push_back(h1[order[j]]);
+    position[order[j]] = j;
+  }
+  h1.swap(sorted);
+  for (auto& c : out.cycles) c.point = position[c.point];
+  std::sort(out.cycles.begin(), out.cycles.end(), [](const Cycle& a, const Cycle& b) { return a.point < b.point; });
+}
+
+/// Sets every simplex's key to its position in the simplex tree's filtration order (GUDHI's
+/// Persistent_cohomology numbers them so too, then clears the keys of the simplices that kill a
+/// class, so they are set again after it).
+template <class Complex>
+void key_by_filtration(Complex& st) {
+  typename Complex::Simplex_key k = 0;
+  for (auto sh : st.filtration_simplex_range()) st.assign_key(sh, k++);
+}
+
+/// nanomix's Z/2 reduction of the triangles' boundary columns (persistence.hpp) in a filtered
+/// complex keyed by key_by_filtration: every triangle up to key `last`. A column is the sorted
+/// keys of its edges; its lowest edge is the last key. With `negative` (by key: the triangles that
+/// kill an H1 class, from GUDHI's pairs), the other triangles are skipped (clearing): their columns
+/// would reduce to zero and never serve as a pivot, so the non-zero columns are the same, and the
+/// costly reductions to zero are saved.
+template <class Complex>
+class TriangleReduction {
+ public:
+  using Key = typename Complex::Simplex_key;
+  using Handle = typename Complex::Simplex_handle;
+
+  TriangleReduction(Complex& st, std::size_t last, const std::vector<char>* negative = nullptr) {
+    std::vector<Key> column, sum;
+    for (auto sh : st.filtration_simplex_range()) {
+      const auto k = static_cast<std::size_t>(st.key(sh));
+      if (k > last) break;
+      if (k != handles_.size()) throw RuntimeError("alpha complex: simplex keys are not the filtration order");
+      handles_.push_back(sh);
+      if (st.dimension(sh) != 2 || (negative && !(*negative)[k])) continue;
+      column.clear();
+      for (auto face : st.boundary_simplex_range(sh)) column.push_back(st.key(face));
+      std::sort(column.begin(), column.end());
+      while (!column.empty()) {
+        const auto it = column_of_low_.find(column.back());
+        if (it == column_of_low_.end()) break;
+        const auto& other = columns_[it->second];
+        sum.clear();
+        std::set_symmetric_difference(column.begin(), column.end(), other.begin(), other.end(), std::back_inserter(sum));
+        column.swap(sum);
+      }
+      if (column.empty()) continue;  // a triangle that creates an H2 class (or a zero-persistence one)
+      column_of_low_[column.back()] = columns_.size();
+      column_of_triangle_[k] = columns_.size();
+      triangles_.push_back(k);
+      columns_.push_back(column);
+    }
+  }
+  /// The reduced column of the triangle of key `k` (nullptr: zero, or not reduced).
+  const std::vector<Key>* column(std::size_t k) const {
+    const auto it = column_of_triangle_.find(k);
+    return it == column_of_triangle_.end() ? nullptr : &columns_[it->second];
+  }
+  Handle handle(std::size_t k) const { return handles_[k]; }
+  /// (triangle key, its reduced column) of every non-zero column: the H1 pairs (lowest edge, triangle).
+  std::size_t size() const { return columns_.size(); }
+  std::size_t triangle(std::size_t i) const { return triangles_[i]; }
+  const std::vector<Key>& reduced(std::size_t i) const { return columns_[i]; }
+
+ private:
+  std::vector<Handle> handles_;  // by key
+  std::vector<std::vector<Key>> columns_;
+  std::vector<std::size_t> triangles_;
+  std::unordered_map<std::size_t, std::size_t> column_of_low_, column_of_triangle_;
+};
+
+/// The cycles of the `count` most persistent of the H1 points `h1` (birth edge, death triangle,
+/// index in out.dims[1]), into out.cycles (see persistence.hpp).
+template <class Complex, class AtomOf, class Handle>
+void representative_cycles(Complex& st, AtomOf atom_of, const std::vector<std::tuple<Handle, Handle, std::size_t>>& h1,
+                           const std::vector<Handle>& killers, std::size_t count, FrameDiagrams& out) {
+  auto persistence = [&](const auto& p) { return out.dims[1][std::get<2>(p)].persistence(); };
+  auto chosen = h1;
+  std::stable_sort(chosen.begin(), chosen.end(), [&](const auto& a, const auto& b) { return persistence(a) > persistence(b); });
+  chosen.resize(std::min(count, chosen.size()));
+  if (chosen.empty()) return;
+  key_by_filtration(st);
+  std::size_t last = 0;
+  for (const auto& c : chosen) last = std::max(last, static_cast<std::size_t>(st.key(std::get<1>(c))));
+  std::vector<char> negative(last + 1, 0);
+  for (auto t : killers)
+    if (static_cast<std::size_t>(st.key(t)) <= last) negative[static_cast<std::size_t>(st.key(t))] = 1;
+  const TriangleReduction<Complex> reduction(st, last, &negative);
+  std::size_t long_ones = 0, disagreeing = 0;
+  for (const auto& [birth, death, index] : chosen) {
+    const auto* column = reduction.column(static_cast<std::size_t>(st.key(death)));
+    if (!column || static_cast<std::size_t>(column->back()) != static_cast<std::size_t>(st.key(birth))) {
+      ++disagreeing;
+      continue;
+    }
+    if (column->size() > max_cycle_edges) {
+      ++long_ones;
+      continue;
+    }
+    Cycle c;
+    c.point = index;
+    for (auto e : *column) {
+      std::array<int, 2> edge{-1, -1};
+      int k = 0;
+      for (auto v : st.simplex_vertex_range(reduction.handle(static_cast<std::size_t>(e))))
+        if (k < 2) edge[static_cast<std::size_t>(k++)] = atom_of(v);
+      if (edge[0] > edge[1]) std::swap(edge[0], edge[1]);
+      c.edges.push_back(edge);
+    }
+    std::sort(c.edges.begin(), c.edges.end());
+    out.cycles.push_back(std::move(c));
+  }
+  if (long_ones > 0)
+    out.cycles_note = std::to_string(long_ones) + " cycle(s) over " + std::to_string(max_cycle_edges) + " edges not stored";
+  if (disagreeing > 0)  // never seen: the reduction and GUDHI pair the same simplices
+    out.cycles_note += std::string(out.cycles_note.empty() ? "" : "; ") + std::to_string(disagreeing) +
+                       " cycle(s) not stored: nanomix's reduction pairs their death triangle otherwise than GUDHI";
 }
 
 /// Persistent cohomology of a filtered simplicial complex; `atom_of(vertex)` gives the atom index.
 /// Pairs of persistence ≤ `min_persistence` are dropped (GUDHI drops those of zero persistence).
+/// With `cycles` > 0, the representative cycles of that many H1 points (persistence.hpp); with
+/// `reduction_h1`, the H1 pairs of nanomix's reduction of every triangle (for the tests).
 template <class Complex, class AtomOf>
-void persistence_of(Complex& st, AtomOf atom_of, FrameDiagrams& out, double min_persistence = 0.0) {
+void persistence_of(Complex& st, AtomOf atom_of, FrameDiagrams& out, double min_persistence = 0.0, std::size_t cycles = 0,
+                    std::vector<std::pair<double, double>>* reduction_h1 = nullptr) {
   Gudhi::persistent_cohomology::Persistent_cohomology<Complex, Field_Zp> pcoh(st);
   pcoh.init_coefficients(2);
-  pcoh.compute_persistent_cohomology(0.0);
+  // for cycles, every pair (zero persistence too: the triangles that kill a class, for the clearing)
+  pcoh.compute_persistent_cohomology(cycles > 0 ? -1.0 : 0.0);
+  using Handle = typename Complex::Simplex_handle;
+  std::vector<std::tuple<Handle, Handle, std::size_t>> h1;  // birth edge, death triangle, index in out.dims[1]
+  std::vector<Handle> killers;                              // the death triangles of every H1 pair
+  if (reduction_h1) {
+    key_by_filtration(st);
+    const TriangleReduction<Complex> all(st, st.num_simplices());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const double birth = st.filtration(all.handle(static_cast<std::size_t>(all.reduced(i).back())));
+      const double death = st.filtration(all.handle(all.triangle(i)));
+      if (death - birth > min_persistence) reduction_h1->emplace_back(birth, death);
+    }
+  }
   for (const auto& interval : pcoh.get_persistent_pairs()) {
     const auto b = std::get<0>(interval);
     const auto d = std::get<1>(interval);
@@ -70,13 +214,16 @@ void persistence_of(Complex& st, AtomOf atom_of, FrameDiagrams& out, double min_
     for (auto v : st.simplex_vertex_range(b)) p.birth_atoms[static_cast<std::size_t>(k++)] = atom_of(v);
     if (d != st.null_simplex()) {
       p.death = st.filtration(d);
+      if (dim == 1 && cycles > 0) killers.push_back(d);
       if (p.death - p.birth <= min_persistence) continue;
       k = 0;
       for (auto v : st.simplex_vertex_range(d))
         if (k < 4) p.death_atoms[static_cast<std::size_t>(k++)] = atom_of(v);
+      if (dim == 1) h1.emplace_back(b, d, out.dims[1].size());
     }
     out.dims[static_cast<std::size_t>(dim)].push_back(p);
   }
+  if (cycles > 0) representative_cycles(st, atom_of, h1, killers, cycles, out);
 }
 
 void check_finite(const Positions& points, const std::vector<double>& weights) {
@@ -182,7 +329,8 @@ std::vector<std::size_t> distinct_points(const double* coords, std::size_t n, co
 /// makes no complex. Pairs of persistence ≤ `min_persistence` are dropped.
 template <int D, bool Weighted, class Kernel = CGAL::Epick_d<CGAL::Dimension_tag<D>>>
 bool alpha_persistence(const double* coords, const std::vector<std::size_t>& kept, const std::vector<double>& w,
-                       const std::vector<int>& atoms, FrameDiagrams& out, double min_persistence = 0.0) {
+                       const std::vector<int>& atoms, FrameDiagrams& out, double min_persistence = 0.0, std::size_t cycles = 0,
+                       std::vector<std::pair<double, double>>* reduction_h1 = nullptr) {
   std::vector<typename Kernel::Point_d> pts;
   std::vector<double> wk;
   pts.reserve(kept.size());
@@ -207,7 +355,7 @@ bool alpha_persistence(const double* coords, const std::vector<std::size_t>& kep
   persistence_of(st, [&](auto v) {  // vertices are positions in `kept`
     const std::size_t i = kept[static_cast<std::size_t>(v)];
     return atoms.empty() ? static_cast<int>(i) : atoms[i];
-  }, out, min_persistence);
+  }, out, min_persistence, cycles, reduction_h1);
   return true;
 }
 
@@ -227,7 +375,8 @@ Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, D, D>> spread(const double* 
 
 constexpr double flat = 1e-20;  // relative eigenvalue of the covariance below which a direction is flat
 
-FrameDiagrams diagrams_2d(const std::vector<double>& xy, const std::vector<double>& w, const std::vector<int>& atoms) {
+FrameDiagrams diagrams_2d(const std::vector<double>& xy, const std::vector<double>& w, const std::vector<int>& atoms,
+                          std::size_t cycles = 0) {
   const std::size_t n = xy.size() / 2;
   FrameDiagrams out;
   out.max_dimension = 1;
@@ -236,8 +385,8 @@ FrameDiagrams diagrams_2d(const std::vector<double>& xy, const std::vector<doubl
   const double big = es.eigenvalues()(1);
   if (n >= 3 && es.eigenvalues()(0) > flat * big) {
     const auto kept = distinct_points<2>(xy.data(), n, w);
-    const bool ok = w.empty() ? alpha_persistence<2, false>(xy.data(), kept, w, atoms, out)
-                              : alpha_persistence<2, true>(xy.data(), kept, w, atoms, out);
+    const bool ok = w.empty() ? alpha_persistence<2, false>(xy.data(), kept, w, atoms, out, 0.0, cycles)
+                              : alpha_persistence<2, true>(xy.data(), kept, w, atoms, out, 0.0, cycles);
     if (ok) {
       sort_pairs(out);
       return out;
@@ -287,7 +436,10 @@ double rounding_noise_angstrom2(const std::vector<double>& local, const std::vec
 
 }  // namespace
 
-FrameDiagrams alpha_diagrams_3d(const Positions& points, const std::vector<double>& weights, const std::vector<int>& atoms) {
+namespace {
+
+FrameDiagrams alpha_3d(const Positions& points, const std::vector<double>& weights, const std::vector<int>& atoms, std::size_t cycles,
+                       std::vector<std::pair<double, double>>* reduction_h1) {
   check_finite(points, weights);
   const std::size_t n = static_cast<std::size_t>(points.rows());
   if (!atoms.empty() && atoms.size() != n) throw InputError("alpha complex: atom list and points differ in length");
@@ -302,8 +454,9 @@ FrameDiagrams alpha_diagrams_3d(const Positions& points, const std::vector<doubl
     const auto local = centred(points);
     const double noise = rounding_noise_angstrom2(local, weights);
     const auto kept = distinct_points<3>(local.data(), n, weights);
-    const bool ok = weights.empty() ? alpha_persistence<3, false, Kernel_3d>(local.data(), kept, weights, atoms, out, noise)
-                                    : alpha_persistence<3, true, Kernel_3d>(local.data(), kept, weights, atoms, out, noise);
+    const bool ok = weights.empty()
+                        ? alpha_persistence<3, false, Kernel_3d>(local.data(), kept, weights, atoms, out, noise, cycles, reduction_h1)
+                        : alpha_persistence<3, true, Kernel_3d>(local.data(), kept, weights, atoms, out, noise, cycles, reduction_h1);
     if (ok) {
       sort_pairs(out);
       return out;
@@ -317,10 +470,24 @@ FrameDiagrams alpha_diagrams_3d(const Positions& points, const std::vector<doubl
     xy[2 * i] = p.dot(e1);
     xy[2 * i + 1] = p.dot(e2);
   }
-  auto planar = diagrams_2d(xy, weights, atoms);
+  auto planar = diagrams_2d(xy, weights, atoms, cycles);
   planar.max_dimension = 2;
   if (planar.note.empty()) planar.note = n < 4 ? "fewer than 4 points: the alpha complex in their plane" : "coplanar points: the alpha complex in their plane";
   return planar;
+}
+
+}  // namespace
+
+FrameDiagrams alpha_diagrams_3d(const Positions& points, const std::vector<double>& weights, const std::vector<int>& atoms,
+                                std::size_t cycles) {
+  return alpha_3d(points, weights, atoms, cycles, nullptr);
+}
+
+std::vector<std::pair<double, double>> alpha_h1_pairs_by_reduction(const Positions& points, const std::vector<double>& weights) {
+  std::vector<std::pair<double, double>> pairs;
+  alpha_3d(points, weights, {}, 0, &pairs);
+  std::sort(pairs.begin(), pairs.end());
+  return pairs;
 }
 
 FrameDiagrams alpha_diagrams_2d(const std::vector<double>& xy, const std::vector<double>& weights, const std::vector<int>& atoms) {

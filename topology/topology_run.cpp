@@ -76,7 +76,7 @@ FrameDiagrams frame_diagrams(const Frame& frame, const std::string& subset, cons
         r = element(z).ionic_radius_angstrom;
       w.push_back(r * r);
     }
-    out = alpha_diagrams_3d(pts, w, idx);
+    out = alpha_diagrams_3d(pts, w, idx, static_cast<std::size_t>(params.cycles));
   }
   convert_units(out, params.unit_angstrom);
   return out;
@@ -113,6 +113,13 @@ Bytes pack(const FrameOutput& f) {
     w.value(g.max_dimension);
     w.text(g.note);
     for (const auto& d : g.dims) w.array(d);
+    std::vector<long long> cycles;  // per cycle: point, edge count, then the edges' atoms
+    for (const auto& c : g.cycles) {
+      cycles.insert(cycles.end(), {static_cast<long long>(c.point), static_cast<long long>(c.edges.size())});
+      for (const auto& e : c.edges) cycles.insert(cycles.end(), {e[0], e[1]});
+    }
+    w.array(cycles);
+    w.text(g.cycles_note);
   }
   w.array(f.lattice);
   return bytes;
@@ -126,6 +133,17 @@ FrameOutput unpack(const Bytes& bytes) {
     g.max_dimension = r.value<int>();
     g.note = r.text();
     for (auto& d : g.dims) d = r.array<PersistencePair>();
+    const auto cycles = r.array<long long>();
+    for (std::size_t i = 0; i + 1 < cycles.size();) {
+      Cycle c;
+      c.point = static_cast<std::size_t>(cycles[i]);
+      const auto edges = static_cast<std::size_t>(cycles[i + 1]);
+      i += 2;
+      for (std::size_t e = 0; e < edges && i + 1 < cycles.size(); ++e, i += 2)
+        c.edges.push_back({static_cast<int>(cycles[i]), static_cast<int>(cycles[i + 1])});
+      g.cycles.push_back(std::move(c));
+    }
+    g.cycles_note = r.text();
   }
   f.lattice = r.array<double>();
   return f;
@@ -277,6 +295,7 @@ void assemble(TopologyResult& res, const TopologyInput& in, const TopologyPlan& 
     for (std::size_t g = 0; g < plan.groups.size(); ++g) {
       auto& d = outputs[k].groups[g];
       if (!d.note.empty()) notes[plan.groups[g] + ": " + d.note]++;
+      if (!d.cycles_note.empty()) notes[plan.groups[g] + ": " + d.cycles_note]++;
       res.groups[g].frames.push_back(std::move(d));
     }
     res.lattice.push_back(outputs[k].lattice);

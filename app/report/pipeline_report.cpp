@@ -453,12 +453,23 @@ std::string hex_colour(std::uint32_t rgb) {
   return buf;
 }
 
-/// One feature drawn from what the diagrams file stores: its birth simplex (for a loop, the edge
-/// that closes it: a thick line) and death simplex (the triangle that fills it last: shaded), seen
-/// face-on (the plane of best fit through their atoms), with the ions within 2.5 Å of that plane
-/// around it coloured by species.
-std::string feature_svg(const Frame& frame, const topology::PersistencePair& p, std::uint32_t rgb, const std::string& title) {
-  const auto atoms = topology::simplex_atoms(p);
+/// The atoms of a feature as the report marks them: its cycle's when the file stores one, else
+/// those of its birth and death simplices.
+std::vector<int> feature_atoms(const topology::PersistencePair& p, const topology::Cycle* cycle) {
+  return cycle ? topology::cycle_atoms(*cycle) : topology::simplex_atoms(p);
+}
+
+/// One feature drawn from what the diagrams file stores, seen face-on (the plane of best fit
+/// through its atoms) with the ions within 2.5 Å of that plane around it coloured by species: a
+/// loop with a stored cycle is drawn whole (its edges, thick, in its colour), the death simplex
+/// (the triangle that fills it last) shaded; without a cycle, the birth simplex (the closing edge)
+/// is the thick line.
+std::string feature_svg(const Frame& frame, const topology::PersistencePair& p, const topology::Cycle* cycle, std::uint32_t rgb,
+                        const std::string& title) {
+  auto atoms = feature_atoms(p, cycle);
+  for (int a : topology::simplex_atoms(p)) atoms.push_back(a);  // the death triangle too (inside the cycle's span)
+  std::sort(atoms.begin(), atoms.end());
+  atoms.erase(std::unique(atoms.begin(), atoms.end()), atoms.end());
   std::vector<Eigen::Vector3d> at;
   for (int a : atoms)
     if (a >= 0 && static_cast<std::size_t>(a) < frame.size()) at.push_back(frame.positions_angstrom.row(a).transpose());
@@ -496,10 +507,17 @@ std::string feature_svg(const Frame& frame, const topology::PersistencePair& p, 
   std::string polygon;
   for (const auto& r : vertices(p.death_atoms)) polygon += X(r) + "," + Y(r) + " ";
   o << "<polygon points=\"" << polygon << "\" fill=\"" << colour << "\" fill-opacity=\"0.2\" stroke=\"" << colour << "\" stroke-dasharray=\"3 2\"/>";
-  const auto edge = vertices(p.birth_atoms);
-  for (std::size_t k = 0; k + 1 < edge.size(); ++k)
-    o << "<line x1=\"" << X(edge[k]) << "\" y1=\"" << Y(edge[k]) << "\" x2=\"" << X(edge[k + 1]) << "\" y2=\"" << Y(edge[k + 1]) << "\" stroke=\""
-      << colour << "\" stroke-width=\"3\"/>";
+  std::vector<std::array<int, 2>> thick;  // the cycle's edges, or the birth edge
+  if (cycle)
+    thick = cycle->edges;
+  else if (p.birth_atoms[1] >= 0)
+    thick.push_back({p.birth_atoms[0], p.birth_atoms[1]});
+  for (const auto& e : thick) {
+    if (e[0] < 0 || e[1] < 0 || static_cast<std::size_t>(std::max(e[0], e[1])) >= frame.size()) continue;
+    const Eigen::Vector3d a = frame.positions_angstrom.row(e[0]).transpose(), b = frame.positions_angstrom.row(e[1]).transpose();
+    o << "<line x1=\"" << X(a) << "\" y1=\"" << Y(a) << "\" x2=\"" << X(b) << "\" y2=\"" << Y(b) << "\" stroke=\"" << colour
+      << "\" stroke-width=\"3\" stroke-linecap=\"round\"/>";
+  }
   for (int a : atoms)
     if (a >= 0 && static_cast<std::size_t>(a) < frame.size())
       o << "<circle cx=\"" << X(frame.positions_angstrom.row(a).transpose()) << "\" cy=\"" << Y(frame.positions_angstrom.row(a).transpose())
@@ -523,18 +541,26 @@ struct LocalFeatures {
     if (row < t.first_frame || row >= t.first_frame + t.frames()) return nullptr;
     return &diagrams.frames[row].dims[dimension][t.points[row - t.first_frame]];
   }
+  /// The stored cycle of feature k in frame `row` (H1 only), or nullptr.
+  const topology::Cycle* cycle(std::size_t k, std::size_t row) const {
+    if (dimension != 1 || !at(k, row)) return nullptr;
+    return topology::cycle_of(diagrams.frames[row], tracks[k].points[row - tracks[k].first_frame]);
+  }
 };
 
 /// Each of the few most persistent features drawn, and a table of their lifetimes.
 void persistent_features_subsection(Document& doc, const RunFiles& files, const LocalFeatures& lf, const topology::DiagramsInfo& info) {
   const std::string unit = pretty_unit(info.unit), hd = "H" + std::to_string(lf.dimension);
   doc.raw("<h3>The " + std::to_string(lf.tracks.size()) + " most persistent " + hd + " features of " + escape(lf.diagrams.group) + ", drawn whole</h3>");
-  doc.paragraph("<b>What is drawn.</b> The diagrams file stores, for each point, the atoms of its <b>birth simplex</b> (for a "
-                "loop: the edge that closes the ring, thick line) and of its <b>death simplex</b> (the triangle that fills "
-                "it last, shaded) — not a representative cycle: nanomix does not compute one, so the ring's other atoms are "
-                "not identified. Each panel shows those atoms face-on (the plane through them), in the frame where the "
-                "feature is most persistent, with the ions within 2.5 Å of that plane around them (Na orange, Cl green, "
-                "I purple), so the ring they close is seen in its surroundings. <b>Lifetime:</b> the feature is followed "
+  doc.paragraph("<b>What is drawn.</b> Each loop is drawn <b>whole</b>: its <b>representative cycle</b>, the ring of "
+                "edges (thick lines in its colour) that the diagrams file stores for the few most persistent H1 points of "
+                "each frame — a closed chain of atoms, present from the loop's birth (it holds the edge that closes the "
+                "ring last) and filled in at its death — with the <b>death simplex</b> (the triangle that fills it last) "
+                "shaded. A point without a stored cycle (an H2 void, a diagrams file from before cycles) shows only its "
+                "<b>birth simplex</b> (the closing edge, thick) and death simplex. Each panel shows the atoms face-on (the "
+                "plane of best fit through them), in the frame where the feature is most persistent, with the ions within "
+                "2.5 Å of that plane around them (Na orange, Cl green, I purple), so the ring is seen in its surroundings. "
+                "<b>Lifetime:</b> the feature is followed "
                 "from that frame backward and forward while the next frame has a point whose birth and death atoms share at "
                 "least 3 with it and whose persistence is above the region's floor (" + fixed(lf.min_persistence, 1) + " " + unit +
                 "; each point joins one feature only). In the I subset a long-lived loop is a ring of iodide "
@@ -550,13 +576,15 @@ void persistent_features_subsection(Document& doc, const RunFiles& files, const 
     const auto& t = lf.tracks[k];
     const std::size_t peak = t.first_frame + t.peak, last = t.first_frame + t.frames() - 1;
     const auto& p = *lf.at(k, peak);
+    const auto* cycle = lf.cycle(k, peak);
     std::string atoms;
-    for (int a : topology::simplex_atoms(p)) atoms += (atoms.empty() ? "" : " ") + std::to_string(a);
+    for (int a : feature_atoms(p, cycle)) atoms += (atoms.empty() ? "" : " ") + std::to_string(a);
+    if (cycle) atoms = std::to_string(cycle->edges.size()) + " edges; atoms " + atoms;
     rows.push_back({std::to_string(k + 1), when(peak) + clock, fixed(p.birth, 2), fixed(p.death, 2), fixed(p.persistence(), 2),
                     std::to_string(t.frames()) + " (" + when(t.first_frame) + "–" + when(last) + clock + ")", atoms});
     const std::size_t input_frame = static_cast<std::size_t>(std::lround(info.frame_index[peak]));
     if (traj && input_frame < traj->frame_count())
-      panels += feature_svg(traj->frame(input_frame), p, loop_colours[k % 5],
+      panels += feature_svg(traj->frame(input_frame), p, cycle, loop_colours[k % 5],
                             "feature " + std::to_string(k + 1) + ": t = " + when(peak) + clock + ", " +
                                 std::to_string(t.frames()) + (t.frames() == 1 ? " frame" : " frames"));
   }
@@ -583,7 +611,7 @@ void persistent_features_subsection(Document& doc, const RunFiles& files, const 
   ls.y_min = 0;
   const std::string life_plot = svg_plot(lives, ls);
   doc.table({"feature", "most persistent at", "birth (" + unit + ")", "death (" + unit + ")", "persistence (" + unit + ")",
-             "lifetime: consecutive frames (from–to)", "atoms (birth ∪ death simplices)"},
+             "lifetime: consecutive frames (from–to)", "atoms of its cycle (else birth ∪ death simplices)"},
             rows);
   if (panels.empty()) doc.paragraph("<em>The atoms' positions are not drawn: the diagrams were not computed from this run's trajectory.</em>");
   doc.raw("<div>" + panels + life_plot + "</div>");
@@ -644,7 +672,7 @@ void local_filmstrip(Document& doc, const RunFiles& files, const LocalFeatures& 
       const auto* p = lf.at(k, row->second);
       if (!p) continue;
       alive += (alive.empty() ? "" : ", ") + std::to_string(k + 1);
-      for (int a : topology::simplex_atoms(*p)) {
+      for (int a : feature_atoms(*p, lf.cycle(k, row->second))) {
         const auto slot = slot_of_atom.find(a);
         if (slot == slot_of_atom.end()) continue;
         const std::size_t base = (t * truth.atoms + slot->second) * 2;
@@ -655,8 +683,8 @@ void local_filmstrip(Document& doc, const RunFiles& files, const LocalFeatures& 
                        markers, 240, grey.first, grey.second);
   }
   doc.paragraph("The same features on the noise-free movie (one grey scale for all frames): on each frame where one of "
-                "them is most persistent, the atoms of every feature alive then, ringed in its colour at their projected "
-                "positions.");
+                "them is most persistent, the atoms of every feature alive then (its cycle's atoms where one is stored), "
+                "ringed in its colour at their projected positions.");
   doc.raw("<div>" + strip + "</div>");
 }
 

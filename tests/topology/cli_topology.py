@@ -54,6 +54,102 @@ run("topology", "--config", "c.ini", "--structure", "rs.xyz", "--out", "s2.h5", 
 with h5py.File("s2.h5") as f:
     check(np.allclose(f["diagrams/ions/dim2"][:, 2], math.sqrt(0.75) * s), "unit angstrom: death sqrt(3/4)·s")
 
+# 1b. representative cycles (/diagrams/<group>/dim1_cycles), checked from the file: 8 Cl on a circle
+# of radius R in the plane z = 0 and 4 Cl far off it. The ring's H1 point is born when its edges
+# enter, (R sin(π/8))² − w, and dies when its triangles do, R² − w (unweighted: w = 0; Shannon
+# radii: w = 1.81² for every Cl); its cycle must be the 8 ring edges.
+R, n_ring = 3.0, 8
+ring = [(R * math.cos(2 * math.pi * k / n_ring), R * math.sin(2 * math.pi * k / n_ring), 0.0) for k in range(n_ring)]
+far = [(21.0, 3.0, 17.0), (-19.0, 5.0, -23.0), (4.0, -25.0, 19.0), (-6.0, 22.0, 26.0)]
+with open("ring.xyz", "w") as f:
+    f.write(f"{len(ring) + len(far)}\nProperties=species:S:1:pos:R:3 time_ps=0\n")
+    for p in ring + far:
+        f.write(f"Cl {p[0]} {p[1]} {p[2]}\n")
+ring_pos = np.array(ring + far)
+ring_edges = {(k, (k + 1) % n_ring) if k < (k + 1) % n_ring else ((k + 1) % n_ring, k) for k in range(n_ring)}
+
+
+def check_cycles(path, group, frames_pos, w, label="", check=check):
+    """Every stored cycle from the file: a Z/2 cycle (even degrees), holding its point's birth edge,
+    with every edge in the complex by the birth (the power-distance lower bound of an edge's alpha
+    value, ((d² + w_i − w_j)/(2d))² − w_i ≤ birth, so ≤ death too), positions of the point's frame
+    (frames_pos[frame]). Returns (dim1, {point: edge set})."""
+    with h5py.File(path) as f:
+        d1, a1 = f[f"diagrams/{group}/dim1"][:], f[f"diagrams/{group}/dim1_atoms"][:]
+        cyc = f[f"diagrams/{group}/dim1_cycles"][:]
+    cycles = {}
+    for point, a, b in cyc:
+        cycles.setdefault(int(point), set()).add((int(a), int(b)))
+    check(len(cycles) > 0, f"{label}: cycles stored ({len(cycles)})")
+    worst = -np.inf
+    for point, edges in cycles.items():
+        deg = {}
+        for a, b in edges:
+            deg[a] = deg.get(a, 0) + 1
+            deg[b] = deg.get(b, 0) + 1
+        check(all(v % 2 == 0 for v in deg.values()), f"{label}: point {point}: every atom of its cycle has even degree")
+        birth_edge = tuple(sorted(int(x) for x in a1[point, :2]))
+        check(birth_edge in edges, f"{label}: point {point}: the cycle holds the birth edge {birth_edge}")
+        pos = frames_pos[int(d1[point, 0])]
+        for a, b in edges:
+            d = np.linalg.norm(pos[a] - pos[b])
+            x = (d * d + w[a] - w[b]) / (2 * d)
+            worst = max(worst, x * x - w[a] - d1[point, 1])
+    check(worst <= 1e-9, f"{label}: every edge's alpha lower bound <= its point's birth (worst excess {worst:.2e} Å²)")
+    return d1, cycles
+
+
+for radii, w_cl in (("none", 0.0), ("shannon", 1.81 ** 2)):
+    run("topology", "--config", "c.ini", "--structure", "ring.xyz", "--out", f"ring_{radii}.h5", f"--topology.radii={radii}",
+        "--topology.subsets=Cl", "--topology.cycles=50")
+    w = np.full(len(ring_pos), w_cl)
+    d1, cycles = check_cycles(f"ring_{radii}.h5", "Cl", [ring_pos], w, label=f"ring, radii {radii}")
+    birth, death = (R * math.sin(math.pi / n_ring)) ** 2 - w_cl, R * R - w_cl
+    hits = [p for p in range(len(d1)) if abs(d1[p, 1] - birth) < 1e-6 and abs(d1[p, 2] - death) < 1e-6]
+    check(len(hits) == 1, f"ring, radii {radii}: one H1 point ({birth:.4f}, {death:.4f}) (found {len(hits)})")
+    check(len(hits) == 1 and cycles.get(hits[0]) == ring_edges,
+          f"ring, radii {radii}: its cycle is the ring's 8 edges (got {sorted(cycles.get(hits[0], set())) if hits else None})")
+    check(len(cycles) == np.isfinite(d1[:, 2]).sum(), f"ring, radii {radii}: cycles=50 stores one cycle per finite H1 point")
+# the checks can fail: a copy of the file with one ring edge dropped (odd degrees) and one with the
+# ring's cycle replaced by its death triangle's boundary (a cycle, but not holding the birth edge)
+with h5py.File("ring_none.h5") as f:
+    d1, a1, cyc = f["diagrams/Cl/dim1"][:], f["diagrams/Cl/dim1_atoms"][:], f["diagrams/Cl/dim1_cycles"][:]
+ring_point = [p for p in range(len(d1)) if abs(d1[p, 2] - R * R) < 1e-6][0]
+t = sorted(int(x) for x in a1[ring_point, 4:7])
+triangle = np.array([[ring_point, t[0], t[1]], [ring_point, t[0], t[2]], [ring_point, t[1], t[2]]])
+others = cyc[cyc[:, 0] != ring_point]
+for name, rows in (("dropped_edge", np.delete(cyc, np.flatnonzero(cyc[:, 0] == ring_point)[0], axis=0)),
+                   ("triangle", np.vstack([others, triangle]))):
+    shutil.copy("ring_none.h5", f"ring_{name}.h5")
+    with h5py.File(f"ring_{name}.h5", "a") as f:
+        del f["diagrams/Cl/dim1_cycles"]
+        f["diagrams/Cl/dim1_cycles"] = rows
+    caught = []
+    check_cycles(f"ring_{name}.h5", "Cl", [ring_pos], np.zeros(len(ring_pos)), label=name,
+                 check=lambda cond, what: caught.append(what) if not cond else None)
+    check(len(caught) > 0, f"damaged cycles ({name}) are caught: {caught[:1]}")
+
+# the default: at most 5 cycles per frame and subset, those of the most persistent points (a shaken
+# rock-salt block, two frames, Shannon weights)
+shaken = [pos + np.random.default_rng(t).normal(0.0, 0.3, pos.shape) for t in range(2)]
+with open("rs_shaken.xyz", "w") as f:
+    for t in range(2):
+        f.write(f"{len(sites)}\nProperties=species:S:1:pos:R:3 time_ps={t}\n")
+        for z, p in zip(species, shaken[t]):
+            f.write(f"{'Na' if z == 11 else 'Cl'} {p[0]} {p[1]} {p[2]}\n")
+run("topology", "--config", "c.ini", "--structure", "rs_shaken.xyz", "--out", "rs_cycles.h5", "--topology.subsets=ions")
+with h5py.File("rs_cycles.h5") as f:
+    d1, cyc = f["diagrams/ions/dim1"][:], f["diagrams/ions/dim1_cycles"][:]
+    check(f["diagrams/ions/dim1_cycles"].attrs["points_per_frame"] == 5, "cycles: 5 points per frame by default")
+for fr in range(2):
+    rows = np.flatnonzero((d1[:, 0] == fr) & np.isfinite(d1[:, 2]))
+    stored = sorted(set(int(p) for p in cyc[:, 0]) & set(rows.tolist()))
+    pers = d1[rows, 2] - d1[rows, 1]
+    floor = np.sort(pers)[::-1][min(5, len(pers)) - 1] if len(pers) else 0
+    check(len(stored) == min(5, len(rows)) and all(d1[p, 2] - d1[p, 1] >= floor for p in stored),
+          f"rock salt frame {fr}: cycles of the {min(5, len(rows))} most persistent H1 points")
+check_cycles("rs_cycles.h5", "ions", shaken, np.array([(1.02 if z == 11 else 1.81) ** 2 for z in species]), label="shaken rock salt, Shannon")
+
 # 2. H5MD trajectory (3 frames, nm), stride 2 → frames 0 and 2
 with h5py.File("t.h5", "w") as f:
     f.create_group("h5md").attrs["version"] = [1, 1]

@@ -2,7 +2,9 @@
 // degenerate input, the diagrams file.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <filesystem>
 #include <random>
 
@@ -493,4 +495,62 @@ TEST_CASE("persistent features followed across frames by their simplex atoms") {
   CHECK(back[1].first_frame == 0);
   CHECK(back[1].peak == 1);
   CHECK(back[1].points == std::vector<std::size_t>{1, 0});
+}
+
+namespace {
+/// Finite H1 points of `d`, sorted.
+std::vector<std::pair<double, double>> finite_h1(const FrameDiagrams& d) {
+  auto pts = finite_points(d.dims[1]);
+  std::sort(pts.begin(), pts.end());
+  return pts;
+}
+/// Every atom of the edge set has even degree (a Z/2 cycle).
+bool even_degrees(const Cycle& c) {
+  std::map<int, int> degree;
+  for (const auto& e : c.edges) degree[e[0]]++, degree[e[1]]++;
+  return std::all_of(degree.begin(), degree.end(), [](const auto& kv) { return kv.second % 2 == 0; });
+}
+}  // namespace
+
+TEST_CASE("representative cycles: nanomix's reduction pairs as GUDHI does; the cycles are cycles") {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> u(0.0, 12.0), r(0.8, 2.2);
+  auto random_points = [&](int n) {
+    Positions p(n, 3);
+    for (int i = 0; i < n; ++i) p.row(i) << u(rng), u(rng), u(rng);
+    return p;
+  };
+  // a rock-salt block (many equal filtration values: the tie order matters), slightly shaken
+  Positions salt(64, 3);
+  std::normal_distribution<double> shake(0.0, 0.02);
+  for (int i = 0; i < 64; ++i) salt.row(i) << 2.82 * (i % 4) + shake(rng), 2.82 * (i / 4 % 4) + shake(rng), 2.82 * (i / 16) + shake(rng);
+  Positions perfect(64, 3);
+  for (int i = 0; i < 64; ++i) perfect.row(i) << 2.82 * (i % 4), 2.82 * (i / 4 % 4), 2.82 * (i / 16);
+  for (const Positions& pts : {random_points(120), random_points(300), salt, perfect}) {
+    std::vector<double> w(static_cast<std::size_t>(pts.rows()));
+    for (auto& x : w) x = r(rng) * r(rng);
+    for (const auto& weights : {std::vector<double>{}, w}) {
+      const auto d = alpha_diagrams_3d(pts, weights, {}, 1000000);
+      const auto gudhi = finite_h1(d);
+      CHECK(alpha_h1_pairs_by_reduction(pts, weights) == gudhi);  // same (birth, death) multiset, exactly
+      CHECK(d.cycles.size() == gudhi.size());                     // one cycle per finite point
+      CHECK(d.cycles_note.empty());
+      for (const auto& c : d.cycles) {
+        REQUIRE(c.point < d.dims[1].size());
+        const auto& p = d.dims[1][c.point];
+        CHECK(even_degrees(c));
+        std::array<int, 2> birth{std::min(p.birth_atoms[0], p.birth_atoms[1]), std::max(p.birth_atoms[0], p.birth_atoms[1])};
+        CHECK(std::find(c.edges.begin(), c.edges.end(), birth) != c.edges.end());
+      }
+    }
+  }
+  // the default few: the cycles of the 5 most persistent points only
+  const auto pts = random_points(200);
+  const auto d = alpha_diagrams_3d(pts, {}, {}, 5);
+  REQUIRE(d.cycles.size() == 5);
+  std::vector<double> pers;
+  for (const auto& p : d.dims[1])
+    if (p.finite()) pers.push_back(p.persistence());
+  std::sort(pers.rbegin(), pers.rend());
+  for (const auto& c : d.cycles) CHECK(d.dims[1][c.point].persistence() >= pers[4]);
 }
