@@ -60,7 +60,7 @@ const ParamTable<TopologyParams>& TopologyParams::table() {
            "persistence images: weight min(p / this, 1) (0 = the largest finite persistence of all frames)");
     t.integer("histogram_bins", &P::histogram_bins, 20, 1, 1000, "", "2D (birth, death) histograms: bins along each axis");
     t.integer("cycles", &P::cycles, 5, 0, 1000, "",
-              "3D atoms: representative cycles (edges) of this many most persistent H1 points per frame and subset (0 = none)");
+              "3D atoms: representative cycles (edges) of this many most persistent H1 points per frame of the local_subset's diagrams (0 = none)");
     // Local structures.
     t.text("local_subset", &P::local_subset, "anions", "local structures: subset whose diagram points are mapped back to atoms (empty = off)");
     t.integer("local_dimension", [](P& p) -> int& { return p.local_region.dimension; }, 1, 0, 2, "", "local structures: homology dimension (1 = rings, 2 = voids)");

@@ -76,7 +76,10 @@ FrameDiagrams frame_diagrams(const Frame& frame, const std::string& subset, cons
         r = element(z).ionic_radius_angstrom;
       w.push_back(r * r);
     }
-    out = alpha_diagrams_3d(pts, w, idx, static_cast<std::size_t>(params.cycles));
+    // Cycles for the local-structure subset only: the loops the report draws (each costs ~1 % of
+    // a large frame's diagrams, docs/topology.md).
+    const std::size_t cycles = subset == params.local_subset ? static_cast<std::size_t>(params.cycles) : 0;
+    out = alpha_diagrams_3d(pts, w, idx, cycles);
   }
   convert_units(out, params.unit_angstrom);
   return out;

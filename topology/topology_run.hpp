@@ -39,7 +39,7 @@ struct TopologyParams {
   int image_pixels = 20;
   double image_sigma = 0, image_weight_persistence = 0;
   int histogram_bins = 20;
-  int cycles = 5;  ///< H1 representative cycles of this many most persistent points per frame and subset (3D atoms)
+  int cycles = 5;  ///< H1 representative cycles of this many most persistent points per frame of local_subset (3D atoms)
   std::string local_subset = "anions";
   Region local_region;
   bool lattice = true;

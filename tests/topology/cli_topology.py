@@ -101,7 +101,7 @@ def check_cycles(path, group, frames_pos, w, label="", check=check):
 
 for radii, w_cl in (("none", 0.0), ("shannon", 1.81 ** 2)):
     run("topology", "--config", "c.ini", "--structure", "ring.xyz", "--out", f"ring_{radii}.h5", f"--topology.radii={radii}",
-        "--topology.subsets=Cl", "--topology.cycles=50")
+        "--topology.subsets=Cl", "--topology.local_subset=Cl", "--topology.cycles=50")
     w = np.full(len(ring_pos), w_cl)
     d1, cycles = check_cycles(f"ring_{radii}.h5", "Cl", [ring_pos], w, label=f"ring, radii {radii}")
     birth, death = (R * math.sin(math.pi / n_ring)) ** 2 - w_cl, R * R - w_cl
@@ -137,10 +137,14 @@ with open("rs_shaken.xyz", "w") as f:
         f.write(f"{len(sites)}\nProperties=species:S:1:pos:R:3 time_ps={t}\n")
         for z, p in zip(species, shaken[t]):
             f.write(f"{'Na' if z == 11 else 'Cl'} {p[0]} {p[1]} {p[2]}\n")
-run("topology", "--config", "c.ini", "--structure", "rs_shaken.xyz", "--out", "rs_cycles.h5", "--topology.subsets=ions")
+run("topology", "--config", "c.ini", "--structure", "rs_shaken.xyz", "--out", "rs_cycles.h5", "--topology.subsets=ions anions",
+    "--topology.local_subset=ions")
 with h5py.File("rs_cycles.h5") as f:
     d1, cyc = f["diagrams/ions/dim1"][:], f["diagrams/ions/dim1_cycles"][:]
     check(f["diagrams/ions/dim1_cycles"].attrs["points_per_frame"] == 5, "cycles: 5 points per frame by default")
+    # only the local-structure subset's diagrams carry cycles (the loops the report draws)
+    other = f["diagrams/anions"]
+    check("dim1_cycles" not in other or len(other["dim1_cycles"]) == 0, "cycles: none for a subset other than local_subset")
 for fr in range(2):
     rows = np.flatnonzero((d1[:, 0] == fr) & np.isfinite(d1[:, 2]))
     stored = sorted(set(int(p) for p in cyc[:, 0]) & set(rows.tolist()))
