@@ -28,6 +28,18 @@ MdPaths MdPaths::beside(const std::string& trajectory) {
   return p;
 }
 
+std::vector<std::pair<std::string, std::string>> MdPaths::companions() const {
+  // The log names as md_system.cpp's log_path makes them, the resumed script's as md_recorder's.
+  const fs::path s(script);
+  return {{"its LAMMPS input", script},
+          {"its LAMMPS data file", data},
+          {"its checkpoint", checkpoint_state},
+          {"its checkpoint data", checkpoint_data},
+          {"its LAMMPS log", fs::path(s).replace_extension(".log").string()},
+          {"its resumed LAMMPS input", fs::path(s).replace_extension(".resume.lammps").string()},
+          {"its resumed LAMMPS log", fs::path(s).replace_extension(".resume.log").string()}};
+}
+
 std::string md_identity(const MdRecord& record, const MdParams& p) {
   std::string id = record.sections_ini;
   id += "# input ion_potential_file " + file_hash(p.ion_potential_file) + "\n";

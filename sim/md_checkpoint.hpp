@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "sim/md_params.hpp"
 
@@ -13,6 +14,10 @@ namespace nanomix::sim {
 struct MdPaths {
   std::string trajectory, script, data, checkpoint_data, checkpoint_state;
   static MdPaths beside(const std::string& trajectory);
+  /// Every file md writes beside the trajectory, named "T.<what>" by replacing its extension
+  /// (T.lammps, T.data, T.checkpoint, T.checkpoint.data, T.log, T.resume.lammps, T.resume.log),
+  /// with what each is.
+  std::vector<std::pair<std::string, std::string>> companions() const;
 };
 
 /// Running totals of the drives, kept across checkpoints (they feed the observables

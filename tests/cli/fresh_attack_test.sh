@@ -1,0 +1,74 @@
+#!/bin/bash
+# Regressions of the fresh attack of 1 December (validation/attack/RESULTS.md, "fresh attack"):
+# an output that is an input or another output, md's companion files on the trajectory.
+# Usage: fresh_attack_test.sh NANOMIX PYTHON SOURCE_DIR
+set -u
+NANOMIX=$(realpath "$1")
+PY=${2:-/usr/bin/python3}
+SRC=$(realpath "${3:-$(dirname "$0")/../..}")
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 HDF5_USE_FILE_LOCKING=FALSE
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+export TMPDIR="$T"
+cd "$T"  # no potentials/ here: md finds its default tables in the source tree
+fail=0
+ok() { echo "ok: $1"; }
+bad() { echo "FAIL: $1"; fail=1; }
+sum() { cksum <"$1" 2>/dev/null; }
+# refused NAME PATTERN ARGS…: exit 2, exactly one stderr line matching PATTERN.
+refused() {
+  local name=$1 pattern=$2
+  shift 2
+  timeout 60 "$NANOMIX" "$@" --quiet >/dev/null 2>err
+  local rc=$?
+  if [ $rc -ne 2 ]; then bad "$name: exit $rc, expected 2 ($(head -c 300 err))"
+  elif [ "$(wc -l <err)" -ne 1 ] || ! grep -q -- "$pattern" err; then bad "$name: stderr '$(cat err)'"
+  else ok "$name"; fi
+}
+
+cat >c.ini <<'INI'
+[structure]
+tube_n = 10
+tube_m = 10
+tube_length_angstrom = 30
+ion_pairs = 16
+seed = 5
+[md]
+melt_ps = 0
+frames = 4
+frame_interval_ps = 0.2
+checkpoint_every_frames = 2
+[imaging]
+pixel_size_angstrom = 0.2
+INI
+"$NANOMIX" build --config c.ini --out s.xyz --quiet || bad "build"
+before=$(sum s.xyz)
+
+# An output onto an input or onto another output (before: exit 0, the input or one output lost).
+refused "image --out onto its --structure" "is --structure s.xyz" image --config c.ini --structure s.xyz --out s.xyz
+[ "$(sum s.xyz)" = "$before" ] && ok "the structure is intact" || bad "the structure was replaced"
+ln -s s.xyz via_link.xyz
+refused "image --out onto its --structure read through a symlink" "is --structure via_link.xyz" image --config c.ini --structure via_link.xyz --out s.xyz
+refused "image --out and --tiff on one file" "the same file as --out" image --config c.ini --structure s.xyz --out m.emd --tiff m.emd
+[ ! -e m.emd ] && ok "nothing written for --out = --tiff" || bad "m.emd written"
+cp c.ini c2.ini
+refused "build --out onto its --config" "is --config c2.ini" build --config c2.ini --out c2.ini
+cmp -s c.ini c2.ini && ok "the config is intact" || bad "the config was replaced"
+# A symlink at --out is replaced, not written through: not a clash with the file it points to.
+ln -s c2.ini out_link.xyz
+"$NANOMIX" build --config c2.ini --out out_link.xyz --quiet && [ ! -L out_link.xyz ] && cmp -s c.ini c2.ini \
+  && ok "a symlink at --out to the config: replaced, config intact" || bad "a symlink at --out to the config"
+
+# md names T.lammps, T.data, T.checkpoint*, T.log from the trajectory: the trajectory cannot be
+# one of them (before: exit 0 and the trajectory overwritten by its LAMMPS input, checkpoint or log).
+for ext in lammps data checkpoint log; do
+  mkdir -p "md_$ext"
+  refused "md --out x.$ext" "the same file as --out" md --config c.ini --out "md_$ext/x.$ext"
+  [ -z "$(ls -A "md_$ext")" ] && ok "md --out x.$ext: nothing written" || bad "md --out x.$ext wrote $(ls -A "md_$ext")"
+done
+cp c.ini x.lammps
+refused "md --config x.lammps --out x.h5 (its LAMMPS input would replace the config)" "is --config" md --config x.lammps --out x.h5
+cmp -s c.ini x.lammps && ok "the config x.lammps is intact" || bad "the config x.lammps was replaced"
+
+[ $fail -eq 0 ] && echo "all passed"
+exit $fail
