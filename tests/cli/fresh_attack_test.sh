@@ -1,6 +1,8 @@
 #!/bin/bash
 # Regressions of the fresh attack of 1 December (validation/attack/RESULTS.md, "fresh attack"):
-# an output that is an input or another output, md's companion files on the trajectory.
+# an output that is an input or another output, md's companion files on the trajectory, the
+# scattering table checked before any work, stamps that hash every file as the stage finds it and
+# never read a huge file.
 # Usage: fresh_attack_test.sh NANOMIX PYTHON SOURCE_DIR
 set -u
 NANOMIX=$(realpath "$1")
@@ -69,6 +71,39 @@ done
 cp c.ini x.lammps
 refused "md --config x.lammps --out x.h5 (its LAMMPS input would replace the config)" "is --config" md --config x.lammps --out x.h5
 cmp -s c.ini x.lammps && ok "the config x.lammps is intact" || bad "the config x.lammps was replaced"
+
+# nanomix run reads the scattering table before any stage (before: after build and MD).
+printf 'not a table\n' >bad_table.txt
+refused "run: a bad scattering table" "bad_table.txt:1" run --config c.ini --out R1 --run.stages="build image" --imaging.scattering_table=bad_table.txt
+[ ! -e R1 ] && ok "run refused for its scattering table created nothing" || bad "run refused for its scattering table left $(ls -A R1)"
+
+# Stamps: a path key no stage reads may name a huge sparse file (before: hashed whole, hours);
+# the potential tables are hashed where md finds them (before: "missing" for the source tree's).
+truncate -s 200G huge.txt
+start=$(date +%s)
+timeout 120 "$NANOMIX" run --config c.ini --out R2 --run.stages="build md" --md.airebo_file="$T/huge.txt" --quiet 2>err; rc=$?
+took=$(($(date +%s) - start))
+[ $rc -eq 0 ] && [ $took -lt 90 ] && ok "run with a 200 GB airebo_file it does not read: exit 0 in $took s" || bad "run with a huge unread path key: exit $rc after $took s ($(head -c 300 err))"
+"$PY" - "$SRC" <<'PYEOF' || fail=1
+import os, sys
+src = sys.argv[1]
+def fnv(path):
+    h = 14695981039346656037
+    with open(path, "rb") as f:
+        for b in f.read():
+            h = ((h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+    return "%016x" % h
+lines = [l.split() for l in open("R2/.stamps/md.stamp") if l.startswith("# input ")]
+got = {l[2]: (l[3], " ".join(l[4:])) for l in lines}
+for key, name in (("md.ion_potential_file", "tosi_fumi_bmh.txt"), ("md.carbon_ion_potential_file", "carbon_ion_lj.txt")):
+    path, digest = got[key]
+    want = os.path.join(src, "potentials", name)
+    assert os.path.samefile(path, want), "%s hashed at %s, md reads %s" % (key, path, want)
+    assert digest == fnv(want), "%s: stamp says %s, the file's FNV-1a is %s" % (key, digest, fnv(want))
+size = os.path.getsize("huge.txt")
+assert got["md.airebo_file"][1].startswith("size %d mtime " % size), got["md.airebo_file"]
+print("ok: the md stamp hashes the source tree's potential tables (FNV-1a recomputed) and names the huge file by size")
+PYEOF
 
 [ $fail -eq 0 ] && echo "all passed"
 exit $fail
