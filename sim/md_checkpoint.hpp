@@ -41,10 +41,12 @@ struct MdRecord {
   std::string sections_ini;
 };
 
-/// What the md stage's result depends on: the resolved [structure] and [md] sections and the
-/// bytes of every file it reads (the potential tables). A checkpoint is used only by a run with
-/// the same identity, so a resumed trajectory never mixes two configs.
-std::string md_identity(const MdRecord& record, const MdParams& params);
+/// What the md stage's result depends on: the resolved [structure] and [md] sections, the bytes
+/// of every file it reads (the potential tables) and the number of processes LAMMPS runs on
+/// (`lammps_ranks`: LAMMPS sums forces in another order on another number of ranks, so a run
+/// resumed on another number is not the uninterrupted one). A checkpoint is used only by a run
+/// with the same identity, so a resumed trajectory never mixes two configs.
+std::string md_identity(const MdRecord& record, const MdParams& params, int lammps_ranks);
 
 /// Writes T.checkpoint (atomically).
 void write_checkpoint_state(const MdPaths& paths, const Checkpoint& checkpoint);

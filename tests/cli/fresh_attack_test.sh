@@ -2,7 +2,7 @@
 # Regressions of the fresh attack of 1 December (validation/attack/RESULTS.md, "fresh attack"):
 # an output that is an input or another output, md's companion files on the trajectory, the
 # scattering table checked before any work, stamps that hash every file as the stage finds it and
-# never read a huge file.
+# never read a huge file, and an MD resume on another number of MPI ranks.
 # Usage: fresh_attack_test.sh NANOMIX PYTHON SOURCE_DIR
 set -u
 NANOMIX=$(realpath "$1")
@@ -104,6 +104,17 @@ size = os.path.getsize("huge.txt")
 assert got["md.airebo_file"][1].startswith("size %d mtime " % size), got["md.airebo_file"]
 print("ok: the md stamp hashes the source tree's potential tables (FNV-1a recomputed) and names the huge file by size")
 PYEOF
+
+# MD resumed on another number of LAMMPS ranks is not the uninterrupted run: refused, one line
+# (before: "already holds all 4 frames" / continued silently, 0.003 Å off by frame 59).
+if command -v mpirun >/dev/null; then
+  "$NANOMIX" md --config c.ini --out np.h5 --quiet || bad "md on one rank"
+  held=$(sum np.h5)
+  timeout 120 mpirun --oversubscribe -np 2 "$NANOMIX" md --config c.ini --out np.h5 --resume --quiet >/dev/null 2>err; rc=$?
+  if [ $rc -ne 0 ] && [ "$(grep -c 'nanomix: error' err)" -eq 1 ] && grep -q '\[lammps\] ranks = 1 → 2' err; then ok "md --resume on 2 ranks after 1: refused, naming the ranks"
+  else bad "md --resume on 2 ranks after 1: exit $rc, stderr '$(grep nanomix err)'"; fi
+  [ "$(sum np.h5)" = "$held" ] && ok "the trajectory is untouched" || bad "the trajectory changed"
+fi
 
 [ $fail -eq 0 ] && echo "all passed"
 exit $fail
