@@ -31,6 +31,7 @@
 #include "imaging/detect/detect_config.hpp"
 #include "imaging/kirkland.hpp"
 #include "imaging/render_movie.hpp"
+#include "sim/forcefield.hpp"
 #include "sim/md_params.hpp"
 #include "sim/structure.hpp"
 #include "topology/compare.hpp"
@@ -246,7 +247,11 @@ void check_something_to_do(const RunParams& run, const Config& config, const fs:
 /// bad key never surfaces after hours of MD.
 void check_stage_keys(const RunParams& run, const Config& config) {
   if (run.has("build") || run.has("md") || run.has("image")) sim::StructureParams::table().read(config);
-  if (run.has("md")) sim::MdParams::table().read(config);
+  if (run.has("md")) {
+    // The potential tables are parsed when MD starts, after the build stage: parse them now.
+    const auto md = sim::MdParams::table().read(config);
+    (void)sim::ForceField::load(md.ion_potential_file, md.carbon_ion_potential_file);
+  }
   if (run.has("image")) {
     // The scattering table is read when the image stage starts, after build and hours of MD: read now.
     const auto image_params = imaging::ImagingParams::table().read(config);

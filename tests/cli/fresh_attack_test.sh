@@ -72,10 +72,15 @@ cp c.ini x.lammps
 refused "md --config x.lammps --out x.h5 (its LAMMPS input would replace the config)" "is --config" md --config x.lammps --out x.h5
 cmp -s c.ini x.lammps && ok "the config x.lammps is intact" || bad "the config x.lammps was replaced"
 
-# nanomix run reads the scattering table before any stage (before: after build and MD).
+# nanomix run reads the scattering table and the potential tables before any stage (before: the
+# first after build and MD, the second after build).
 printf 'not a table\n' >bad_table.txt
 refused "run: a bad scattering table" "bad_table.txt:1" run --config c.ini --out R1 --run.stages="build image" --imaging.scattering_table=bad_table.txt
 [ ! -e R1 ] && ok "run refused for its scattering table created nothing" || bad "run refused for its scattering table left $(ls -A R1)"
+
+printf 'Na Cl 1 2\n' >bad_potential.txt
+refused "run: a bad ion potential table" "bad_potential.txt:1" run --config c.ini --out R3 --run.stages="build md" --md.ion_potential_file=bad_potential.txt
+[ ! -e R3 ] && ok "run refused for its potential table created nothing" || bad "run refused for its potential table left $(ls -A R3)"
 
 # Stamps: a path key no stage reads may name a huge sparse file (before: hashed whole, hours);
 # the potential tables are hashed where md finds them (before: "missing" for the source tree's).
