@@ -1,8 +1,9 @@
 #!/bin/bash
 # Regressions of the fresh attack of 1 December (validation/attack/RESULTS.md, "fresh attack"):
-# an output that is an input or another output, md's companion files on the trajectory, the
-# scattering table checked before any work, stamps that hash every file as the stage finds it and
-# never read a huge file, and an MD resume on another number of MPI ranks.
+# an output that is an input or another output, a subnormal real value, md's companion files on
+# the trajectory, the scattering and potential tables checked before any work, stamps that hash
+# every file as the stage finds it and never read a huge file, and an MD resume on another number
+# of MPI ranks.
 # Usage: fresh_attack_test.sh NANOMIX PYTHON SOURCE_DIR
 set -u
 NANOMIX=$(realpath "$1")
@@ -60,6 +61,11 @@ cmp -s c.ini c2.ini && ok "the config is intact" || bad "the config was replaced
 ln -s c2.ini out_link.xyz
 "$NANOMIX" build --config c2.ini --out out_link.xyz --quiet && [ ! -L out_link.xyz ] && cmp -s c.ini c2.ini \
   && ok "a symlink at --out to the config: replaced, config intact" || bad "a symlink at --out to the config"
+
+# A real key given a value that underflows (valid when its minimum is 0): read as the config
+# checked it (before: std::stod threw out_of_range, exit 1 "failed: stod").
+"$NANOMIX" build --config c.ini --out tiny.xyz --structure.iodide_fraction=1e-310 --quiet 2>err; rc=$?
+[ $rc -eq 0 ] && [ -s tiny.xyz ] && ok "iodide_fraction = 1e-310: exit 0" || bad "iodide_fraction = 1e-310: exit $rc ($(cat err))"
 
 # md names T.lammps, T.data, T.checkpoint*, T.log from the trajectory: the trajectory cannot be
 # one of them (before: exit 0 and the trajectory overwritten by its LAMMPS input, checkpoint or log).
