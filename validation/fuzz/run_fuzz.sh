@@ -3,13 +3,14 @@
 # libFuzzer + AddressSanitizer + UBSan, one harness after the other, and prints one table row per
 # harness (seeds, executions, seconds, findings). Needs Debian's clang 14 and its runtime
 # (apt-get install clang libclang-rt-14-dev); without them it says so and exits 0.
-# Usage: validation/fuzz/run_fuzz.sh [--full] [--no-rehearsal] [harness…]
+# Usage: validation/fuzz/run_fuzz.sh [--full] [--no-rehearsal] [--report-only] [harness…]
 #   default: 60 s per harness; --full: 620 s per harness, so that libFuzzer's last status line (printed
 #   every few seconds) reads at least 600 s (the figures in validation/fuzz/RESULTS.md).
 #   --no-rehearsal: the fuzz build skips the rehearsal in a child (NANOMIX_FUZZ_NO_REHEARSAL=1,
 #   honoured only by binaries built with NANOMIX_FUZZ_BUILD, i.e. by tests/fuzz/build_fuzzers.sh),
 #   so that the harness's own process does every read: a crash, hang (-timeout=10) or allocation
 #   above 512 MiB anywhere is a libFuzzer finding, each classified by its stack (inside libhdf5 or not).
+#   --report-only: no fuzzing; the table again from the logs and reports of the last run.
 # Builds into build-fuzz/ (tests/fuzz/build_fuzzers.sh); new corpus inputs go to build-fuzz/work/<h>,
 # crashing inputs to build-fuzz/artifacts/<h>-*, sanitizer reports and libFuzzer's stacks to
 # build-fuzz/asan/<h>.<pid> (<h>-norehearsal… in that mode). The movie readers' harnesses:
@@ -18,12 +19,14 @@ set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=60
 rehearsal=1
+report_only=0
 harnesses=()
 for a in "$@"; do
   case $a in
     --full) seconds=620 ;;
     --no-rehearsal) rehearsal=0 ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    --report-only) report_only=1 ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
     *) harnesses+=("$a") ;;
   esac
 done
@@ -67,12 +70,13 @@ else
   echo "|---|---:|---:|---:|---:|---|---|---|"
 fi
 for h in "${harnesses[@]}"; do
-  if [[ ! -x $out/fuzz_$h || -n $(find "$root/core" "$root/imaging/detect" "$root/topology" "$root/tests/fuzz" -newer "$out/fuzz_$h" \( -name '*.[ch]pp' -o -name build_fuzzers.sh \) | head -1) ]]; then
-    "$root/tests/fuzz/build_fuzzers.sh" "$out" "$h" >/dev/null || { echo "| $h | build failed | | | |"; status=1; continue; }
-  fi
   seeds=$root/tests/fuzz/corpus/$h
   tag=$h
   [[ $rehearsal == 0 ]] && tag=$h-norehearsal
+  if [[ $report_only == 0 ]]; then
+  if [[ ! -x $out/fuzz_$h || -n $(find "$root/core" "$root/imaging/detect" "$root/topology" "$root/tests/fuzz" -newer "$out/fuzz_$h" \( -name '*.[ch]pp' -o -name build_fuzzers.sh \) | head -1) ]]; then
+    "$root/tests/fuzz/build_fuzzers.sh" "$out" "$h" >/dev/null || { echo "| $h | build failed | | | |"; status=1; continue; }
+  fi
   mkdir -p "$out/work/$tag"
   rm -f "$out/asan/$tag".*
   if [[ $rehearsal == 0 ]]; then
@@ -106,6 +110,7 @@ for h in "${harnesses[@]}"; do
     nice -n 10 "$out/fuzz_$h" "$out/work/$tag" "$seeds" -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
     -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 -malloc_limit_mb=512 "${limits[@]}" \
     -artifact_prefix="$out/artifacts/$tag-" ${FUZZ_EXTRA:-} >"$out/fuzz_$tag.log" 2>&1
+  fi
   last=$(grep -E '^#[0-9]+: cov:' "$out/fuzz_$tag.log" | tail -1)
   execs=$(sed -E 's/^#([0-9]+):.*/\1/' <<<"$last")
   took=$(sed -E 's/.* time: ([0-9]+)s.*/\1/' <<<"$last")
