@@ -45,4 +45,18 @@ int run_command(const Command& command, const std::vector<std::string>& args);
 /// Input file that must exist: InputError "--option FILE: no such file" otherwise.
 void require_input_file(const std::string& path, const std::string& option);
 
+/// A file named for what it is ("--out", "--structure", "[md] ion_potential_file", …).
+struct NamedPath {
+  std::string what, path;
+};
+/// InputError if an output would replace an input or another output: two names for the same
+/// directory entry once symlinks are followed (for an input, the file it resolves to; for an
+/// output, the entry that the rename replaces: a symlink there is replaced, not its target).
+/// `image --structure s.xyz --out s.xyz` left an EMD file where the structure was, and
+/// `--out m.emd --tiff m.emd` kept only the TIFF, both with exit 0.
+void check_outputs_apart(const std::vector<NamedPath>& outputs, const std::vector<NamedPath>& inputs);
+/// Every input file of an invocation: the config, the file options (--structure, --movie, …) and
+/// the config's non-empty path keys.
+std::vector<NamedPath> input_files(const po::variables_map& options, const Config& config);
+
 }  // namespace nanomix::cli

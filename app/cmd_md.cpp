@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
+#include "sim/md_checkpoint.hpp"
 #include "sim/md_params.hpp"
 #include "sim/md_run.hpp"
 #include "sim/structure.hpp"
@@ -19,6 +20,15 @@ namespace nanomix::cli {
 void run_stage(const MdStage& stage, const Config& config, bool quiet) {
   const std::string& out = stage.out;
   check_output_directory(out);
+  // T.lammps, T.data, T.checkpoint*, T.log are named from the trajectory's name: none of them may
+  // be the trajectory itself (`--out x.log` ended with exit 0 and the log where the trajectory
+  // was) nor a file md reads (the config, a potential table).
+  std::vector<NamedPath> outputs{{"--out", out}};
+  for (const auto& [what, path] : sim::MdPaths::beside(out).companions()) outputs.push_back({"--out's " + what.substr(4), path});
+  std::vector<NamedPath> inputs;
+  if (!config.path().empty()) inputs.push_back({"--config", config.path()});
+  for (const auto& in : input_files({}, config)) inputs.push_back(in);
+  check_outputs_apart(outputs, inputs);
   if (stage.resume && !std::filesystem::exists(out)) throw InputError("--resume: " + out + " does not exist");
   const auto structure = sim::build_structure(sim::StructureParams::table().read(config));
   const auto params = sim::MdParams::table().read(config);

@@ -29,7 +29,9 @@
 #include "core/parallel.hpp"
 #include "core/progress.hpp"
 #include "imaging/detect/detect_config.hpp"
+#include "imaging/kirkland.hpp"
 #include "imaging/render_movie.hpp"
+#include "sim/forcefield.hpp"
 #include "sim/md_params.hpp"
 #include "sim/structure.hpp"
 #include "topology/compare.hpp"
@@ -169,15 +171,28 @@ std::string ini_sections(const std::string& ini, const std::vector<std::string>&
 /// Lines "# input <option or key> <path> <hash>" for every file a stage reads: its typed inputs
 /// (outputs of earlier stages, the experimental movie) and the path keys of the config sections
 /// it depends on. A stamp holds them, so a stage is skipped on --resume only if neither its
-/// config nor any of its input files changed.
+/// config nor any of its input files changed. The potential files are hashed where md finds them
+/// (the working directory, else the source tree: MdParams resolves them); a path key's file is
+/// hashed only up to the size limit of a table, which every file read through one has (larger:
+/// its size and time stand for it — a path key a stage never reads, such as mtf_file without
+/// mtf = file, may name anything).
 std::string input_hashes(const Config& config, const StepFiles& files, const std::vector<std::string>& sections) {
   std::string out;
   for (const auto& [option, path] : files.inputs) out += "# input " + option + " " + path + " " + file_hash(path) + "\n";
+  std::map<std::string, std::string> resolved;
+  if (std::find(sections.begin(), sections.end(), "md") != sections.end()) {
+    const auto md = sim::MdParams::table().read(config);
+    resolved = {{"md.ion_potential_file", md.ion_potential_file},
+                {"md.carbon_ion_potential_file", md.carbon_ion_potential_file},
+                {"md.tersoff_file", md.tersoff_file},
+                {"md.airebo_file", md.airebo_file}};
+  }
   for (const auto& spec : config.schema().keys()) {
     if (spec.type != KeyType::path) continue;
     if (std::find(sections.begin(), sections.end(), spec.section) == sections.end()) continue;
-    const std::string& value = config.string(spec.section, spec.key);
-    if (!value.empty()) out += "# input " + spec.name() + " " + value + " " + file_hash(value) + "\n";
+    const auto found = resolved.find(spec.name());
+    const std::string& value = found != resolved.end() ? found->second : config.string(spec.section, spec.key);
+    if (!value.empty()) out += "# input " + spec.name() + " " + value + " " + file_hash(value, max_table_file_bytes) + "\n";
   }
   return out;
 }
@@ -233,8 +248,16 @@ void check_something_to_do(const RunParams& run, const Config& config, const fs:
 /// bad key never surfaces after hours of MD.
 void check_stage_keys(const RunParams& run, const Config& config) {
   if (run.has("build") || run.has("md") || run.has("image")) sim::StructureParams::table().read(config);
-  if (run.has("md")) sim::MdParams::table().read(config);
-  if (run.has("image")) imaging::ImagingParams::table().read(config);
+  if (run.has("md")) {
+    // The potential tables are parsed when MD starts, after the build stage: parse them now.
+    const auto md = sim::MdParams::table().read(config);
+    (void)sim::ForceField::load(md.ion_potential_file, md.carbon_ion_potential_file);
+  }
+  if (run.has("image")) {
+    // The scattering table is read when the image stage starts, after build and hours of MD: read now.
+    const auto image_params = imaging::ImagingParams::table().read(config);
+    if (!image_params.scattering_table.empty()) (void)imaging::ScatteringTable::read(image_params.scattering_table);
+  }
   if (run.has("detect")) {
     imaging::read_options_table().read(config);
     imaging::preprocess_table().read(config);

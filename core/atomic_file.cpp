@@ -166,13 +166,18 @@ std::string content_hash(const std::string& bytes) {
   return hex(h);
 }
 
-std::string file_hash(const fs::path& path) {
+std::string file_hash(const fs::path& path, std::uintmax_t max_bytes) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
   if (fd < 0) return "missing";
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
     return "missing";
+  }
+  if (static_cast<std::uintmax_t>(st.st_size) > max_bytes) {
+    ::close(fd);
+    return "size " + std::to_string(st.st_size) + " mtime " + std::to_string(st.st_mtim.tv_sec) + "." +
+           std::to_string(st.st_mtim.tv_nsec);
   }
   std::uint64_t h = fnv_offset;
   std::vector<char> buffer(1 << 20);

@@ -70,9 +70,10 @@ void check_regular_in_place(const std::filesystem::path& path, const std::string
 /// A 64-bit FNV-1a hash of `bytes` as 16 hex digits (to notice a changed input, not a
 /// cryptographic digest).
 std::string content_hash(const std::string& bytes);
-/// content_hash of a regular file's bytes, read in pieces (any size); "missing" if it cannot be
-/// opened as a regular file.
-std::string file_hash(const std::filesystem::path& path);
+/// content_hash of a regular file's bytes, read in pieces; "missing" if it cannot be opened as a
+/// regular file. A file larger than `max_bytes` is not read: "size N mtime S.NS" stands for it (a
+/// sparse file of terabytes named by a path key that a stage never reads took hours to hash).
+std::string file_hash(const std::filesystem::path& path, std::uintmax_t max_bytes = UINTMAX_MAX);
 
 /// Size limit of a text input such as a potential table or an MTF file (64 MiB).
 inline constexpr std::uintmax_t max_table_file_bytes = 64ull << 20;

@@ -8,6 +8,7 @@
 //     several keys) and its validate(), every error naming its key
 //     ("demo.ini:12: [md] frames = 0: why").
 // Libraries declare their tables and take structs; only the app reads a Config.
+#include <cstdlib>
 #include <functional>
 #include <limits>
 #include <stdexcept>
@@ -97,7 +98,9 @@ class ParamTable {
                    std::string help) {
     auto ref = access(field);
     return add(real_key(section_, std::move(key), def, min, max, std::move(unit), std::move(help)),
-               [ref](P& p, const std::string& t) { ref(p) = std::stod(t); },
+               // strtod, as the config checked the text: std::stod throws out_of_range on a value that
+               // underflows (5e-324, 1e-310: valid for a key whose minimum is 0), which ended in exit 1.
+               [ref](P& p, const std::string& t) { ref(p) = std::strtod(t.c_str(), nullptr); },
                [ref](const P& p) { return format_config_number(ref(const_cast<P&>(p))); });
   }
   template <class F>

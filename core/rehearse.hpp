@@ -26,7 +26,9 @@ namespace nanomix {
 /// variable NANOMIX_REHEARSAL_TIMEOUT_S overrides the default, as the fuzz harnesses do).
 /// When no child can be made (fork or pipe fails), `read` is not rehearsed and this returns.
 /// A child that exits with another code (a sanitizer's report: exit 1) gives "PATH: the reader
-/// failed (exit N)"; the fuzz harnesses treat that one as a finding.
+/// failed (exit N)"; the fuzz harnesses treat that one as a finding. In fuzz builds only
+/// (NANOMIX_FUZZ_BUILD, set by tests/fuzz/build_fuzzers.sh), NANOMIX_FUZZ_NO_REHEARSAL=1 makes this
+/// return at once, so that the fuzzer exercises the caller's read itself.
 void rehearse_read(const std::string& path, const std::function<void()>& read, unsigned timeout_s = 0);
 
 /// Calls `read`; any other exception becomes InputError "PATH: damaged KIND file (WHAT)", and an

@@ -14,7 +14,7 @@ namespace nanomix::sim {
 namespace fs = std::filesystem;
 
 namespace {
-constexpr const char* checkpoint_magic = "nanomix_md_checkpoint 2";
+constexpr const char* checkpoint_magic = "nanomix_md_checkpoint 3";  // 3: the identity holds the LAMMPS ranks
 }  // namespace
 
 MdPaths MdPaths::beside(const std::string& trajectory) {
@@ -28,8 +28,21 @@ MdPaths MdPaths::beside(const std::string& trajectory) {
   return p;
 }
 
-std::string md_identity(const MdRecord& record, const MdParams& p) {
-  std::string id = record.sections_ini;
+std::vector<std::pair<std::string, std::string>> MdPaths::companions() const {
+  // The log names as md_system.cpp's log_path makes them, the resumed script's as md_recorder's.
+  const fs::path s(script);
+  return {{"its LAMMPS input", script},
+          {"its LAMMPS data file", data},
+          {"its checkpoint", checkpoint_state},
+          {"its checkpoint data", checkpoint_data},
+          {"its LAMMPS log", fs::path(s).replace_extension(".log").string()},
+          {"its resumed LAMMPS input", fs::path(s).replace_extension(".resume.lammps").string()},
+          {"its resumed LAMMPS log", fs::path(s).replace_extension(".resume.log").string()}};
+}
+
+std::string md_identity(const MdRecord& record, const MdParams& p, int lammps_ranks) {
+  // A section of its own, so that describe_ini_change names a change ("[lammps] ranks = 1 → 2").
+  std::string id = record.sections_ini + "[lammps]\nranks = " + std::to_string(lammps_ranks) + "\n";
   id += "# input ion_potential_file " + file_hash(p.ion_potential_file) + "\n";
   id += "# input carbon_ion_potential_file " + file_hash(p.carbon_ion_potential_file) + "\n";
   if (p.tube == TubeModel::flexible_tersoff) id += "# input tersoff_file " + file_hash(p.tersoff_file) + "\n";

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "sim/md_params.hpp"
 
@@ -13,6 +14,10 @@ namespace nanomix::sim {
 struct MdPaths {
   std::string trajectory, script, data, checkpoint_data, checkpoint_state;
   static MdPaths beside(const std::string& trajectory);
+  /// Every file md writes beside the trajectory, named "T.<what>" by replacing its extension
+  /// (T.lammps, T.data, T.checkpoint, T.checkpoint.data, T.log, T.resume.lammps, T.resume.log),
+  /// with what each is.
+  std::vector<std::pair<std::string, std::string>> companions() const;
 };
 
 /// Running totals of the drives, kept across checkpoints (they feed the observables
@@ -36,10 +41,12 @@ struct MdRecord {
   std::string sections_ini;
 };
 
-/// What the md stage's result depends on: the resolved [structure] and [md] sections and the
-/// bytes of every file it reads (the potential tables). A checkpoint is used only by a run with
-/// the same identity, so a resumed trajectory never mixes two configs.
-std::string md_identity(const MdRecord& record, const MdParams& params);
+/// What the md stage's result depends on: the resolved [structure] and [md] sections, the bytes
+/// of every file it reads (the potential tables) and the number of processes LAMMPS runs on
+/// (`lammps_ranks`: LAMMPS sums forces in another order on another number of ranks, so a run
+/// resumed on another number is not the uninterrupted one). A checkpoint is used only by a run
+/// with the same identity, so a resumed trajectory never mixes two configs.
+std::string md_identity(const MdRecord& record, const MdParams& params, int lammps_ranks);
 
 /// Writes T.checkpoint (atomically).
 void write_checkpoint_state(const MdPaths& paths, const Checkpoint& checkpoint);

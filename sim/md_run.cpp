@@ -118,7 +118,7 @@ MdRunResult run_md(const MdParams& p, const Structure& s, const MdRecord& record
   mpi_ensure_initialised();
   const MdPaths paths = MdPaths::beside(trajectory);
   const bool root = mpi_rank() == 0;
-  const std::string identity = md_identity(record, p);
+  const std::string identity = md_identity(record, p, this_rank_only ? 1 : mpi_size());
   const StartPoint start = resolve_start(paths, p, identity, resume, quiet || !root);
   MdRunResult result;
   result.first_frame = start.first_frame;

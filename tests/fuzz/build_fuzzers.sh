@@ -17,7 +17,8 @@ common=("$root/tests/fuzz/fuzz_readers.cpp" "$root/core/hdf5_util.cpp" "$root/co
 movies=("$root"/imaging/detect/movie_reader.cpp "$root"/imaging/detect/read_{emd,mrc,raw,tiff,dm,ser}.cpp "$root"/imaging/detect/dm_tags.cpp)
 flags=(-std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
        -fno-sanitize-recover=undefined -ffunction-sections -fdata-sections -Wl,--gc-sections
-       -I"$root" -I"$out/generated" -I/usr/include/eigen3 $hdf5_inc -DH5_USE_110_API)
+       -I"$root" -I"$out/generated" -I/usr/include/eigen3 $hdf5_inc -DH5_USE_110_API
+       -DNANOMIX_FUZZ_BUILD)  # fuzz-only switches (core/rehearse.cpp: NANOMIX_FUZZ_NO_REHEARSAL)
 names=(emd tiff mrc raw auto dm ser hspy columns diagrams comparison trajectory)
 for k in "${!names[@]}"; do
   if [[ $# -ge 2 && " ${*:2} " != *" ${names[$k]} "* ]]; then continue; fi
