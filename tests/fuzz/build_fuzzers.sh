@@ -14,7 +14,8 @@ hdf5_lib=$(pkg-config --libs hdf5 2>/dev/null || echo "-L/usr/lib/x86_64-linux-g
 [[ -f $out/generated/nanomix/version.hpp ]] ||
   sed -e 's/@[A-Za-z_]*@/0/g' "$root/core/version.hpp.in" >"$out/generated/nanomix/version.hpp"
 common=("$root/tests/fuzz/fuzz_readers.cpp" "$root/core/hdf5_util.cpp" "$root/core/rehearse.cpp")
-movies=("$root"/imaging/detect/movie_reader.cpp "$root"/imaging/detect/read_{emd,mrc,raw,tiff,dm,ser}.cpp "$root"/imaging/detect/dm_tags.cpp)
+movies=("$root"/imaging/detect/movie_reader.cpp "$root"/imaging/detect/read_{emd,mrc,raw,tiff,dm,ser}.cpp "$root"/imaging/detect/dm_tags.cpp
+        "$root"/imaging/movie_file.cpp "$root"/tests/fuzz/movie_writer_stubs.cpp)  # check_movie_format_version
 flags=(-std=c++17 -g -O1 -fno-omit-frame-pointer -fsanitize=fuzzer,address,undefined
        -fno-sanitize-recover=undefined -ffunction-sections -fdata-sections -Wl,--gc-sections
        -I"$root" -I"$out/generated" -I/usr/include/eigen3 $hdf5_inc -DH5_USE_110_API
