@@ -93,7 +93,9 @@ with tempfile.TemporaryDirectory() as tmp:
                       "'div.player input[type=checkbox]').forEach(b => b.click()));</script>")
                 f.write(html.replace("</head>", css + "</head>").replace("</body>", on + "</body>"))
             out = os.path.abspath(os.path.join(shots, f"{sec}.png"))
-            subprocess.run([chromium, *flags, "--hide-scrollbars", "--window-size=1150,2000",
+            # the comparison section is long (up to three tests, then the power plots): a taller page
+            height = 3600 if sec == "compare" else 2000
+            subprocess.run([chromium, *flags, "--hide-scrollbars", f"--window-size=1150,{height}",
                             f"--screenshot={out}", "file://" + only], capture_output=True, text=True, timeout=120)
             assert os.path.exists(out), f"no screenshot of {sec}"
             print("screenshot:", out)
