@@ -283,22 +283,17 @@ void check_experiment(const RunCompareInputs& inputs, const Config& config, bool
   const double sim_px = imaging::ImagingParams::table().read(config).pixel_size_angstrom;
   const double exp_px = exp.movie.pixel_size_x_angstrom;
   const double limit = inputs.max_scale_ratio;
-  const double ratio = exp_px / sim_px;
   char line[400];
-  if (ratio > limit || ratio < 1.0 / limit) {
-    std::snprintf(line, sizeof line,
-                  "%s: experimental pixel %.4g Å (%s) and simulated pixel %.4g Å ([imaging] pixel_size_angstrom) "
-                  "differ %.3g-fold, more than [compare] max_scale_ratio = %.3g",
-                  experimental.c_str(), exp_px, exp.pixel_size_source.c_str(), sim_px, ratio >= 1 ? ratio : 1 / ratio, limit);
-    throw InputError(line);
-  }
-  const double exp_py = exp.movie.pixel_size_y_angstrom;
-  if (exp_py / sim_px > limit || exp_py / sim_px < 1.0 / limit) {
-    std::snprintf(line, sizeof line,
-                  "%s: experimental pixel height %.4g Å (%s) and simulated pixel %.4g Å ([imaging] pixel_size_angstrom) "
-                  "differ more than [compare] max_scale_ratio = %.3g",
-                  experimental.c_str(), exp_py, exp.pixel_size_source.c_str(), sim_px, limit);
-    throw InputError(line);
+  // Both axes (a pixel may not be square), each within the stated range of the simulated pixel.
+  for (const auto& [what, px] : {std::pair<const char*, double>{"pixel", exp_px}, {"pixel height", exp.movie.pixel_size_y_angstrom}}) {
+    const double ratio = px / sim_px;
+    if (ratio > limit || ratio < 1.0 / limit) {
+      std::snprintf(line, sizeof line,
+                    "%s: experimental %s %.4g Å (%s) and simulated pixel %.4g Å ([imaging] pixel_size_angstrom) "
+                    "differ %.3g-fold, more than [compare] max_scale_ratio = %.3g",
+                    experimental.c_str(), what, px, exp.pixel_size_source.c_str(), sim_px, ratio >= 1 ? ratio : 1 / ratio, limit);
+      throw InputError(line);
+    }
   }
   std::snprintf(line, sizeof line,
                 "experiment %s: %s, %d x %d px x %zu frames, pixel %.4g Å (%s; simulated about %.4g Å; both detected at the coarser), frame time %.4g s (%s)",

@@ -361,27 +361,30 @@ class AxisResampler {
 /// Resamples images of nx × ny to mx × my: x first (rows are contiguous), then y.
 class ImageResampler {
  public:
-  ImageResampler(int nx, int ny, int mx, int my) : nx_(nx), ny_(ny), mx_(mx), my_(my) {
+  ImageResampler(int nx, int ny, int mx, int my) : ny_(ny), mx_(mx), my_(my) {
     if (mx != nx) along_x_ = std::make_unique<AxisResampler>(nx, mx, ny, 1, nx, 1, mx);
     if (my != ny) along_y_ = std::make_unique<AxisResampler>(ny, my, mx, mx, 1, mx, 1);
   }
   std::vector<float> operator()(const std::vector<float>& image) {
-    std::vector<double> rows(image.begin(), image.end());  // nx × ny, then mx × ny
+    // float → the x pass's input; its output (mx × ny) → the y pass's input; the last output → float
+    const double* last = nullptr;
     if (along_x_) {
-      std::copy(rows.begin(), rows.end(), along_x_->input());
+      std::copy(image.begin(), image.end(), along_x_->input());
       along_x_->run();
-      rows.assign(along_x_->output(), along_x_->output() + static_cast<std::ptrdiff_t>(mx_) * ny_);
+      last = along_x_->output();
     }
     if (along_y_) {
-      std::copy(rows.begin(), rows.end(), along_y_->input());
+      if (last) std::copy(last, last + static_cast<std::ptrdiff_t>(mx_) * ny_, along_y_->input());
+      else std::copy(image.begin(), image.end(), along_y_->input());
       along_y_->run();
-      rows.assign(along_y_->output(), along_y_->output() + static_cast<std::ptrdiff_t>(mx_) * my_);
+      last = along_y_->output();
     }
-    return std::vector<float>(rows.begin(), rows.end());
+    if (!last) return image;
+    return std::vector<float>(last, last + static_cast<std::ptrdiff_t>(mx_) * my_);
   }
 
  private:
-  int nx_, ny_, mx_, my_;
+  int ny_, mx_, my_;
   std::unique_ptr<AxisResampler> along_x_, along_y_;
 };
 
