@@ -1,4 +1,5 @@
 // nanomix compare --config C --simulated A.h5 [--simulated B.h5 …] --experimental E.h5 --out comparison.h5
+#include <algorithm>
 #include <cstdio>
 
 #include "app/commands.hpp"
@@ -19,6 +20,10 @@ void run_stage(const CompareStage& stage, const Config& config, bool quiet) {
   const std::string& out = stage.out;
   for (const auto& s : sims) require_input_file(s, "simulated");
   require_input_file(exp_path, "experimental");
+  for (const auto& [a, b] : stage.null_pairs) {
+    require_input_file(a, "null-pair");
+    require_input_file(b, "null-pair");
+  }
   check_output_directory(out);
   const auto params = topology::CompareParams::table().read(config);
   if (mpi_rank() != 0) return;  // the tests run on rank 0 (threads inside)
@@ -32,6 +37,16 @@ void run_stage(const CompareStage& stage, const Config& config, bool quiet) {
       bar.set_total(static_cast<std::int64_t>(total));
       bar.update(static_cast<std::int64_t>(done));
     }));
+    // The run-level test: the same comparison on each null pair (two runs of one process).
+    auto& result = results.back();
+    for (const auto& [a, b] : stage.null_pairs) {
+      const auto pair_b = topology::read_diagrams_file(b, experimental.group);
+      const auto pair_a = topology::read_diagrams_file(a, experimental.group);
+      const auto r = topology::compare({pair_a}, {a}, pair_b, params);
+      result.null_pairs.push_back(a + "," + b);
+      result.null_pair_energy_distance.push_back(r.mechanisms.front().energy_distance);
+    }
+    for (auto& m : result.mechanisms) m.run_level_p_value = topology::run_level_p_value(result.null_pair_energy_distance, m.energy_distance);
   }
   AtomicOutput output(out);
   output.write([&](const std::string& path) { topology::write_comparison_file(path, results, exp_path, params, config.to_ini()); });
@@ -43,6 +58,14 @@ void run_stage(const CompareStage& stage, const Config& config, bool quiet) {
                     result.statistic.c_str(), m.path.c_str(), m.permutation.p_value, m.permutation.effect_z, m.kernel.p_value,
                     m.kernel.effect_z, m.permutation.p_min(), params.p, m.mean_distance, result.unit.c_str());
       log_info(quiet, line);
+      if (!result.null_pair_energy_distance.empty()) {
+        const auto& null = result.null_pair_energy_distance;
+        const auto [lo, hi] = std::minmax_element(null.begin(), null.end());
+        std::snprintf(line, sizeof line, "[%s] %s: run-level p = %.4g (energy distance %.4g against %zu same-process pairs' %.4g … %.4g; p_min = %.3g)",
+                      result.statistic.c_str(), m.path.c_str(), m.run_level_p_value, m.energy_distance, null.size(), *lo, *hi,
+                      1.0 / (1.0 + static_cast<double>(null.size())));
+        log_info(quiet, line);
+      }
     }
     if (result.mechanisms.size() > 1) {
       char line[512];
@@ -63,12 +86,23 @@ Command compare_command() {
   c.sections = {"compare"};
   c.add_options = [](po::options_description& o) {
     o.add_options()("simulated", po::value<std::vector<std::string>>()->composing(), "diagrams file of a simulated mechanism (repeatable)")(
-        "experimental", po::value<std::string>(), "diagrams file of the experiment")("out,o", po::value<std::string>(), "output comparison file (HDF5)");
+        "experimental", po::value<std::string>(), "diagrams file of the experiment")("out,o", po::value<std::string>(), "output comparison file (HDF5)")(
+        "null-pair", po::value<std::vector<std::string>>()->composing(),
+        "A.h5,B.h5: diagrams files of two runs of ONE process that differ only in their seeds (repeatable); adds the run-level "
+        "test, whose p ranks each mechanism's effect z among the pairs' (docs/topology.md)");
   };
   c.run = [](const Invocation& inv) {
     if (!inv.has("simulated")) throw InputError("--simulated is required");
-    run_stage(CompareStage{inv.options["simulated"].as<std::vector<std::string>>(), inv.required("experimental"), inv.required("out")},
-              inv.config, inv.quiet);
+    CompareStage stage{inv.options["simulated"].as<std::vector<std::string>>(), inv.required("experimental"), inv.required("out"), {}};
+    if (inv.has("null-pair")) {
+      for (const auto& pair : inv.options["null-pair"].as<std::vector<std::string>>()) {
+        const auto comma = pair.find(',');
+        if (comma == std::string::npos || comma == 0 || comma + 1 == pair.size() || pair.find(',', comma + 1) != std::string::npos)
+          throw InputError("--null-pair " + pair + ": give two diagrams files separated by one comma, A.h5,B.h5");
+        stage.null_pairs.emplace_back(pair.substr(0, comma), pair.substr(comma + 1));
+      }
+    }
+    run_stage(stage, inv.config, inv.quiet);
     return 0;
   };
   return c;

@@ -404,7 +404,7 @@ void plan_ground_truth(RunPlan& plan, const RunCompareInputs& inputs, const Conf
   for (int d : inputs.ground_truth_dimensions) dims += (dims.empty() ? "" : " ") + std::to_string(d);
   overrides.push_back({"compare.dimensions", dims});
   plan.stages.push_back({"compare_atoms", "comparison of the ground truth",
-                         CompareStage{{layout.diagrams_atoms()}, layout.diagrams_atoms("_" + second), layout.comparison_atoms()}, overrides});
+                         CompareStage{{layout.diagrams_atoms()}, layout.diagrams_atoms("_" + second), layout.comparison_atoms(), {}}, overrides});
   plan.comparison_atoms_note = "The 3D persistence diagrams (H" + dims + " of subset '" + (subset.empty() ? std::string("first") : subset) +
                                "', straight from the two MD trajectories) of '" + first_mechanism + "' against '" + second +
                                "': what the analysis could find with perfect column detection and no projection.";
@@ -441,14 +441,14 @@ RunPlan make_plan(const RunParams& run, const RunCompareInputs& inputs, const Co
   }
   if (run.has("compare") && run.has("topology") && run.has("image") && two_mechanisms) {
     plan.stages.push_back({"compare_movie", "comparison of the movies' tube interiors",
-                           CompareStage{{layout.diagrams_movie()}, layout.diagrams_movie("_" + second), layout.comparison_movie()},
+                           CompareStage{{layout.diagrams_movie()}, layout.diagrams_movie("_" + second), layout.comparison_movie(), {}},
                            {{"compare.statistic", "interior"}}});
     plan.comparison_movie_note = "Detection-free: cubical persistence of the tube interior of every frame of the noisy movies "
                                  "(docs/topology.md, group 'interior'; its false-positive rate and power are measured in "
                                  "validation/topology/RESULTS.md) of '" + first_mechanism + "' against '" + second + "'.";
   }
   if (run.has("compare") && !plan.reference.empty())
-    plan.stages.push_back({"compare", "comparison", CompareStage{{layout.diagrams_columns()}, plan.reference, layout.comparison()}, {}});
+    plan.stages.push_back({"compare", "comparison", CompareStage{{layout.diagrams_columns()}, plan.reference, layout.comparison(), {}}, {}});
   return plan;
 }
 

@@ -5,6 +5,7 @@
 // atomically (nothing left behind on an error). Under MPI every rank calls the stage; the stage
 // says which ranks work (see each cmd_<name>.cpp).
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/config.hpp"
@@ -41,6 +42,8 @@ struct TopologyStage {  ///< [topology]: exactly one of the inputs → diagrams 
 struct CompareStage {  ///< [compare]: diagrams files → comparison file
   std::vector<std::string> simulated;
   std::string experimental, out;
+  /// `nanomix compare --null-pair A,B` (the run-level test); nanomix run sets none.
+  std::vector<std::pair<std::string, std::string>> null_pairs;
 };
 
 void run_stage(const BuildStage& stage, const Config& config, bool quiet);

@@ -22,6 +22,21 @@ const char* const interpretation_text =
     "difference (see the power tables of validation/topology/RESULTS.md). effect_z = (null mean - observed) / null sd for the "
     "permutation loss (tighter-than-random groups) and (observed - null mean) / null sd for MMD2: ~0 under H0.";
 
+const char* const run_level_test_text =
+    "run-level (Monte Carlo) test: the energy distance between each simulated mechanism's frames and the reference's "
+    "(2 mean d(sim, ref) - mean d(sim, sim') - mean d(ref, ref'), d = W_p of the diagrams), ranked among the energy "
+    "distances of the null pairs (pairs of movies of one process that differ only in their seeds, compared the same way): "
+    "p = (1 + #{null E >= observed E}) / (pairs + 1), at least 1/(pairs + 1). Its H0 is that the two movies are two runs of "
+    "one process, which the frame-level tests cannot test (frames of one run share its cluster and are correlated in "
+    "time); valid when the null pairs are runs of the process under H0 with the same frames, dose and statistic";
+
+double run_level_p_value(const std::vector<double>& null_energy, double observed_energy) {
+  if (null_energy.empty() || !std::isfinite(observed_energy)) return std::numeric_limits<double>::quiet_NaN();
+  std::size_t as_extreme = 0;
+  for (double e : null_energy) as_extreme += e >= observed_energy ? 1 : 0;
+  return (1.0 + static_cast<double>(as_extreme)) / (1.0 + static_cast<double>(null_energy.size()));
+}
+
 std::vector<std::size_t> evenly_spaced(std::size_t n, std::size_t max) {
   std::vector<std::size_t> out;
   if (n <= max) {
@@ -126,6 +141,21 @@ void align_frames(MechanismResult& mr, const std::vector<double>& cost, std::siz
   mr.mean_distance = total / static_cast<double>(ne);
 }
 
+/// Energy distance of the pooled cost matrix's first `ne` frames against the other `ns` (d = cost^(1/p)).
+double energy_distance(const std::vector<double>& cost, std::size_t ne, std::size_t ns, const CompareParams& params) {
+  const std::size_t n = ne + ns;
+  double between = 0, within_e = 0, within_s = 0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = i + 1; j < n; ++j) {
+      const double d = std::pow(cost[i * n + j], 1.0 / params.p);
+      if (j < ne) within_e += d;
+      else if (i >= ne) within_s += d;
+      else between += d;
+    }
+  const auto pairs = [](std::size_t k) { return 0.5 * static_cast<double>(k) * static_cast<double>(k - 1); };
+  return 2.0 * between / (static_cast<double>(ne) * static_cast<double>(ns)) - within_e / pairs(ne) - within_s / pairs(ns);
+}
+
 /// The closest mechanism and its significance against the runner-up (a sign-flip test).
 void rank_mechanisms(CompareResult& res, const CompareParams& params) {
   const std::size_t ne = res.experimental_frames.size();
@@ -195,6 +225,7 @@ CompareResult compare(const std::vector<DiagramsRead>& simulated, const std::vec
     for (const auto* f : pooled) vec.push_back(image_vector(*f, params.dimensions, ip));
     mr.kernel = mmd_test(vec, ne, params.permutations, params.seed, 0.0, 2 * m + 1);
     align_frames(mr, cost, ne, params);
+    mr.energy_distance = energy_distance(cost, ne, ns, params);
     res.mechanisms.push_back(std::move(mr));
   }
   rank_mechanisms(res, params);

@@ -10,6 +10,7 @@
 // Frames enter the tests at most `max_diagrams` per file, evenly spaced.
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,13 @@ struct MechanismResult {
   std::vector<std::size_t> best_frame;  ///< per experimental frame used: the closest simulated frame
   std::vector<double> best_distance;
   std::vector<double> mean_distance_per_experimental_frame;
+  /// Energy distance of the two frame sets (Székely–Rizzo, with d = W_p of the diagrams):
+  /// 2·mean d(sim, ref) − mean d(sim, sim') − mean d(ref, ref'), over distinct frames; ≥ 0 in
+  /// expectation, 0 when both are draws from one distribution, growing with the separation (unlike
+  /// the permutation effect z, which saturates once the frame sets are fully separated).
+  double energy_distance = 0.0;
+  /// The run-level test (with null pairs, else NaN): (1 + #{null pair E >= this E}) / (pairs + 1).
+  double run_level_p_value = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct CompareResult {
@@ -56,7 +64,18 @@ struct CompareResult {
   int closest = 0;
   double closest_p_value = 1.0;  ///< sign-flip test closest vs runner-up (1 with one mechanism)
   std::string unit, group;
+  /// Same-process pairs (`nanomix compare --null-pair A,B`): their energy distance, the null
+  /// distribution of the run-level test. Empty without null pairs.
+  std::vector<std::string> null_pairs;  ///< "A,B" as given
+  std::vector<double> null_pair_energy_distance;
 };
+
+/// The run-level (Monte Carlo) test, valid whatever the time correlation inside a movie: the
+/// observed energy distance ranked among those of pairs of movies of one process (different
+/// seeds): p = (1 + #{E_null >= E_observed}) / (n + 1), smallest 1/(n + 1). NaN without pairs.
+double run_level_p_value(const std::vector<double>& null_energy, double observed_energy);
+
+extern const char* const run_level_test_text;
 
 /// Σ over `dims` of W_p(a_d, b_d)^p.
 double diagram_cost(const FrameDiagrams& a, const FrameDiagrams& b, const CompareParams& params);

@@ -41,6 +41,8 @@ void write_mechanism(hid_t f, std::size_t m, const CompareResult& r) {
   write_test(g, "mmd", mr.kernel);
   h5::write_attribute(g, "p_min", mr.permutation.p_min());
   h5::write_attribute(g, "mean_distance", mr.mean_distance);
+  h5::write_attribute(g, "energy_distance", mr.energy_distance);
+  if (!r.null_pair_energy_distance.empty()) h5::write_attribute(g, "run_level_p_value", mr.run_level_p_value);
   std::vector<double> rows;
   for (std::size_t i = 0; i < mr.best_frame.size(); ++i)
     rows.insert(rows.end(), {static_cast<double>(r.experimental_frames[i]), static_cast<double>(mr.best_frame[i]), mr.best_distance[i],
@@ -65,6 +67,11 @@ void write_result(hid_t f, const CompareResult& r) {
                       std::string("one-sided paired sign-flip test on per-experimental-frame mean distance, closest vs runner-up"));
   std::vector<double> ef(r.experimental_frames.begin(), r.experimental_frames.end());
   h5::write_dataset(f, "experimental_frames", ef.data(), {ef.size()});
+  if (!r.null_pair_energy_distance.empty()) {
+    h5::write_attribute(f, "run_level_test", std::string(run_level_test_text));
+    h5::write_attribute(f, "null_pairs", r.null_pairs);
+    h5::write_dataset(f, "null_pairs_energy_distance", r.null_pair_energy_distance.data(), {r.null_pair_energy_distance.size()});
+  }
   for (std::size_t m = 0; m < r.mechanisms.size(); ++m) write_mechanism(f, m, r);
 }
 
@@ -76,6 +83,8 @@ MechanismResult read_mechanism(hid_t g, int permutations) {
   mr.permutation = read_test(g, "permutation", "permutation_loss", permutations);
   mr.kernel = read_test(g, "mmd", "mmd2", permutations);
   mr.mean_distance = h5::read_double_attribute(g, "mean_distance");
+  if (h5::has_attribute(g, "energy_distance")) mr.energy_distance = h5::read_double_attribute(g, "energy_distance");
+  if (h5::has_attribute(g, "run_level_p_value")) mr.run_level_p_value = h5::read_double_attribute(g, "run_level_p_value");
   std::vector<hsize_t> dims;
   const auto rows = h5::read_doubles(g, "alignment", &dims);
   const std::size_t n = dims.size() == 2 && dims[1] == 4 ? static_cast<std::size_t>(dims[0]) : 0;
@@ -96,6 +105,11 @@ CompareResult read_result(hid_t g, int permutations) {
   r.closest_p_value = h5::read_double_attribute(g, "closest_p_value");
   for (double f : h5::read_doubles(g, "experimental_frames"))
     r.experimental_frames.push_back(static_cast<std::size_t>(h5::whole_number(f, "experimental_frames", 0, max_frames)));
+  if (h5::exists(g, "null_pairs_energy_distance")) {
+    r.null_pair_energy_distance = h5::read_doubles(g, "null_pairs_energy_distance");
+    if (r.null_pair_energy_distance.size() > max_frames) throw InputError("null_pairs_energy_distance is too long");
+    if (h5::has_attribute(g, "null_pairs")) r.null_pairs = h5::read_string_array_attribute(g, "null_pairs");
+  }
   const auto simulated = h5::read_string_array_attribute(g, "simulated");
   for (std::size_t k = 0; k < simulated.size(); ++k) {
     h5::Id mg = h5::open_group(g, "mechanisms/" + std::to_string(k));

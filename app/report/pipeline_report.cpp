@@ -752,9 +752,28 @@ void comparison_table(Document& doc, const std::string& path) {
                 "estimate can fall slightly below 0); and the mean Wasserstein distance between their diagrams (" + escape(unit) +
                 "). A small p says the sets differ; <b>a large p is no evidence that they are the same</b> — only that this "
                 "many frames could not tell them apart.");
-  doc.table({"simulated", "permutation test p", "its effect z", "kernel (MMD) test p", "MMD²", "its effect z",
-             "mean Wasserstein distance (" + unit + ")"},
-            rows);
+  std::vector<std::string> header{"simulated", "permutation test p", "its effect z", "kernel (MMD) test p", "MMD²", "its effect z",
+                                  "mean Wasserstein distance (" + unit + ")"};
+  const auto& null_e = first.null_pair_energy_distance;
+  if (!null_e.empty()) {  // the run-level test: the energy distance ranked among same-process pairs'
+    header.push_back("energy distance (" + unit + ")");
+    header.push_back("run-level p (" + std::to_string(null_e.size()) + " null pairs)");
+    for (std::size_t k = 0; k < rows.size(); ++k) {
+      rows[k].push_back(fixed(first.mechanisms[k].energy_distance, 3));
+      rows[k].push_back(fixed(first.mechanisms[k].run_level_p_value, 3));
+    }
+  }
+  doc.table(header, rows);
+  if (!null_e.empty()) {
+    const auto [lo, hi] = std::minmax_element(null_e.begin(), null_e.end());
+    doc.paragraph("<b>Run-level test.</b> The energy distance of the two frame sets (2·mean distance between them − the mean "
+                  "distances within each), ranked among those of " + std::to_string(null_e.size()) +
+                  " pairs of movies of one process that differ only in their seeds (compared the same way; theirs ran from " +
+                  fixed(*lo, 3) + " to " + fixed(*hi, 3) + "): p = (1 + #{null E ≥ observed E}) / (pairs + 1), at least " +
+                  fixed(1.0 / (1.0 + static_cast<double>(null_e.size())), 3) +
+                  ". Frames of one run share its cluster and are correlated in time, so the frame-level p says whether two "
+                  "<i>movies</i> differ; this one says whether they differ more than two runs of one process do.");
+  }
   if (first.mechanisms.size() > 1) {
     const std::string closest = first.mechanisms[static_cast<std::size_t>(first.closest)].path;
     doc.paragraph("Closest to the reference: <b>" + escape(fs::path(closest).filename().string()) + "</b> (sign-flip test against the runner-up, p = " +

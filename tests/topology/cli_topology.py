@@ -334,6 +334,54 @@ with h5py.File("cmp2.h5") as f:
     z = (m["permutation_null_mean"] - m["permutation_loss"]) / m["permutation_null_sd"] if m["permutation_null_sd"] > 0 else 0
     check(abs(z - m["permutation_effect_z"]) < 1e-9, "effect z = (null mean - loss) / null sd")
 
+# 5b. the run-level test (--null-pair): movies of a process whose frames share one random pattern
+# (a run) with small per-frame jitter, so two runs of ONE process differ frame by frame; process Q
+# has the same number of columns packed 3x tighter. Null pairs = two runs of P each.
+rng = np.random.default_rng(7)
+
+
+def columns_run(name, box, frames=6):
+    base = rng.uniform(0, box, size=(14, 2))
+    rows = [[fr, x + 5, y + 5, 1.0, 0.0, 0.01] for fr in range(frames) for x, y in base + rng.normal(0, 0.6, size=base.shape)]
+    with h5py.File(name + ".h5", "w") as f:
+        f["columns"] = np.array(rows)
+        f["columns"].attrs["nanomix_format_version"] = 1
+        f["frames"] = np.array([[fr, 0.04 * fr, 0, 0] for fr in range(frames)], dtype=float)
+    run("topology", "--config", "c.ini", "--columns", name + ".h5", "--out", name + "_d.h5")
+    return name + "_d.h5"
+
+
+p_runs = [columns_run(f"p{i}", 24.0) for i in range(11)]
+q_run = columns_run("q0", 8.0)
+pairs = [(p_runs[1 + 2 * i], p_runs[2 + 2 * i]) for i in range(5)]
+null_args = [a for x, y in pairs for a in ("--null-pair", f"{x},{y}")]
+run("compare", "--config", "cmp.ini", "--simulated", q_run, "--simulated", p_runs[0], "--experimental", p_runs[1], "--out", "runlevel.h5",
+    "--compare.statistic=columns", *null_args)
+e_alone, p_alone = [], []
+for i, (x, y) in enumerate(pairs):  # each null pair compared on its own: an independent computation of its z
+    run("compare", "--config", "cmp.ini", "--simulated", x, "--experimental", y, "--out", f"pair{i}.h5", "--compare.statistic=columns")
+    with h5py.File(f"pair{i}.h5") as f:
+        e_alone.append(f["mechanisms/0"].attrs["energy_distance"])
+        p_alone.append(f["mechanisms/0"].attrs["permutation_p_value"])
+with h5py.File("runlevel.h5") as f:
+    g = f["statistics/columns"]
+    es = g["null_pairs_energy_distance"][:]
+    check(np.allclose(es, e_alone, rtol=0, atol=1e-12), f"null pairs' E = each pair compared alone: {es} vs {e_alone}")
+    check([s.decode() if isinstance(s, bytes) else s for s in g.attrs["null_pairs"]] == [f"{x},{y}" for x, y in pairs], "null pairs named")
+    check("run-level" in g.attrs["run_level_test"], "the run-level test is described")
+    for k in range(2):
+        m = g[f"mechanisms/{k}"].attrs
+        want = (1 + np.sum(es >= m["energy_distance"])) / (len(es) + 1)
+        check(abs(m["run_level_p_value"] - want) < 1e-12, f"mechanism {k}: run-level p = (1 + #null E >= E)/(n + 1) = {want}")
+    check(abs(g["mechanisms/0"].attrs["run_level_p_value"] - 1 / 6) < 1e-12, "the tighter process is beyond every null pair: p = 1/6")
+check(sum(p < 0.05 for p in p_alone) >= 3, f"the frame-level test rejects runs of one process (correlated frames): {p_alone}")
+r = run("compare", "--config", "cmp.ini", "--simulated", q_run, "--experimental", p_runs[1], "--out", "bad.h5", "--null-pair", p_runs[2],
+        expect=2)
+check(len(r.stderr.strip().splitlines()) == 1 and "--null-pair" in r.stderr, "a null pair without its comma: one-line error")
+run("compare", "--config", "cmp.ini", "--simulated", q_run, "--experimental", p_runs[1], "--out", "bad.h5", "--null-pair",
+    f"{p_runs[2]},missing.h5", expect=2)
+check(not os.path.exists("bad.h5"), "no output after a bad null pair")
+
 # 6. bad input: one-line errors, exit 2, no output left
 run("topology", "--config", "c.ini", "--structure", "nope.xyz", "--out", "bad.h5", expect=2)
 run("topology", "--config", "c.ini", "--structure", "rs.xyz", "--columns", "k.h5", "--out", "bad.h5", expect=2)

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/frame.hpp"
+#include "topology/compare.hpp"
 #include "topology/distances.hpp"
 #include "topology/hypothesis_tests.hpp"
 #include "topology/lattice.hpp"
@@ -553,4 +554,14 @@ TEST_CASE("representative cycles: nanomix's reduction pairs as GUDHI does; the c
     if (p.finite()) pers.push_back(p.persistence());
   std::sort(pers.rbegin(), pers.rend());
   for (const auto& c : d.cycles) CHECK(d.dims[1][c.point].persistence() >= pers[4]);
+}
+
+TEST_CASE("run-level test: the observed energy distance ranked among the null pairs'") {
+  using nanomix::topology::run_level_p_value;
+  const std::vector<double> null{0.5, 1.0, 2.0, 3.0};
+  CHECK(run_level_p_value(null, 10.0) == doctest::Approx(1.0 / 5));  // beyond every null pair: 1/(n + 1)
+  CHECK(run_level_p_value(null, 2.0) == doctest::Approx(3.0 / 5));   // ties count as extreme: 2.0 and 3.0
+  CHECK(run_level_p_value(null, 0.0) == doctest::Approx(1.0));
+  CHECK(std::isnan(run_level_p_value({}, 1.0)));
+  CHECK(std::isnan(run_level_p_value(null, std::nan(""))));
 }
