@@ -190,16 +190,22 @@ PYEOF
 # A kill before the first checkpoint (during the melt): --resume starts the stage over and
 # finishes. Then a fresh run into the same file, killed during its melt, must not let the finished
 # run's checkpoint make its truncated trajectory "done" (issue 16, items 2 and 9).
-sed -e 's/^melt_ps = 0/melt_ps = 6\nquench_ps = 0/' small.ini > melt.ini
+# The melt must outlast the kill by far: 6 ps (3000 steps of 32 ions) took 0.15 s on a fast CI
+# machine, less than the 0.3 s this test waited, so the run had checkpointed before the kill.
+# 60 ps = 30,000 steps (1.5 s there); the kill comes at most ~0.15 s after the melt's first log line.
+sed -e 's/^melt_ps = 0/melt_ps = 60\nquench_ps = 0/' small.ini > melt.ini
 kill_during_melt() {
   rm -f melt.log
   "$NANOMIX" md --config melt.ini --out melt.h5 --quiet & local pid=$!
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 3000); do
     if [ -s melt.log ] && grep -q '^Step' melt.log 2> /dev/null; then break; fi
-    sleep 0.05
+    sleep 0.02
   done
-  sleep 0.3
+  sleep 0.1
   kill -9 $pid 2> /dev/null; wait $pid 2> /dev/null
+  # (If a checkpoint exists now, the kill came after the melt: the log's last step says how far.)
+  [ -e melt.checkpoint ] && echo "note: melt.log reached step $(awk '$1 ~ /^[0-9]+$/ {s=$1} END {print s}' melt.log)"
+  return 0
 }
 kill_during_melt
 check "killed during the melt: no checkpoint yet" "[ ! -e melt.checkpoint ]"
