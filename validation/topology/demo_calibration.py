@@ -10,7 +10,10 @@ measured by two statistics, as `nanomix run` does:
   * interior: cubical persistence of each frame's tube interior (detection-free, `nanomix topology
     --movie` with image_region = tube_interior);
   * columns:  2D alpha diagrams of the detected columns (`nanomix detect`, then `nanomix topology
-    --columns`); heavy/light are added when the detector split the classes in both movies.
+    --columns`); heavy/light are added when the detector split the classes in both movies;
+  * I:        the ground truth, no imaging: H0 of the iodide positions straight from the
+    trajectories (`nanomix topology --trajectory`, subset I; what `nanomix run` compares in
+    comparison_atoms.h5).
 
 `nanomix compare` (permutation test, 199 relabellings, W2, alpha = 0.05) is run on pairs of movies:
 
@@ -23,22 +26,25 @@ measured by two statistics, as `nanomix run` does:
     the number of frames per movie (the first k frames of a longer run).
   * the run-level (Monte Carlo) test, calibrated by simulation, as a user runs it: `nanomix compare
     --null-pair A,B ...` with the null pairs' diagrams; the swap-vs-thermal energy distance of the
-    two frame sets ranked among the null pairs'; p = (1 + #{null E >= observed E}) / (pairs + 1).
-    Valid whatever the time correlation inside a run (the runs, not the frames, are the
-    replicates), at the cost of simulating the null pairs (p_min = 1/(pairs + 1)).
+    two frame sets ranked among the null pairs'; p = (1 + #{null E >= observed E}) / (pairs + 1),
+    recomputed here from the file. Valid whatever the time correlation inside a run (the runs, not
+    the frames, are the replicates), at the cost of simulating the null pairs (p_min = 1/(pairs + 1)).
+    Its power: the null pairs imaged at every dose and cut to every length up to theirs.
 
 Everything is read back from the files nanomix wrote (h5py). Movies, trajectories and diagrams are
 cached in WORKDIR by name, so a second call reuses them.
 
-Usage: demo_calibration.py NANOMIX WORKDIR [--full] [--results FILE.md] [--pairs N] [--frames K ...]
+Usage: demo_calibration.py NANOMIX WORKDIR [--full] [--fresh] [--results FILE.md] [--pairs N] [--frames K ...]
        [--doses D ...]
 Default: 3 null pairs and the swap-vs-thermal pair at 6 frames, 400 e/Å² (a smoke test of the
 machinery, ~2 min on 2 cores); --full: 20 null pairs at the demo's 21 frames and 400 e/Å², power at
-doses 100 400 1000 4000 and frames 5 10 21 40 (MD of 40 + 2 runs; ~40 min on 2 cores).
-Exit 1 when a command fails or the swap-vs-thermal interior comparison at the largest dose and
-frame count is not rejected (p >= 0.05).
+doses 100 400 1000 4000 and frames 5 10 21 40 (MD of 40 + 2 runs; ~1 h on 2 cores).
+Exit 1 when a command fails, a run-level p in a comparison file is not (1 + #{null E >= E})/(n + 1)
+of that file's energy distances, or the ground truth does not put the demo's swap run beyond every
+null pair (run-level p of `I` above 1/(pairs + 1): the swap drive no longer segregates).
 """
 import argparse
+import shutil
 import subprocess
 import sys
 import time
@@ -51,6 +57,7 @@ ALPHA = 0.05
 ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "configs" / "demo.ini"
 SWAP = "swap_biased_drive"
+TRUTH_STATS = ("I",)  # the ground truth: H0 of the iodide positions (3D, from the trajectory)
 
 
 def run(args):
@@ -101,25 +108,114 @@ class Pipeline:
             split = bool(f["movie"].attrs["classes_split"])
         return {"interior": interior, "columns": columns}, split
 
-    def compare(self, a, b, statistic):
-        out = self.work / f"cmp_{a.stem}__{b.stem}__{statistic}.h5"
+    def truth(self, traj, frames):
+        """Ground truth: 3D diagrams of the iodide positions of the trajectory's first `frames` frames
+        (what `nanomix run` compares as comparison_atoms.h5: subset I, H0)."""
+        out = self.work / f"{traj.stem}_k{frames}_truth.h5"
         if not out.exists():
-            self.cmd("compare", "--simulated", a, "--experimental", b, "--out", out, f"--compare.statistic={statistic}")
+            self.cmd("topology", "--trajectory", traj, "--out", out, "--topology.subsets=I", f"--topology.last_frame={frames - 1}")
+        return out
+
+    def compare(self, a, b, statistic, null_pairs=()):
+        """The frame-level permutation test of a against b; with null_pairs [(a', b'), ...] also the
+        run-level test (`--null-pair`). Returns (p, effect z, p_min, run-level p or nan)."""
+        tag = f"__null{len(null_pairs)}" if null_pairs else ""
+        out = self.work / f"cmp_{a.stem}__{b.stem}__{statistic}{tag}.h5"
+        extra = ["--compare.dimensions=0"] if statistic in TRUTH_STATS else []
+        for na, nb in null_pairs:
+            extra += ["--null-pair", f"{na},{nb}"]
+        if not out.exists():
+            self.cmd("compare", "--simulated", a, "--experimental", b, "--out", out, f"--compare.statistic={statistic}", *extra)
         with h5py.File(out, "r") as f:
             m = f[f"statistics/{statistic}/mechanisms/0"]
-            return float(m.attrs["permutation_p_value"]), float(m.attrs["permutation_effect_z"]), float(f.attrs["p_min"])
+            run_p = float("nan")
+            if null_pairs:
+                # The run-level p recomputed from the file (not nanomix's attribute): observed E ranked
+                # among the null pairs' E as written.
+                e_null = f[f"statistics/{statistic}/null_pairs_energy_distance"][:]
+                e = float(m.attrs["energy_distance"])
+                run_p = (1 + int((e_null >= e).sum())) / (len(e_null) + 1)
+                if abs(run_p - float(m.attrs["run_level_p_value"])) > 1e-12:
+                    sys.exit(f"{out}: run_level_p_value {m.attrs['run_level_p_value']} != {run_p} recomputed from the file")
+            return float(m.attrs["permutation_p_value"]), float(m.attrs["permutation_effect_z"]), float(f.attrs["p_min"]), run_p
 
 
-def statistics_of(pipe, movie_a, movie_b, frames):
-    da, split_a = pipe.diagrams(movie_a, frames)
-    db, split_b = pipe.diagrams(movie_b, frames)
+def files_of(pipe, run, frames):
+    """The diagrams files of one run (trajectory, movie) cut to its first `frames` frames, by
+    statistic, and whether the detector split the movie's columns into classes."""
+    traj, movie = run
+    d, split = pipe.diagrams(movie, frames)
+    d["I"] = pipe.truth(traj, frames)
+    return d, split
+
+
+def statistics_of(pipe, run_a, run_b, frames, null_runs=(), stats=None):
+    """Frame-level (and, with null_runs, run-level) tests of run_a against run_b for each statistic."""
+    da, split_a = files_of(pipe, run_a, frames)
+    db, split_b = files_of(pipe, run_b, frames)
     out = {}
-    for stat in ("interior", "columns"):
-        out[stat] = pipe.compare(da[stat], db[stat], stat)
-    for cls in ("heavy", "light"):
-        if split_a and split_b:
+    for stat in stats or ("interior", "columns", "I"):
+        nulls = [(files_of(pipe, x, frames)[0][stat], files_of(pipe, y, frames)[0][stat]) for x, y in null_runs]
+        out[stat] = pipe.compare(da[stat], db[stat], stat, nulls)
+    if stats is None and split_a and split_b:
+        for cls in ("heavy", "light"):
             out[cls] = pipe.compare(da["columns"], db["columns"], cls)
     return out
+
+
+def fmt(v):
+    return f"{v[0]:.3f} (z {v[1]:+.1f})"
+
+
+def frame_level_null_table(null, pairs, null_frames, null_dose):
+    stats = [s for s in ("interior", "columns", "heavy", "light", "I") if null and all(s in n for n in null)]
+    lines = [f"Null: {pairs} pairs of thermal runs of the demo's start with different seeds (MD and dose noise), "
+             f"{null_frames} frames each, {null_dose:g} e/Å²; frame-level permutation test at α = {ALPHA} "
+             "(`I`: the ground truth, H0 of the iodide positions from the trajectories, no imaging).", "",
+             "| statistic | rejected (false positives) | rate | mean p | median effect z (null pairs) |", "|---|---|---|---|---|"]
+    for s in stats:
+        ps = np.array([n[s][0] for n in null])
+        zs = np.array([n[s][1] for n in null])
+        rej = int((ps < ALPHA).sum())
+        lines.append(f"| {s} | {rej}/{len(ps)} | {rej / len(ps):.2f} | {ps.mean():.3f} | {np.median(zs):+.1f} |")
+    return lines + [""]
+
+
+def run_level_table(pipe, demo, nulls, null_frames, null_dose, pairs):
+    """The demo's pair at the null pairs' dose and length: frame-level and run-level, each statistic;
+    the null pairs' energy distances read back from the comparison file."""
+    lines = [f"Swap vs thermal (seed 1 both, as the demo), at {null_dose:g} e/Å² and {null_frames} frames: the frame-level "
+             f"test and the run-level test (`nanomix compare --null-pair`, the {pairs} null pairs above: the energy "
+             "distance of the two frame sets ranked among the null pairs'; p = (1 + #{null E >= E}) / (pairs + 1), "
+             "recomputed here from the file):", "",
+             "| statistic | frame-level p | effect z | energy distance E | null pairs' E (median, max) | run-level p |",
+             "|---|---|---|---|---|---|"]
+    res = statistics_of(pipe, demo[0], demo[1], null_frames, nulls)
+    for s, v in res.items():
+        da, _ = files_of(pipe, demo[0], null_frames)
+        db, _ = files_of(pipe, demo[1], null_frames)
+        out = pipe.work / f"cmp_{da[s].stem}__{db[s].stem}__{s}__null{len(nulls)}.h5"
+        with h5py.File(out, "r") as f:
+            e = float(f[f"statistics/{s}/mechanisms/0"].attrs["energy_distance"])
+            e_null = f[f"statistics/{s}/null_pairs_energy_distance"][:]
+        lines.append(f"| {s} | {v[0]:.3f} | {v[1]:+.1f} | {e:.3g} | {np.median(e_null):.3g}, {e_null.max():.3g} | {v[3]:.3f} |")
+    return lines + [""], res
+
+
+def power_tables(power, doses, frames_list, stats, column, title):
+    lines = []
+    for s in stats:
+        lines += [f"Swap vs thermal, statistic `{s}`: {title} by dose and frames per movie:", "",
+                  "| dose (e/Å²) \\ frames | " + " | ".join(str(k) for k in frames_list) + " |",
+                  "|---|" + "---|" * len(frames_list)]
+        for d in doses:
+            cells = []
+            for k in frames_list:
+                v = power.get((d, k), {}).get(s)
+                cells.append(column(v) if v else "")
+            lines.append(f"| {d:g} | " + " | ".join(cells) + " |")
+        lines.append("")
+    return lines
 
 
 def main():
@@ -128,6 +224,7 @@ def main():
     ap.add_argument("work")
     ap.add_argument("--full", action="store_true")
     ap.add_argument("--results", help="append the tables to this markdown file")
+    ap.add_argument("--fresh", action="store_true", help="empty WORK first (no cached runs: what the ctest does)")
     ap.add_argument("--pairs", type=int, help="null pairs (thermal vs thermal, different seeds)")
     ap.add_argument("--null-frames", type=int, help="frames per movie of the null pairs")
     ap.add_argument("--frames", type=int, nargs="*", help="power: frame counts")
@@ -138,89 +235,53 @@ def main():
     frames_list = sorted(args.frames or ([5, 10, 21, 40] if args.full else [6]))
     doses = sorted(args.doses or ([100.0, 400.0, 1000.0, 4000.0] if args.full else [400.0]))
     null_dose = 400.0
+    if args.fresh:
+        shutil.rmtree(args.work, ignore_errors=True)
     pipe = Pipeline(args.nanomix, args.work)
     t_start = time.time()
-    lines = []
 
-    # Null pairs: thermal (seed 2k+1) vs thermal (seed 2k+2), noise seeds distinct per movie.
-    null = []
-    null_pair_files = []
-    run_level = {}
+    # Null pairs: thermal (seeds 100 + 2k, 101 + 2k) at the demo dose, noise seeds distinct per movie.
+    null, null_traj = [], []
     for k in range(pairs):
         ta = pipe.trajectory("thermal", 100 + 2 * k, null_frames)
         tb = pipe.trajectory("thermal", 101 + 2 * k, null_frames)
-        ma = pipe.movie(ta, null_dose, 1000 + 2 * k)
-        mb = pipe.movie(tb, null_dose, 1001 + 2 * k)
-        null.append(statistics_of(pipe, ma, mb, null_frames))
-        null_pair_files.append((ma, mb))
+        null_traj.append((ta, tb))
+        a, b = (ta, pipe.movie(ta, null_dose, 1000 + 2 * k)), (tb, pipe.movie(tb, null_dose, 1001 + 2 * k))
+        null.append(statistics_of(pipe, a, b, null_frames))
         print(f"null pair {k + 1}/{pairs}: " + ", ".join(f"{s} p={v[0]:.3f} z={v[1]:+.1f}" for s, v in null[-1].items()), flush=True)
 
     # The demo's pair: swap vs thermal, seed 1 both (as configs/demo.ini), the longest run once.
     kmax = max(frames_list + [null_frames])
-    t_swap = pipe.trajectory(SWAP, 1, kmax)
-    t_thermal = pipe.trajectory("thermal", 1, kmax)
-    power = {}
-    for d in doses:
-        ms = pipe.movie(t_swap, d, 11)
-        mt = pipe.movie(t_thermal, d, 12)
-        for k in sorted(set(frames_list + ([null_frames] if d == null_dose else []))):
-            power[(d, k)] = statistics_of(pipe, ms, mt, k)
-            print(f"swap vs thermal, {d:g} e/Å², {k} frames: " +
-                  ", ".join(f"{s} p={v[0]:.3f} z={v[1]:+.1f}" for s, v in power[(d, k)].items()), flush=True)
+    t_swap, t_thermal = pipe.trajectory(SWAP, 1, kmax), pipe.trajectory("thermal", 1, kmax)
 
-    stats = [s for s in ("interior", "columns", "heavy", "light") if all(s in n for n in null) and null]
-    lines.append(f"Null: {pairs} pairs of thermal runs of the demo's start with different seeds (MD and dose noise), "
-                 f"{null_frames} frames each, {null_dose:g} e/Å²; frame-level permutation test at α = {ALPHA}.")
-    lines.append("")
-    lines.append("| statistic | rejected (false positives) | rate | mean p | median effect z (null pairs) |")
-    lines.append("|---|---|---|---|---|")
-    for s in stats:
-        ps = np.array([n[s][0] for n in null])
-        zs = np.array([n[s][1] for n in null])
-        rej = int((ps < ALPHA).sum())
-        lines.append(f"| {s} | {rej}/{len(ps)} | {rej / len(ps):.2f} | {ps.mean():.3f} | {np.median(zs):+.1f} |")
-    lines.append("")
-    # The run-level test, as a user runs it: nanomix compare --null-pair for every null pair.
-    lines.append(f"Swap vs thermal (seed 1 both, as the demo), at {null_dose:g} e/Å² and {null_frames} frames: the frame-level "
-                 f"test and the run-level test (`nanomix compare --null-pair`, the {pairs} null pairs above: the energy "
-                 "distance of the two frame sets ranked among the null pairs'; p = (1 + #{null E >= E}) / (pairs + 1)):")
-    lines.append("")
-    lines.append("| statistic | frame-level p | effect z | energy distance E | null pairs' E (median, max) | run-level p |")
-    lines.append("|---|---|---|---|---|---|")
-    ms, mt = pipe.movie(t_swap, null_dose, 11), pipe.movie(t_thermal, null_dose, 12)
-    ds, _ = pipe.diagrams(ms, null_frames)
-    dt, _ = pipe.diagrams(mt, null_frames)
-    for s in stats:
-        if s not in ("interior", "columns"):
-            continue
-        null_args = []
-        for pa, pb in null_pair_files:
-            da, _ = pipe.diagrams(pa, null_frames)
-            db, _ = pipe.diagrams(pb, null_frames)
-            null_args += ["--null-pair", f"{da[s]},{db[s]}"]
-        out = pipe.work / f"runlevel_{s}_d{null_dose:g}_k{null_frames}.h5"
-        out.unlink(missing_ok=True)
-        pipe.cmd("compare", "--simulated", ds[s], "--experimental", dt[s], "--out", out, f"--compare.statistic={s}", *null_args)
-        with h5py.File(out, "r") as f:
-            g = f[f"statistics/{s}"]
-            m = g["mechanisms/0"].attrs
-            e_null = g["null_pairs_energy_distance"][:]
-            run_level[s] = float(m["run_level_p_value"])
-            lines.append(f"| {s} | {m['permutation_p_value']:.3f} | {m['permutation_effect_z']:+.1f} | {m['energy_distance']:.3g} | "
-                         f"{np.median(e_null):.3g}, {e_null.max():.3g} | {m['run_level_p_value']:.3f} |")
-    lines.append("")
-    for s in ("interior", "columns"):
-        lines.append(f"Swap vs thermal, statistic `{s}`: frame-level permutation p (effect z) by dose and frames per movie:")
-        lines.append("")
-        lines.append("| dose (e/Å²) \\ frames | " + " | ".join(str(k) for k in frames_list) + " |")
-        lines.append("|---|" + "---|" * len(frames_list))
-        for d in doses:
-            cells = []
-            for k in frames_list:
-                v = power[(d, k)].get(s)
-                cells.append(f"{v[0]:.3f} (z {v[1]:+.1f})" if v else "")
-            lines.append(f"| {d:g} | " + " | ".join(cells) + " |")
-        lines.append("")
+    def demo_runs(d):
+        return (t_swap, pipe.movie(t_swap, d, 11)), (t_thermal, pipe.movie(t_thermal, d, 12))
+
+    def null_runs(d):
+        return [((ta, pipe.movie(ta, d, 1000 + 2 * k)), (tb, pipe.movie(tb, d, 1001 + 2 * k))) for k, (ta, tb) in enumerate(null_traj)]
+
+    power, run_power = {}, {}
+    for d in doses:
+        s_run, t_run = demo_runs(d)
+        for k in sorted(set(frames_list + ([null_frames] if d == null_dose else []))):
+            power[(d, k)] = statistics_of(pipe, s_run, t_run, k)
+            print(f"swap vs thermal, {d:g} e/Å², {k} frames: " + ", ".join(f"{s} p={v[0]:.3f} z={v[1]:+.1f}" for s, v in power[(d, k)].items()), flush=True)
+    lines = frame_level_null_table(null, pairs, null_frames, null_dose)
+    table, run_level = run_level_table(pipe, demo_runs(null_dose), null_runs(null_dose), null_frames, null_dose, pairs)
+    lines += table
+    # The run-level test's power: the null pairs imaged at each dose and cut to each length (frames
+    # beyond the null runs' length cannot be tested); the image-free truth once per length.
+    run_frames = [k for k in frames_list if k <= null_frames]
+    for d in doses:
+        for k in run_frames:
+            run_power[(d, k)] = statistics_of(pipe, *demo_runs(d), k, null_runs(d), ("interior",) + (("I",) if d == null_dose else ()))
+            print(f"run-level, {d:g} e/Å², {k} frames: " + ", ".join(f"{s} p={v[3]:.3f}" for s, v in run_power[(d, k)].items()), flush=True)
+    lines += power_tables(power, doses, frames_list, ("interior", "columns", "I"), fmt, "frame-level permutation p (effect z)")
+    lines += power_tables(run_power, doses, run_frames, ("interior",), lambda v: f"{v[3]:.3f}",
+                          f"run-level p ({pairs} null pairs imaged at that dose, p ≥ {1 / (pairs + 1):.3f})")
+    truth_row = {(null_dose, k): run_power[(null_dose, k)] for k in run_frames}
+    lines += power_tables(truth_row, [null_dose], run_frames, ("I",), lambda v: f"{v[3]:.3f}",
+                          f"run-level p ({pairs} null pairs; no imaging, the dose does not enter)")
     md_med = np.median(pipe.md_seconds) if pipe.md_seconds else float("nan")
     lines.append(f"({time.time() - t_start:.0f} s; {len(pipe.md_seconds)} MD runs made, median {md_med:.0f} s each.)")
     text = "\n".join(lines)
@@ -228,11 +289,23 @@ def main():
     if args.results:
         with open(args.results, "a") as f:
             f.write("\n" + text + "\n")
+    return gate(null, run_level, pairs)
 
-    top = power[(doses[-1], frames_list[-1])]["interior"]
-    if top[0] >= ALPHA:
-        print(f"FAIL: swap vs thermal not told apart by the interior statistic at {doses[-1]:g} e/Å², {frames_list[-1]} frames (p = {top[0]:.3f})")
+
+def gate(null, run_level, pairs):
+    """Exit 1 when the run-level machinery is not sound: every run-level p must be a valid p of
+    `pairs` null pairs (recomputed from the file above, so a mismatch already stopped the run), and
+    the ground truth must place the demo's swap run beyond every thermal pair (the MD's own
+    segregation signal: if the swap drive no longer segregates, the calibration has nothing to find)."""
+    p_min = 1.0 / (pairs + 1)
+    bad = [s for s, v in run_level.items() if not (p_min - 1e-12 <= v[3] <= 1.0)]
+    if bad:
+        print(f"FAIL: run-level p out of [{p_min:.3f}, 1] for {bad}")
         return 1
+    if run_level["I"][3] > p_min + 1e-12:
+        print(f"FAIL: the ground truth (H0 of the iodide) does not put swap vs thermal beyond every null pair (run-level p = {run_level['I'][3]:.3f})")
+        return 1
+    print(f"ok: run-level p valid for every statistic; ground truth beyond all {pairs} null pairs (p = {p_min:.3f})")
     return 0
 
 
