@@ -24,6 +24,7 @@ columns. Scoring, independent of nanomix's own code (h5py, numpy, scipy):
     matched truth columns holding I, the fraction classed heavy); class accuracy over matched pairs.
 
 Usage: validate_tube.py NANOMIX WORKDIR [--full] [--results FILE.md] [--detect-ini EXTRA] [--require-classes]
+                       [--tubes 10,15] [--arrangements heterostructure,disordered] [--doses 400]
 Exit status 1 when a crystalline cluster misses the goal at the demo dose (F1 >= 0.9, RMS <= 20 pm,
 no detections in vacuum; with --require-classes also heavy precision and recall >= 0.85, which is
 not met yet) in the default (quick) run.
@@ -156,6 +157,9 @@ def main():
     ap.add_argument("--results", help="write the Markdown table here")
     ap.add_argument("--detect-ini", default="", help="extra [detect] lines (e.g. 'tube = off')")
     ap.add_argument("--frames", type=int, default=0)
+    ap.add_argument("--tubes", default="", help="comma-separated n of the (n,n) tubes to run (default: the mode's)")
+    ap.add_argument("--arrangements", default="", help="comma-separated clusters to run (default: the mode's)")
+    ap.add_argument("--doses", default="", help="comma-separated doses in e/Å² (default: the mode's)")
     ap.add_argument("--temporal-coherence", default="",
                     help="[imaging] temporal_coherence of the movies (default: nanomix's default, the defocus sum)")
     ap.add_argument("--require-classes", action="store_true",
@@ -169,6 +173,9 @@ def main():
         frames = a.frames or 3
     else:
         tubes, doses, arrangements, frames = [20], [DEMO_DOSE], ["heterostructure", "random_mixed"], a.frames or 2
+    tubes = [int(v) for v in a.tubes.split(",")] if a.tubes else tubes
+    arrangements = a.arrangements.split(",") if a.arrangements else arrangements
+    doses = [float(v) for v in a.doses.split(",")] if a.doses else doses
     detect_ini = work / "detect.ini"
     detect_ini.write_text("[detect]\nmin_separation_angstrom = 2.4\n" + a.detect_ini.replace("\\n", "\n") + "\n")
     rows, failures = [], []
