@@ -235,7 +235,8 @@ LatticeClasses classify_by_lattice(const std::vector<Column>& cols, const std::v
   if (fit_mixture2(measured, mix)) {
     out.separation = (mix.m[1] - mix.m[0]) / std::sqrt(0.5 * (mix.s[0] * mix.s[0] + mix.s[1] * mix.s[1]));
     const bool ordered = std::max(mix.s[0], mix.s[1]) <= p.max_spread_angstrom;
-    if (ordered && out.separation >= p.separation && std::min(mix.w[0], mix.w[1]) >= p.min_weight) {
+    const bool rock_salt = mix.m[0] >= (1 - p.domain_tolerance) * kSpacingNaCl && mix.m[1] <= (1 + p.domain_tolerance) * kSpacingNaI;
+    if (ordered && rock_salt && out.separation >= p.separation && std::min(mix.w[0], mix.w[1]) >= p.min_weight) {
       two_domains(mix, cols, out);
       return out;
     }

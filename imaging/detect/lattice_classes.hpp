@@ -13,7 +13,8 @@
 //   2. a lattice is found when >= min_lattice_fraction of the columns have a spacing.
 //   3. two domains: a two-Gaussian mixture fitted by EM to the movie's spacings; two domains when
 //      the means are >= separation pooled standard deviations apart (pooled σ = √((σ₁² + σ₂²)/2)),
-//      each holds >= min_weight of the columns and each is ordered (σ <= max_spread_angstrom). A
+//      each holds >= min_weight of the columns, each is ordered (σ <= max_spread_angstrom) and both
+//      means lie within 2.82 · (1 − domain_tolerance) … 3.235 · (1 + domain_tolerance) Å. A
 //      column is heavy (NaI) when the wider component is the more probable one (Bayes, the fitted weights as priors; the boundary is
 //      where they are equally probable). Columns without a spacing take the class of their nearest
 //      column that has one (in the same frame).
@@ -39,6 +40,7 @@ struct LatticeClassParams {
   double min_lattice_fraction = 0.4;    ///< a lattice: at least this fraction of columns with a spacing
   double separation = 3.0;              ///< two domains: means at least this many pooled σ apart
   double min_weight = 0.1;              ///< and each domain at least this fraction of the columns
+  double domain_tolerance = 0.02;       ///< two domains: means within this relative margin of NaCl … NaI
   double max_spread_angstrom = 0.12;    ///< an ordered lattice: (robust) σ of its spacings at most this
 };
 

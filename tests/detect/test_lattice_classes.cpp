@@ -135,3 +135,14 @@ TEST_CASE("the mixture separates two groups and keeps them ordered by mean") {
   CHECK(m.w[1] == doctest::Approx(1.0 / 3).epsilon(0.1));
   CHECK(!fit_mixture2({1.0, 2.0, 3.0}, m));
 }
+
+TEST_CASE("two groups of spacings outside the NaCl-NaI range are not taken for rock-salt domains") {
+  std::mt19937_64 rng(13);
+  Truth t;
+  add_lattice(t, 2.60, 0.0, 20.0, 0, rng);  // 8 % below NaCl's 2.82 Å
+  add_lattice(t, 3.00, 20.0 + 2.60, 45.0, 1, rng);
+  order_by_frame(t);
+  const auto lc = classify_by_lattice(t.cols, {});
+  MESSAGE(lc.note);
+  CHECK(lc.outcome != LatticeClasses::Outcome::two_domains);
+}
