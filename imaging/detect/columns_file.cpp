@@ -32,7 +32,7 @@ void write_columns_file(const std::string& path, const std::string& source, cons
                       std::string("integrated column intensity: sum of (image - the frame's median) x pixel area within "
                                   "class_radius_angstrom of the column's centre, polarity-corrected (columns positive), in "
                                   "angstrom^2 x the units of the normalised image"));
-  h5::write_attribute(set, "class_meaning", std::string("1 = heavy (I-rich) column, 0 = light (or a single class)"));
+  h5::write_attribute(set, "class_meaning", std::string("1 = heavy (holds iodide) column, 0 = light (or classes not split: /movie classes_split, class_rule)"));
   h5::write_attribute(set, "fit_residual_meaning", std::string("RMS(data - model)/amplitude over the fit disc; -1 = fit failed"));
 
   const std::size_t nt = det.noise_sigma.size();
@@ -65,6 +65,13 @@ void write_columns_file(const std::string& path, const std::string& source, cons
   h5::write_attribute(m, "classes_split", det.classes_split ? 1 : 0);
   h5::write_attribute(m, "class_threshold", det.class_threshold);
   h5::write_attribute(m, "class_separation", det.class_separation);
+  h5::write_attribute(m, "class_rule", det.class_rule);
+  if (std::isfinite(det.lattice_iodide_fraction)) h5::write_attribute(m, "lattice_iodide_fraction", det.lattice_iodide_fraction);
+  if (std::isfinite(det.lattice_constant_angstrom)) h5::write_attribute(m, "lattice_constant_angstrom", det.lattice_constant_angstrom);
+  if (det.column_spacing_angstrom.size() == cols.size() && !cols.empty()) {
+    // Per column (row order of /columns): the lattice rule's first-shell column spacing, NaN where not measured.
+    h5::write_dataset(f, "column_spacing_angstrom", det.column_spacing_angstrom.data(), {static_cast<hsize_t>(cols.size())});
+  }
   std::vector<std::string> notes = read.notes;
   notes.insert(notes.end(), pre.notes.begin(), pre.notes.end());
   notes.insert(notes.end(), det.notes.begin(), det.notes.end());

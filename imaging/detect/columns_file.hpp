@@ -7,7 +7,11 @@
 //   /frames             float64 (T, 4): frame, time_s, drift_x_angstrom, drift_y_angstrom (the shift removed)
 //                       + noise_sigma per frame as a separate dataset /frames_noise_sigma
 //   /movie              attributes: source path, format, dataset, nx, ny, pixel sizes (Å) and their
-//                       source, frame_time_s and its source, polarity used, class threshold/separation
+//                       source, frame_time_s and its source, polarity used, classes_split, class_rule
+//                       (which rule decided the classes), class threshold/separation,
+//                       lattice_iodide_fraction and lattice_constant_angstrom (solid solution only)
+//   /column_spacing_angstrom  float64 (N): per /columns row, the lattice rule's first-shell column
+//                       spacing in Å (NaN where not measured, all NaN with classes = intensity, two or none; absent without columns)
 //   /parameters/config  the resolved config (INI text); attribute nanomix_format_version
 #include <string>
 #include <vector>

@@ -8,6 +8,7 @@
 #include <numeric>
 
 #include "core/error.hpp"
+#include "imaging/detect/lattice_classes.hpp"
 #include "imaging/detect/preprocess.hpp"
 
 namespace nanomix::imaging {
@@ -619,9 +620,10 @@ void drop_weak_columns(const DetectParams& p, DetectResult& result) {
   result.notes.push_back(line);
 }
 
-/// Step 5: classes over the whole movie (fitted columns only decide the threshold), by Otsu's
-/// split of the integrated intensities; a note says whether and where they split.
-void classify_columns(const DetectParams& p, DetectResult& result) {
+/// Step 5, intensity rule: Otsu's split of the integrated intensities over the whole movie (fitted
+/// columns only decide the threshold), kept when separated by class_separation (or `always`); a
+/// note says whether and where they split.
+void classify_by_intensity(const DetectParams& p, bool always, DetectResult& result) {
   std::vector<double> amps;
   for (const auto& c : result.columns) {
     if (c.fit_residual >= 0 || !p.fit) amps.push_back(c.intensity);
@@ -629,24 +631,59 @@ void classify_columns(const DetectParams& p, DetectResult& result) {
   double separation = 0;
   const double threshold = amps.size() >= 4 ? otsu_threshold(amps, &separation) : std::numeric_limits<double>::quiet_NaN();
   result.class_separation = separation;
-  result.classes_split = p.classes == ClassMode::two ? std::isfinite(threshold)
-                         : p.classes == ClassMode::automatic ? (std::isfinite(threshold) && separation >= p.class_separation)
-                                                            : false;
+  result.classes_split = std::isfinite(threshold) && (always || separation >= p.class_separation);
   result.class_threshold = result.classes_split ? threshold : std::numeric_limits<double>::quiet_NaN();
   for (auto& c : result.columns) c.klass = result.classes_split && c.intensity > threshold ? 1 : 0;
-  if (p.classes != ClassMode::none && !result.classes_split) {
-    char line[300];
+  char line[400];
+  if (!result.classes_split) {
+    result.class_rule = "none: intensities not separated";
     std::snprintf(line, sizeof line,
-                  "classes cannot be split: %zu fitted column intensities, two groups %.2f pooled standard deviations apart (auto needs %.2f; "
-                  "one normal population measures 2.4-2.9); every column is class 0 — heavy and light are not told apart in this movie",
+                  "classes cannot be split: %zu fitted column intensities, two groups %.2f pooled standard deviations apart (the intensity "
+                  "rule needs %.2f; one normal population measures 2.4-2.9); every column is class 0 — heavy and light are not told apart in this movie",
                   amps.size(), separation, p.class_separation);
-    result.notes.push_back(line);
-  } else if (result.classes_split) {
-    char line[200];
-    std::snprintf(line, sizeof line, "classes: heavy above an integrated intensity of %.4g (Otsu), groups %.2f pooled standard deviations apart",
+  } else {
+    result.class_rule = "intensity";
+    std::snprintf(line, sizeof line, "classes by intensity: heavy above an integrated intensity of %.4g (Otsu), groups %.2f pooled standard deviations apart",
                   threshold, separation);
-    result.notes.push_back(line);
   }
+  result.notes.push_back(line);
+}
+
+/// Step 5, lattice rule (lattice_classes.hpp); false (and a note) when it decides nothing.
+bool classify_by_lattice_rule(DetectResult& result) {
+  const LatticeClasses lc = classify_by_lattice(result.columns, result.tubes);
+  result.column_spacing_angstrom = lc.spacing_angstrom;
+  result.notes.push_back(lc.note);
+  if (lc.outcome != LatticeClasses::Outcome::two_domains && lc.outcome != LatticeClasses::Outcome::solid_solution) return false;
+  for (std::size_t i = 0; i < result.columns.size(); ++i) result.columns[i].klass = lc.klass[i];
+  result.classes_split = true;
+  const bool two = lc.outcome == LatticeClasses::Outcome::two_domains;
+  result.class_rule = two ? "lattice: two domains" : "lattice: solid solution";
+  result.class_threshold = two ? lc.boundary_angstrom : std::numeric_limits<double>::quiet_NaN();
+  result.class_separation = two ? lc.separation : 0.0;
+  result.lattice_iodide_fraction = lc.iodide_fraction;
+  result.lattice_constant_angstrom = two ? std::numeric_limits<double>::quiet_NaN() : lc.lattice_constant_angstrom;
+  return true;
+}
+
+/// Step 5: classes by the chosen rule (auto: the lattice, else the intensity rule).
+void classify_columns(const DetectParams& p, DetectResult& result) {
+  result.column_spacing_angstrom.assign(result.columns.size(), std::numeric_limits<double>::quiet_NaN());
+  for (auto& c : result.columns) c.klass = 0;
+  if (p.classes == ClassMode::none) {
+    result.class_rule = "none: classes = none";
+    return;
+  }
+  if (p.classes == ClassMode::automatic || p.classes == ClassMode::lattice) {
+    if (classify_by_lattice_rule(result)) return;
+    if (p.classes == ClassMode::lattice) {
+      result.class_rule = "none: no lattice";
+      result.notes.push_back("classes cannot be split: classes = lattice and no rock-salt lattice was found; every column is class 0");
+      return;
+    }
+    result.notes.push_back("classes: no lattice, so the intensity rule decides (classes = auto)");
+  }
+  classify_by_intensity(p, p.classes == ClassMode::two, result);
 }
 
 }  // namespace

@@ -26,11 +26,17 @@
 //      Columns closer than min_separation/2 after fitting are merged (the stronger kept).
 //      Columns whose intensity is below min_relative_intensity × the movie's 90th percentile are
 //      dropped (single light atoms, e.g. the tube's front and back walls, at high dose).
-//   5. classes: the integrated intensities of the whole movie are split in two by Otsu's threshold
-//      (class 1 = heavy, e.g. I-rich; class 0 = light) when the two groups are separated by at
-//      least class_separation pooled standard deviations (`auto`), always (`two`) or never (`none`).
+//   5. classes (class 1 = heavy: the column holds iodide; class 0 = light). `lattice`: from the
+//      rock-salt lattice the columns lie on (lattice_classes.hpp): two domains of different column
+//      spacing (NaCl 2.82 Å, NaI 3.235 Å) — the wider one heavy — or one lattice (a solid solution)
+//      whose Vegard iodide fraction decides; when neither is found, no classes. `intensity`: the
+//      integrated intensities of the whole movie split in two by Otsu's threshold when the two
+//      groups are separated by at least class_separation pooled standard deviations. `auto`: the
+//      lattice rule, and the intensity rule where no lattice is found. `two`: the intensity split,
+//      always. `none`: no classes. class_rule and a note say which rule decided.
 #include <cstddef>
 #include <functional>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -40,7 +46,7 @@
 namespace nanomix::imaging {
 
 enum class Polarity { automatic, bright, dark };
-enum class ClassMode { automatic, two, none };
+enum class ClassMode { automatic, lattice, intensity, two, none };
 enum class TubeMode { automatic, off };
 
 struct DetectParams {
@@ -78,9 +84,13 @@ struct Column {
 struct DetectResult {
   std::vector<Column> columns;  ///< ordered by frame
   Polarity polarity_used = Polarity::bright;
-  double class_threshold = 0;    ///< amplitude separating the classes (NaN if one class)
-  double class_separation = 0;   ///< measured separation (pooled standard deviations)
-  bool classes_split = false;
+  double class_threshold = 0;    ///< intensity (or, lattice: column spacing in Å) separating the classes (NaN if none)
+  double class_separation = 0;   ///< measured separation of the two groups (pooled standard deviations)
+  bool classes_split = false;     ///< classes decided (by the rule in class_rule); false: every column class 0
+  std::string class_rule;        ///< "lattice: two domains", "lattice: solid solution", "intensity", or "none: <why>"
+  std::vector<double> column_spacing_angstrom;  ///< per column: the lattice rule's first-shell spacing (NaN: not measured)
+  double lattice_iodide_fraction = std::numeric_limits<double>::quiet_NaN();   ///< solid solution: Vegard's x
+  double lattice_constant_angstrom = std::numeric_limits<double>::quiet_NaN(); ///< solid solution: 2 × the median spacing
   std::vector<double> noise_sigma;  ///< per frame, image units
   std::vector<Tube> tubes;          ///< per frame (empty with tube = off)
   std::vector<std::string> notes;

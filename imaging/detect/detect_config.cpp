@@ -126,10 +126,12 @@ const ParamTable<DetectParams>& detect_table() {
     t.real("tube_min_radius_angstrom", [](DetectParams& p) -> double& { return p.tube_params.min_radius_angstrom; }, 3.0, 0.5, 1000.0, "Å", "smallest tube radius looked for (wall line to wall line / 2)");
     t.real("tube_max_radius_angstrom", [](DetectParams& p) -> double& { return p.tube_params.max_radius_angstrom; }, 40.0, 1.0, 10000.0, "Å", "largest tube radius looked for");
     t.choice("classes", &DetectParams::classes, "auto",
-             {{"auto", ClassMode::automatic}, {"two", ClassMode::two}, {"none", ClassMode::none}},
-             "intensity classes (1 heavy, 0 light) by Otsu on integrated column intensities: auto = only when separated by class_separation");
+             {{"auto", ClassMode::automatic}, {"lattice", ClassMode::lattice}, {"intensity", ClassMode::intensity}, {"two", ClassMode::two}, {"none", ClassMode::none}},
+             "column classes (1 heavy = holds iodide, 0 light): lattice = from the rock-salt column spacing (NaCl and NaI domains, or a "
+           "solid solution's Vegard iodide fraction); intensity = Otsu on integrated intensities when separated by class_separation; "
+           "auto = lattice, else intensity; two = intensity, always split; none");
     t.real("class_separation", &DetectParams::class_separation, 3.2, 0.0, 100.0, "",
-           "auto classes: minimum separation of the two groups in pooled standard deviations (one normal group measures 2.4–2.9)");
+           "intensity classes: minimum separation of the two groups in pooled standard deviations (one normal group measures 2.4–2.9)");
     t.real("min_relative_intensity", &DetectParams::min_relative_intensity, 0.12, 0.0, 0.99, "",
            "drop columns whose integrated intensity is below this fraction of the movie's 90th percentile (single carbon atoms of "
            "the tube walls at high dose; 0 = keep all)");

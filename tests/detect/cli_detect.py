@@ -79,6 +79,42 @@ def score(path):
     check(fn <= 0.02 * tp and fp <= 0.02 * tp, f"{path.name}: recall/precision")
     check(rms_pm < 15, f"{path.name}: RMS {rms_pm:.1f} pm")
     check(class_ok >= 0.9 * tp, f"{path.name}: classes")
+    check_class_rule(path, "intensity")
+
+
+def text(v):
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def first_shell_spacing(xy):
+    """Median distance to the first-shell neighbours (within 1.2 x the nearest, at most 4; >= 2
+    needed), kept in the rock-salt window 0.8 x 2.82 .. 1.2 x 3.235 Å (docs/detect.md); NaN otherwise."""
+    d = np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])
+    np.fill_diagonal(d, np.inf)
+    out = np.full(len(xy), np.nan)
+    for i in range(len(xy)):
+        r = np.sort(d[i])
+        shell = r[r <= 1.2 * r[0]][:4]
+        if len(shell) >= 2 and 0.8 * 2.82 <= np.median(shell) <= 1.2 * 3.235:
+            out[i] = np.median(shell)
+    return out
+
+
+def check_class_rule(path, want):
+    """class_rule written and the per-column spacings recomputed from the written positions."""
+    with h5py.File(path) as f:
+        m = f["movie"].attrs
+        rule = text(m["class_rule"]) if "class_rule" in m else ""
+        check(rule.startswith(want), f"{path.name}: class_rule {rule!r} (want {want!r})")
+        check(any("lattice" in text(n) for n in m["notes"]), f"{path.name}: a note on the lattice rule")
+        cols = f["columns"][...]
+        spacing = f["column_spacing_angstrom"][...]
+    check(spacing.shape == (len(cols),), f"{path.name}: column_spacing_angstrom shape {spacing.shape}")
+    mine = np.concatenate([first_shell_spacing(cols[cols[:, 0] == t][:, 1:3]) for t in np.unique(cols[:, 0])])
+    same = np.isnan(mine) == np.isnan(spacing)
+    same[~np.isnan(mine)] &= np.abs(mine - spacing)[~np.isnan(mine)] < 1e-9
+    check(same.all(), f"{path.name}: column spacings differ from the recomputed ones at {int((~same).sum())} columns")
+    return rule, cols, spacing
 
 r = run("detect", "--config", cfg, "--movie", tmp / "movie.tif", "--out", tmp / "cols.h5", "--quiet")
 check(r.returncode == 0, f"detect on TIFF: exit {r.returncode} {r.stderr}")
@@ -105,6 +141,32 @@ r = run("detect", "--config", cfg, "--movie", tmp / "movie.mrc", "--out", tmp / 
 check(r.returncode == 0, f"detect on MRC: exit {r.returncode} {r.stderr}")
 if r.returncode == 0:
     score(tmp / "cols_mrc.h5")
+
+# A perfect square lattice 3.0 Å apart: one rock-salt lattice (a solid solution), Vegard's iodide
+# fraction from the written spacings; without a tube a column counts one anion, so the (1 - x) N
+# dimmest columns are light.
+ordered = []
+for t in range(4):
+    img = np.ones((n, n))
+    for x, y, _ in truth:
+        x0, y0 = 3.0 * np.round(x / 3.0), 3.0 * np.round(y / 3.0)
+        img -= 0.4 * np.exp(-((xs - x0) ** 2 + (ys - y0) ** 2) / (2 * sigma**2))
+    ordered.append(rng.poisson(img * 3000.0 * px * px).astype(np.uint16))
+tifffile.imwrite(tmp / "lattice.tif", np.stack(ordered), imagej=True, resolution=(1 / (px / 10), 1 / (px / 10)),
+                 metadata={"unit": "nm", "finterval": 0.04, "axes": "TYX"})
+r = run("detect", "--config", cfg, "--movie", tmp / "lattice.tif", "--out", tmp / "lattice.h5", "--quiet", "--detect.tube=off")
+check(r.returncode == 0, f"detect on the lattice: exit {r.returncode} {r.stderr}")
+if r.returncode == 0:
+    rule, cols, spacing = check_class_rule(tmp / "lattice.h5", "lattice: solid solution")
+    with h5py.File(tmp / "lattice.h5") as f:
+        x_file = float(f["movie"].attrs.get("lattice_iodide_fraction", np.nan))
+        split = int(f["movie"].attrs["classes_split"])
+    x_mine = (2 * np.nanmedian(spacing) - 5.64) / (6.47 - 5.64)
+    print(f"lattice: {rule}, iodide fraction {x_file:.3f} (recomputed {x_mine:.3f}), heavy {int(cols[:, 4].sum())}/{len(cols)}")
+    check(abs(x_file - x_mine) < 1e-6 and abs(x_mine - (6.0 - 5.64) / 0.83) < 0.03, f"lattice: iodide fraction {x_file}")
+    light = cols[:, 4] == 0
+    check(split == 1 and light.sum() == round((1 - x_file) * len(cols)), f"lattice: {light.sum()} light of {len(cols)}")
+    check(cols[light, 3].max() <= cols[~light, 3].min(), "lattice: the light columns are the dimmest")
 
 # Bad input: exit 2, one line on stderr, no output.
 (tmp / "bad.tif").write_bytes(b"II*\0" + b"\xff" * 100)

@@ -1,0 +1,257 @@
+#include "imaging/detect/lattice_classes.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+
+#include "core/materials.hpp"
+
+namespace nanomix::imaging {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Projected rock-salt column spacings a/2 (Å) and the window a measured spacing must lie in.
+constexpr double kSpacingNaCl = 0.5 * nacl_lattice_constant_angstrom;
+constexpr double kSpacingNaI = 0.5 * nai_lattice_constant_angstrom;
+constexpr double kWindowLow = 0.8 * kSpacingNaCl, kWindowHigh = 1.2 * kSpacingNaI;
+
+/// The median (the mean of the two middle values for an even count; detect_columns.cpp's median_of takes
+/// the upper one, which is what its noise estimates want).
+double exact_median(std::vector<double> v) {
+  if (v.empty()) return kNaN;
+  const auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  if (v.size() % 2) return *mid;
+  return 0.5 * (*mid + *std::max_element(v.begin(), mid));
+}
+
+/// Indices of the columns of each frame.
+std::map<int, std::vector<std::size_t>> by_frame(const std::vector<Column>& cols) {
+  std::map<int, std::vector<std::size_t>> frames;
+  for (std::size_t i = 0; i < cols.size(); ++i) frames[cols[i].frame].push_back(i);
+  return frames;
+}
+
+double distance(const Column& a, const Column& b) { return std::hypot(a.x_angstrom - b.x_angstrom, a.y_angstrom - b.y_angstrom); }
+
+/// Step 1 for column i among the columns `idx` of its frame: the median distance to its first-shell
+/// neighbours (NaN when fewer than 2 or outside the rock-salt window).
+double column_spacing(const std::vector<Column>& cols, const std::vector<std::size_t>& idx, std::size_t i, double ratio) {
+  std::vector<double> d;
+  for (std::size_t j : idx) {
+    if (j != i) d.push_back(distance(cols[i], cols[j]));
+  }
+  std::sort(d.begin(), d.end());
+  std::vector<double> shell;
+  for (std::size_t k = 0; k < d.size() && k < 4 && d[k] <= ratio * d[0]; ++k) shell.push_back(d[k]);
+  if (shell.size() < 2) return kNaN;
+  const double s = exact_median(shell);
+  return s >= kWindowLow && s <= kWindowHigh ? s : kNaN;
+}
+
+std::vector<double> column_spacings(const std::vector<Column>& cols, double ratio) {
+  std::vector<double> out(cols.size(), kNaN);
+  for (const auto& [frame, idx] : by_frame(cols)) {
+    for (std::size_t i : idx) out[i] = column_spacing(cols, idx, i, ratio);
+  }
+  return out;
+}
+
+/// Columns without a spacing (klass < 0) take the class of the nearest column of their frame that
+/// has one (light when the frame has none).
+void fill_unmeasured(const std::vector<Column>& cols, std::vector<int>& klass) {
+  const std::vector<int> measured = klass;
+  for (const auto& [frame, idx] : by_frame(cols)) {
+    for (std::size_t i : idx) {
+      if (measured[i] >= 0) continue;
+      double best = std::numeric_limits<double>::infinity();
+      klass[i] = 0;
+      for (std::size_t j : idx) {
+        if (measured[j] >= 0 && distance(cols[i], cols[j]) < best) {
+          best = distance(cols[i], cols[j]);
+          klass[i] = measured[j];
+        }
+      }
+    }
+  }
+}
+
+/// Step 3: classes from the mixture (heavy = the wider-spacing component more probable).
+void two_domains(const Mixture2& mix, const std::vector<Column>& cols, LatticeClasses& out) {
+  out.outcome = LatticeClasses::Outcome::two_domains;
+  out.spacing_light_angstrom = mix.m[0];
+  out.spacing_heavy_angstrom = mix.m[1];
+  double lo = mix.m[0], hi = mix.m[1];  // equal-probability point between the means, by bisection
+  for (int it = 0; it < 60; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (mix.w[1] * mix.density(1, mid) > mix.w[0] * mix.density(0, mid) ? hi : lo) = mid;
+  }
+  out.boundary_angstrom = 0.5 * (lo + hi);
+  out.klass.assign(cols.size(), -1);
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    const double s = out.spacing_angstrom[i];
+    if (std::isfinite(s)) out.klass[i] = mix.w[1] * mix.density(1, s) > mix.w[0] * mix.density(0, s) ? 1 : 0;
+  }
+  fill_unmeasured(cols, out.klass);
+  char line[400];
+  std::snprintf(line, sizeof line,
+                "classes by lattice: two rock-salt domains, projected column spacings %.3f and %.3f Å (NaCl 2.82, NaI 3.235), "
+                "%.2f pooled standard deviations apart; columns whose spacing is more probably the wider one (above %.3f Å) are heavy "
+                "(every column of a NaI domain holds iodide)",
+                mix.m[0], mix.m[1], out.separation, out.boundary_angstrom);
+  out.note = line;
+}
+
+/// Anions expected in the column: its chord through a cylinder about the tube axis reaching a/4
+/// beyond the frame's farthest column (`reach`), over a; at least 1 (a detected column holds an
+/// ion; 1 without a tube).
+double anions_in_column(const Column& c, const Tube* tube, double reach, double a) {
+  if (!tube || !tube->found) return 1.0;
+  const double s = tube->across(c.x_angstrom, c.y_angstrom);
+  const double chord = 2 * std::sqrt(std::max(0.0, reach * reach - s * s));
+  return std::max(1.0, chord / a);
+}
+
+/// P(no iodide) in a column of k anions (k fractional: a chord of k·a holds ⌊k⌋ anions or ⌊k⌋ + 1,
+/// the latter with probability k − ⌊k⌋, by where the lattice falls along it).
+double no_iodide_probability(double x, double k) {
+  const double lo = std::floor(k), f = k - lo;
+  return (1 - f) * std::pow(1 - x, lo) + f * std::pow(1 - x, lo + 1);
+}
+
+/// k of every column (anions_in_column, per frame).
+std::vector<double> anion_counts(const std::vector<Column>& cols, const std::vector<Tube>& tubes, double a) {
+  std::vector<double> k(cols.size(), 1.0);
+  for (const auto& [frame, idx] : by_frame(cols)) {
+    const Tube* tube = frame >= 0 && static_cast<std::size_t>(frame) < tubes.size() ? &tubes[static_cast<std::size_t>(frame)] : nullptr;
+    double reach = 0;
+    for (std::size_t i : idx) reach = std::max(reach, tube && tube->found ? tube->across(cols[i].x_angstrom, cols[i].y_angstrom) : 0.0);
+    for (std::size_t i : idx) k[i] = anions_in_column(cols[i], tube, reach + 0.25 * a, a);
+  }
+  return k;
+}
+
+/// Step 4: a solid solution of Vegard fraction x. The expected number of columns without iodide,
+/// Σ (1 − x)^k, are classed light: the dimmest ones by integrated intensity (a column without
+/// iodide lacks the strongest scatterer, and is mostly a short one).
+void solid_solution(const std::vector<Column>& cols, const std::vector<Tube>& tubes, double median, LatticeClasses& out) {
+  out.outcome = LatticeClasses::Outcome::solid_solution;
+  const double a = 2 * median;
+  out.lattice_constant_angstrom = a;
+  const double x = std::clamp((a - nacl_lattice_constant_angstrom) / (nai_lattice_constant_angstrom - nacl_lattice_constant_angstrom), 0.0, 1.0);
+  out.iodide_fraction = x;
+  const auto k = anion_counts(cols, tubes, a);
+  double light = 0;
+  for (double ki : k) light += no_iodide_probability(x, ki);
+  out.light_fraction = cols.empty() ? 0.0 : light / static_cast<double>(cols.size());
+  std::vector<std::size_t> order(cols.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t i, std::size_t j) { return cols[i].intensity / k[i] < cols[j].intensity / k[j]; });
+  const auto n_light = static_cast<std::size_t>(std::lround(light));
+  out.klass.assign(cols.size(), 1);
+  for (std::size_t r = 0; r < n_light && r < order.size(); ++r) out.klass[order[r]] = 0;
+  char line[600];
+  std::snprintf(line, sizeof line,
+                "classes by lattice: one rock-salt lattice (a solid solution), a = %.3f Å (2 x the median projected spacing, robust "
+                "sigma %.3f Å), iodide fraction x = %.2f by Vegard's law (a = 5.64 + x (6.47 - 5.64) Å); a column of k anions holds "
+                "no iodide with probability (1 - x)^k (k from its chord through the cluster), so %.0f%% of the columns are expected "
+                "to hold none: the %zu dimmest columns are light, the rest heavy",
+                a, out.spread_angstrom, x, 100 * out.light_fraction, n_light);
+  out.note = line;
+}
+
+double robust_sigma(const std::vector<double>& v, double median) {
+  std::vector<double> dev;
+  for (double s : v) dev.push_back(std::abs(s - median));
+  return 1.4826 * exact_median(dev);
+}
+
+}  // namespace
+
+double Mixture2::density(int k, double x) const {
+  const double z = (x - m[k]) / s[k];
+  return std::exp(-0.5 * z * z) / (s[k] * std::sqrt(2 * M_PI));
+}
+
+bool fit_mixture2(const std::vector<double>& values, Mixture2& mix) {
+  if (values.size() < 4) return false;
+  std::vector<double> v = values;
+  std::sort(v.begin(), v.end());
+  const double floor_sigma = 1e-3 * std::max(1e-12, v.back() - v.front());
+  mix.m[0] = v[v.size() / 4];
+  mix.m[1] = v[3 * v.size() / 4];
+  mix.s[0] = mix.s[1] = std::max(floor_sigma, 0.5 * (v.back() - v.front()) / 2);
+  mix.w[0] = mix.w[1] = 0.5;
+  std::vector<double> r(v.size());
+  for (int it = 0; it < 200; ++it) {
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      const double p0 = mix.w[0] * mix.density(0, v[i]), p1 = mix.w[1] * mix.density(1, v[i]);
+      r[i] = p0 + p1 > 0 ? p1 / (p0 + p1) : (v[i] > 0.5 * (mix.m[0] + mix.m[1]) ? 1.0 : 0.0);
+    }
+    for (int k = 0; k < 2; ++k) {
+      double n = 0, sum = 0, sum2 = 0;
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        const double q = k ? r[i] : 1 - r[i];
+        n += q;
+        sum += q * v[i];
+      }
+      if (n < 1e-9) return false;
+      mix.m[k] = sum / n;
+      for (std::size_t i = 0; i < v.size(); ++i) sum2 += (k ? r[i] : 1 - r[i]) * (v[i] - mix.m[k]) * (v[i] - mix.m[k]);
+      mix.s[k] = std::max(floor_sigma, std::sqrt(sum2 / n));
+      mix.w[k] = n / static_cast<double>(v.size());
+    }
+  }
+  if (mix.m[0] > mix.m[1]) {
+    std::swap(mix.m[0], mix.m[1]);
+    std::swap(mix.s[0], mix.s[1]);
+    std::swap(mix.w[0], mix.w[1]);
+  }
+  return true;
+}
+
+LatticeClasses classify_by_lattice(const std::vector<Column>& cols, const std::vector<Tube>& tubes, const LatticeClassParams& p) {
+  LatticeClasses out;
+  out.iodide_fraction = kNaN;
+  out.spacing_angstrom = column_spacings(cols, p.neighbour_ratio);
+  std::vector<double> measured;
+  for (double s : out.spacing_angstrom) {
+    if (std::isfinite(s)) measured.push_back(s);
+  }
+  out.lattice_fraction = cols.empty() ? 0.0 : static_cast<double>(measured.size()) / static_cast<double>(cols.size());
+  char line[300];
+  if (measured.size() < 4 || out.lattice_fraction < p.min_lattice_fraction) {
+    std::snprintf(line, sizeof line, "no rock-salt lattice: %.0f%% of the columns have a first-shell spacing in %.2f-%.2f Å (needs %.0f%%)",
+                  100 * out.lattice_fraction, kWindowLow, kWindowHigh, 100 * p.min_lattice_fraction);
+    out.note = line;
+    return out;
+  }
+  const double median = exact_median(measured);
+  out.spread_angstrom = robust_sigma(measured, median);
+  Mixture2 mix;
+  if (fit_mixture2(measured, mix)) {
+    out.separation = (mix.m[1] - mix.m[0]) / std::sqrt(0.5 * (mix.s[0] * mix.s[0] + mix.s[1] * mix.s[1]));
+    const bool ordered = std::max(mix.s[0], mix.s[1]) <= p.max_spread_angstrom;
+    const bool rock_salt = mix.m[0] >= (1 - p.domain_tolerance) * kSpacingNaCl && mix.m[1] <= (1 + p.domain_tolerance) * kSpacingNaI;
+    if (ordered && rock_salt && out.separation >= p.separation && std::min(mix.w[0], mix.w[1]) >= p.min_weight) {
+      two_domains(mix, cols, out);
+      return out;
+    }
+  }
+  if (out.spread_angstrom > p.max_spread_angstrom) {
+    out.outcome = LatticeClasses::Outcome::disordered;
+    std::snprintf(line, sizeof line,
+                  "no ordered lattice: the projected column spacings (median %.3f Å) spread %.3f Å (robust sigma; a lattice needs <= %.3f) "
+                  "and do not form two ordered domains",
+                  median, out.spread_angstrom, p.max_spread_angstrom);
+    out.note = line;
+    return out;
+  }
+  solid_solution(cols, tubes, median, out);
+  return out;
+}
+
+}  // namespace nanomix::imaging
