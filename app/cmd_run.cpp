@@ -445,7 +445,8 @@ RunPlan make_plan(const RunParams& run, const RunCompareInputs& inputs, const Co
                            {{"compare.statistic", "interior"}}});
     plan.comparison_movie_note = "Detection-free: cubical persistence of the tube interior of every frame of the noisy movies "
                                  "(docs/topology.md, group 'interior'; its false-positive rate and power are measured in "
-                                 "validation/topology/RESULTS.md) of '" + first_mechanism + "' against '" + second + "'.";
+                                 "validation/topology/RESULTS.md sections 6 and 7, and for two MD runs its frame-level p "
+                                 "says the movies differ, not the mechanisms: see the run-level figures below) of '" + first_mechanism + "' against '" + second + "'.";
   }
   if (run.has("compare") && !plan.reference.empty())
     plan.stages.push_back({"compare", "comparison", CompareStage{{layout.diagrams_columns()}, plan.reference, layout.comparison(), {}}, {}});
