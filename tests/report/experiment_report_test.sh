@@ -38,7 +38,7 @@ PYEOF
   --compare.experimental="$tmp/exp.tif"
 px=$(cat "$tmp/expected_pixel")
 # Both movies detected at the simulated (coarser) pixel: the experiment resampled down (issue 13 item 4).
-/usr/bin/python3 - "$tmp/run" "$(cat "$tmp/sim_pixel")" <<'PYEOF'
+/usr/bin/python3 - "$tmp/run" "$(cat "$tmp/sim_pixel")" "$(cd "$(dirname "$0")/../.." && pwd)" <<'PYEOF'
 import sys, h5py
 run, sim_px = sys.argv[1], float(sys.argv[2])
 with h5py.File(run + "/columns_experimental.h5", "r") as f, h5py.File(run + "/columns.h5", "r") as s:
@@ -63,6 +63,21 @@ section = html.unescape(page[start:page.index("</section>", start)])
 assert "Power, validation (not this run): p" in section and "Power, validation (not this run): effect z" in section, section[:300]
 assert "this run: %d frames" % frames in section and "This run compared %d frames a side" % frames in section, frames
 print("ok: the power plot marks this run's", frames, "frames")
+# The demo calibration's reference figures in the report are those of validation/topology/RESULTS.md
+# section 7 (its tables as demo_calibration.py wrote them): same-process pairs rejected at the frame
+# level, and swap vs thermal's frame-level and run-level p, per statistic.
+import os
+results = open(os.path.join(sys.argv[3], "validation/topology/RESULTS.md")).read()
+sec7 = results[results.index("## 7."):]
+text = re.sub(r"\s+", " ", re.sub("<[^>]+>", " ", section))
+names = {"interior": "tube interior", "columns": "detected columns", "I": "ground truth"}
+for stat, name in names.items():
+    rej = re.search(r"^\| %s \| (\d+)/(\d+) \| ([0-9.]+) \|" % stat, sec7, re.M)
+    run = re.search(r"^\| %s \| ([0-9.]+) \| [+-][0-9.]+ \| [^|]+\| [^|]+\| ([0-9.]+) \|" % stat, sec7, re.M)
+    assert rej and run, stat
+    want = "%s/%s = %s %s %s" % (rej.group(1), rej.group(2), rej.group(3), run.group(1), run.group(2))
+    assert re.search(re.escape(name) + r"[^/]{0,60}\s" + re.escape(want), text), (stat, want, text[text.index("Frame-level p of two"):][:1500])
+print("ok: the report's demo calibration table = validation/topology/RESULTS.md section 7")
 PYEOF
 /usr/bin/python3 - "$tmp/run/report.html" "$tmp/exp.tif" "$px" <<'PYEOF'
 import sys, re, html
