@@ -139,6 +139,11 @@ StepFiles step_files(const Step& step, const std::string& config_path) {
           f.sections = {"compare"};
           for (const auto& x : s.simulated) in("--simulated", x);
           in("--experimental", s.experimental);
+          for (const auto& [a, b] : s.null_pairs) {
+            f.inputs.push_back({"--null-pair", a});
+            f.inputs.push_back({"--null-pair", b});
+            args += " --null-pair " + a + "," + b;
+          }
           out("--out", s.out);
         }
       },
@@ -410,6 +415,56 @@ void plan_ground_truth(RunPlan& plan, const RunCompareInputs& inputs, const Conf
                                "': what the analysis could find with perfect column detection and no projection.";
 }
 
+/// The second mechanism's run: [md] mechanism replaced; with null pairs also its md and dose-noise
+/// seeds moved on by 1 (S + 1, I + 1), so that the compared pair is made as each null pair is — two
+/// runs with seeds of their own. (Two runs sharing their MD seed stay close for a while whatever
+/// their mechanisms, which would make the compared pair look more alike than any null pair.)
+std::vector<std::pair<std::string, std::string>> second_run_overrides(const RunParams& run, const Config& config, int offset = 1) {
+  std::vector<std::pair<std::string, std::string>> o{{"md.mechanism", run.second_mechanism}};
+  if (run.null_pairs == 0) return o;
+  const auto md_seed = static_cast<std::uint64_t>(sim::MdParams::table().read(config).seed);
+  const auto noise_seed = imaging::ImagingParams::table().read(config).dose.seed;
+  o.push_back({"md.seed", std::to_string(md_seed + static_cast<std::uint64_t>(offset))});
+  o.push_back({"imaging.seed", std::to_string(noise_seed + static_cast<std::uint64_t>(offset))});
+  return o;
+}
+
+/// [run] null_pairs: pairs of runs of the second mechanism that differ only in their seeds (md and
+/// dose noise: S + 2k and S + 2k + 1 of the config's S and I, k = 1…pairs; the compared runs have S
+/// and S + 1), each made and measured as the compared runs are (tags "_null<k>a", "_null<k>b");
+/// every comparison of the plan gets them as its run-level null (CompareStage::null_pairs).
+void plan_null_pairs(RunPlan& plan, const RunParams& run, const Config& config, const RunLayout& layout, bool resume) {
+  std::vector<std::pair<std::string, std::string>> tags;
+  RunPlan nulls;
+  for (int k = 1; k <= run.null_pairs; ++k) {
+    const std::string base = "_null" + std::to_string(k);
+    for (int side = 0; side < 2; ++side) {
+      const std::string tag = base + (side == 0 ? "a" : "b");
+      plan_simulation(nulls, run, layout, resume, true, tag, second_run_overrides(run, config, 2 * k + side));
+      if (run.has("md") && run.has("topology")) {
+        TopologyStage atoms;
+        atoms.trajectory = layout.trajectory(tag);
+        atoms.out = layout.diagrams_atoms(tag);
+        nulls.stages.push_back({"topology_atoms" + tag, "persistence of the ions (" + tag.substr(1) + ")", atoms, {}});
+      }
+    }
+    tags.push_back({base + "a", base + "b"});
+  }
+  // The null runs are made before the first comparison, which reads them.
+  const auto first_compare = std::find_if(plan.stages.begin(), plan.stages.end(),
+                                          [](const PlannedStage& st) { return std::holds_alternative<CompareStage>(st.step); });
+  plan.stages.insert(first_compare, nulls.stages.begin(), nulls.stages.end());
+  for (auto& stage : plan.stages) {
+    auto* compare = std::get_if<CompareStage>(&stage.step);
+    if (compare == nullptr) continue;
+    for (const auto& [a, b] : tags) {
+      if (stage.id == "compare_movie") compare->null_pairs.push_back({layout.diagrams_movie(a), layout.diagrams_movie(b)});
+      if (stage.id == "compare_atoms") compare->null_pairs.push_back({layout.diagrams_atoms(a), layout.diagrams_atoms(b)});
+      if (stage.id == "compare") compare->null_pairs.push_back({layout.diagrams_columns(a), layout.diagrams_columns(b)});
+    }
+  }
+}
+
 /// The simulated mechanism of [md], imaged, detected and measured; then the reference it is
 /// compared with: the experimental movie of [compare] experimental, or else a second simulated
 /// mechanism ([run] second_mechanism) — the report says which.
@@ -430,7 +485,7 @@ RunPlan make_plan(const RunParams& run, const RunCompareInputs& inputs, const Co
   if (!experimental.empty()) {
     plan_experiment(plan, run, layout, experimental, first_mechanism);
   } else if (two_mechanisms) {
-    plan_simulation(plan, run, layout, resume, two_mechanisms, "_" + second, {{"md.mechanism", second}});
+    plan_simulation(plan, run, layout, resume, two_mechanisms, "_" + second, second_run_overrides(run, config));
     plan.reference = layout.diagrams_columns("_" + second);
     plan.comparison_note = "No experimental movie was given ([compare] experimental is empty): this run compares two "
                            "simulated mechanisms with each other — the detected-column diagrams of '" + first_mechanism +
@@ -450,6 +505,7 @@ RunPlan make_plan(const RunParams& run, const RunCompareInputs& inputs, const Co
   }
   if (run.has("compare") && !plan.reference.empty())
     plan.stages.push_back({"compare", "comparison", CompareStage{{layout.diagrams_columns()}, plan.reference, layout.comparison(), {}}, {}});
+  if (two_mechanisms && run.null_pairs > 0) plan_null_pairs(plan, run, config, layout, resume);
   return plan;
 }
 
@@ -565,6 +621,8 @@ int run_all(const Invocation& inv) {
   check_something_to_do(run, config, dir);
   check_stage_keys(run, config);
   if (!inputs.experimental.empty()) check_experiment(inputs, config, inv.quiet);
+  if (!inputs.experimental.empty() && run.null_pairs > 0)
+    config.fail("run", "null_pairs", "is for two simulated mechanisms; with [compare] experimental there is no second mechanism to make null pairs of");
   if (inputs.experimental.empty() && !run.second_mechanism.empty() && run.has("topology")) ground_truth_subset(inputs, config);
   make_run_folder(dir);
   const FolderLock lock(dir);

@@ -22,6 +22,10 @@ const ParamTable<RunParams>& RunParams::table() {
               "the other stages use every rank); true = LAMMPS on every rank (faster for large systems, but a "
               "different, equally valid trajectory)");
     t.boolean("tiff", &P::tiff, true, "also write an ImageJ TIFF stack beside every simulated movie (movie.tif, movie_<mechanism>.tif)");
+    t.integer("null_pairs", &P::null_pairs, 0, 0, 1000, "",
+              "with second_mechanism: simulate this many pairs of runs of the second mechanism that differ only in "
+              "their [md] and [imaging] seeds, measured like the compared runs, and give every comparison the run-level "
+              "test against them (p >= 1/(pairs + 1): 20 pairs for p < 0.05; each pair costs two MD runs)");
     t.integer("filmstrip_frames", &P::filmstrip_frames, 6, 1, 50, "", "most movie frames in the report's local-structures strip (one per persistent feature's peak)");
     return t;
   }();
@@ -29,6 +33,8 @@ const ParamTable<RunParams>& RunParams::table() {
 }
 
 void RunParams::validate() const {
+  if (null_pairs > 0 && second_mechanism.empty())
+    throw ParamError("run", "null_pairs", "needs [run] second_mechanism: the null pairs are runs of the second mechanism");
   if (second_mechanism.empty()) return;
   // Checked before any work: the second mechanism is one md knows.
   std::vector<std::string> choices;

@@ -15,6 +15,10 @@ struct RunParams {
   bool md_all_ranks = false;
   bool tiff = true;
   int filmstrip_frames = 6;
+  /// With two simulated mechanisms: this many pairs of runs of the second mechanism (the control)
+  /// that differ only in their seeds, made and measured like the compared runs, as the null of the
+  /// run-level test of every comparison (`nanomix compare --null-pair`); 0 = none.
+  int null_pairs = 0;
 
   static const ParamTable<RunParams>& table();
   /// ParamError: second_mechanism is not a value of [md] mechanism.

@@ -842,7 +842,8 @@ void demo_calibration_note(Document& doc) {
                 "differ, not that the mechanisms do. The <b>run-level test</b> (<code>nanomix compare --null-pair</code>, with "
                 "those " + n + " pairs as the null) ranks the energy distance of the compared pair among the pairs' and is "
                 "valid whatever the correlation; with " + n + " pairs its floor is 1/" + std::to_string(cal.null_pairs + 1) + " = " +
-                fixed(1.0 / (cal.null_pairs + 1), 3) + ". The demo's swap against thermal:");
+                fixed(1.0 / (cal.null_pairs + 1), 3) + "; <code>[run] null_pairs</code> makes a run compute it itself. The demo's "
+                "swap against thermal:");
   doc.table({"statistic", "same-process pairs rejected (frame level)", "swap vs thermal: frame-level p", "run-level p",
              "run-level p at its floor"},
             rows);
