@@ -98,8 +98,10 @@ void experiment_section(Document& doc, const RunFiles& files) {
     in.frames[k].time_s = static_cast<double>(kept[k]) * frame_s;
   }
   std::size_t columns = 0;
+  std::string classes;
   if (std::filesystem::is_regular_file(files.columns_experimental)) {
     const auto cf = imaging::read_columns_file(files.columns_experimental);
+    classes = classes_sentence(cf);
     if (!cf.resampling.empty()) {
       doc.paragraph("Detection ran on the movie " + cf.resampling +
                     ": the simulated and experimental movies are detected at one pixel size, the finer one resampled down "
@@ -119,8 +121,17 @@ void experiment_section(Document& doc, const RunFiles& files) {
   doc.paragraph(std::to_string(kept.size()) + " of " + std::to_string(total) + " frames shown" +
                 (bin > 1 ? ", as " + std::to_string(bin) + " × " + std::to_string(bin) + " block means (the page's copy only; detection used every pixel)" : "") +
                 ", on one grey scale for all frames. Overlay: the " + std::to_string(columns) +
-                " columns detected in the frames shown (heavy = I-rich, light), the same detection as for the simulated movie.");
+                " columns detected in the frames shown (heavy = I-rich, light), the same detection as for the simulated movie." + classes);
   doc.raw(movie_player(in));
+}
+
+/// How the detector decided heavy and light (columns.h5 /movie class_rule), said plainly: a movie
+/// whose classes could not be split is not shown as if all its columns were light.
+std::string classes_sentence(const imaging::ColumnsFile& cf) {
+  if (cf.classes_split)
+    return " Heavy (holds iodide) and light were decided by " + (cf.class_rule.empty() ? std::string("the detector") : escape(cf.class_rule)) + ".";
+  return " <b>Heavy and light could not be split in this movie</b>" + (cf.class_rule.empty() ? std::string() : " (" + escape(cf.class_rule) + ")") +
+         ": every column is drawn as light, and the heavy/light statistics are not computed from it (columns.h5 /movie notes say why).";
 }
 
 }  // namespace nanomix::report

@@ -5,7 +5,15 @@
 #include "app/report/html.hpp"
 #include "app/report/pipeline_report.hpp"
 
+namespace nanomix::imaging {
+struct ColumnsFile;
+}
+
 namespace nanomix::report {
+
+/// One sentence for the report on how the detector decided heavy and light in a columns file
+/// (/movie class_rule), or that it could not split them (HTML, the rule escaped).
+std::string classes_sentence(const imaging::ColumnsFile& cf);
 
 /// Nothing when the run had no experimental movie.
 void experiment_section(Document& doc, const RunFiles& files);

@@ -325,12 +325,14 @@ void add_truth_marks(const imaging::MovieGroundTruth& truth, PlayerInput& in) {
   }
 }
 
-/// The detected columns of each frame (pixels, class); returns how many.
-std::size_t add_column_marks(const RunFiles& files, PlayerInput& in) {
+/// The detected columns of each frame (pixels, class); returns how many. `classes` gets what
+/// classes_sentence says of the file.
+std::size_t add_column_marks(const RunFiles& files, PlayerInput& in, std::string& classes) {
   const std::size_t nt = in.frames.size();
   std::size_t column_count = 0;
   if (present(files.columns) && in.pixel_size_angstrom > 0) {
     const auto cf = imaging::read_columns_file(files.columns);
+    classes = classes_sentence(cf);
     for (const auto& c : cf.columns) {
       if (c.frame < 0 || static_cast<std::size_t>(c.frame) >= nt) continue;
       in.frames[static_cast<std::size_t>(c.frame)].columns.insert(
@@ -359,7 +361,8 @@ void movie_section(Document& doc, const RunFiles& files) {
   const std::size_t nt = in.frames.size();
   const double dx = in.pixel_size_angstrom;
   add_truth_marks(truth, in);
-  const std::size_t column_count = add_column_marks(files, in);
+  std::string classes;
+  const std::size_t column_count = add_column_marks(files, in, classes);
   const auto& first = in.movies.front();
   doc.paragraph(std::to_string(nt) + " frames of " + std::to_string(first.nx) + " × " + std::to_string(first.ny) + " pixels, " +
                 fixed(dx, 3) + " Å per pixel. Each movie is shown on one grey scale for all its frames (the 0.1–99.9 % range "
@@ -368,7 +371,7 @@ void movie_section(Document& doc, const RunFiles& files) {
                 (spp > 0 ? " (MD time × " + fixed(spp, 3) + " s/ps, the movie's time axis)" : "") +
                 (exposure_s > 0 ? "; the camera's exposure per frame is " + fixed(exposure_s * 1e3, 0) + " ms, a separate attribute" : "") +
                 ". Overlays: the ground-truth ions of the frame's MD snapshot and the " + std::to_string(column_count) +
-                " columns detected over all frames (heavy = I-rich, light).");
+                " columns detected over all frames (heavy = I-rich, light)." + classes);
   doc.raw(movie_player(in));
 }
 

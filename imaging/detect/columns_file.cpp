@@ -126,6 +126,8 @@ ColumnsFile read_columns_here(const std::string& path) {
     out.pixel_size_y_angstrom = h5::read_double_attribute(m, "pixel_size_y_angstrom");
     out.frame_time_s = h5::read_double_attribute(m, "frame_time_s");
     if (h5::has_attribute(m, "resampling")) out.resampling = h5::read_string_attribute(m, "resampling");
+    if (h5::has_attribute(m, "classes_split")) out.classes_split = h5::read_double_attribute(m, "classes_split") != 0;
+    if (h5::has_attribute(m, "class_rule")) out.class_rule = h5::read_string_attribute(m, "class_rule");
   }
   if (h5::exists(f, "parameters/config")) out.config_ini = h5::read_string_dataset(f, "parameters/config");
   return out;

@@ -31,6 +31,8 @@ struct ColumnsFile {
   std::vector<double> frame_times_s;  ///< /frames column time_s, one per frame (empty without /frames)
   int nx = 0, ny = 0;             ///< the grid detected on (after resampling)
   std::string resampling;         ///< /movie resampling: what the movie was resampled from ("" = not)
+  bool classes_split = false;     ///< /movie classes_split: some rule decided heavy/light
+  std::string class_rule;         ///< /movie class_rule: which ("" in files older than the rule)
   std::string config_ini;
 };
 

@@ -73,11 +73,23 @@ text = re.sub(r"\s+", " ", re.sub("<[^>]+>", " ", section))
 names = {"interior": "tube interior", "columns": "detected columns", "I": "ground truth"}
 for stat, name in names.items():
     rej = re.search(r"^\| %s \| (\d+)/(\d+) \| ([0-9.]+) \|" % stat, sec7, re.M)
-    run = re.search(r"^\| %s \| ([0-9.]+) \| [+-][0-9.]+ \| [^|]+\| [^|]+\| ([0-9.]+) \|" % stat, sec7, re.M)
-    assert rej and run, stat
-    want = "%s/%s = %s %s %s" % (rej.group(1), rej.group(2), rej.group(3), run.group(1), run.group(2))
+    runp = re.search(r"^\| %s \| ([0-9.]+) \| [+-][0-9.]+ \| [^|]+\| [^|]+\| ([0-9.]+) \|" % stat, sec7, re.M)
+    assert rej and runp, stat
+    want = "%s/%s = %s %s %s" % (rej.group(1), rej.group(2), rej.group(3), runp.group(1), runp.group(2))
     assert re.search(re.escape(name) + r"[^/]{0,60}\s" + re.escape(want), text), (stat, want, text[text.index("Frame-level p of two"):][:1500])
 print("ok: the report's demo calibration table = validation/topology/RESULTS.md section 7")
+# The movie and experiment sections say how heavy/light were decided, from each columns file's
+# /movie class_rule and classes_split (or that they could not be split).
+for cols, sec in [("columns.h5", "movie"), ("columns_experimental.h5", "experiment")]:
+    with h5py.File(run + "/" + cols, "r") as f:
+        a = f["movie"].attrs
+        rule = a["class_rule"].decode() if isinstance(a["class_rule"], bytes) else str(a["class_rule"])
+        split = int(a["classes_split"])
+    want = ("Heavy (holds iodide) and light were decided by " + rule) if split else ("Heavy and light could not be split in this movie (" + rule + ")")
+    start = page.index('id="%s"' % sec)
+    sect = re.sub(r"\s+", " ", html.unescape(re.sub("<[^>]+>", " ", page[start:page.index("</section>", start)])))
+    assert want in sect, (cols, want, sect[:1500])
+    print("ok:", sec, "section says of", cols + ":", want)
 PYEOF
 /usr/bin/python3 - "$tmp/run/report.html" "$tmp/exp.tif" "$px" <<'PYEOF'
 import sys, re, html

@@ -30,4 +30,22 @@ assert p < 0.05, p
 print("ok: anion_sro %.2f -> max %.2f (thermal max |%.2f|); ground-truth comparison p = %.3f" % (a[0], a[len(a)//2:].max(), np.abs(b).max(), p))
 PYEOF
 fi
+# The movie section says how heavy/light were decided in columns.h5 (class_rule), or that they
+# could not be split (the demo's MD movies: column spacings too spread for the lattice rule).
+if [ -e "$tmp/run/columns.h5" ] && grep -q 'id="movie"' "$tmp/run/report.html"; then
+  /usr/bin/python3 - "$tmp/run" <<'PYEOF'
+import sys, re, html, h5py
+run = sys.argv[1]
+with h5py.File(run + "/columns.h5", "r") as f:
+    a = f["movie"].attrs
+    rule = a["class_rule"].decode() if isinstance(a["class_rule"], bytes) else str(a["class_rule"])
+    split = int(a["classes_split"])
+page = open(run + "/report.html").read()
+start = page.index('id="movie"')
+sect = re.sub(r"\s+", " ", html.unescape(re.sub("<[^>]+>", " ", page[start:page.index("</section>", start)])))
+want = ("Heavy (holds iodide) and light were decided by " + rule) if split else ("Heavy and light could not be split in this movie (" + rule + ")")
+assert want in sect, (want, sect[:1500])
+print("ok: the movie section says of columns.h5:", want)
+PYEOF
+fi
 /usr/bin/python3 "$(dirname "$0")/report_chromium.py" "$tmp/run/report.html" "$@"
