@@ -37,8 +37,8 @@ cached in WORKDIR by name, so a second call reuses them.
 Usage: demo_calibration.py NANOMIX WORKDIR [--full] [--fresh] [--results FILE.md] [--pairs N] [--frames K ...]
        [--doses D ...]
 Default: 3 null pairs and the swap-vs-thermal pair at 6 frames, 400 e/Å² (a smoke test of the
-machinery, ~2 min on 2 cores); --full: 20 null pairs at the demo's 21 frames and 400 e/Å², power at
-doses 100 400 1000 4000 and frames 5 10 21 40 (MD of 40 + 2 runs; ~1 h on 2 cores).
+machinery, 70-80 s on 2 cores); --full: 20 null pairs at the demo's 21 frames and 400 e/Å², power at
+doses 100 400 1000 4000 and frames 5 10 21 40 (MD of 40 + 2 runs; 40 min on 2 cores, 2 Dec).
 Exit 1 when a command fails, a run-level p in a comparison file is not (1 + #{null E >= E})/(n + 1)
 of that file's energy distances, or the ground truth does not put the demo's swap run beyond every
 null pair (run-level p of `I` above 1/(pairs + 1): the swap drive no longer segregates).
