@@ -11,6 +11,8 @@ null_pairs = 2. Read back with h5py, independently of nanomix's own readers:
     files of the run folder, holds one energy distance per pair, each equal to the energy distance
     of `nanomix compare` on that pair alone, and a run-level p equal to
     (1 + #{null E >= observed E}) / (pairs + 1) recomputed here;
+  * the ground truth's energy distances (H0 of the iodide) recomputed from the diagrams files with
+    an independent W2 (scipy's optimal assignment);
   * the report shows the run-level column; null_pairs without second_mechanism is refused (exit 2,
     one line naming the key, nothing written).
 usage: run_null_pairs_test.py NANOMIX CONFIG
@@ -23,6 +25,7 @@ from pathlib import Path
 
 import h5py
 import numpy as np
+from scipy.optimize import linear_sum_assignment
 
 nanomix, config = sys.argv[1], sys.argv[2]
 PAIRS = 2
@@ -90,6 +93,45 @@ for name, stat, dia in [("comparison.h5", "columns", "diagrams_columns"), ("comp
             e_alone = float(f[f"statistics/{stat}/mechanisms/0"].attrs["energy_distance"])
         assert abs(e_alone - e_null[k]) <= 1e-9 * max(1.0, abs(e_alone)), (name, k, e_alone, e_null[k])
     print(f"ok: {name}: {PAIRS} null pairs of this run, each E = the pair compared alone; run-level p {p:.3f} recomputed")
+
+
+
+# The ground truth's energy distances recomputed from the diagrams files alone (docs/topology.md:
+# finite points, ground metric L-infinity, a point (b, d) is (d - b)/2 from the diagonal; W2 by an
+# optimal assignment with diagonal copies, scipy; E = 2 mean d(A, B) - mean d(A, A') - mean d(B, B')
+# over distinct frames).
+def h0_diagrams(path):
+    with h5py.File(path, "r") as f:
+        t = f["diagrams/I/dim0"][:]
+        nf = f["frames"].shape[0]
+    return [t[(t[:, 0] == k) & np.isfinite(t[:, 2])][:, 1:] for k in range(nf)]
+
+
+def w2(x, y):
+    n, m = len(x), len(y)
+    c = np.full((n + m, n + m), 1e30)
+    c[:n, :m] = np.max(np.abs(x[:, None, :] - y[None, :, :]), axis=2) ** 2
+    c[np.arange(n), m + np.arange(n)] = ((x[:, 1] - x[:, 0]) / 2) ** 2
+    c[n + np.arange(m), np.arange(m)] = ((y[:, 1] - y[:, 0]) / 2) ** 2
+    c[n:, m:] = 0
+    r, k = linear_sum_assignment(c)
+    return np.sqrt(c[r, k].sum())
+
+
+def energy_distance(a, b):
+    def mean_d(p, q, within):
+        return np.mean([w2(p[i], q[j]) for i in range(len(p)) for j in range(len(q)) if not within or i < j])
+    return 2 * mean_d(a, b, False) - mean_d(a, a, True) - mean_d(b, b, True)
+
+
+with h5py.File(out / "comparison_atoms.h5", "r") as f:
+    g = f["statistics/I"]
+    stored = [float(g["mechanisms/0"].attrs["energy_distance"])] + list(g["null_pairs_energy_distance"][:])
+files = [("diagrams_atoms.h5", "diagrams_atoms_thermal.h5")] + [(f"diagrams_atoms_null{k}a.h5", f"diagrams_atoms_null{k}b.h5") for k in range(1, PAIRS + 1)]
+for (a, b), e in zip(files, stored):
+    mine = energy_distance(h0_diagrams(out / a), h0_diagrams(out / b))
+    assert abs(mine - e) <= 1e-9 * max(1.0, abs(mine)), (a, b, mine, e)
+print("ok: the ground truth's energy distances (compared pair and null pairs) = W2 recomputed with scipy from the diagrams files")
 
 page = (out / "report.html").read_text()
 assert "run-level p (2 null pairs)" in page, "the report has no run-level column"
