@@ -118,7 +118,7 @@ class Pipeline:
 
     def compare(self, a, b, statistic, null_pairs=()):
         """The frame-level permutation test of a against b; with null_pairs [(a', b'), ...] also the
-        run-level test (`--null-pair`). Returns (p, effect z, p_min, run-level p or nan)."""
+        run-level test (`--null-pair`). Returns (p, effect z, p_min, run-level p or nan, E, null pairs' E)."""
         tag = f"__null{len(null_pairs)}" if null_pairs else ""
         out = self.work / f"cmp_{a.stem}__{b.stem}__{statistic}{tag}.h5"
         extra = ["--compare.dimensions=0"] if statistic in TRUTH_STATS else []
@@ -128,16 +128,15 @@ class Pipeline:
             self.cmd("compare", "--simulated", a, "--experimental", b, "--out", out, f"--compare.statistic={statistic}", *extra)
         with h5py.File(out, "r") as f:
             m = f[f"statistics/{statistic}/mechanisms/0"]
-            run_p = float("nan")
+            run_p, e, e_null = float("nan"), float(m.attrs["energy_distance"]), np.array([])
             if null_pairs:
                 # The run-level p recomputed from the file (not nanomix's attribute): observed E ranked
                 # among the null pairs' E as written.
                 e_null = f[f"statistics/{statistic}/null_pairs_energy_distance"][:]
-                e = float(m.attrs["energy_distance"])
                 run_p = (1 + int((e_null >= e).sum())) / (len(e_null) + 1)
                 if abs(run_p - float(m.attrs["run_level_p_value"])) > 1e-12:
                     sys.exit(f"{out}: run_level_p_value {m.attrs['run_level_p_value']} != {run_p} recomputed from the file")
-            return float(m.attrs["permutation_p_value"]), float(m.attrs["permutation_effect_z"]), float(f.attrs["p_min"]), run_p
+            return float(m.attrs["permutation_p_value"]), float(m.attrs["permutation_effect_z"]), float(f.attrs["p_min"]), run_p, e, e_null
 
 
 def files_of(pipe, run, frames):
@@ -153,10 +152,10 @@ def statistics_of(pipe, run_a, run_b, frames, null_runs=(), stats=None):
     """Frame-level (and, with null_runs, run-level) tests of run_a against run_b for each statistic."""
     da, split_a = files_of(pipe, run_a, frames)
     db, split_b = files_of(pipe, run_b, frames)
+    null_files = [(files_of(pipe, x, frames)[0], files_of(pipe, y, frames)[0]) for x, y in null_runs]
     out = {}
     for stat in stats or ("interior", "columns", "I"):
-        nulls = [(files_of(pipe, x, frames)[0][stat], files_of(pipe, y, frames)[0][stat]) for x, y in null_runs]
-        out[stat] = pipe.compare(da[stat], db[stat], stat, nulls)
+        out[stat] = pipe.compare(da[stat], db[stat], stat, [(x[stat], y[stat]) for x, y in null_files])
     if stats is None and split_a and split_b:
         for cls in ("heavy", "light"):
             out[cls] = pipe.compare(da["columns"], db["columns"], cls)
@@ -191,14 +190,8 @@ def run_level_table(pipe, demo, nulls, null_frames, null_dose, pairs):
              "| statistic | frame-level p | effect z | energy distance E | null pairs' E (median, max) | run-level p |",
              "|---|---|---|---|---|---|"]
     res = statistics_of(pipe, demo[0], demo[1], null_frames, nulls)
-    for s, v in res.items():
-        da, _ = files_of(pipe, demo[0], null_frames)
-        db, _ = files_of(pipe, demo[1], null_frames)
-        out = pipe.work / f"cmp_{da[s].stem}__{db[s].stem}__{s}__null{len(nulls)}.h5"
-        with h5py.File(out, "r") as f:
-            e = float(f[f"statistics/{s}/mechanisms/0"].attrs["energy_distance"])
-            e_null = f[f"statistics/{s}/null_pairs_energy_distance"][:]
-        lines.append(f"| {s} | {v[0]:.3f} | {v[1]:+.1f} | {e:.3g} | {np.median(e_null):.3g}, {e_null.max():.3g} | {v[3]:.3f} |")
+    for s, (p, z, _, run_p, e, e_null) in res.items():
+        lines.append(f"| {s} | {p:.3f} | {z:+.1f} | {e:.3g} | {np.median(e_null):.3g}, {e_null.max():.3g} | {run_p:.3f} |")
     return lines + [""], res
 
 
