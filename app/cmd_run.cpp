@@ -4,15 +4,25 @@
 // stage is skipped when its outputs exist and were made from the same config (a stamp per stage
 // under DIR/.stamps records it).
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <sys/file.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
 #include <sstream>
 #include <type_traits>
 #include <variant>
@@ -509,49 +519,256 @@ RunPlan make_plan(const RunParams& run, const RunCompareInputs& inputs, const Co
   return plan;
 }
 
+/// [run] md_processes, 0 resolved to the number of cores.
+int md_processes(const RunParams& run) {
+  return run.md_processes > 0 ? run.md_processes : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+/// A stage about to run: its files, config and stamp, and what --resume decided.
+struct PreparedStage {
+  StepFiles files;
+  Config config;
+  std::string command, stamp_text;
+  fs::path stamp, started;
+  Step step;
+  bool continuing = false;  ///< an interrupted md continued from its checkpoint
+  bool done = false;        ///< --resume: outputs exist for this very stamp
+};
+
+/// [run] md_processes: MD stages of the plan other than the first run as child `nanomix md`
+/// processes while the run goes on (each MD is one rank, so two on two cores take the time of
+/// one). The child is the same program with the same resolved config and the same overrides, so
+/// its trajectory is bitwise the one the run would make in-process. Children get SIGTERM if this
+/// process dies (PR_SET_PDEATHSIG) or fails, and start with no descriptor of ours but 0–2 (an HDF5
+/// file held open by an inherited descriptor would stay locked).
+class BackgroundMd {
+ public:
+  struct Outcome {
+    int status = 0;  ///< waitpid status
+    double start_seconds = 0, end_seconds = 0;
+  };
+
+  BackgroundMd(int slots, std::chrono::steady_clock::time_point t0) : slots_(slots), t0_(t0) {}
+  ~BackgroundMd() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_ = true;
+      for (auto& [index, job] : jobs_)
+        if (job.state == Job::running) ::kill(job.pid, SIGTERM);
+    }
+    wake_.notify_all();
+    if (monitor_.joinable()) monitor_.join();
+  }
+  BackgroundMd(const BackgroundMd&) = delete;
+  BackgroundMd& operator=(const BackgroundMd&) = delete;
+
+  /// Queues stage `index` (prepared, begun) as `nanomix <args>`; started when a slot is free.
+  void add(std::size_t index, std::vector<std::string> args) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    jobs_[index].args = std::move(args);
+    order_.push_back(index);
+    if (!monitor_.joinable()) monitor_ = std::thread([this] { monitor(); });
+    wake_.notify_all();
+  }
+  bool has(std::size_t index) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return jobs_.count(index) > 0;
+  }
+  bool running(std::size_t index) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = jobs_.find(index);
+    return it != jobs_.end() && it->second.state == Job::running;
+  }
+  /// The first job not started yet, now the caller's to run itself (nullopt: none left).
+  std::optional<std::size_t> take_next() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (std::size_t index : order_) {
+      Job& job = jobs_[index];
+      if (job.state != Job::queued) continue;
+      job.state = Job::taken;
+      return index;
+    }
+    return std::nullopt;
+  }
+  /// A job not started yet (or taken) is the caller's to run itself (nullopt); a started one is
+  /// waited for.
+  std::optional<Outcome> take_or_wait(std::size_t index) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    Job& job = jobs_.at(index);
+    if (job.state == Job::queued || job.state == Job::taken) {
+      job.state = Job::taken;
+      return std::nullopt;
+    }
+    done_.wait(lock, [&] { return job.state == Job::finished; });
+    return job.outcome;
+  }
+
+ private:
+  struct Job {
+    enum State { queued, running, finished, taken } state = queued;
+    std::vector<std::string> args;
+    pid_t pid = -1;
+    Outcome outcome;
+  };
+
+  double now() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count(); }
+
+  /// fork + exec of this very program; between the two only async-signal-safe calls.
+  static pid_t launch(const std::vector<std::string>& args) {
+    std::vector<char*> argv;
+    static char self[] = "nanomix";
+    argv.push_back(self);
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid != 0) return pid;
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) ::_exit(128 + SIGTERM);  // the parent died before the prctl
+    if (::syscall(SYS_close_range, 3U, ~0U, 0U) != 0)
+      for (int fd = 3; fd < 65536; ++fd) ::close(fd);
+    ::execv("/proc/self/exe", argv.data());
+    ::_exit(127);
+  }
+
+  void monitor() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    for (;;) {
+      int running = 0;
+      for (auto& [index, job] : jobs_) {
+        if (job.state != Job::running) continue;
+        int status = 0;
+        const pid_t r = ::waitpid(job.pid, &status, stop_ ? 0 : WNOHANG);
+        if (r == job.pid || (r < 0 && errno == ECHILD)) {
+          job.state = Job::finished;
+          job.outcome.status = r == job.pid ? status : -1;
+          job.outcome.end_seconds = now();
+          done_.notify_all();
+        } else {
+          ++running;
+        }
+      }
+      if (stop_ && running == 0) return;
+      for (std::size_t index : order_) {
+        if (stop_ || running >= slots_) break;
+        Job& job = jobs_[index];
+        if (job.state != Job::queued) continue;
+        job.pid = launch(job.args);
+        if (job.pid < 0) {  // no process: the main loop runs it itself
+          job.state = Job::queued;
+          break;
+        }
+        job.state = Job::running;
+        job.outcome.start_seconds = now();
+        ++running;
+      }
+      wake_.wait_for(lock, std::chrono::milliseconds(running > 0 ? 20 : 200));
+    }
+  }
+
+  const int slots_;
+  const std::chrono::steady_clock::time_point t0_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_, done_;
+  std::map<std::size_t, Job> jobs_;
+  std::vector<std::size_t> order_;
+  bool stop_ = false;
+  std::thread monitor_;
+};
+
 /// Runs the plan's stages in order, or skips those whose stamp and outputs say they are done
 /// (--resume). Stamps derived from the plan: a stage's config sections are its own and those of
 /// every stage that made its inputs; its identity is its command line with the keys it sets for itself.
 class PlanRunner {
  public:
   PlanRunner(const RunLayout& layout, std::string resolved, bool resume, bool quiet)
-      : layout_(layout), resolved_(std::move(resolved)), resume_(resume), quiet_(quiet) {}
+      : layout_(layout), resolved_(std::move(resolved)), resume_(resume), quiet_(quiet), t0_(std::chrono::steady_clock::now()) {}
 
-  report::StageRecord run(const PlannedStage& stage, std::size_t index, std::size_t total) {
+  std::chrono::steady_clock::time_point t0() const { return t0_; }
+
+  PreparedStage prepare(const PlannedStage& stage) {
     const bool root = mpi_rank() == 0;
-    const StepFiles files = step_files(stage.step, layout_.config());
-    const Config config = parse_config(resolved_, layout_.config(), stage.overrides);
-    std::string command = files.command;
-    for (const auto& [key, value] : stage.overrides) command += " --" + key + "=" + value;
-    const std::string stamp_text = stamp_of(files, config, command);
-    const fs::path stamp = layout_.stamp(stage.id, ".stamp"), started = layout_.stamp(stage.id, ".started");
+    PreparedStage p{step_files(stage.step, layout_.config()), parse_config(resolved_, layout_.config(), stage.overrides), "", "", {}, {}, stage.step};
+    p.command = p.files.command;
+    for (const auto& [key, value] : stage.overrides) p.command += " --" + key + "=" + value;
+    p.stamp_text = stamp_of(p.files, p.config, p.command);
+    p.stamp = layout_.stamp(stage.id, ".stamp");
+    p.started = layout_.stamp(stage.id, ".started");
     // An interrupted stage is continued (md --resume) only if it was started with this very
     // stamp; otherwise it starts over, so that no output ever mixes two configs.
-    Step step = stage.step;
-    auto* md = std::get_if<MdStage>(&step);
-    if (md && md->resume && !(fs::exists(started) && read_file(started) == stamp_text)) {
+    auto* md = std::get_if<MdStage>(&p.step);
+    if (md && md->resume && !(fs::exists(p.started) && read_file(p.started) == p.stamp_text)) {
       md->resume = false;
       log_info(quiet_ || !root, stage.id + ": its config or inputs changed since it was interrupted (or it was "
                                 "started by an older nanomix): starting it over");
     }
-    const bool continuing = md && md->resume;
-    bool done = resume_ && fs::exists(stamp) && read_file(stamp) == stamp_text;
-    for (const auto& o : files.outputs) done = done && fs::exists(o);
-    report::StageRecord record{stage.id, command + (continuing ? " --resume" : ""), 0, done};
-    log_info(quiet_ || !root, "[" + std::to_string(index) + "/" + std::to_string(total) + "] " + stage.label +
-                                  (done ? ": outputs exist for this config, skipped (--resume)" : ""));
-    if (done) return record;
-    if (root) {
-      fs::remove(stamp);
-      if (!continuing)
-        for (const auto& o : files.outputs) fs::remove(o);  // made from another config: redo
-      write_text_file_atomically(started, stamp_text);
+    p.continuing = md && md->resume;
+    p.done = resume_ && fs::exists(p.stamp) && read_file(p.stamp) == p.stamp_text;
+    for (const auto& o : p.files.outputs) p.done = p.done && fs::exists(o);
+    return p;
+  }
+
+  /// Before the stage makes anything: its old stamp and (unless it continues) its old outputs go,
+  /// and the stamp it starts with is recorded.
+  void begin(const PreparedStage& p) {
+    if (mpi_rank() == 0) {
+      fs::remove(p.stamp);
+      if (!p.continuing)
+        for (const auto& o : p.files.outputs) fs::remove(o);  // made from another config: redo
+      write_text_file_atomically(p.started, p.stamp_text);
     }
     mpi_barrier();
+  }
+
+  /// The arguments of `nanomix md` that make this MD stage in a child process.
+  std::vector<std::string> md_arguments(const PlannedStage& stage, const PreparedStage& p) const {
+    const auto& md = std::get<MdStage>(p.step);
+    std::vector<std::string> args{"md", "--config", layout_.config(), "--out", md.out, "--quiet"};
+    if (p.continuing) args.push_back("--resume");
+    for (const auto& [key, value] : stage.overrides) args.push_back("--" + key + "=" + value);
+    return args;
+  }
+
+  report::StageRecord run(const PlannedStage& stage, std::size_t index, std::size_t total, std::optional<PreparedStage> prepared,
+                          BackgroundMd* background) {
+    const bool root = mpi_rank() == 0;
+    PreparedStage p = prepared ? std::move(*prepared) : prepare(stage);
+    report::StageRecord record{stage.id, p.command + (p.continuing ? " --resume" : ""), 0, p.done};
+    const std::string heading = "[" + std::to_string(index) + "/" + std::to_string(total) + "] " + stage.label;
+    if (p.done) {
+      log_info(quiet_ || !root, heading + ": outputs exist for this config, skipped (--resume)");
+      return record;
+    }
+    if (background != nullptr && background->has(index - 1)) {
+      if (const auto outcome = background->take_or_wait(index - 1)) {
+        record.start_seconds = outcome->start_seconds;
+        record.seconds = outcome->end_seconds - outcome->start_seconds;
+        record.background = true;
+        const int s = outcome->status;
+        if (!(WIFEXITED(s) && WEXITSTATUS(s) == 0)) {
+          const std::string how = WIFEXITED(s) ? "exited with code " + std::to_string(WEXITSTATUS(s))
+                                  : WIFSIGNALED(s) ? "was killed by signal " + std::to_string(WTERMSIG(s))
+                                                   : "could not be waited for";
+          const std::string what = "stage " + stage.id + " (`" + p.command + "`, run in the background) " + how;
+          if (WIFEXITED(s) && WEXITSTATUS(s) == exit_input_error) throw InputError(what);
+          throw RuntimeError(what);
+        }
+        log_info(quiet_ || !root, heading + ": ran in the background from " + fixed_seconds(record.start_seconds) + " to " +
+                                      fixed_seconds(outcome->end_seconds) + " ([run] md_processes)");
+        if (root) write_text_file_atomically(p.stamp, p.stamp_text);
+        return record;
+      }
+      // Not started yet: run it here (its old outputs are already gone and its start recorded).
+      log_info(quiet_ || !root, heading);
+    } else {
+      log_info(quiet_ || !root, heading);
+      begin(p);
+    }
     const auto start = std::chrono::steady_clock::now();
-    std::visit([&](const auto& s) { run_stage(s, config, quiet_); }, step);
+    record.start_seconds = std::chrono::duration<double>(start - t0_).count();
+    std::visit([&](const auto& s) { run_stage(s, p.config, quiet_); }, p.step);
     record.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (root) write_text_file_atomically(stamp, stamp_text);
+    if (root) write_text_file_atomically(p.stamp, p.stamp_text);
     mpi_barrier();
     return record;
   }
@@ -567,9 +784,16 @@ class PlanRunner {
     return ini_sections(config.to_ini(), sections) + "\n# " + command + "\n" + input_hashes(config, files, sections);
   }
 
+  static std::string fixed_seconds(double t) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f s", t);
+    return b;
+  }
+
   const RunLayout& layout_;
   std::string resolved_;
   bool resume_, quiet_;
+  std::chrono::steady_clock::time_point t0_;
   std::map<std::string, std::vector<std::string>> sections_of_output_;
 };
 
@@ -634,8 +858,43 @@ int run_all(const Invocation& inv) {
   mpi_barrier();
   const RunPlan plan = make_plan(run, inputs, config, layout, resume);
   PlanRunner runner(layout, resolved, resume, inv.quiet);
+  // MD stages after the first go to child processes when more than one may run at once (not under
+  // an MPI launcher: there the ranks share the work instead).
+  const int md_slots = launched_by_mpi_launcher() ? 0 : md_processes(run) - 1;
+  std::optional<BackgroundMd> background;
+  std::map<std::size_t, PreparedStage> prepared;
+  if (md_slots > 0) {
+    background.emplace(md_slots, runner.t0());
+    bool first = true;
+    for (std::size_t i = 0; i < plan.stages.size(); ++i) {
+      if (!std::holds_alternative<MdStage>(plan.stages[i].step)) continue;
+      if (std::exchange(first, false)) continue;  // the run's own first MD runs here
+      PreparedStage p = runner.prepare(plan.stages[i]);
+      if (p.done) continue;
+      runner.begin(p);
+      background->add(i, runner.md_arguments(plan.stages[i], p));
+      prepared.emplace(i, std::move(p));
+    }
+  }
+  const std::size_t n = plan.stages.size();
+  std::vector<std::optional<report::StageRecord>> done(n);
+  auto run_stage_at = [&](std::size_t i) {
+    std::optional<PreparedStage> p;
+    if (auto it = prepared.find(i); it != prepared.end()) p = std::move(it->second);
+    done[i] = runner.run(plan.stages[i], i + 1, n, std::move(p), background ? &*background : nullptr);
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    if (done[i]) continue;  // an MD run ahead of its turn (below)
+    // Rather than wait for a background MD, run the next queued one here meanwhile.
+    while (background && background->running(i)) {
+      const auto j = background->take_next();
+      if (!j) break;
+      run_stage_at(*j);
+    }
+    run_stage_at(i);
+  }
   std::vector<report::StageRecord> records;
-  for (std::size_t i = 0; i < plan.stages.size(); ++i) records.push_back(runner.run(plan.stages[i], i + 1, plan.stages.size()));
+  for (auto& r : done) records.push_back(std::move(*r));
   if (mpi_rank() == 0 && run.has("report")) write_report(plan, run, inputs, config, layout, records, inv.quiet);
   return 0;
 }

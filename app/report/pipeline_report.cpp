@@ -62,14 +62,23 @@ void missing(Document& doc, const std::string& what, const std::string& path) {
 
 void stages_section(Document& doc, const RunFiles& files, const std::vector<StageRecord>& stages) {
   doc.section("run", "What ran");
-  double total = 0;
+  double total = 0, end = 0;
+  bool any_background = false;
   std::vector<std::vector<std::string>> rows;
   for (const auto& s : stages) {
     total += s.seconds;
-    rows.push_back({s.name, s.skipped ? "reused (--resume)" : fixed(s.seconds, 1) + " s", s.command_line});
+    end = std::max(end, s.start_seconds + s.seconds);
+    any_background = any_background || s.background;
+    rows.push_back({s.name, s.skipped ? "–" : fixed(s.start_seconds, 1) + " s",
+                    s.skipped ? "reused (--resume)" : fixed(s.seconds, 1) + " s" + (s.background ? " (background process)" : ""),
+                    s.command_line});
   }
-  doc.table({"stage", "wall time", "command"}, rows);
-  doc.paragraph("Total " + fixed(total, 1) + " s, nanomix " + std::string(version_string) + ".");
+  doc.table({"stage", "started at", "wall time", "command"}, rows);
+  doc.paragraph("The stages took " + fixed(end, 1) + " s from the start of the run to the end of the last one; their wall times add up to " +
+                fixed(total, 1) + " s" +
+                (any_background ? " (MD stages marked 'background process' ran as child processes beside the others: [run] md_processes)"
+                                : "") +
+                ". nanomix " + std::string(version_string) + ".");
   doc.raw("<details><summary>Configuration (resolved: every key of every section)</summary>");
   doc.preformatted(files.config_ini);
   doc.raw("</details>");
