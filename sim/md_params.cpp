@@ -12,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/neighbors.hpp"
 #include "core/units.hpp"
+#include "sim/beam_heating.hpp"
 #include "sim/knock_on.hpp"
 
 #ifndef NANOMIX_SOURCE_DIR
@@ -192,6 +193,15 @@ const ParamTable<MdParams>& MdParams::table() {
     t.choice("beam_direction", &MdParams::beam_axis, "y", {{"x", 0}, {"y", 1}, {"z", 2}}, "beam: direction of the electron beam");
     t.real("dose_multiplier", &MdParams::dose_multiplier, 1.0, 0.0, 1.0e12, "",
            "beam: acceleration factor on the event rate (1 = the physical rate at the time mapping)");
+    t.boolean("beam_heating", &MdParams::beam_heating, false,
+              "heating by the imaging beam, any mechanism: the production thermostat runs the steady-state temperature "
+              "rise of the illuminated area above the schedule (collision stopping power of a carbon support film, "
+              "radial conduction to a sink; docs/md.md); uses dose_rate_e_per_nm2_s x dose_multiplier and beam_voltage_kv");
+    t.real("beam_radius_nm", &MdParams::beam_radius_nm, 50.0, 1.0, 1.0e6, "nm", "beam_heating: radius of the illuminated disc");
+    t.real("heat_sink_radius_nm", &MdParams::heat_sink_radius_nm, 1000.0, 1.0, 1.0e9, "nm",
+           "beam_heating: distance at which the support film is held at the stage temperature (grid bar); > beam_radius_nm");
+    t.real("support_conductivity_w_per_m_k", &MdParams::support_conductivity_w_per_m_k, 1.5, 1.0e-3, 1.0e4, "W/m/K",
+           "beam_heating: thermal conductivity of the support film (amorphous carbon ~1.5)");
     t.real("tube_vibration_amplitude_angstrom", &MdParams::tube_vibration_amplitude_angstrom, 0.0, 0.0, 5.0, "Å",
            "rigid tube: amplitude of a sideways (perpendicular to the axis) sinusoidal oscillation (0 = off)");
     t.real("tube_vibration_period_ps", &MdParams::tube_vibration_period_ps, 2.0, 0.01, 1.0e5, "ps", "period of the tube oscillation");
@@ -199,6 +209,17 @@ const ParamTable<MdParams>& MdParams::table() {
            "anion-anion neighbour shell of anion_sro (5.4 Å: the first anion shell of NaCl and NaI)");
     t.finish([](MdParams& p, const auto&) {
       if (p.schedule.points.empty()) p.schedule.points = {{0.0, p.temperature_kelvin}};
+      if (p.beam_heating) {
+        if (p.heat_sink_radius_nm <= p.beam_radius_nm)
+          throw ParamError("md", "heat_sink_radius_nm", "must be larger than beam_radius_nm (the sink lies outside the illuminated disc)");
+        BeamHeatingModel m;
+        m.beam_ev = p.beam_voltage_kv * 1e3;
+        m.dose_rate_e_per_nm2_s = p.dose_rate_e_per_nm2_s * p.dose_multiplier;
+        m.beam_radius_nm = p.beam_radius_nm;
+        m.heat_sink_radius_nm = p.heat_sink_radius_nm;
+        m.film_conductivity_w_per_m_k = p.support_conductivity_w_per_m_k;
+        p.beam_heating_kelvin = nanomix::sim::beam_heating_kelvin(m);
+      }
       p.resolve_files();
     });
     return t;

@@ -53,6 +53,12 @@ struct MdParams {
   AnnealSchedule swap_schedule;           ///< swap temperature against production time (empty: not used)
   double beam_voltage_kv = 80, dose_rate_e_per_nm2_s = 1e6, kick_min_energy_ev = 0.5, dose_multiplier = 1;
   int beam_axis = 1;                      ///< 0 x, 1 y, 2 z
+  /// Heating by the imaging beam (sim/beam_heating.hpp), any mechanism: the production thermostat
+  /// runs beam_heating_kelvin above the schedule. Computed from the dose rate (× dose_multiplier),
+  /// the beam voltage and the film model's keys when beam_heating is on; 0 otherwise.
+  bool beam_heating = false;
+  double beam_radius_nm = 50, heat_sink_radius_nm = 1000, support_conductivity_w_per_m_k = 1.5;
+  double beam_heating_kelvin = 0;
   double tube_vibration_amplitude_angstrom = 0, tube_vibration_period_ps = 2;
   double sro_shell_angstrom = 5.4;
 

@@ -46,6 +46,7 @@ void MdRecorder::write_parameters(const Drive& drive) {
   writer_->write_parameter("md_time_mapping",
                            std::string("experiment_time_s = frame_index * md_experiment_seconds_per_frame; MD time "
                                        "(ps) is /particles/all/position/time, production starts at 0"));
+  writer_->write_parameter("md_beam_heating_kelvin", p_.beam_heating_kelvin);
   writer_->write_parameter("md_frame_interval_ps", p_.frame_interval_ps);
   writer_->write_parameter("md_timestep_fs", p_.timestep_fs);
   writer_->write_parameter("md_lammps_script", paths_.script);
