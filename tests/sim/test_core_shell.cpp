@@ -142,3 +142,32 @@ TEST_CASE("core-shell crystal in LAMMPS: shells relax onto their cores and the e
     MESSAGE(element(anion).symbol << ": LAMMPS core-shell " << e_lmp << " eV/pair, lattice sum " << e_ref << " eV/pair");
   }
 }
+
+TEST_CASE("core-shell cluster set-up: an anion's shell in a point charge's field moves by |Y| E / k (own-shell Coulomb excluded)") {
+  // Na⁺ and X⁻ 12 Å apart, both cores held: the shell obeys k d = |Y| e²/(4πε₀ (R − d)²) (the
+  // short range is negligible at 12 Å: < 1e-5 of the spring force); solved here by fixed point.
+  const ForceField ff = ForceField::load(src + "/potentials/core_shell.txt", lj);
+  for (int anion : {chlorine, iodine}) {
+    const double r = 12.0;
+    Frame f;
+    f.positions_angstrom = Positions(2, 3);
+    f.positions_angstrom << 0, 0, 0, r, 0, 0;
+    f.atomic_numbers = {sodium, anion};
+    const std::string data = tmp("pair.data");
+    { std::ofstream(data) << lammps_core_shell_data_file(f, ff); }
+    MdParams p;
+    p.coulomb_cutoff_angstrom = 30;
+    LammpsSession lmp({"-log", tmp("pair.log"), "-screen", "none"});
+    lmp.command(lammps_core_shell_setup_commands(p, ff, data, 2));
+    lmp.command("neighbor 2.0 nsq\ngroup held id 1 2\nfix hold held setforce 0 0 0\nmin_style cg\nminimize 0 1e-12 1000 10000");
+    const std::vector<double> x = lmp.gather3("x");
+    std::remove(data.c_str());
+    const ShellParams& sp = ff.shells.at(anion);
+    double d = 0;
+    for (int it = 0; it < 50; ++it) d = std::abs(sp.shell_e) * 14.399645478 / ((r - d) * (r - d)) / sp.spring_ev_per_angstrom2;
+    const double d_lmp = r - x[6];  // the shell (id 3) moves towards Na⁺
+    CHECK(d_lmp == doctest::Approx(d).epsilon(1e-3));
+    CHECK(std::abs(x[7]) < 1e-9);
+    MESSAGE(element(anion).symbol << " shell displacement: LAMMPS " << d_lmp << " Å, analytic " << d << " Å");
+  }
+}
