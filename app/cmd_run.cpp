@@ -266,7 +266,7 @@ void check_stage_keys(const RunParams& run, const Config& config) {
   if (run.has("md")) {
     // The potential tables are parsed when MD starts, after the build stage: parse them now.
     const auto md = sim::MdParams::table().read(config);
-    (void)sim::ForceField::load(md.ion_potential_file, md.carbon_ion_potential_file);
+    sim::check_force_field(md, sim::ForceField::load(md.ion_potential_file, md.carbon_ion_potential_file));
   }
   if (run.has("image")) {
     // The scattering table is read when the image stage starts, after build and hours of MD: read now.

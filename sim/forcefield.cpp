@@ -22,6 +22,10 @@ double LjPair::energy_ev(double r) const {
   return 4 * epsilon_ev * (s6 * s6 - s6);
 }
 
+double ShellParams::polarisability_angstrom3() const {
+  return 14.399645 * shell_e * shell_e / spring_ev_per_angstrom2;  // e²/(4πε0) = 14.399645 eV Å
+}
+
 SpeciesPair species_pair(int z1, int z2) { return z1 < z2 ? SpeciesPair{z1, z2} : SpeciesPair{z2, z1}; }
 
 namespace {
@@ -65,6 +69,7 @@ double number(const std::string& text, const std::string& where) {
 
 ForceField ForceField::load(const std::string& ion_file, const std::string& carbon_ion_file) {
   ForceField ff;
+  std::map<int, std::string> shell_lines;
   ff.ion_file = ion_file;
   ff.carbon_ion_file = carbon_ion_file;
   for (const auto& [line, f] : read_table(ion_file)) {
@@ -72,6 +77,20 @@ ForceField ForceField::load(const std::string& ion_file, const std::string& carb
     if (f[0] == "charge") {
       if (f.size() != 3) throw InputError(where + ": expected 'charge <species> <e>'");
       ff.charge_e[species_of(f[1], where)] = number(f[2], where);
+      continue;
+    }
+    if (f[0] == "shell") {
+      if (f.size() == 5) throw InputError(where + ": shell line without a shell mass (expected 'shell <species> <core_e> <shell_e> <k_eV/A2> <shell_mass_amu>')");
+      if (f.size() != 6) throw InputError(where + ": expected 'shell <species> <core_e> <shell_e> <k_eV/A2> <shell_mass_amu>'");
+      const int z = species_of(f[1], where);
+      ShellParams sp{number(f[2], where), number(f[3], where), number(f[4], where), number(f[5], where)};
+      if (sp.spring_ev_per_angstrom2 <= 0) throw InputError(where + ": spring constant k must be > 0");
+      if (sp.shell_mass_amu <= 0 || sp.shell_mass_amu >= element(z).mass_amu) {
+        throw InputError(where + ": shell mass must be > 0 and below the ion's mass (" + std::to_string(element(z).mass_amu) + " amu)");
+      }
+      if (sp.shell_e == 0) throw InputError(where + ": shell charge must be non-zero");
+      ff.shells[z] = sp;
+      shell_lines[z] = where;
       continue;
     }
     if (f.size() != 7) throw InputError(where + ": expected '<species> <species> A rho sigma C D'");
@@ -104,6 +123,15 @@ ForceField ForceField::load(const std::string& ion_file, const std::string& carb
       }
     }
   }
+  for (const auto& [z, sp] : ff.shells) {
+    if (!ff.charge_e.count(z)) throw InputError(shell_lines.at(z) + ": shell for an ion without a charge line");
+    const double total = ff.charge_e.at(z);
+    if (std::abs(sp.core_e + sp.shell_e - total) > 1e-9) {
+      throw InputError(shell_lines.at(z) + ": core + shell charge " + std::to_string(sp.core_e + sp.shell_e) +
+                       " e differs from the ion's charge " + std::to_string(total) + " e");
+    }
+  }
+  if (!ff.shells.empty()) ff.kind = ForceFieldKind::core_shell;
   return ff;
 }
 

@@ -24,16 +24,33 @@ struct LjPair {
 using SpeciesPair = std::pair<int, int>;
 SpeciesPair species_pair(int z1, int z2);
 
+/// A polarisable ion of the adiabatic core–shell model: core and shell joined by E = ½ k r²
+/// (LAMMPS bond harmonic K = k/2); core_e + shell_e = the ion's charge; the shell's mass is taken
+/// off the ion's. Polarisability α = 14.399645 shell_e² / k (Å³).
+struct ShellParams {
+  double core_e = 0, shell_e = 0, spring_ev_per_angstrom2 = 0, shell_mass_amu = 0;
+  double polarisability_angstrom3() const;
+};
+
+/// `[md] force_field`: the rigid-ion Tosi–Fumi model or the adiabatic core–shell model.
+enum class ForceFieldKind { tosi_fumi, core_shell };
+
 struct ForceField {
+  ForceFieldKind kind = ForceFieldKind::tosi_fumi;  ///< core_shell when the ion file has `shell` lines
   std::map<int, double> charge_e;            ///< per ion atomic number
+  std::map<int, ShellParams> shells;         ///< polarisable ions (core_shell only); born acts on their shells
   std::map<SpeciesPair, BornPair> born;      ///< ion–ion pairs
   std::map<SpeciesPair, LjPair> carbon_ion;  ///< (6, z) pairs
   std::string ion_file, carbon_ion_file;     ///< where they were read from
 
   /// Reads both files; InputError "<file>:<line>: …" on a bad line, a missing file or a missing
-  /// pair among the ions {Na, Cl, I} (`key` names the config key that chose the file).
+  /// pair among the ions {Na, Cl, I} (`key` names the config key that chose the file). `shell`
+  /// lines (core–shell files only): `shell <species> <core_e> <shell_e> <k_eV/Å²> <shell_mass_amu>`;
+  /// a missing shell mass, charges that do not add up to the ion's charge, k <= 0 or a mass not
+  /// strictly between 0 and the ion's mass: InputError naming the line.
   static ForceField load(const std::string& ion_file, const std::string& carbon_ion_file);
   bool has_species(int atomic_number) const;  ///< carbon or an ion with a charge
+  bool has_shell(int atomic_number) const { return shells.count(atomic_number) > 0; }
 };
 
 }  // namespace nanomix::sim

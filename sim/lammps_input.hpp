@@ -66,3 +66,36 @@ std::string unfix_thermostat_commands(const MdParams& params);
 std::string swap_species_commands(const std::vector<int>& to_cl, const std::vector<int>& to_i);
 
 }  // namespace nanomix::sim
+
+namespace nanomix::sim {
+
+// ---- Adiabatic core–shell model (ForceFieldKind::core_shell; CORESHELL package) ----
+// Types: 1 C, 2 Na, 3 Cl, 4 I (the cores; an ion without a shell is its own core), then one shell
+// type per polarisable species in the order Na, Cl, I (5, 6, … : core_shell_shell_type). Atom ids:
+// the frame's atoms 1..N in frame order, then the shells N+1.. in the order of their cores, each
+// bonded to its core (bond type = 1, 2, … in the same order as the shell types). Coulomb between
+// every pair but a core and its own shell (special_bonds coul 0); Born–Mayer–Huggins between the
+// shells of polarisable ions (the core of an unpolarisable one); carbon–ion Lennard-Jones on the
+// same particle as the Born terms.
+
+/// LAMMPS type of the shell of species z (0 if z has none).
+int core_shell_shell_type(const ForceField& ff, int atomic_number);
+/// Number of LAMMPS atom types (4 + shelled species).
+int core_shell_type_count(const ForceField& ff);
+/// The frame as an atom_style full data file with shells (placed on their cores), bonds and masses.
+std::string lammps_core_shell_data_file(const Frame& frame, const ForceField& ff);
+/// The set-up of the cluster in the tube, as lammps_setup_commands, for the core–shell model:
+/// groups carbon, ions, cores (cores with a shell), shells; compute tI = temp/cs of the ions (the
+/// core–shell pairs' centre-of-mass motion); plain Coulomb (coul/cut, cut-off longer than the
+/// cluster: an exact direct sum, the own-shell pair excluded).
+std::string lammps_core_shell_setup_commands(const MdParams& params, const ForceField& ff, const std::string& data_file,
+                                             std::size_t ion_count);
+/// A periodic rock-salt crystal (types 1 Na, 2 anion core, 3 anion shell if polarisable) as an
+/// atom_style full data file; shells displaced from their cores by `shell_offset_angstrom` along x
+/// (0: on the cores), so that a test can watch them relax.
+std::string lammps_core_shell_crystal_data_file(const Frame& crystal, const ForceField& ff, double shell_offset_angstrom = 0);
+/// born/coul/long/cs CUTOFF with the crystal's coefficients, bond_style harmonic, special_bonds
+/// (Coulomb through a kspace_style the caller chooses).
+std::string lammps_core_shell_crystal_pair_commands(int anion, const ForceField& ff, double cutoff_angstrom);
+
+}  // namespace nanomix::sim

@@ -145,6 +145,11 @@ const ParamTable<MdParams>& MdParams::table() {
                         "production temperature against time, piecewise linear: 'time_ps:kelvin, …' starting at 0 "
                         "(e.g. '0:650, 100:500'); empty = constant temperature_kelvin"),
              [](MdParams& p, const std::string& text) { p.schedule = parse_schedule(text, "anneal_schedule"); });
+    t.choice("force_field", &MdParams::force_field, "tosi_fumi",
+             {{"tosi_fumi", ForceFieldKind::tosi_fumi}, {"core_shell", ForceFieldKind::core_shell}},
+             "ion model: rigid-ion Tosi-Fumi (potentials/tosi_fumi_bmh.txt), or the adiabatic core-shell model "
+             "(potentials/core_shell.txt; polarisable Cl-/I-) - core_shell runs in the validation and energetics "
+             "tools (validation/md/) only, not in nanomix md (docs/md.md)");
     t.choice("thermostat", &MdParams::thermostat, "nose_hoover",
              {{"nose_hoover", Thermostat::nose_hoover}, {"langevin", Thermostat::langevin}, {"berendsen", Thermostat::berendsen}},
              "thermostat of the ions (rigid tube) or of the tube (flexible tube, the heat bath)");
@@ -228,6 +233,10 @@ const ParamTable<MdParams>& MdParams::table() {
 }
 
 void MdParams::resolve_files() {
+  // force_field = core_shell with the default ion file: the core-shell file.
+  if (force_field == ForceFieldKind::core_shell && ion_potential_file == "potentials/tosi_fumi_bmh.txt") {
+    ion_potential_file = "potentials/core_shell.txt";
+  }
   ion_potential_file = resolve_potential(ion_potential_file, "ion_potential_file");
   carbon_ion_potential_file = resolve_potential(carbon_ion_potential_file, "carbon_ion_potential_file");
   if (tube == TubeModel::flexible_tersoff) {
@@ -372,8 +381,23 @@ void check_tube_motion(const MdParams& p) {
 
 }  // namespace
 
+void check_force_field(const MdParams& p, const ForceField& ff, bool for_md_stage) {
+  const bool cs = p.force_field == ForceFieldKind::core_shell;
+  if (cs != (ff.kind == ForceFieldKind::core_shell)) {
+    fail_at("md", "force_field", std::string(cs ? "core_shell" : "tosi_fumi") + " needs " +
+                                     (cs ? "a core-shell file (with 'shell' lines)" : "a rigid-ion file (no 'shell' lines)") +
+                                     " but ion_potential_file is " + ff.ion_file);
+  }
+  if (cs && for_md_stage) {
+    fail_at("md", "force_field",
+            "core_shell runs in the validation and energetics tools only (validation/md/validate_core_shell, "
+            "md_energetics with NANOMIX_FORCE_FIELD=core_shell); nanomix md runs tosi_fumi (docs/md.md)");
+  }
+}
+
 void validate_md_input(const MdParams& p, const ForceField& ff, const Structure& s) {
   const Frame& f = s.frame;
+  check_force_field(p, ff);
   check_species(ff, f);
   check_tube_with_ions(s, f);
   check_overlaps(p, f);

@@ -30,6 +30,7 @@ struct MdParams {
   double timestep_fs = 2.0;
   double temperature_kelvin = 500;        ///< production temperature when anneal_schedule is empty
   AnnealSchedule schedule;                ///< production temperature (from anneal_schedule or temperature_kelvin)
+  ForceFieldKind force_field = ForceFieldKind::tosi_fumi;  ///< `force_field`; core_shell: validation tools only
   Thermostat thermostat = Thermostat::nose_hoover;
   double thermostat_damping_ps = 0.1;
   double melt_temperature_kelvin = 1200;
@@ -73,6 +74,11 @@ struct MdParams {
   std::int64_t steps_per_frame() const;
   double max_temperature_kelvin() const;  ///< over melt and schedule
 };
+
+/// The ion file read matches `force_field` (a core–shell file has `shell` lines), and nanomix md
+/// runs the model: core_shell is refused there (ParamError on [md] force_field, exit 2) — it runs
+/// in validation/md/ (validate_core_shell, md_energetics) only. `for_md_stage` false: only the match.
+void check_force_field(const MdParams& params, const ForceField& ff, bool for_md_stage = true);
 
 /// Every check that must pass before LAMMPS starts: species with force-field parameters, no
 /// overlapping atoms, every ion inside the tube's open space and clear of the carbon, a safe time

@@ -19,6 +19,9 @@
 //   surface excess of the pure clusters = E − N·e_bulk (e_bulk: periodic 0 K crystal, Ewald),
 //     per surface area 2πR(L + R) (R: largest radial ion distance + half the bond, L: axial extent + bond).
 // NANOMIX_ENERGETICS_SIZES="10:100,20:250" chooses the (n,n) tubes and sizes (ion pairs).
+// NANOMIX_FORCE_FIELD=core_shell runs the table with the adiabatic core–shell model
+// (potentials/core_shell.txt: polarisable Cl⁻/I⁻ shells, 1 fs steps instead of 4 fs, the same
+// simulated times; temperatures are those of the core–shell pairs' centres of mass, temp/cs).
 // Checks (physics, independent of the code): the pure clusters' surface excess is positive and
 // their per-area surface energy within 0.05–0.5 J/m² (rock-salt (100) surfaces are 0.1–0.3 J/m²);
 // the random solid solution lies above the segregated states at 0 K (the model's positive mixing
@@ -61,7 +64,13 @@ bool full() {
   const char* v = std::getenv("NANOMIX_VALIDATION_FULL");
   return v && std::string(v) == "1";
 }
-ForceField load_ff() { return ForceField::load(src + "/potentials/tosi_fumi_bmh.txt", src + "/potentials/carbon_ion_lj.txt"); }
+bool core_shell() {
+  const char* v = std::getenv("NANOMIX_FORCE_FIELD");
+  return v && std::string(v) == "core_shell";
+}
+ForceField load_ff() {
+  return ForceField::load(src + (core_shell() ? "/potentials/core_shell.txt" : "/potentials/tosi_fumi_bmh.txt"), src + "/potentials/carbon_ion_lj.txt");
+}
 std::string tmp(const std::string& name) { return "/tmp/nanomix_energetics_" + std::to_string(::getpid()) + "_" + name; }
 constexpr double joule_per_m2_per_ev_per_angstrom2 = 16.0218;
 
@@ -70,10 +79,16 @@ double bulk_energy_per_pair(int anion, const ForceField& ff) {
   const double a0 = anion == iodine ? 6.37 : 5.62;
   const Frame f = rocksalt_crystal(anion, a0, 3, 3, 3);
   const std::string data = tmp("bulk.data");
-  { std::ofstream(data) << lammps_crystal_data_file(f, ff); }
+  const bool cs = ff.kind == ForceFieldKind::core_shell;
+  { std::ofstream(data) << (cs ? lammps_core_shell_crystal_data_file(f, ff, 0.02) : lammps_crystal_data_file(f, ff)); }
   LammpsSession lmp({"-log", "none", "-screen", "none"});
-  lmp.command("units metal\natom_style charge\nboundary p p p\nread_data " + data);
-  lmp.command(lammps_crystal_pair_commands(anion, ff, 8.0));
+  if (cs) {
+    lmp.command("units metal\natom_style full\nboundary p p p\nbond_style harmonic\nread_data " + data);
+    lmp.command(lammps_core_shell_crystal_pair_commands(anion, ff, 8.0));
+  } else {
+    lmp.command("units metal\natom_style charge\nboundary p p p\nread_data " + data);
+    lmp.command(lammps_crystal_pair_commands(anion, ff, 8.0));
+  }
   lmp.command("pair_modify tail yes\nkspace_style ewald 1e-7\nfix relax all box/relax iso 0.0\nminimize 0 1e-8 5000 50000");
   lmp.command("unfix relax\nminimize 0 1e-8 2000 20000");
   std::remove(data.c_str());
@@ -131,22 +146,29 @@ Frame frame_from(const LammpsSession& lmp, const Frame& like) {
 }
 
 Result relax(const Structure& s, const ForceField& ff, double kelvin, int equil_steps, int average_steps, int seed) {
+  const bool cs = ff.kind == ForceFieldKind::core_shell;
   MdParams p;
-  p.timestep_fs = 4.0;  // NVE drift at 4 fs: validation/md/RESULTS.md
+  p.timestep_fs = cs ? 1.0 : 4.0;  // NVE drift at 4 fs (rigid ions) and 1 fs (core-shell): validation/md/RESULTS.md
+  const int steps_per_4fs = cs ? 4 : 1;
+  equil_steps *= steps_per_4fs;
+  average_steps *= steps_per_4fs;
   const Eigen::Vector3d l = s.frame.box.lengths_angstrom();
   p.coulomb_cutoff_angstrom = l.norm() + 10;  // every ion pair (shrink-wrapped box): the exact direct sum
   const std::string data = tmp("cluster.data");
-  { std::ofstream(data) << lammps_data_file(s.frame, ff); }
+  { std::ofstream(data) << (cs ? lammps_core_shell_data_file(s.frame, ff) : lammps_data_file(s.frame, ff)); }
   LammpsSession lmp({"-log", "none", "-screen", "none"});
-  lmp.command(lammps_setup_commands(p, ff, data, s.frame.size() - s.carbon_count));
+  lmp.command(cs ? lammps_core_shell_setup_commands(p, ff, data, s.frame.size() - s.carbon_count)
+                 : lammps_setup_commands(p, ff, data, s.frame.size() - s.carbon_count));
   std::remove(data.c_str());
   lmp.command("compute contact ions group/group carbon pair yes\nthermo_style custom step pe c_contact\nthermo_modify norm no");
   lmp.command("fix hold carbon setforce 0 0 0\nmin_style cg\nminimize 0 1e-4 3000 30000");
   Result r;
   r.e_min = lmp.thermo("pe");
   r.contact_min = lmp.compute_scalar("contact");
-  lmp.command("velocity ions create " + std::to_string(kelvin) + " " + std::to_string(seed) + " mom yes rot no dist gaussian");
-  lmp.command("fix th ions nvt temp " + std::to_string(kelvin) + " " + std::to_string(kelvin) + " 0.1\nrun " + std::to_string(equil_steps));
+  lmp.command("velocity ions create " + std::to_string(kelvin) + " " + std::to_string(seed) + " mom yes rot no dist gaussian" +
+              (cs ? " bias yes temp tI" : ""));
+  lmp.command("fix th ions nvt temp " + std::to_string(kelvin) + " " + std::to_string(kelvin) + " 0.1\n" + (cs ? "fix_modify th temp tI\n" : "") +
+              "run " + std::to_string(equil_steps));
   const int samples = 50;
   std::vector<double> e;
   for (int k = 0; k < samples; ++k) {
@@ -221,7 +243,7 @@ std::string state_summary(const FrameSequence& q) {
 TEST_CASE("energetics of the candidate end states: core-shell, axial heterostructure, mixed") {
   const ForceField ff = load_ff();
   const double e_nacl = bulk_energy_per_pair(chlorine, ff), e_nai = bulk_energy_per_pair(iodine, ff);
-  std::cout << "bulk 0 K: NaCl " << fmt(e_nacl, 4) << " eV/pair, NaI " << fmt(e_nai, 4) << " eV/pair" << std::endl;
+  std::cout << "force field: " << ff.ion_file << "\nbulk 0 K: NaCl " << fmt(e_nacl, 4) << " eV/pair, NaI " << fmt(e_nai, 4) << " eV/pair" << std::endl;
   CHECK(e_nacl == doctest::Approx(-8.06).epsilon(0.005));  // Tosi–Fumi NaCl, published (validate_md)
 
   struct Size {
