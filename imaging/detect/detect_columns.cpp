@@ -306,6 +306,7 @@ void check_filter_sizes(const Grid& g, const DetectParams& p) {
       {"column_sigma_angstrom (with gaussian_sigma_angstrom)", s, kMaxSigmaPixels},
       {"min_separation_angstrom", p.min_separation_angstrom, kMaxDiscPixels},
       {"fit_radius_angstrom", p.fit_radius_angstrom, kMaxDiscPixels},
+      {"tube_fit_radius_angstrom", p.tube_fit_radius_angstrom, kMaxDiscPixels},
       {"class_radius_angstrom", p.class_radius_angstrom, kMaxDiscPixels},
   };
   for (const auto& l : lengths) {
@@ -330,6 +331,8 @@ void DetectParams::validate() const {
   if (!(min_relative_intensity >= 0) || !(min_relative_intensity < 1)) throw InputError("[detect] min_relative_intensity must be in [0, 1)");
   if (!(class_radius_angstrom > 0)) throw InputError("[detect] class_radius_angstrom must be > 0");
   if (!(fit_radius_angstrom > 0)) throw InputError("[detect] fit_radius_angstrom must be > 0");
+  if (!(tube_fit_radius_angstrom >= 0)) throw InputError("[detect] tube_fit_radius_angstrom must be >= 0");
+  if (!(tube_threshold_sigma >= 0)) throw InputError("[detect] tube_threshold_sigma must be >= 0");
   if (tube_window_frames < 1) throw InputError("[detect] tube_window_frames must be >= 1");
   if (!(tube_wall_margin_angstrom >= 0)) throw InputError("[detect] tube_wall_margin_angstrom must be >= 0");
   if (!(tube_params.min_radius_angstrom > 0) || !(tube_params.max_radius_angstrom > tube_params.min_radius_angstrom)) {
@@ -536,16 +539,22 @@ std::vector<Column> merge_columns(std::vector<Column> cols, double min_separatio
 }
 
 /// The columns of frame t (steps 2–3), appended to result with the frame's noise σ and tube.
-void detect_frame(const Movie& movie, std::size_t t, double sign, const Grid& g, const DetectParams& p, double norm, DetectResult& result) {
-  const double sd = p.gaussian_sigma_angstrom;
+void detect_frame(const Movie& movie, std::size_t t, double sign, const Grid& g, const DetectParams& params, double norm, DetectResult& result) {
+  const double sd = params.gaussian_sigma_angstrom;
   std::vector<float> img(movie.frames[t].size());
   for (std::size_t k = 0; k < img.size(); ++k) img[k] = static_cast<float>(sign * movie.frames[t][k]);
   const double noise = pixel_noise(img, g);
   result.noise_sigma.push_back(noise);
   Tube tube;
-  if (p.tube == TubeMode::automatic) {
-    tube = frame_tube(movie, t, sign, g, p);
+  if (params.tube == TubeMode::automatic) {
+    tube = frame_tube(movie, t, sign, g, params);
     result.tubes.push_back(tube);
+  }
+  // Inside a found tube: the tube's own acceptance threshold and fit disc.
+  DetectParams p = params;
+  if (tube.found) {
+    if (p.tube_threshold_sigma > 0) p.threshold_sigma = p.tube_threshold_sigma;
+    if (p.tube_fit_radius_angstrom > 0) p.fit_radius_angstrom = p.tube_fit_radius_angstrom;
   }
   const auto r = log_response(img, g, p.column_sigma_angstrom, sd);
   const auto peaks = candidate_peaks(r, g, p, noise, norm, tube);

@@ -23,6 +23,9 @@
 //      propagated noise. Columns outside the tube (tube = auto, see tube.hpp) are dropped.
 //      The column's intensity: Σ (image − the frame's median) · pixel area within
 //      class_radius_angstrom of its centre (integrated column intensity, polarity-corrected).
+//      In a frame where a tube was found, tube_threshold_sigma and tube_fit_radius_angstrom replace
+//      threshold_sigma and fit_radius_angstrom (the interior is mostly carbon and empty space: a
+//      stricter significance and a wider disc keep noise peaks out; validation/detect/RESULTS.md).
 //      Columns closer than min_separation/2 after fitting are merged (the stronger kept).
 //      Columns whose intensity is below min_relative_intensity × the movie's 90th percentile are
 //      dropped (single light atoms, e.g. the tube's front and back walls, at high dose).
@@ -66,6 +69,8 @@ struct DetectParams {
   double min_relative_intensity = 0.12;  ///< drop columns below this × the movie's 90th-percentile intensity
   TubeMode tube = TubeMode::automatic;
   double tube_wall_margin_angstrom = 1.5;  ///< columns kept this far inside the walls and the ends
+  double tube_threshold_sigma = 3.5;       ///< threshold_sigma in frames with a tube found (0: threshold_sigma)
+  double tube_fit_radius_angstrom = 1.8;   ///< fit_radius_angstrom in frames with a tube found (0: fit_radius_angstrom)
   int tube_window_frames = 9;              ///< the tube is found on the average of this many frames around each
   TubeParams tube_params;
 

@@ -121,6 +121,12 @@ const ParamTable<DetectParams>& detect_table() {
              "auto: find a nanotube in each frame (two parallel wall lines) and detect columns only inside it; a frame "
            "without one gets a warning and whole-frame detection. off: the whole frame always");
     t.real("tube_wall_margin_angstrom", &DetectParams::tube_wall_margin_angstrom, 1.5, 0.0, 100.0, "Å", "columns are kept this far inside the tube's walls and ends");
+    t.real("tube_threshold_sigma", &DetectParams::tube_threshold_sigma, 3.5, 0.0, 1000.0, "",
+           "threshold_sigma in frames where a tube was found (its interior is mostly carbon and empty space, where noise peaks "
+           "would pass 3 sigma; validation/detect/RESULTS.md); 0 = threshold_sigma");
+    t.real("tube_fit_radius_angstrom", &DetectParams::tube_fit_radius_angstrom, 1.8, 0.0, 100.0, "Å",
+           "fit_radius_angstrom in frames where a tube was found (a wider disc measures the column against more background: "
+           "a higher matched-filter SNR for the same column); 0 = fit_radius_angstrom");
     t.integer("tube_window_frames", &DetectParams::tube_window_frames, 9, 1, 1001, "frames",
            "the tube of each frame is found on the average of this many frames centred on it (walls are faint in one frame)");
     t.real("tube_min_radius_angstrom", [](DetectParams& p) -> double& { return p.tube_params.min_radius_angstrom; }, 3.0, 0.5, 1000.0, "Å", "smallest tube radius looked for (wall line to wall line / 2)");
