@@ -44,6 +44,8 @@ of that file's energy distances, or the ground truth does not put the demo's swa
 null pair (run-level p of `I` above 1/(pairs + 1): the swap drive no longer segregates).
 """
 import argparse
+import concurrent.futures
+import os
 import shutil
 import subprocess
 import sys
@@ -222,6 +224,8 @@ def main():
     ap.add_argument("--null-frames", type=int, help="frames per movie of the null pairs")
     ap.add_argument("--frames", type=int, nargs="*", help="power: frame counts")
     ap.add_argument("--doses", type=float, nargs="*", help="power: doses (e/Å² per frame)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                    help="MD runs at once (each `nanomix md` is one process on one core; default: one per core)")
     args = ap.parse_args()
     pairs = args.pairs or (20 if args.full else 3)
     null_frames = args.null_frames or (21 if args.full else 6)
@@ -232,6 +236,13 @@ def main():
         shutil.rmtree(args.work, ignore_errors=True)
     pipe = Pipeline(args.nanomix, args.work)
     t_start = time.time()
+
+    # Every MD run first, `--jobs` at a time (the trajectories do not depend on the order).
+    kmax = max(frames_list + [null_frames])
+    runs = [("thermal", 100 + 2 * k + side, null_frames) for k in range(pairs) for side in (0, 1)]
+    runs += [(SWAP, 1, kmax), ("thermal", 1, kmax)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        list(pool.map(lambda r: pipe.trajectory(*r), runs))
 
     # Null pairs: thermal (seeds 100 + 2k, 101 + 2k) at the demo dose, noise seeds distinct per movie.
     null, null_traj = [], []
@@ -244,7 +255,6 @@ def main():
         print(f"null pair {k + 1}/{pairs}: " + ", ".join(f"{s} p={v[0]:.3f} z={v[1]:+.1f}" for s, v in null[-1].items()), flush=True)
 
     # The demo's pair: swap vs thermal, seed 1 both (as configs/demo.ini), the longest run once.
-    kmax = max(frames_list + [null_frames])
     t_swap, t_thermal = pipe.trajectory(SWAP, 1, kmax), pipe.trajectory("thermal", 1, kmax)
 
     def demo_runs(d):
