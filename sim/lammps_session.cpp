@@ -3,6 +3,31 @@
 #define LAMMPS_LIB_MPI 1
 #include <library.h>
 #include <mpi.h>
+#if NANOMIX_LAMMPS_CXX
+// LAMMPS' headers name fmt::make_args_checked (fmt ≤ 8; LAMMPS bundles its own fmt and Debian
+// does not ship it) in templates nanomix never instantiates. fmt 9 (Debian 12's libfmt-dev) dropped
+// it: a declaration lets the headers parse; nothing calls it.
+#include <fmt/format.h>
+#if FMT_VERSION >= 90000
+namespace fmt {
+template <typename... Args, typename S>
+auto make_args_checked(const S&, const Args&... args) {
+  return fmt::make_format_args(args...);
+}
+}  // namespace fmt
+#endif
+#include <atom.h>
+#include <comm.h>
+#include <compute.h>
+#include <force.h>
+#include <lammps.h>
+#include <modify.h>
+#include <neighbor.h>
+#include <pair.h>
+#include <update.h>
+#endif
+
+#include <cstring>
 
 #include "core/error.hpp"
 
@@ -33,6 +58,96 @@ void LammpsSession::command(const std::string& text) {
   lammps_commands_string(handle_, text.c_str());
   if (lammps_has_error(handle_)) throw RuntimeError("LAMMPS failed on: " + text.substr(0, text.find('\n')));
 }
+
+void LammpsSession::command_recorded_as(const std::string& text, const std::string& recorded) {
+  transcript_ += recorded;
+  if (recorded.empty() || recorded.back() != '\n') transcript_ += '\n';
+  lammps_commands_string(handle_, text.c_str());
+  if (lammps_has_error(handle_)) throw RuntimeError("LAMMPS failed on: " + text.substr(0, text.find('\n')));
+}
+
+#if !NANOMIX_LAMMPS_CXX
+bool LammpsSession::refresh_forces(const std::vector<int>&, const std::vector<int>&, std::int64_t, std::int64_t) {
+  return false;
+}
+#else
+bool LammpsSession::refresh_forces(const std::vector<int>& types_by_id, const std::vector<int>& exchanged_types,
+                                   std::int64_t begin_step, std::int64_t end_step) {
+  auto* lmp = static_cast<LAMMPS_NS::LAMMPS*>(handle_);
+  LAMMPS_NS::Atom* atom = lmp->atom;
+  LAMMPS_NS::Force* force = lmp->force;
+  LAMMPS_NS::Update* update = lmp->update;
+  LAMMPS_NS::Neighbor* neighbor = lmp->neighbor;
+  // Only the pair forces of one dynamics set-up are redone here: anything else that a set-up
+  // computes (kspace, bonds) or a list that no longer fits calls for the full one.
+  if (!update->first_update || !force->pair || !force->pair->compute_flag || force->kspace || atom->molecular ||
+      !neighbor->cutneighsq || exchanged_types.empty() || static_cast<std::int64_t>(types_by_id.size()) != atom_count()) {
+    return false;
+  }
+  const int n = atom->nlocal + atom->nghost;
+  int ok = 1;
+  for (int i = 0; i < n && ok; ++i) {
+    const int t = types_by_id[static_cast<std::size_t>(atom->tag[i] - 1)];
+    if (t < 1 || t > atom->ntypes) ok = 0;
+    if (i < atom->nlocal && atom->type[i] != t) ok = 0;  // `set` was not sent: nanomix and LAMMPS disagree
+  }
+  // The neighbour list was built with per-type-pair cut-offs: it still holds every pair the new
+  // types need only if the exchanged types have the same cut-off against every type. (nanomix's
+  // input gives Cl and I the same sub-styles with global cut-offs, so they do; the hybrid style's
+  // per-style skip lists then select the same pairs too.)
+  for (const int t : exchanged_types) {
+    if (t < 1 || t > atom->ntypes) {
+      ok = 0;
+      continue;
+    }
+    for (int u = 1; u <= atom->ntypes && ok; ++u) {
+      if (neighbor->cutneighsq[t][u] != neighbor->cutneighsq[exchanged_types.front()][u]) ok = 0;
+    }
+  }
+  int all_ok = 0;  // every rank takes the same branch (the force step below is collective)
+  MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, lmp->world);
+  if (!all_ok) return false;
+  // Owned atoms only changed types where nanomix asked for it, but which ones are ghosts of
+  // changed atoms is known only from their IDs: every rank holds the full table.
+  for (int i = atom->nlocal; i < n; ++i) atom->type[i] = types_by_id[static_cast<std::size_t>(atom->tag[i] - 1)];
+
+  // The force part of a dynamics set-up at the current step, energies on (the next run's first
+  // thermo line reads them), the virial marked as not tallied (no nanomix thermo output uses it;
+  // a compute that did would stop with LAMMPS' error instead of reading an old one).
+  constexpr int energy_global = 1, no_virial = 0;
+  // Between runs LAMMPS keeps whichflag and the run's steps at 0; a fix's setup() (run only for
+  // dynamics) reads the ramp's start and stop (without them a Nosé–Hoover target is 0/0), so they
+  // are those of the run that follows while it runs, and LAMMPS' between-runs values after.
+  const int which = update->whichflag;
+  const LAMMPS_NS::bigint first = update->firststep, last = update->laststep, begin = update->beginstep,
+                          end = update->endstep;
+  update->whichflag = 1;
+  update->firststep = update->laststep = update->ntimestep;
+  update->beginstep = begin_step;
+  update->endstep = end_step;
+  update->setupflag = 1;
+  update->eflag_global = update->ntimestep;
+  if (update->vflag_global == update->ntimestep) update->vflag_global = -1;
+  const int cleared = atom->nlocal + (force->newton ? atom->nghost : 0);
+  if (cleared > 0) std::memset(&atom->f[0][0], 0, sizeof(double) * 3 * static_cast<std::size_t>(cleared));
+  lmp->modify->setup_pre_force(no_virial);
+  force->pair->compute(energy_global, no_virial);
+  lmp->modify->setup_pre_reverse(energy_global, no_virial);
+  if (force->newton) lmp->comm->reverse_comm();
+  lmp->modify->setup(no_virial);
+  update->setupflag = 0;
+  update->whichflag = which;
+  update->firststep = first;
+  update->laststep = last;
+  update->beginstep = begin;
+  update->endstep = end;
+  // Between runs LAMMPS answers the thermo keyword pe from its compute's value at this step, which
+  // the last run's final thermo line left for the old species: recompute it.
+  const int pe = lmp->modify->find_compute("thermo_pe");
+  if (pe >= 0) lmp->modify->compute[pe]->compute_scalar();
+  return true;
+}
+#endif
 
 void LammpsSession::comment(const std::string& text) {
   // A newline or a trailing & would end or continue the comment into a command when the
