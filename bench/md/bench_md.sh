@@ -19,6 +19,9 @@
 # (user + sys) seconds: on a loaded machine wall includes waiting for a core. Goal: ratio <= 1.05.
 #   bench/md/bench_md.sh --swap NANOMIX [frames=6] [pairs=5]        (~3 min)
 #   bench/md/bench_md.sh --swap-full NANOMIX                        (the demo's 21 frames, 5 pairs)
+# --swap-count: the same nanomix run and floor once each under valgrind's callgrind, instructions
+# executed (deterministic, independent of the machine's load; ~6 min on 2 cores):
+#   bench/md/bench_md.sh --swap-count NANOMIX [frames=6]
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -26,6 +29,7 @@ MODE=thermal
 case "${1:-}" in
   --swap) MODE=swap; shift ;;
   --swap-full) MODE=swap_full; shift ;;
+  --swap-count) MODE=swap_count; shift ;;
 esac
 NANOMIX=$(realpath "$1")
 T=$(mktemp -d)
@@ -129,8 +133,28 @@ swap_bench() {
   }'
 }
 
+# Instructions (callgrind "Collected") of nanomix md with swaps and of the floor, both at once.
+swap_count() {
+  FRAMES=$1
+  CONFIG="$HERE/../../configs/demo.ini"
+  "$NANOMIX" md --config "$CONFIG" --md.frames="$FRAMES" --out sw.h5 --quiet
+  steps=$(awk '/^thermo [0-9]+$/ { print $2 * ('"$FRAMES"' - 1); exit }' sw.lammps)
+  { sed -n '1,/^# production: frame 0/p' sw.lammps
+    grep -m1 '^fix th ' sw.lammps
+    echo "run $steps"; } > floor.lammps
+  mkdir n
+  (cd n && valgrind --tool=callgrind --callgrind-out-file=/dev/null "$NANOMIX" md --config "$CONFIG" \
+     --md.frames="$FRAMES" --out sw.h5 --quiet > ../n.cg 2>&1) &
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null lmp -in floor.lammps -log none -screen none > f.cg 2>&1
+  wait
+  ni=$(awk '/Collected :/ { print $NF }' n.cg); fl=$(awk '/Collected :/ { print $NF }' f.cg)
+  printf 'md swap instructions: configs/demo.ini, %d frames = %d MD steps (callgrind)\n' "$FRAMES" "$steps"
+  awk -v n="$ni" -v f="$fl" 'BEGIN { printf "  nanomix %.2fe9, floor %.2fe9: ratio %.3f (goal <= 1.05)\n", n / 1e9, f / 1e9, n / f }'
+}
+
 case $MODE in
   thermal) thermal_bench "${2:-20}" "${3:-1}" ;;
   swap) swap_bench "${2:-6}" "${3:-5}" ;;
   swap_full) swap_bench 21 5 ;;
+  swap_count) swap_count "${2:-6}" ;;
 esac
