@@ -27,6 +27,7 @@ auto make_args_checked(const S&, const Args&... args) {
 #include <update.h>
 #endif
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/error.hpp"
@@ -67,12 +68,79 @@ void LammpsSession::command_recorded_as(const std::string& text, const std::stri
 }
 
 #if !NANOMIX_LAMMPS_CXX
-bool LammpsSession::refresh_forces(const std::vector<int>&, const std::vector<int>&, std::int64_t, std::int64_t) {
+bool LammpsSession::refresh_forces(const std::vector<int>&, const std::vector<int>&, std::int64_t, std::int64_t,
+                                   const std::vector<int>&) {
   return false;
 }
 #else
+namespace {
+
+/// The cheap form of the refresh, where it is exact: one process without ghost atoms, LAMMPS'
+/// forces and pair energies of this step still those of the old types (energies tallied at this
+/// step, no fix that adds forces), the pair style nanomix's own hybrid of born + coul/cut + lj/cut,
+/// two exchanged types with equal charges per atom (`set type` keeps q, so the Coulomb terms do not
+/// change). Then only the Born and LJ terms of pairs with a changed atom differ: each is taken out
+/// with the old types and put back with the new ones (the pair styles' own single()), O(changed × N)
+/// instead of a full force computation. Returns false (nothing changed) where it does not apply.
+bool pair_terms_of_changed_atoms(LAMMPS_NS::LAMMPS* lmp, const std::vector<int>& exchanged,
+                                 const std::vector<int>& changed_ids, bool energies_current) {
+  LAMMPS_NS::Atom* atom = lmp->atom;
+  LAMMPS_NS::Force* force = lmp->force;
+  LAMMPS_NS::Modify* modify = lmp->modify;
+  if (lmp->comm->nprocs != 1 || atom->nghost != 0 || exchanged.size() != 2 || changed_ids.empty()) return false;
+  if (!energies_current) return false;
+  if (modify->n_pre_force || modify->n_pre_reverse || modify->n_post_force) return false;
+  LAMMPS_NS::Pair* born = force->pair_match("born", 1);
+  LAMMPS_NS::Pair* lj = force->pair_match("lj/cut", 1);
+  if (!born || !lj || !force->pair_match("coul/cut", 1) || !born->single_enable || !lj->single_enable) return false;
+  if (force->pair_match("tersoff", 0) || force->pair_match("airebo", 0)) return false;
+  const int n = atom->nlocal;
+  std::vector<char> changed(static_cast<std::size_t>(n), 0);
+  std::vector<int> local;
+  for (const int id : changed_ids) {
+    const int i = atom->map(id);
+    if (i < 0 || i >= n || (atom->type[i] != exchanged[0] && atom->type[i] != exchanged[1])) return false;
+    if (!changed[static_cast<std::size_t>(i)]) local.push_back(i);
+    changed[static_cast<std::size_t>(i)] = 1;
+  }
+  auto old_type = [&](int i) {
+    const int t = atom->type[i];
+    return !changed[static_cast<std::size_t>(i)] ? t : t == exchanged[0] ? exchanged[1] : exchanged[0];
+  };
+  double** x = atom->x;
+  double** f = atom->f;
+  double de = 0;
+  // sign = -1: take a term out (old types), +1: put it back (new types). Same convention as the
+  // pair styles' compute(): del = x_i - x_j, f_i += del * fforce, f_j -= del * fforce.
+  auto term = [&](int i, int j, int ti, int tj, double rsq, const double del[3], double sign) {
+    const int a = std::min(ti, tj), b = std::max(ti, tj);
+    for (LAMMPS_NS::Pair* style : {born, lj}) {
+      if (!style->setflag[a][b] || !(rsq < style->cutsq[a][b])) continue;
+      double fforce = 0;
+      de += sign * style->single(i, j, ti, tj, rsq, 1.0, 1.0, fforce);
+      for (int k = 0; k < 3; ++k) {
+        f[i][k] += sign * del[k] * fforce;
+        f[j][k] -= sign * del[k] * fforce;
+      }
+    }
+  };
+  for (const int i : local) {
+    for (int j = 0; j < n; ++j) {
+      if (j == i || (changed[static_cast<std::size_t>(j)] && j < i)) continue;  // a pair of two changed atoms once
+      const double del[3] = {x[i][0] - x[j][0], x[i][1] - x[j][1], x[i][2] - x[j][2]};
+      const double rsq = del[0] * del[0] + del[1] * del[1] + del[2] * del[2];
+      term(i, j, old_type(i), old_type(j), rsq, del, -1.0);
+      term(i, j, atom->type[i], atom->type[j], rsq, del, +1.0);
+    }
+  }
+  force->pair->eng_vdwl += de;
+  return true;
+}
+
+}  // namespace
+
 bool LammpsSession::refresh_forces(const std::vector<int>& types_by_id, const std::vector<int>& exchanged_types,
-                                   std::int64_t begin_step, std::int64_t end_step) {
+                                   std::int64_t begin_step, std::int64_t end_step, const std::vector<int>& changed_ids) {
   auto* lmp = static_cast<LAMMPS_NS::LAMMPS*>(handle_);
   LAMMPS_NS::Atom* atom = lmp->atom;
   LAMMPS_NS::Force* force = lmp->force;
@@ -118,6 +186,7 @@ bool LammpsSession::refresh_forces(const std::vector<int>& types_by_id, const st
   // Between runs LAMMPS keeps whichflag and the run's steps at 0; a fix's setup() (run only for
   // dynamics) reads the ramp's start and stop (without them a Nosé–Hoover target is 0/0), so they
   // are those of the run that follows while it runs, and LAMMPS' between-runs values after.
+  const bool energies_current = update->eflag_global == update->ntimestep;  // this step's, of the old types
   const int which = update->whichflag;
   const LAMMPS_NS::bigint first = update->firststep, last = update->laststep, begin = update->beginstep,
                           end = update->endstep;
@@ -128,12 +197,14 @@ bool LammpsSession::refresh_forces(const std::vector<int>& types_by_id, const st
   update->setupflag = 1;
   update->eflag_global = update->ntimestep;
   if (update->vflag_global == update->ntimestep) update->vflag_global = -1;
-  const int cleared = atom->nlocal + (force->newton ? atom->nghost : 0);
-  if (cleared > 0) std::memset(&atom->f[0][0], 0, sizeof(double) * 3 * static_cast<std::size_t>(cleared));
-  lmp->modify->setup_pre_force(no_virial);
-  force->pair->compute(energy_global, no_virial);
-  lmp->modify->setup_pre_reverse(energy_global, no_virial);
-  if (force->newton) lmp->comm->reverse_comm();
+  if (!pair_terms_of_changed_atoms(lmp, exchanged_types, changed_ids, energies_current)) {
+    const int cleared = atom->nlocal + (force->newton ? atom->nghost : 0);
+    if (cleared > 0) std::memset(&atom->f[0][0], 0, sizeof(double) * 3 * static_cast<std::size_t>(cleared));
+    lmp->modify->setup_pre_force(no_virial);
+    force->pair->compute(energy_global, no_virial);
+    lmp->modify->setup_pre_reverse(energy_global, no_virial);
+    if (force->newton) lmp->comm->reverse_comm();
+  }
   lmp->modify->setup(no_virial);
   update->setupflag = 0;
   update->whichflag = which;

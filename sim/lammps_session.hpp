@@ -46,8 +46,11 @@ class LammpsSession {
   /// Returns false, having changed nothing, where the lists cannot be kept: no run yet, a kspace
   /// style, bonds, neighbour cut-offs that differ between the exchanged types, or owned atoms
   /// whose types differ from the table (then a full set-up is needed). Collective.
+  /// `changed_ids`: the atoms whose type changed (IDs); on one process, with nanomix's pair styles
+  /// and no fix adding forces, only their Born and LJ terms are recomputed (old out, new in),
+  /// otherwise all pair forces.
   bool refresh_forces(const std::vector<int>& types_by_id, const std::vector<int>& exchanged_types,
-                      std::int64_t begin_step, std::int64_t end_step);
+                      std::int64_t begin_step, std::int64_t end_step, const std::vector<int>& changed_ids);
   /// Everything sent so far, as a LAMMPS input script.
   const std::string& transcript() const { return transcript_; }
 

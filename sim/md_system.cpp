@@ -150,7 +150,7 @@ void MdSystem::run_segment(const Segment& s) {
     std::vector<int> types(frame_.size());
     for (std::size_t i = 0; i < types.size(); ++i) types[i] = lammps_type_of(frame_.atomic_numbers[i]);
     if (lmp_.refresh_forces(types, {lammps_type_of(chlorine), lammps_type_of(iodine)}, frame_first_step_,
-                           frame_first_step_ + s.steps * s.count)) {
+                           frame_first_step_ + s.steps * s.count, changed_ids_)) {
       // Plain lmp has no command for the force refresh: the saved input sets up fully instead
       // (the same physics; not bitwise the same arithmetic: neighbour lists rebuilt, atoms sorted).
       lmp_.command_recorded_as(run + " pre no post no",
@@ -161,6 +161,7 @@ void MdSystem::run_segment(const Segment& s) {
     }
   }
   species_changed_ = false;
+  changed_ids_.clear();
   if (s.index + 1 == s.count) lmp_.command(unfix_thermostat_commands(p_));
   lammps_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/frame.hpp"
 #include "sim/forcefield.hpp"
@@ -54,7 +55,11 @@ class MdSystem {
   void run_segment(const Segment& segment);
   /// The drive changed atom types in LAMMPS (after `set` commands), its state() holding the new
   /// species: the next segment must not start from the forces of the old ones.
-  void species_changed() { species_changed_ = true; }
+  /// `ids`: the atoms (LAMMPS IDs) whose species changed.
+  void species_changed(const std::vector<int>& ids) {
+    species_changed_ = true;
+    changed_ids_.insert(changed_ids_.end(), ids.begin(), ids.end());
+  }
   /// Seconds spent inside LAMMPS `run` commands.
   double lammps_seconds() const { return lammps_seconds_; }
 
@@ -73,6 +78,7 @@ class MdSystem {
   Frame frame_;
   double lammps_seconds_ = 0;
   bool species_changed_ = false;
+  std::vector<int> changed_ids_;  ///< since the last run
   std::int64_t frame_first_step_ = 0;  ///< the step at which the current frame's MD began
 };
 

@@ -57,7 +57,9 @@ class SwapDrive final : public Drive {
     frame.atomic_numbers = state.atomic_numbers;
     if (!to_cl.empty() || !to_i.empty()) {
       system.lammps().command(swap_species_commands(to_cl, to_i));
-      system.species_changed();
+      std::vector<int> ids = to_cl;
+      ids.insert(ids.end(), to_i.begin(), to_i.end());
+      system.species_changed(ids);
     }
   }
 

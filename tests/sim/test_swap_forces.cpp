@@ -77,8 +77,8 @@ melt_ps = 0
     lmp.command("run 30 start 0 stop 80 post no");
   }
 
-  /// Swaps the first 4 Cl with the first 4 I (LAMMPS types by ID afterwards).
-  std::vector<int> swap(LammpsSession& lmp) const {
+  /// Swaps the first 4 Cl with the first 4 I (LAMMPS types by ID afterwards; `changed`: their IDs).
+  std::vector<int> swap(LammpsSession& lmp, std::vector<int>* changed = nullptr) const {
     std::vector<int> to_cl, to_i, types(s.frame.size());
     for (std::size_t i = 0; i < s.frame.size(); ++i) {
       const int z = s.frame.atomic_numbers[i];
@@ -95,6 +95,10 @@ melt_ps = 0
     REQUIRE(to_cl.size() == 4);
     REQUIRE(to_i.size() == 4);
     lmp.command(swap_species_commands(to_cl, to_i));
+    if (changed) {
+      *changed = to_cl;
+      changed->insert(changed->end(), to_i.begin(), to_i.end());
+    }
     return types;
   }
 };
@@ -125,8 +129,9 @@ TEST_CASE("after a swap, refresh_forces leaves the forces and energy of a full L
   LammpsSession lmp;
   sys.start(lmp);
   const std::vector<double> before = lmp.gather3("f");
-  const std::vector<int> types = sys.swap(lmp);
-  REQUIRE(lmp.refresh_forces(types, anion_types, 0, 80));
+  std::vector<int> changed;
+  const std::vector<int> types = sys.swap(lmp, &changed);
+  REQUIRE(lmp.refresh_forces(types, anion_types, 0, 80, changed));
   const std::vector<double> refreshed = lmp.gather3("f");
   const double pe_refreshed = lmp.thermo("pe");  // needs the energy tallied at this step
   lmp.command("run 0");                           // LAMMPS' own: neighbour build, sort, forces
@@ -155,12 +160,12 @@ TEST_CASE("refresh_forces refuses types LAMMPS does not hold, and leaves the for
       break;
     }
   }
-  CHECK_FALSE(lmp.refresh_forces(wrong, anion_types, 0, 80));
-  CHECK_FALSE(lmp.refresh_forces(types, {lammps_type_of(carbon), lammps_type_of(iodine)}, 0, 80));  // other cut-offs
+  CHECK_FALSE(lmp.refresh_forces(wrong, anion_types, 0, 80, {}));
+  CHECK_FALSE(lmp.refresh_forces(types, {lammps_type_of(carbon), lammps_type_of(iodine)}, 0, 80, {}));  // other cut-offs
   CHECK(max_diff(before, lmp.gather3("f")) == 0.0);
   LammpsSession fresh;  // no run yet: nothing to refresh
   fresh.command(lammps_setup_commands(sys.p, sys.ff, sys.data, sys.s.frame.size() - sys.s.carbon_count));
-  CHECK_FALSE(fresh.refresh_forces(types, anion_types, 0, 80));
+  CHECK_FALSE(fresh.refresh_forces(types, anion_types, 0, 80, {}));
 }
 
 TEST_CASE("25 steps with `pre no` after the refresh follow the fully set-up run; without it they do not") {
@@ -170,18 +175,22 @@ TEST_CASE("25 steps with `pre no` after the refresh follow the fully set-up run;
     auto positions_after = [&](const std::string& mode) {
       LammpsSession lmp;
       sys.start(lmp, th);
-      const std::vector<int> types = sys.swap(lmp);
-      if (mode == "refresh") REQUIRE(lmp.refresh_forces(types, anion_types, 0, 80));
+      std::vector<int> changed;
+      const std::vector<int> types = sys.swap(lmp, &changed);
+      if (mode == "refresh") REQUIRE(lmp.refresh_forces(types, anion_types, 0, 80, changed));
+      if (mode == "refresh-all") REQUIRE(lmp.refresh_forces(types, anion_types, 0, 80, {}));
       lmp.command(mode == "full" ? "run 25 start 0 stop 80 post no" : "run 25 start 0 stop 80 pre no post no");
       return lmp.gather3("x");
     };
     const std::vector<double> full = positions_after("full");
     const std::vector<double> refreshed = positions_after("refresh");
+    const std::vector<double> refreshed_all = positions_after("refresh-all");  // the full pair computation
     const std::vector<double> stale = positions_after("stale");
     MESSAGE("max |Δx| after 25 steps: refreshed " << max_diff(refreshed, full) << " Å, stale "
                                                    << max_diff(stale, full) << " Å");
     CHECK(max_abs(full) < 1e3);               // finite, inside the box
     CHECK(max_diff(refreshed, full) < 1e-9);  // Å: round-off of a different summation order
+    CHECK(max_diff(refreshed_all, full) < 1e-9);
     CHECK(max_diff(stale, full) > 1e-5);      // the old species' forces in the first half-kick
   }
 }
