@@ -3,6 +3,32 @@
 #define LAMMPS_LIB_MPI 1
 #include <library.h>
 #include <mpi.h>
+#if NANOMIX_LAMMPS_CXX
+// LAMMPS' headers name fmt::make_args_checked (fmt ≤ 8; LAMMPS bundles its own fmt and Debian
+// does not ship it) in templates nanomix never instantiates. fmt 9 (Debian 12's libfmt-dev) dropped
+// it: a declaration lets the headers parse; nothing calls it.
+#include <fmt/format.h>
+#if FMT_VERSION >= 90000
+namespace fmt {
+template <typename... Args, typename S>
+auto make_args_checked(const S&, const Args&... args) {
+  return fmt::make_format_args(args...);
+}
+}  // namespace fmt
+#endif
+#include <atom.h>
+#include <comm.h>
+#include <compute.h>
+#include <force.h>
+#include <lammps.h>
+#include <modify.h>
+#include <neighbor.h>
+#include <pair.h>
+#include <update.h>
+#endif
+
+#include <algorithm>
+#include <cstring>
 
 #include "core/error.hpp"
 
@@ -33,6 +59,166 @@ void LammpsSession::command(const std::string& text) {
   lammps_commands_string(handle_, text.c_str());
   if (lammps_has_error(handle_)) throw RuntimeError("LAMMPS failed on: " + text.substr(0, text.find('\n')));
 }
+
+void LammpsSession::command_recorded_as(const std::string& text, const std::string& recorded) {
+  transcript_ += recorded;
+  if (recorded.empty() || recorded.back() != '\n') transcript_ += '\n';
+  lammps_commands_string(handle_, text.c_str());
+  if (lammps_has_error(handle_)) throw RuntimeError("LAMMPS failed on: " + text.substr(0, text.find('\n')));
+}
+
+#if !NANOMIX_LAMMPS_CXX
+bool LammpsSession::refresh_forces(const std::vector<int>&, const std::vector<int>&, std::int64_t, std::int64_t,
+                                   const std::vector<int>&) {
+  return false;
+}
+#else
+namespace {
+
+/// The cheap form of the refresh, where it is exact: one process without ghost atoms, LAMMPS'
+/// forces and pair energies of this step still those of the old types (energies tallied at this
+/// step, no fix that adds forces), the pair style nanomix's own hybrid of born + coul/cut + lj/cut,
+/// two exchanged types with equal charges per atom (`set type` keeps q, so the Coulomb terms do not
+/// change). Then only the Born and LJ terms of pairs with a changed atom differ: each is taken out
+/// with the old types and put back with the new ones (the pair styles' own single()), O(changed × N)
+/// instead of a full force computation. Returns false (nothing changed) where it does not apply.
+bool pair_terms_of_changed_atoms(LAMMPS_NS::LAMMPS* lmp, const std::vector<int>& exchanged,
+                                 const std::vector<int>& changed_ids, bool energies_current) {
+  LAMMPS_NS::Atom* atom = lmp->atom;
+  LAMMPS_NS::Force* force = lmp->force;
+  LAMMPS_NS::Modify* modify = lmp->modify;
+  if (lmp->comm->nprocs != 1 || atom->nghost != 0 || exchanged.size() != 2 || changed_ids.empty()) return false;
+  if (!energies_current) return false;
+  if (modify->n_pre_force || modify->n_pre_reverse || modify->n_post_force) return false;
+  LAMMPS_NS::Pair* born = force->pair_match("born", 1);
+  LAMMPS_NS::Pair* lj = force->pair_match("lj/cut", 1);
+  if (!born || !lj || !force->pair_match("coul/cut", 1) || !born->single_enable || !lj->single_enable) return false;
+  if (force->pair_match("tersoff", 0) || force->pair_match("airebo", 0)) return false;
+  const int n = atom->nlocal;
+  std::vector<char> changed(static_cast<std::size_t>(n), 0);
+  std::vector<int> local;
+  for (const int id : changed_ids) {
+    const int i = atom->map(id);
+    if (i < 0 || i >= n || (atom->type[i] != exchanged[0] && atom->type[i] != exchanged[1])) return false;
+    if (!changed[static_cast<std::size_t>(i)]) local.push_back(i);
+    changed[static_cast<std::size_t>(i)] = 1;
+  }
+  auto old_type = [&](int i) {
+    const int t = atom->type[i];
+    return !changed[static_cast<std::size_t>(i)] ? t : t == exchanged[0] ? exchanged[1] : exchanged[0];
+  };
+  double** x = atom->x;
+  double** f = atom->f;
+  double de = 0;
+  // sign = -1: take a term out (old types), +1: put it back (new types). Same convention as the
+  // pair styles' compute(): del = x_i - x_j, f_i += del * fforce, f_j -= del * fforce.
+  auto term = [&](int i, int j, int ti, int tj, double rsq, const double del[3], double sign) {
+    const int a = std::min(ti, tj), b = std::max(ti, tj);
+    for (LAMMPS_NS::Pair* style : {born, lj}) {
+      if (!style->setflag[a][b] || !(rsq < style->cutsq[a][b])) continue;
+      double fforce = 0;
+      de += sign * style->single(i, j, ti, tj, rsq, 1.0, 1.0, fforce);
+      for (int k = 0; k < 3; ++k) {
+        f[i][k] += sign * del[k] * fforce;
+        f[j][k] -= sign * del[k] * fforce;
+      }
+    }
+  };
+  for (const int i : local) {
+    for (int j = 0; j < n; ++j) {
+      if (j == i || (changed[static_cast<std::size_t>(j)] && j < i)) continue;  // a pair of two changed atoms once
+      const double del[3] = {x[i][0] - x[j][0], x[i][1] - x[j][1], x[i][2] - x[j][2]};
+      const double rsq = del[0] * del[0] + del[1] * del[1] + del[2] * del[2];
+      term(i, j, old_type(i), old_type(j), rsq, del, -1.0);
+      term(i, j, atom->type[i], atom->type[j], rsq, del, +1.0);
+    }
+  }
+  force->pair->eng_vdwl += de;
+  return true;
+}
+
+}  // namespace
+
+bool LammpsSession::refresh_forces(const std::vector<int>& types_by_id, const std::vector<int>& exchanged_types,
+                                   std::int64_t begin_step, std::int64_t end_step, const std::vector<int>& changed_ids) {
+  auto* lmp = static_cast<LAMMPS_NS::LAMMPS*>(handle_);
+  LAMMPS_NS::Atom* atom = lmp->atom;
+  LAMMPS_NS::Force* force = lmp->force;
+  LAMMPS_NS::Update* update = lmp->update;
+  LAMMPS_NS::Neighbor* neighbor = lmp->neighbor;
+  // Only the pair forces of one dynamics set-up are redone here: anything else that a set-up
+  // computes (kspace, bonds) or a list that no longer fits calls for the full one.
+  if (!update->first_update || !force->pair || !force->pair->compute_flag || force->kspace || atom->molecular ||
+      !neighbor->cutneighsq || exchanged_types.empty() || static_cast<std::int64_t>(types_by_id.size()) != atom_count()) {
+    return false;
+  }
+  const int n = atom->nlocal + atom->nghost;
+  int ok = 1;
+  for (int i = 0; i < n && ok; ++i) {
+    const int t = types_by_id[static_cast<std::size_t>(atom->tag[i] - 1)];
+    if (t < 1 || t > atom->ntypes) ok = 0;
+    if (i < atom->nlocal && atom->type[i] != t) ok = 0;  // `set` was not sent: nanomix and LAMMPS disagree
+  }
+  // The neighbour list was built with per-type-pair cut-offs: it still holds every pair the new
+  // types need only if the exchanged types have the same cut-off against every type. (nanomix's
+  // input gives Cl and I the same sub-styles with global cut-offs, so they do; the hybrid style's
+  // per-style skip lists then select the same pairs too.)
+  for (const int t : exchanged_types) {
+    if (t < 1 || t > atom->ntypes) {
+      ok = 0;
+      continue;
+    }
+    for (int u = 1; u <= atom->ntypes && ok; ++u) {
+      if (neighbor->cutneighsq[t][u] != neighbor->cutneighsq[exchanged_types.front()][u]) ok = 0;
+    }
+  }
+  int all_ok = 0;  // every rank takes the same branch (the force step below is collective)
+  MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, lmp->world);
+  if (!all_ok) return false;
+  // Owned atoms only changed types where nanomix asked for it, but which ones are ghosts of
+  // changed atoms is known only from their IDs: every rank holds the full table.
+  for (int i = atom->nlocal; i < n; ++i) atom->type[i] = types_by_id[static_cast<std::size_t>(atom->tag[i] - 1)];
+
+  // The force part of a dynamics set-up at the current step, energies on (the next run's first
+  // thermo line reads them), the virial marked as not tallied (no nanomix thermo output uses it;
+  // a compute that did would stop with LAMMPS' error instead of reading an old one).
+  constexpr int energy_global = 1, no_virial = 0;
+  // Between runs LAMMPS keeps whichflag and the run's steps at 0; a fix's setup() (run only for
+  // dynamics) reads the ramp's start and stop (without them a Nosé–Hoover target is 0/0), so they
+  // are those of the run that follows while it runs, and LAMMPS' between-runs values after.
+  const bool energies_current = update->eflag_global == update->ntimestep;  // this step's, of the old types
+  const int which = update->whichflag;
+  const LAMMPS_NS::bigint first = update->firststep, last = update->laststep, begin = update->beginstep,
+                          end = update->endstep;
+  update->whichflag = 1;
+  update->firststep = update->laststep = update->ntimestep;
+  update->beginstep = begin_step;
+  update->endstep = end_step;
+  update->setupflag = 1;
+  update->eflag_global = update->ntimestep;
+  if (update->vflag_global == update->ntimestep) update->vflag_global = -1;
+  if (!pair_terms_of_changed_atoms(lmp, exchanged_types, changed_ids, energies_current)) {
+    const int cleared = atom->nlocal + (force->newton ? atom->nghost : 0);
+    if (cleared > 0) std::memset(&atom->f[0][0], 0, sizeof(double) * 3 * static_cast<std::size_t>(cleared));
+    lmp->modify->setup_pre_force(no_virial);
+    force->pair->compute(energy_global, no_virial);
+    lmp->modify->setup_pre_reverse(energy_global, no_virial);
+    if (force->newton) lmp->comm->reverse_comm();
+  }
+  lmp->modify->setup(no_virial);
+  update->setupflag = 0;
+  update->whichflag = which;
+  update->firststep = first;
+  update->laststep = last;
+  update->beginstep = begin;
+  update->endstep = end;
+  // Between runs LAMMPS answers the thermo keyword pe from its compute's value at this step, which
+  // the last run's final thermo line left for the old species: recompute it.
+  const int pe = lmp->modify->find_compute("thermo_pe");
+  if (pe >= 0) lmp->modify->compute[pe]->compute_scalar();
+  return true;
+}
+#endif
 
 void LammpsSession::comment(const std::string& text) {
   // A newline or a trailing & would end or continue the comment into a command when the

@@ -1,7 +1,8 @@
 #pragma once
-// A LAMMPS instance driven through its C library interface (lammps/library.h). The only place in
-// nanomix that includes LAMMPS headers is lammps_session.cpp. Every command sent is also appended
-// to a transcript, so the exact input can be saved and rerun with plain `lmp`.
+// A LAMMPS instance driven through its C library interface (lammps/library.h), plus one step that
+// the input language does not offer (refresh_forces, through LAMMPS' C++ classes). The only place
+// in nanomix that includes LAMMPS headers is lammps_session.cpp. Every command sent is also
+// appended to a transcript, so the input can be saved and rerun with plain `lmp`.
 //
 // The Debian LAMMPS is built without C++ exceptions: an error inside LAMMPS ends the process.
 // Callers therefore validate every input before it reaches LAMMPS.
@@ -27,6 +28,29 @@ class LammpsSession {
   void command(const std::string& text);
   /// A comment line in the transcript only (control characters and & become '?').
   void comment(const std::string& text);
+  /// Runs `text` but records `recorded` in the transcript: for a run that continues after
+  /// refresh_forces, which plain `lmp` can only reproduce with a full set-up (same physics, not
+  /// bitwise the same arithmetic).
+  void command_recorded_as(const std::string& text, const std::string& recorded);
+
+  /// Between two runs, after atom types changed and nothing else that a run's set-up reads
+  /// (positions, charges, box, fixes, pair coefficients): recomputes the forces and the pair
+  /// energies of the current step for the new types on the neighbour lists LAMMPS already holds
+  /// (no neighbour build, no atom sort), and redoes the fixes' set-up (a Nosé–Hoover fix re-reads
+  /// the temperature, a Langevin fix adds its forces), as a run's set-up would. A following
+  /// `run … pre no` then starts from forces that belong to the new types. `types_by_id[k]` is the
+  /// LAMMPS type of atom ID k + 1, the same on every rank: it sets the ghost atoms' types, which
+  /// `set` does not reach. `exchanged_types`: the types atoms changed between (e.g. Cl and I).
+  /// `begin_step`, `end_step`: the `start` and `stop` of the run that follows (a fix's ramp reads
+  /// them at its set-up, as it would in that run's).
+  /// Returns false, having changed nothing, where the lists cannot be kept: no run yet, a kspace
+  /// style, bonds, neighbour cut-offs that differ between the exchanged types, or owned atoms
+  /// whose types differ from the table (then a full set-up is needed). Collective.
+  /// `changed_ids`: the atoms whose type changed (IDs); on one process, with nanomix's pair styles
+  /// and no fix adding forces, only their Born and LJ terms are recomputed (old out, new in),
+  /// otherwise all pair forces.
+  bool refresh_forces(const std::vector<int>& types_by_id, const std::vector<int>& exchanged_types,
+                      std::int64_t begin_step, std::int64_t end_step, const std::vector<int>& changed_ids);
   /// Everything sent so far, as a LAMMPS input script.
   const std::string& transcript() const { return transcript_; }
 

@@ -20,6 +20,8 @@ Segment MdPlan::segment(std::int64_t f, std::int64_t k) const {
   s.time_ps = t0 + (t1 - t0) * static_cast<double>(k) / n;
   s.kelvin_from = k0 + (k1 - k0) * static_cast<double>(k) / n;
   s.kelvin_to = k0 + (k1 - k0) * static_cast<double>(k + 1) / n;
+  s.frame_kelvin_from = k0;
+  s.frame_kelvin_to = k1;
   s.steps = p.steps_per_frame() / segments_;
   s.thermostat_seed = derive_seed(p.seed, RandomPurpose::velocities, 10 + static_cast<std::uint64_t>(f),
                                   1 + static_cast<std::uint64_t>(k));

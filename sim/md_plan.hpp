@@ -3,7 +3,8 @@
 // without LAMMPS). Frame f (0 = the state after the melt–quench) is at production time
 // f × frame_interval_ps; the MD from frame f − 1 to frame f runs in `segments_per_frame` equal
 // segments (a drive acts before each: swap batches, beam kicks), the thermostat's target ramping
-// linearly from the schedule's temperature at frame f − 1 to the one at frame f.
+// linearly from the schedule's temperature at frame f − 1 to the one at frame f (one thermostat
+// for the whole frame, its ramp split over the segments: sim/md_system.hpp).
 #include <cstdint>
 
 #include "sim/md_params.hpp"
@@ -15,6 +16,7 @@ struct Segment {
   std::int64_t index = 0, count = 1;      ///< k of `count` segments of the frame
   double time_ps = 0;                     ///< production time at the segment's start
   double kelvin_from = 0, kelvin_to = 0;  ///< thermostat target at its start and end
+  double frame_kelvin_from = 0, frame_kelvin_to = 0;  ///< the target at the frame's start and end (one ramp)
   std::int64_t steps = 0;                 ///< MD steps
   std::uint64_t thermostat_seed = 0;      ///< stream seed of a stochastic thermostat (derived from seed, frame, k)
 };

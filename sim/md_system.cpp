@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "core/elements.hpp"
 #include "core/parallel.hpp"
 #include "core/random.hpp"
 #include "sim/lammps_input.hpp"
@@ -132,9 +133,37 @@ void MdSystem::reload_checkpoint(std::int64_t step, std::int64_t frame_index) {
 }
 
 void MdSystem::run_segment(const Segment& s) {
-  lmp_.command(thermostat_fix_commands(p_, s.kelvin_from, s.kelvin_to, s.thermostat_seed));
-  run(s.steps);
-  lmp_.command(unfix_thermostat_commands(p_));
+  const auto t0 = std::chrono::steady_clock::now();
+  if (s.index == 0) {
+    lmp_.command(thermostat_fix_commands(p_, s.frame_kelvin_from, s.frame_kelvin_to, s.thermostat_seed));
+    frame_first_step_ = static_cast<std::int64_t>(std::llround(lmp_.thermo("step")));
+  }
+  // The fix's target ramps from frame_kelvin_from at `start` to frame_kelvin_to at `stop`: over
+  // segment k exactly the per-segment ramp kelvin_from → kelvin_to of the plan.
+  const std::string run = "run " + std::to_string(s.steps) + " start " + std::to_string(frame_first_step_) +
+                          " stop " + std::to_string(frame_first_step_ + s.steps * s.count);
+  if (s.index == 0) {
+    lmp_.command(run + " post no");  // a new thermostat (and after a checkpoint a new LAMMPS state): full set-up
+  } else if (!species_changed_) {
+    lmp_.command(run + " pre no post no");  // nothing changed since the last step: continue as one run
+  } else {
+    std::vector<int> types(frame_.size());
+    for (std::size_t i = 0; i < types.size(); ++i) types[i] = lammps_type_of(frame_.atomic_numbers[i]);
+    if (lmp_.refresh_forces(types, {lammps_type_of(chlorine), lammps_type_of(iodine)}, frame_first_step_,
+                           frame_first_step_ + s.steps * s.count, changed_ids_)) {
+      // Plain lmp has no command for the force refresh: the saved input sets up fully instead
+      // (the same physics; not bitwise the same arithmetic: neighbour lists rebuilt, atoms sorted).
+      lmp_.command_recorded_as(run + " pre no post no",
+                               "# nanomix: forces recomputed in place for the new species, then `pre no`\n" + run +
+                                   " post no");
+    } else {
+      lmp_.command(run + " post no");
+    }
+  }
+  species_changed_ = false;
+  changed_ids_.clear();
+  if (s.index + 1 == s.count) lmp_.command(unfix_thermostat_commands(p_));
+  lammps_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
 }  // namespace nanomix::sim

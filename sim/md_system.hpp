@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/frame.hpp"
 #include "sim/forcefield.hpp"
@@ -46,8 +47,19 @@ class MdSystem {
   /// would, so that both follow bitwise the same path (fresh neighbour lists and atom order from
   /// the same file, thermostats defined per segment).
   void reload_checkpoint(std::int64_t step, std::int64_t frame_index);
-  /// One segment of production MD under the thermostat.
+  /// One segment of production MD under the thermostat. The thermostat is one fix per frame
+  /// (defined before segment 0, removed after the last), its target ramping over the frame
+  /// (`run N start A stop B`); segment 0 sets LAMMPS up fully, later segments continue with
+  /// `run … pre no` (no neighbour build, no new thermostat), after a species change from forces
+  /// recomputed for the new species (LammpsSession::refresh_forces).
   void run_segment(const Segment& segment);
+  /// The drive changed atom types in LAMMPS (after `set` commands), its state() holding the new
+  /// species: the next segment must not start from the forces of the old ones.
+  /// `ids`: the atoms (LAMMPS IDs) whose species changed.
+  void species_changed(const std::vector<int>& ids) {
+    species_changed_ = true;
+    changed_ids_.insert(changed_ids_.end(), ids.begin(), ids.end());
+  }
   /// Seconds spent inside LAMMPS `run` commands.
   double lammps_seconds() const { return lammps_seconds_; }
 
@@ -65,6 +77,9 @@ class MdSystem {
   LammpsSession lmp_;
   Frame frame_;
   double lammps_seconds_ = 0;
+  bool species_changed_ = false;
+  std::vector<int> changed_ids_;  ///< since the last run
+  std::int64_t frame_first_step_ = 0;  ///< the step at which the current frame's MD began
 };
 
 }  // namespace nanomix::sim

@@ -55,7 +55,12 @@ class SwapDrive final : public Drive {
       (state.atomic_numbers[i] == chlorine ? to_cl : to_i).push_back(static_cast<int>(i) + 1);
     }
     frame.atomic_numbers = state.atomic_numbers;
-    if (!to_cl.empty() || !to_i.empty()) system.lammps().command(swap_species_commands(to_cl, to_i));
+    if (!to_cl.empty() || !to_i.empty()) {
+      system.lammps().command(swap_species_commands(to_cl, to_i));
+      std::vector<int> ids = to_cl;
+      ids.insert(ids.end(), to_i.begin(), to_i.end());
+      system.species_changed(ids);
+    }
   }
 
   /// Accepted / attempted swaps so far.

@@ -8,14 +8,20 @@
 # Swaps (--swap): MD with Cl<->I swaps at the demo's settings (configs/demo.ini: swap_biased_drive,
 # 20 swap batches per 1 ps frame, so one LAMMPS `run` per 25 steps) against plain `lmp` doing the
 # same MD steps as one run without swaps (the floor: nanomix's own saved input up to production,
-# then its thermostat and one `run`). Also timed: plain `lmp` on nanomix's saved input, which
-# holds the same runs and type changes without nanomix, so that
-#   nanomix - lmp(saved input)   = nanomix's side: swap Monte Carlo, gathers, observables, H5MD
-#   lmp(saved input) - floor     = the run splits (each `run` sets up again: neighbour lists, forces)
+# then its thermostat and one `run`). nanomix sets LAMMPS up once per frame; the other batches
+# continue with `run ... pre no`, after accepted swaps from forces recomputed in place (no neighbour
+# build; docs/md.md). Also timed: plain `lmp` on nanomix's saved input, which holds the same runs
+# and type changes but must set up fully where nanomix recomputed forces in place, so that
+#   lmp(saved input) - floor  = what the splits would cost with a full set-up after every accepted batch
+#   nanomix - floor           = everything nanomix adds: swap Monte Carlo, force refreshes, per-frame
+#                               set-ups, gathers, observables, H5MD, checkpoints, start-up
 # One rank; the three are alternated (rotating order) for PAIRS rounds; medians of wall and CPU
 # (user + sys) seconds: on a loaded machine wall includes waiting for a core. Goal: ratio <= 1.05.
-#   bench/md/bench_md.sh --swap NANOMIX [frames=6] [pairs=3]        (~2 min)
+#   bench/md/bench_md.sh --swap NANOMIX [frames=6] [pairs=5]        (~3 min)
 #   bench/md/bench_md.sh --swap-full NANOMIX                        (the demo's 21 frames, 5 pairs)
+# --swap-count: the same nanomix run and floor once each under valgrind's callgrind, instructions
+# executed (deterministic, independent of the machine's load; ~6 min on 2 cores):
+#   bench/md/bench_md.sh --swap-count NANOMIX [frames=6]
 set -eu
 HERE=$(cd "$(dirname "$0")" && pwd)
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
@@ -23,6 +29,7 @@ MODE=thermal
 case "${1:-}" in
   --swap) MODE=swap; shift ;;
   --swap-full) MODE=swap_full; shift ;;
+  --swap-count) MODE=swap_count; shift ;;
 esac
 NANOMIX=$(realpath "$1")
 T=$(mktemp -d)
@@ -104,8 +111,12 @@ swap_bench() {
   nw=$(median 1 nanomix.t); nc=$(median 2 nanomix.t)
   sw=$(median 1 saved.t); sc=$(median 2 saved.t)
   fw=$(median 1 floor.t); fc=$(median 2 floor.t)
+  refreshed=$(grep -c '^# nanomix: forces recomputed in place' saved.lammps || true)
+  continued=$(grep -c '^run .* pre no' saved.lammps || true)
   printf 'md swap bench: configs/demo.ini, %d frames = %d MD steps; nanomix in %d LAMMPS runs; medians of %d rounds\n' \
     "$FRAMES" "$steps" "$runs_saved" "$PAIRS"
+  printf '  nanomix: %d runs continued without set-up (pre no), %d of them after forces recomputed in place for swapped species\n' \
+    "$((continued + refreshed))" "$refreshed"
   printf '  load average %s (start), %s (end), %d cores\n' "$load0" "$load1" "$(nproc)"
   printf '  %-36s %9s %9s %11s %10s\n' "" wall_s cpu_s ratio_wall ratio_cpu
   row() { printf '  %-36s %9.2f %9.2f %11.3f %10.3f\n' "$1" "$2" "$3" "$(awk -v a="$2" -v b="$fw" 'BEGIN{print a/b}')" \
@@ -116,14 +127,34 @@ swap_bench() {
   awk -v nw="$nw" -v nc="$nc" -v sw="$sw" -v sc="$sc" -v fw="$fw" -v fc="$fc" -v runs="$runs_saved" \
     -v ls="$loop_saved" -v lf="$loop_floor" -v ln="$loop_nanomix" 'BEGIN {
     printf "  ratio nanomix / floor: %.3f wall, %.3f CPU (goal <= 1.05)\n", nw / fw, nc / fc
-    printf "  nanomix side (swap MC, gathers, observables, H5MD) = nanomix - saved: %.2f s wall, %.2f s CPU\n", nw - sw, nc - sc
-    printf "  run splits = saved - floor: %.2f s wall, %.2f s CPU = %.1f ms CPU per run\n", sw - fw, sc - fc, 1000 * (sc - fc) / runs
+    printf "  nanomix - floor (all nanomix adds): %.2f s wall, %.2f s CPU\n", nw - fw, nc - fc
+    printf "  saved input - floor (splits with a full set-up after each accepted batch): %.2f s wall, %.2f s CPU = %.1f ms CPU per run\n", sw - fw, sc - fc, 1000 * (sc - fc) / runs
     printf "  LAMMPS loop time (last run of each, s): saved input %.2f, floor %.2f, nanomix %.2f\n", ls, lf, ln
   }'
 }
 
+# Instructions (callgrind "Collected") of nanomix md with swaps and of the floor, both at once.
+swap_count() {
+  FRAMES=$1
+  CONFIG="$HERE/../../configs/demo.ini"
+  "$NANOMIX" md --config "$CONFIG" --md.frames="$FRAMES" --out sw.h5 --quiet
+  steps=$(awk '/^thermo [0-9]+$/ { print $2 * ('"$FRAMES"' - 1); exit }' sw.lammps)
+  { sed -n '1,/^# production: frame 0/p' sw.lammps
+    grep -m1 '^fix th ' sw.lammps
+    echo "run $steps"; } > floor.lammps
+  mkdir n
+  (cd n && valgrind --tool=callgrind --callgrind-out-file=/dev/null "$NANOMIX" md --config "$CONFIG" \
+     --md.frames="$FRAMES" --out sw.h5 --quiet > ../n.cg 2>&1) &
+  valgrind --tool=callgrind --callgrind-out-file=/dev/null lmp -in floor.lammps -log none -screen none > f.cg 2>&1
+  wait
+  ni=$(awk '/Collected :/ { print $NF }' n.cg); fl=$(awk '/Collected :/ { print $NF }' f.cg)
+  printf 'md swap instructions: configs/demo.ini, %d frames = %d MD steps (callgrind)\n' "$FRAMES" "$steps"
+  awk -v n="$ni" -v f="$fl" 'BEGIN { printf "  nanomix %.2fe9, floor %.2fe9: ratio %.3f (goal <= 1.05)\n", n / 1e9, f / 1e9, n / f }'
+}
+
 case $MODE in
   thermal) thermal_bench "${2:-20}" "${3:-1}" ;;
-  swap) swap_bench "${2:-6}" "${3:-3}" ;;
+  swap) swap_bench "${2:-6}" "${3:-5}" ;;
   swap_full) swap_bench 21 5 ;;
+  swap_count) swap_count "${2:-6}" ;;
 esac
