@@ -135,7 +135,7 @@ check "the killed run had written a checkpoint of >= 4 frames" "grep -q 'frames_
 # Resuming with a changed config would splice two runs into one trajectory: refused, naming the key.
 n_before=$("$PY" -c "import h5py; print(h5py.File('long.h5','r')['particles/all/position/value'].shape[0])")
 out=$("$NANOMIX" md --config long.ini --out long.h5 --resume --quiet --md.temperature_kelvin=1500 2>&1); rc=$?
-check "--resume with another temperature: exit 2" "[ $rc -eq 2 ]"
+check "--resume with another temperature: exit 2 (got $rc: $(printf "%s" "$out" | head -c 300))" "[ $rc -eq 2 ]"
 check "--resume with another temperature: one line naming temperature_kelvin" "[ \$(printf '%s\n' \"\$out\" | wc -l) -eq 1 ] && printf '%s' \"\$out\" | grep -q 'temperature_kelvin = 500 → 1500'"
 n_after=$("$PY" -c "import h5py; print(h5py.File('long.h5','r')['particles/all/position/value'].shape[0])")
 check "--resume refused: trajectory untouched ($n_before frames)" "[ '$n_before' = '$n_after' ]"
