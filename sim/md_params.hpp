@@ -73,6 +73,8 @@ struct MdParams {
   void validate() const;
   std::int64_t steps_per_frame() const;
   double max_temperature_kelvin() const;  ///< over melt and schedule
+  /// The production thermostat's target at production time t: the schedule + beam_heating_kelvin.
+  double production_kelvin_at(double t_ps) const { return schedule.kelvin_at(t_ps) + beam_heating_kelvin; }
 };
 
 /// The ion file read matches `force_field` (a core–shell file has `shell` lines), and nanomix md

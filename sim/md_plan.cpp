@@ -10,8 +10,7 @@ MdPlan::MdPlan(const MdParams& params, std::int64_t first_frame, std::int64_t se
 Segment MdPlan::segment(std::int64_t f, std::int64_t k) const {
   const MdParams& p = params_;
   const double t0 = static_cast<double>(f - 1) * p.frame_interval_ps, t1 = static_cast<double>(f) * p.frame_interval_ps;
-  // Production runs the schedule plus the beam's steady-state heating (0 unless [md] beam_heating).
-  const double k0 = p.schedule.kelvin_at(t0) + p.beam_heating_kelvin, k1 = p.schedule.kelvin_at(t1) + p.beam_heating_kelvin;
+  const double k0 = p.production_kelvin_at(t0), k1 = p.production_kelvin_at(t1);
   const auto n = static_cast<double>(segments_);
   Segment s;
   s.frame = f;

@@ -71,7 +71,7 @@ FrameSummary MdRecorder::record(MdSystem& system, const Drive& drive, std::int64
   writer_->write_observable("crystallinity_nai", st, t, cr.nai);
   writer_->write_observable("ions_outside_tube", st, t, static_cast<double>(ions_outside_tube(tube_, frame)));
   writer_->write_observable("experiment_time", st, t, static_cast<double>(f) * p_.experiment_seconds_per_frame, "s");
-  writer_->write_observable("target_temperature", st, t, p_.schedule.kelvin_at(t), "K");
+  writer_->write_observable("target_temperature", st, t, p_.production_kelvin_at(t), "K");
   for (const DriveObservable& o : drive.observables()) writer_->write_observable(o.name, st, t, o.value, o.unit);
   writer_->flush();
   summary.temperature_kelvin = temp;

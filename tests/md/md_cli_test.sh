@@ -254,4 +254,23 @@ if command -v mpirun > /dev/null; then
   check "mpirun -np 2 exits 0" "[ $rc -eq 0 ]"
   "$PY" -c "import h5py; f=h5py.File('mpi.h5','r'); assert f['particles/all/position/value'].shape[0]==6; print('ok: 2 ranks wrote 6 frames')" || fail=1
 fi
+# [md] beam_heating: the thermostat target written in the trajectory is the schedule + the film
+# model's rise, recomputed here independently (ICRU 37 electron stopping power of carbon, I = 78 eV,
+# ρ = 2.0 g/cm³; ΔT = q r0²/(4κ) [1 + 2 ln(b/r0)]) for dose 3e7 e/nm²/s (1e6 × 30), r0 50 nm, b 1 µm, κ 1.5.
+"$NANOMIX" md --config small.ini --out heat.h5 --quiet --md.mechanism=thermal --md.frames=3 --md.temperature_kelvin=400 \
+  --md.beam_heating=true --md.dose_multiplier=30; rc=$?
+check "beam_heating run: exit 0" "[ $rc -eq 0 ]"
+"$PY" - <<'PYEOF' || fail=1
+import math, h5py, numpy as np
+me = 510998.95
+tau = 80e3 / me; g = 1 + tau; b2 = 1 - 1 / g**2; ir = 78.0 / me
+s = 0.153537 * (6 / 12.011) / b2 * (math.log(tau**2 * (tau + 2) / (2 * ir**2)) + 1 - b2 + (tau**2 / 8 - (2 * tau + 1) * math.log(2)) / g**2)
+q = 3e7 * 1e18 * (s * 1e6 * 2.0 * 100) * 1.602176634e-19
+dt = q * 50e-9**2 / (4 * 1.5) * (1 + 2 * math.log(1000 / 50))
+f = h5py.File("heat.h5", "r")
+assert abs(f["parameters"].attrs["md_beam_heating_kelvin"] - dt) < 1e-6 * dt, (f["parameters"].attrs["md_beam_heating_kelvin"], dt)
+target = f["observables/target_temperature/value"][1:]
+assert np.allclose(target, 400 + dt, rtol=1e-9), (target, 400 + dt)
+print("ok: beam_heating: trajectory's thermostat target = 400 K + %.3f K recomputed independently" % dt)
+PYEOF
 exit $fail
