@@ -73,6 +73,7 @@ struct DetectParams {
   double tube_fit_radius_angstrom = 1.8;   ///< fit_radius_angstrom in frames with a tube found (0: fit_radius_angstrom)
   int tube_window_frames = 9;              ///< the tube is found on the average of this many frames around each
   TubeParams tube_params;
+  int threads = 0;  ///< frames are detected over this many threads (0 = all cores); results do not depend on it
 
   void validate() const;
 };

@@ -143,6 +143,7 @@ const ParamTable<DetectParams>& detect_table() {
            "the tube walls at high dose; 0 = keep all)");
     t.real("class_radius_angstrom", &DetectParams::class_radius_angstrom, 0.7, 0.05, 100.0, "Å",
            "a column's intensity: the image above the frame's median, integrated over a disc of this radius");
+    t.integer("threads", &DetectParams::threads, 0, 0, 4096, "", "threads per process (0 = all cores); frames are spread over them, the columns do not depend on it");
     return t;
   }();
   return t;

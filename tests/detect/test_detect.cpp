@@ -193,6 +193,40 @@ TEST_CASE("dark columns under Poisson noise: polarity found automatically, F1 an
   CHECK(static_cast<double>(right) / static_cast<double>(all.true_positives) > 0.9);
 }
 
+TEST_CASE("frames detected over threads: the columns are bitwise those of one thread, in frame order") {
+  const Truth t = lattice(2);
+  std::vector<std::vector<float>> frames;
+  for (unsigned f = 0; f < 7; ++f) frames.push_back(render(t, -1, 2000.0, 40 + f));  // 7 noisy frames, each its own noise
+  Movie m = movie_of(frames);
+  preprocess(m, PreprocessParams{});
+  DetectParams one;
+  one.threads = 1;
+  const auto a = detect_columns(m, one);
+  REQUIRE(a.noise_sigma.size() == 7);
+  for (int threads : {2, 3, 5}) {
+    DetectParams p;
+    p.threads = threads;
+    std::size_t calls = 0, last = 0;
+    const auto b = detect_columns(m, p, [&](std::size_t done) {
+      ++calls;
+      last = done;
+    });
+    CHECK(calls == 7);  // progress once per frame, ending at the frame count
+    CHECK(last == 7);
+    REQUIRE(b.columns.size() == a.columns.size());
+    bool same = b.noise_sigma == a.noise_sigma && b.class_threshold == a.class_threshold && b.classes_split == a.classes_split;
+    for (std::size_t k = 0; k < a.columns.size(); ++k) {
+      const Column &x = a.columns[k], &y = b.columns[k];
+      same = same && x.frame == y.frame && x.x_angstrom == y.x_angstrom && x.y_angstrom == y.y_angstrom && x.intensity == y.intensity &&
+             x.klass == y.klass;
+      if (k > 0) CHECK(y.frame >= b.columns[k - 1].frame);  // ordered by frame
+    }
+    CHECK_MESSAGE(same, threads << " threads");
+  }
+  // Every frame has its own columns (not one frame's copied): the truth is found in each.
+  for (int f = 0; f < 7; ++f) CHECK(match_columns(frame_positions(a, f), t.xy, 0.88).recall() > 0.9);
+}
+
 TEST_CASE("detection can fail: pure noise gives (almost) nothing, a wrong polarity gives worse scores") {
   Truth empty;
   const auto noise = detect_columns(movie_of({render(empty, 1, 2000.0, 5)}), DetectParams{});
