@@ -95,20 +95,22 @@ struct StepFiles {
   std::vector<std::string> outputs;
   std::vector<std::string> sections;
   std::string command;  ///< the equivalent `nanomix` command line (shown in the report)
+  std::vector<std::string> argv;  ///< the same command as arguments after `nanomix` (a child process's)
 };
 
 StepFiles step_files(const Step& step, const std::string& config_path) {
   StepFiles f;
-  std::string name, args;  // the command and its options after --config
+  std::string name;                // the command
+  std::vector<std::string> args;   // its options after --config
   auto in = [&](const char* option, const std::string& path) {
     if (path.empty()) return;
     f.inputs.push_back({option, path});
-    args += std::string(" ") + option + " " + path;
+    args.insert(args.end(), {option, path});
   };
   auto out = [&](const char* option, const std::string& path) {
     if (path.empty()) return;
     f.outputs.push_back(path);
-    args += std::string(" ") + option + " " + path;
+    args.insert(args.end(), {option, path});
   };
   std::visit(
       [&](const auto& s) {
@@ -121,7 +123,7 @@ StepFiles step_files(const Step& step, const std::string& config_path) {
           name = "md";
           f.sections = {"structure", "md"};
           out("--out", s.out);
-          if (s.one_rank) args += " --one-rank";  // --resume changes how it runs, not what it makes: not here
+          if (s.one_rank) args.push_back("--one-rank");  // --resume changes how it runs, not what it makes: not here
         } else if constexpr (std::is_same_v<T, ImageStage>) {
           name = "image";
           f.sections = {"imaging"};
@@ -152,13 +154,16 @@ StepFiles step_files(const Step& step, const std::string& config_path) {
           for (const auto& [a, b] : s.null_pairs) {
             f.inputs.push_back({"--null-pair", a});
             f.inputs.push_back({"--null-pair", b});
-            args += " --null-pair " + a + "," + b;
+            args.insert(args.end(), {"--null-pair", a + "," + b});
           }
           out("--out", s.out);
         }
       },
       step);
-  f.command = "nanomix " + name + " --config " + config_path + args;
+  f.argv = {name, "--config", config_path};
+  f.argv.insert(f.argv.end(), args.begin(), args.end());
+  f.command = "nanomix";
+  for (const auto& a : f.argv) f.command += " " + a;
   return f;
 }
 
@@ -519,9 +524,9 @@ RunPlan make_plan(const RunParams& run, const RunCompareInputs& inputs, const Co
   return plan;
 }
 
-/// [run] md_processes, 0 resolved to the number of cores.
-int md_processes(const RunParams& run) {
-  return run.md_processes > 0 ? run.md_processes : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+/// [run] processes, 0 resolved to the number of cores.
+int stage_processes(const RunParams& run) {
+  return run.processes > 0 ? run.processes : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
 /// A stage about to run: its files, config and stamp, and what --resume decided.
@@ -535,21 +540,24 @@ struct PreparedStage {
   bool done = false;        ///< --resume: outputs exist for this very stamp
 };
 
-/// [run] md_processes: MD stages of the plan other than the first run as child `nanomix md`
-/// processes while the run goes on (each MD is one rank, so two on two cores take the time of
-/// one). The child is the same program with the same resolved config and the same overrides, so
-/// its trajectory is bitwise the one the run would make in-process. Children get SIGTERM if this
-/// process dies (PR_SET_PDEATHSIG) or fails, and start with no descriptor of ours but 0–2 (an HDF5
-/// file held open by an inherited descriptor would stay locked).
-class BackgroundMd {
+/// [run] processes: stages of the plan run as child `nanomix <command>` processes beside the run's
+/// own process once the stages that make their inputs are done (the run queues them: a list
+/// scheduler over the plan's file dependencies — the two mechanisms' MD, then their image → detect
+/// → topology chains, side by side). The child is the same program with the same resolved config and the same
+/// overrides, so its outputs are bitwise those the run would make in-process. Children get SIGTERM
+/// if this process dies (PR_SET_PDEATHSIG) or fails, and start with no descriptor of ours but 0–2
+/// (an HDF5 file held open by an inherited descriptor would stay locked). The run's own process
+/// takes the stages in plan order: one already started in a child is waited for (meanwhile the
+/// run runs the next ready one itself), one not started yet it runs itself.
+class StageProcesses {
  public:
   struct Outcome {
     int status = 0;  ///< waitpid status
     double start_seconds = 0, end_seconds = 0;
   };
 
-  BackgroundMd(int slots, std::chrono::steady_clock::time_point t0) : slots_(slots), t0_(t0) {}
-  ~BackgroundMd() {
+  StageProcesses(int slots, std::chrono::steady_clock::time_point t0) : slots_(slots), t0_(t0) {}
+  ~StageProcesses() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       stop_ = true;
@@ -559,15 +567,18 @@ class BackgroundMd {
     wake_.notify_all();
     if (monitor_.joinable()) monitor_.join();
   }
-  BackgroundMd(const BackgroundMd&) = delete;
-  BackgroundMd& operator=(const BackgroundMd&) = delete;
+  StageProcesses(const StageProcesses&) = delete;
+  StageProcesses& operator=(const StageProcesses&) = delete;
 
-  /// Queues stage `index` (prepared, begun) as `nanomix <args>`; started when a slot is free.
+  /// Queues stage `index` (prepared, begun, its inputs made) as `nanomix <args>`; started when a
+  /// slot is free, in the order queued.
   void add(std::size_t index, std::vector<std::string> args) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    jobs_[index].args = std::move(args);
-    order_.push_back(index);
-    if (!monitor_.joinable()) monitor_ = std::thread([this] { monitor(); });
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      jobs_[index].args = std::move(args);
+      order_.push_back(index);
+      if (!monitor_.joinable()) monitor_ = std::thread([this] { monitor(); });
+    }
     wake_.notify_all();
   }
   bool has(std::size_t index) const {
@@ -579,7 +590,15 @@ class BackgroundMd {
     auto it = jobs_.find(index);
     return it != jobs_.end() && it->second.state == Job::running;
   }
-  /// The first job not started yet, now the caller's to run itself (nullopt: none left).
+  /// Job `index` ran in a child and exited with code 0.
+  bool finished_ok(std::size_t index) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = jobs_.find(index);
+    if (it == jobs_.end() || it->second.state != Job::finished) return false;
+    const int s = it->second.outcome.status;
+    return WIFEXITED(s) && WEXITSTATUS(s) == 0;
+  }
+  /// The first queued job not started yet, now the caller's to run itself (nullopt: none).
   std::optional<std::size_t> take_next() {
     std::lock_guard<std::mutex> lock(mutex_);
     for (std::size_t index : order_) {
@@ -601,6 +620,12 @@ class BackgroundMd {
     }
     done_.wait(lock, [&] { return job.state == Job::finished; });
     return job.outcome;
+  }
+  /// Waits until job `index` has finished or another job has (its dependants may then be queued).
+  void wait_for_change(std::size_t index) {
+    std::unique_lock<std::mutex> lock(mutex_);
+    const std::size_t seen = finished_;
+    done_.wait(lock, [&] { return jobs_.at(index).state == Job::finished || finished_ != seen; });
   }
 
  private:
@@ -643,6 +668,7 @@ class BackgroundMd {
           job.state = Job::finished;
           job.outcome.status = r == job.pid ? status : -1;
           job.outcome.end_seconds = now();
+          ++finished_;
           done_.notify_all();
         } else {
           ++running;
@@ -654,10 +680,7 @@ class BackgroundMd {
         Job& job = jobs_[index];
         if (job.state != Job::queued) continue;
         job.pid = launch(job.args);
-        if (job.pid < 0) {  // no process: the main loop runs it itself
-          job.state = Job::queued;
-          break;
-        }
+        if (job.pid < 0) break;  // no process now: the main loop runs it itself
         job.state = Job::running;
         job.outcome.start_seconds = now();
         ++running;
@@ -672,6 +695,7 @@ class BackgroundMd {
   std::condition_variable wake_, done_;
   std::map<std::size_t, Job> jobs_;
   std::vector<std::size_t> order_;
+  std::size_t finished_ = 0;
   bool stop_ = false;
   std::thread monitor_;
 };
@@ -708,6 +732,16 @@ class PlanRunner {
     return p;
   }
 
+  /// Every stage of the plan, in plan order, before any is prepared: which config sections each
+  /// output depends on (a stage may then be prepared whenever its inputs are made).
+  void register_stages(const std::vector<PlannedStage>& stages) {
+    for (const auto& stage : stages) {
+      const StepFiles files = step_files(stage.step, layout_.config());
+      const auto sections = sections_of(files);
+      for (const auto& o : files.outputs) sections_of_output_[o] = sections;
+    }
+  }
+
   /// Before the stage makes anything: its old stamp and (unless it continues) its old outputs go,
   /// and the stamp it starts with is recorded.
   void begin(const PreparedStage& p) {
@@ -720,17 +754,17 @@ class PlanRunner {
     mpi_barrier();
   }
 
-  /// The arguments of `nanomix md` that make this MD stage in a child process.
-  std::vector<std::string> md_arguments(const PlannedStage& stage, const PreparedStage& p) const {
-    const auto& md = std::get<MdStage>(p.step);
-    std::vector<std::string> args{"md", "--config", layout_.config(), "--out", md.out, "--quiet"};
+  /// The arguments of `nanomix` that make this stage in a child process.
+  static std::vector<std::string> child_arguments(const PlannedStage& stage, const PreparedStage& p) {
+    std::vector<std::string> args = p.files.argv;
+    args.push_back("--quiet");
     if (p.continuing) args.push_back("--resume");
     for (const auto& [key, value] : stage.overrides) args.push_back("--" + key + "=" + value);
     return args;
   }
 
   report::StageRecord run(const PlannedStage& stage, std::size_t index, std::size_t total, std::optional<PreparedStage> prepared,
-                          BackgroundMd* background) {
+                          StageProcesses* background) {
     const bool root = mpi_rank() == 0;
     PreparedStage p = prepared ? std::move(*prepared) : prepare(stage);
     report::StageRecord record{stage.id, p.command + (p.continuing ? " --resume" : ""), 0, p.done};
@@ -754,7 +788,7 @@ class PlanRunner {
           throw RuntimeError(what);
         }
         log_info(quiet_ || !root, heading + ": ran in the background from " + fixed_seconds(record.start_seconds) + " to " +
-                                      fixed_seconds(outcome->end_seconds) + " ([run] md_processes)");
+                                      fixed_seconds(outcome->end_seconds) + " ([run] processes)");
         if (root) write_text_file_atomically(p.stamp, p.stamp_text);
         return record;
       }
@@ -774,13 +808,21 @@ class PlanRunner {
   }
 
  private:
-  std::string stamp_of(const StepFiles& files, const Config& config, const std::string& command) {
+  /// The config sections a stage's outputs depend on: its own and those of the stages making its
+  /// inputs (registered before).
+  std::vector<std::string> sections_of(const StepFiles& files) const {
     std::vector<std::string> sections = files.sections;
     for (const auto& input : files.inputs) {
-      for (const auto& s : sections_of_output_[input.second])
+      auto it = sections_of_output_.find(input.second);
+      if (it == sections_of_output_.end()) continue;
+      for (const auto& s : it->second)
         if (std::find(sections.begin(), sections.end(), s) == sections.end()) sections.push_back(s);
     }
-    for (const auto& o : files.outputs) sections_of_output_[o] = sections;
+    return sections;
+  }
+
+  std::string stamp_of(const StepFiles& files, const Config& config, const std::string& command) const {
+    const auto sections = sections_of(files);
     return ini_sections(config.to_ini(), sections) + "\n# " + command + "\n" + input_hashes(config, files, sections);
   }
 
@@ -858,38 +900,60 @@ int run_all(const Invocation& inv) {
   mpi_barrier();
   const RunPlan plan = make_plan(run, inputs, config, layout, resume);
   PlanRunner runner(layout, resolved, resume, inv.quiet);
-  // MD stages after the first go to child processes when more than one may run at once (not under
-  // an MPI launcher: there the ranks share the work instead).
-  const int md_slots = launched_by_mpi_launcher() ? 0 : md_processes(run) - 1;
-  std::optional<BackgroundMd> background;
-  std::map<std::size_t, PreparedStage> prepared;
-  if (md_slots > 0) {
-    background.emplace(md_slots, runner.t0());
-    bool first = true;
-    for (std::size_t i = 0; i < plan.stages.size(); ++i) {
-      if (!std::holds_alternative<MdStage>(plan.stages[i].step)) continue;
-      if (std::exchange(first, false)) continue;  // the run's own first MD runs here
-      PreparedStage p = runner.prepare(plan.stages[i]);
-      if (p.done) continue;
-      runner.begin(p);
-      background->add(i, runner.md_arguments(plan.stages[i], p));
-      prepared.emplace(i, std::move(p));
+  runner.register_stages(plan.stages);
+  // Stages run in child processes, beside this one, once their inputs are made, when more than one
+  // process may run at once (not under an MPI launcher: there the ranks share each stage instead).
+  const int slots = launched_by_mpi_launcher() ? 0 : stage_processes(run) - 1;
+  const std::size_t n = plan.stages.size();
+  std::optional<StageProcesses> background;
+  if (slots > 0) background.emplace(slots, runner.t0());
+  // The stages that make each stage's inputs.
+  std::vector<std::vector<std::size_t>> after(n);
+  {
+    std::map<std::string, std::size_t> made_by;
+    for (std::size_t i = 0; i < n; ++i) {
+      const StepFiles files = step_files(plan.stages[i].step, layout.config());
+      for (const auto& input : files.inputs)
+        if (auto it = made_by.find(input.second); it != made_by.end()) after[i].push_back(it->second);
+      for (const auto& o : files.outputs) made_by[o] = i;
     }
   }
-  const std::size_t n = plan.stages.size();
   std::vector<std::optional<report::StageRecord>> done(n);
+  std::map<std::size_t, PreparedStage> prepared;
+  std::vector<bool> released(n, false);
+  auto finished = [&](std::size_t k) { return done[k].has_value() || (background && background->finished_ok(k)); };
+  // Queues every stage whose inputs are now made (prepared now: its stamp hashes those inputs).
+  // Comparisons stay here: they take a second and print the run's p-values.
+  auto release_ready = [&](std::size_t from) {
+    if (!background) return;
+    for (std::size_t j = from; j < n; ++j) {
+      if (released[j] || done[j] || std::holds_alternative<CompareStage>(plan.stages[j].step)) continue;
+      if (!std::all_of(after[j].begin(), after[j].end(), finished)) continue;
+      released[j] = true;
+      PreparedStage p = runner.prepare(plan.stages[j]);
+      if (!p.done) {
+        runner.begin(p);
+        background->add(j, PlanRunner::child_arguments(plan.stages[j], p));
+      }
+      prepared.emplace(j, std::move(p));
+    }
+  };
   auto run_stage_at = [&](std::size_t i) {
     std::optional<PreparedStage> p;
     if (auto it = prepared.find(i); it != prepared.end()) p = std::move(it->second);
     done[i] = runner.run(plan.stages[i], i + 1, n, std::move(p), background ? &*background : nullptr);
   };
   for (std::size_t i = 0; i < n; ++i) {
-    if (done[i]) continue;  // an MD run ahead of its turn (below)
-    // Rather than wait for a background MD, run the next queued one here meanwhile.
+    release_ready(i);
+    if (done[i]) continue;  // run here ahead of its turn (below)
+    // Rather than wait for a stage running in a child, run the next queued one here meanwhile.
     while (background && background->running(i)) {
-      const auto j = background->take_next();
-      if (!j) break;
-      run_stage_at(*j);
+      if (const auto j = background->take_next()) {
+        run_stage_at(*j);
+      } else {
+        background->wait_for_change(i);
+      }
+      release_ready(i);
     }
     run_stage_at(i);
   }

@@ -26,10 +26,11 @@ const ParamTable<RunParams>& RunParams::table() {
               "with second_mechanism: simulate this many pairs of runs of the second mechanism that differ only in "
               "their [md] and [imaging] seeds, measured like the compared runs, and give every comparison the run-level "
               "test against them (p >= 1/(pairs + 1): 20 pairs for p < 0.05; each pair costs two MD runs)");
-    t.integer("md_processes", &P::md_processes, 0, 0, 256, "",
-              "MD simulations at once: the md stages after the first (second mechanism, null pairs) run as child "
-              "`nanomix md` processes while the run goes on, each on one core, with outputs bitwise those of one process; "
-              "0 = one per core, 1 = one after the other (under mpirun the ranks share each MD instead)");
+    t.integer("processes", &P::processes, 0, 0, 256, "",
+              "stages at once: a stage runs as a child `nanomix` process beside the run as soon as the stages making its "
+              "inputs are done (the two mechanisms' MD side by side, then their image, detect and topology chains), with "
+              "outputs bitwise those of one process; 0 = one per core, 1 = one after the other in plan order (under mpirun "
+              "the ranks share each stage instead)");
     t.integer("filmstrip_frames", &P::filmstrip_frames, 6, 1, 50, "", "most movie frames in the report's local-structures strip (one per persistent feature's peak)");
     return t;
   }();

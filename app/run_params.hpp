@@ -19,9 +19,9 @@ struct RunParams {
   /// that differ only in their seeds, made and measured like the compared runs, as the null of the
   /// run-level test of every comparison (`nanomix compare --null-pair`); 0 = none.
   int null_pairs = 0;
-  /// MD simulations running at once (the run's own + child `nanomix md` processes for the other
-  /// mechanisms and null pairs); 0 = one per core. Not under an MPI launcher.
-  int md_processes = 0;
+  /// Stages running at once (the run's own process + child `nanomix` processes for stages whose
+  /// inputs are made); 0 = one per core. Not under an MPI launcher.
+  int processes = 0;
 
   static const ParamTable<RunParams>& table();
   /// ParamError: second_mechanism is not a value of [md] mechanism.

@@ -76,7 +76,7 @@ void stages_section(Document& doc, const RunFiles& files, const std::vector<Stag
   doc.table({"stage", "started at", "wall time", "command"}, rows);
   doc.paragraph("The stages took " + fixed(end, 1) + " s from the start of the run to the end of the last one; their wall times add up to " +
                 fixed(total, 1) + " s" +
-                (any_background ? " (MD stages marked 'background process' ran as child processes beside the others: [run] md_processes)"
+                (any_background ? " (stages marked 'background process' ran as child processes beside the others: [run] processes)"
                                 : "") +
                 ". nanomix " + std::string(version_string) + ".");
   doc.raw("<details><summary>Configuration (resolved: every key of every section)</summary>");

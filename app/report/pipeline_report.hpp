@@ -16,7 +16,7 @@ struct StageRecord {
   double seconds = 0;
   bool skipped = false;  ///< --resume found its outputs for the same config
   double start_seconds = 0;  ///< when it started, from the start of the run
-  bool background = false;   ///< ran as a child process beside the others ([run] md_processes)
+  bool background = false;   ///< ran as a child process beside the others ([run] processes)
 };
 
 struct RunFiles {

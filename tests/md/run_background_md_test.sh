@@ -1,8 +1,8 @@
 #!/bin/bash
-# nanomix run with [run] md_processes (the MD stages after the first as child `nanomix md`
-# processes, issue 14 item 6): the same trajectories, bitwise, as one MD after the other; the
-# children die with the run; a child that fails fails the run with a line naming its stage, leaves
-# no stamp, and --resume finishes it into the same trajectory.
+# nanomix run with [run] processes (stages as child `nanomix` processes once their inputs are made;
+# here the MD stages, issue 14 item 6): the same trajectories, bitwise, as one MD after the other;
+# the children die with the run; a child that fails fails the run with a line naming its stage,
+# leaves no stamp, and --resume finishes it into the same trajectory.
 # Usage: run_background_md_test.sh NANOMIX PYTHON SOURCE_DIR
 set -u
 NANOMIX=$(realpath "$1")
@@ -38,11 +38,11 @@ INI
 TAGS="'' '_thermal' '_null1a' '_null1b' '_null2a' '_null2b'"
 
 # 1. Two at a time against one after the other: every trajectory bitwise the same.
-out=$("$NANOMIX" run --config r.ini --out A --run.md_processes=2 2>&1); rc=$?
-check "md_processes = 2: exit 0" "[ $rc -eq 0 ]"
-check "md_processes = 2: the thermal MD ran in the background" "printf '%s' \"\$out\" | grep -q 'molecular dynamics (thermal): ran in the background'"
-"$NANOMIX" run --config r.ini --out B --run.md_processes=1 --quiet; rc=$?
-check "md_processes = 1: exit 0" "[ $rc -eq 0 ]"
+out=$("$NANOMIX" run --config r.ini --out A --run.processes=2 2>&1); rc=$?
+check "processes = 2: exit 0" "[ $rc -eq 0 ]"
+check "processes = 2: MD ran in the background" "printf '%s' \"\$out\" | grep -q 'molecular dynamics.*: ran in the background'"
+"$NANOMIX" run --config r.ini --out B --run.processes=1 --quiet; rc=$?
+check "processes = 1: exit 0" "[ $rc -eq 0 ]"
 "$PY" - "$TAGS" <<'PYEOF' || fail=1
 import sys, h5py, numpy as np
 tags = [t.strip("'") for t in sys.argv[1].split()]
@@ -59,7 +59,7 @@ print(f"ok: {len(tags)} trajectories bitwise equal (particles and observables), 
 PYEOF
 
 # 2. Killing the run kills its background MD.
-"$NANOMIX" run --config r.ini --out C --run.md_processes=2 --md.frames=200 --quiet & pid=$!
+"$NANOMIX" run --config r.ini --out C --run.processes=2 --md.frames=200 --quiet & pid=$!
 child=""
 for _ in $(seq 1 300); do child=$(pgrep -P $pid -f " md --config " | head -1); [ -n "$child" ] && break; sleep 0.05; done
 check "a background nanomix md started" "[ -n \"$child\" ]"
@@ -69,28 +69,33 @@ for _ in $(seq 1 100); do if ! kill -0 "$child" 2> /dev/null; then gone=1; break
 check "the background md died with the run (within 5 s)" "[ $gone -eq 1 ]"
 
 # 3. A background MD that fails fails the run, names its stage, leaves no stamp; --resume finishes it.
-"$NANOMIX" run --config r.ini --out D --run.md_processes=2 --md.frames=200 --run.null_pairs=0 --quiet 2> D.err & pid=$!
+"$NANOMIX" run --config r.ini --out D --run.processes=2 --md.frames=200 --run.null_pairs=0 --quiet 2> D.err & pid=$!
 child=""
-for _ in $(seq 1 300); do child=$(pgrep -P $pid -f "trajectory_thermal" | head -1); [ -n "$child" ] && break; sleep 0.05; done
-for _ in $(seq 1 200); do grep -q "frames_done [1-9]" D/trajectory_thermal.checkpoint 2> /dev/null && break; sleep 0.05; done
+for _ in $(seq 1 300); do child=$(pgrep -P $pid -f " md --config " | head -1); [ -n "$child" ] && break; sleep 0.05; done
+# Which MD is in the child: its --out names the trajectory, and the trajectory the stage.
+traj=$(tr '\0' '\n' < /proc/$child/cmdline | grep -A1 -x -- --out | tail -1)
+tag=$(basename "$traj" .h5); tag=${tag#trajectory}
+stage="md$tag"
+for _ in $(seq 1 200); do grep -q "frames_done [1-9]" "D/trajectory$tag.checkpoint" 2> /dev/null && break; sleep 0.05; done
 kill -9 "$child" 2> /dev/null
 wait $pid; rc=$?
-check "run with a killed background md: exit 1 (got $rc)" "[ $rc -eq 1 ]"
-check "the error names the stage and the signal" "grep -q 'md_thermal.*killed by signal 9' D.err"
-check "no stamp for the failed stage" "[ ! -e D/.stamps/md_thermal.stamp ]"
-"$NANOMIX" run --config r.ini --out E --run.md_processes=1 --md.frames=200 --run.null_pairs=0 --run.stages=md --quiet 2> /dev/null &
+check "run with a killed background md ($stage): exit 1 (got $rc)" "[ $rc -eq 1 ]"
+check "the error names the stage and the signal" "grep -q \"stage $stage .*killed by signal 9\" D.err"
+check "no stamp for the failed stage" "[ ! -e D/.stamps/$stage.stamp ]"
+"$NANOMIX" run --config r.ini --out E --run.processes=1 --md.frames=200 --run.null_pairs=0 --run.stages=md --quiet 2> /dev/null &
 ref=$!
-out=$("$NANOMIX" run --config r.ini --out D --run.md_processes=2 --md.frames=200 --run.null_pairs=0 --resume 2>&1); rc=$?
+out=$("$NANOMIX" run --config r.ini --out D --run.processes=2 --md.frames=200 --run.null_pairs=0 --resume 2>&1); rc=$?
 wait $ref
 check "--resume after the failure: exit 0" "[ $rc -eq 0 ]"
-check "--resume continued the thermal MD (not started over)" "! printf '%s' \"\$out\" | grep -q 'md_thermal: its config or inputs changed'"
-"$PY" - <<'PYEOF' || fail=1
-import h5py, numpy as np
-d, e = h5py.File("D/trajectory_thermal.h5", "r"), h5py.File("E/trajectory_thermal.h5", "r")
+check "--resume continued the killed MD (not started over)" "! printf '%s' \"\$out\" | grep -q '$stage: its config or inputs changed'"
+"$PY" - "$tag" <<'PYEOF' || fail=1
+import sys, h5py, numpy as np
+tag = sys.argv[1]
+d, e = h5py.File(f"D/trajectory{tag}.h5", "r"), h5py.File(f"E/trajectory{tag}.h5", "r")
 names = []
 e.visititems(lambda n, o: names.append(n) if isinstance(o, h5py.Dataset) and n.startswith(("particles", "observables")) else None)
 for n in names:
     assert np.array_equal(d[n][()], e[n][()]), n + " differs after --resume"
-print("ok: resumed thermal trajectory = a fresh one, bitwise (%d datasets, %d frames)" % (len(names), d["particles/all/position/value"].shape[0]))
+print("ok: resumed trajectory%s = a fresh one, bitwise (%d datasets, %d frames)" % (tag, len(names), d["particles/all/position/value"].shape[0]))
 PYEOF
 exit $fail

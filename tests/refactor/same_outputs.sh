@@ -57,7 +57,7 @@ mkdir -p "$work/old" "$work/new"
 # One config for both (same path, so the stored config text names the same file): the demo made
 # short. Threads are not pinned: the outputs must not depend on them.
 cp "$root/configs/demo.ini" "$work/demo.ini"
-short=(--structure.ion_pairs=100 --md.frames=4 --md.swap_sweeps_per_frame=40 --md.swap_batches_per_frame=4 --imaging.pixel_size_angstrom=0.2
+short=(--structure.ion_pairs=100 --md.frames=4 --md.swap_sweeps_per_frame=40 --md.swap_batches_per_frame=5 --imaging.pixel_size_angstrom=0.2
        --compare.permutations=49)
 
 # stage DIR BINARY [EXTRA…] -- ARGS…: run one stage in DIR (relative file names, so the names
