@@ -839,6 +839,68 @@ class PlanRunner {
   std::map<std::string, std::vector<std::string>> sections_of_output_;
 };
 
+/// Runs every stage of the plan (registered with `runner`) and returns their records in plan
+/// order. With `slots` > 0, stages whose inputs are made run in up to `slots` child processes
+/// beside this one ([run] processes).
+std::vector<report::StageRecord> run_plan(const RunPlan& plan, PlanRunner& runner, const RunLayout& layout, int slots) {
+  const std::size_t n = plan.stages.size();
+  std::optional<StageProcesses> background;
+  if (slots > 0) background.emplace(slots, runner.t0());
+  // The stages that make each stage's inputs.
+  std::vector<std::vector<std::size_t>> after(n);
+  {
+    std::map<std::string, std::size_t> made_by;
+    for (std::size_t i = 0; i < n; ++i) {
+      const StepFiles files = step_files(plan.stages[i].step, layout.config());
+      for (const auto& input : files.inputs)
+        if (auto it = made_by.find(input.second); it != made_by.end()) after[i].push_back(it->second);
+      for (const auto& o : files.outputs) made_by[o] = i;
+    }
+  }
+  std::vector<std::optional<report::StageRecord>> done(n);
+  std::map<std::size_t, PreparedStage> prepared;
+  std::vector<bool> released(n, false);
+  auto finished = [&](std::size_t k) { return done[k].has_value() || (background && background->finished_ok(k)); };
+  // Queues every stage whose inputs are now made (prepared now: its stamp hashes those inputs).
+  // Comparisons stay here: they take a second and print the run's p-values.
+  auto release_ready = [&](std::size_t from) {
+    if (!background) return;
+    for (std::size_t j = from; j < n; ++j) {
+      if (released[j] || done[j] || std::holds_alternative<CompareStage>(plan.stages[j].step)) continue;
+      if (!std::all_of(after[j].begin(), after[j].end(), finished)) continue;
+      released[j] = true;
+      PreparedStage p = runner.prepare(plan.stages[j]);
+      if (!p.done) {
+        runner.begin(p);
+        background->add(j, PlanRunner::child_arguments(plan.stages[j], p));
+      }
+      prepared.emplace(j, std::move(p));
+    }
+  };
+  auto run_stage_at = [&](std::size_t i) {
+    std::optional<PreparedStage> p;
+    if (auto it = prepared.find(i); it != prepared.end()) p = std::move(it->second);
+    done[i] = runner.run(plan.stages[i], i + 1, n, std::move(p), background ? &*background : nullptr);
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    release_ready(i);
+    if (done[i]) continue;  // run here ahead of its turn (below)
+    // Rather than wait for a stage running in a child, run the next queued one here meanwhile.
+    while (background && background->running(i)) {
+      if (const auto j = background->take_next()) {
+        run_stage_at(*j);
+      } else {
+        background->wait_for_change(i);
+      }
+      release_ready(i);
+    }
+    run_stage_at(i);
+  }
+  std::vector<report::StageRecord> records;
+  for (auto& r : done) records.push_back(std::move(*r));
+  return records;
+}
+
 /// DIR/report.html from every output (rank 0).
 void write_report(const RunPlan& plan, const RunParams& run, const RunCompareInputs& inputs, const Config& config, const RunLayout& layout,
                   const std::vector<report::StageRecord>& records, bool quiet) {
@@ -904,61 +966,7 @@ int run_all(const Invocation& inv) {
   // Stages run in child processes, beside this one, once their inputs are made, when more than one
   // process may run at once (not under an MPI launcher: there the ranks share each stage instead).
   const int slots = launched_by_mpi_launcher() ? 0 : stage_processes(run) - 1;
-  const std::size_t n = plan.stages.size();
-  std::optional<StageProcesses> background;
-  if (slots > 0) background.emplace(slots, runner.t0());
-  // The stages that make each stage's inputs.
-  std::vector<std::vector<std::size_t>> after(n);
-  {
-    std::map<std::string, std::size_t> made_by;
-    for (std::size_t i = 0; i < n; ++i) {
-      const StepFiles files = step_files(plan.stages[i].step, layout.config());
-      for (const auto& input : files.inputs)
-        if (auto it = made_by.find(input.second); it != made_by.end()) after[i].push_back(it->second);
-      for (const auto& o : files.outputs) made_by[o] = i;
-    }
-  }
-  std::vector<std::optional<report::StageRecord>> done(n);
-  std::map<std::size_t, PreparedStage> prepared;
-  std::vector<bool> released(n, false);
-  auto finished = [&](std::size_t k) { return done[k].has_value() || (background && background->finished_ok(k)); };
-  // Queues every stage whose inputs are now made (prepared now: its stamp hashes those inputs).
-  // Comparisons stay here: they take a second and print the run's p-values.
-  auto release_ready = [&](std::size_t from) {
-    if (!background) return;
-    for (std::size_t j = from; j < n; ++j) {
-      if (released[j] || done[j] || std::holds_alternative<CompareStage>(plan.stages[j].step)) continue;
-      if (!std::all_of(after[j].begin(), after[j].end(), finished)) continue;
-      released[j] = true;
-      PreparedStage p = runner.prepare(plan.stages[j]);
-      if (!p.done) {
-        runner.begin(p);
-        background->add(j, PlanRunner::child_arguments(plan.stages[j], p));
-      }
-      prepared.emplace(j, std::move(p));
-    }
-  };
-  auto run_stage_at = [&](std::size_t i) {
-    std::optional<PreparedStage> p;
-    if (auto it = prepared.find(i); it != prepared.end()) p = std::move(it->second);
-    done[i] = runner.run(plan.stages[i], i + 1, n, std::move(p), background ? &*background : nullptr);
-  };
-  for (std::size_t i = 0; i < n; ++i) {
-    release_ready(i);
-    if (done[i]) continue;  // run here ahead of its turn (below)
-    // Rather than wait for a stage running in a child, run the next queued one here meanwhile.
-    while (background && background->running(i)) {
-      if (const auto j = background->take_next()) {
-        run_stage_at(*j);
-      } else {
-        background->wait_for_change(i);
-      }
-      release_ready(i);
-    }
-    run_stage_at(i);
-  }
-  std::vector<report::StageRecord> records;
-  for (auto& r : done) records.push_back(std::move(*r));
+  const std::vector<report::StageRecord> records = run_plan(plan, runner, layout, slots);
   if (mpi_rank() == 0 && run.has("report")) write_report(plan, run, inputs, config, layout, records, inv.quiet);
   return 0;
 }
