@@ -244,7 +244,8 @@ bool fit_mixture2(const std::vector<double>& values, Mixture2& mix, double trim_
     }
     if (trimmed > 0) {  // leave out the `trimmed` values of lowest mixture density (ties: the later value)
       for (std::size_t i = 0; i < n; ++i) order[i] = i;
-      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
+      const auto more_probable = [&](std::size_t a, std::size_t b) { return p[a] != p[b] ? p[a] > p[b] : a < b; };
+      std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(kept), order.end(), more_probable);
       for (std::size_t k = 0; k < n; ++k) use[order[k]] = k < kept ? 1 : 0;
     }
     for (int k = 0; k < 2; ++k) {
