@@ -384,8 +384,15 @@ double otsu_threshold(std::vector<double> v, double* separation) {
 
 namespace {
 
-/// Mean LoG strength of the stronger half of the local maxima of `s` × avg (0 without maxima): the
-/// score of one polarity.
+/// Mean LoG strength of the strongest kPolarityTopFraction of the local maxima of `s` × avg (at
+/// least the strongest kPolarityTopMin, or all when fewer; 0 without maxima): the score of one
+/// polarity. Only the top: the columns are the strongest features of their polarity, but in a side
+/// view of a small cluster in a nanotube they are a few dozen of several hundred maxima; the rest
+/// (the walls' carbon, whose hexagon centres are wider and so stronger LoG peaks of the opposite
+/// sign than its atoms, and noise) decided the mean of the stronger half, and took bright for dark
+/// (validation/detect/RESULTS.md, issue 6).
+constexpr double kPolarityTopFraction = 0.05;
+constexpr std::size_t kPolarityTopMin = 10;
 double polarity_score(const std::vector<float>& avg, const Grid& g, const DetectParams& p, double s) {
   std::vector<float> img(avg.size());
   for (std::size_t k = 0; k < avg.size(); ++k) img[k] = static_cast<float>(s * avg[k]);
@@ -393,14 +400,16 @@ double polarity_score(const std::vector<float>& avg, const Grid& g, const Detect
   auto peaks = local_maxima(r, g, 0.5 * p.min_separation_angstrom, 0.0, p.edge_margin_angstrom);
   if (peaks.empty()) return 0.0;
   std::sort(peaks.begin(), peaks.end(), [](const Peak& a, const Peak& b) { return a.value > b.value; });
-  const std::size_t top = std::max<std::size_t>(1, peaks.size() / 2);
+  const auto fraction = static_cast<std::size_t>(std::ceil(kPolarityTopFraction * static_cast<double>(peaks.size())));
+  const std::size_t top = std::min(peaks.size(), std::max(kPolarityTopMin, fraction));
   double sum = 0;
   for (std::size_t k = 0; k < top; ++k) sum += peaks[k].value;
   return sum / static_cast<double>(top);
 }
 
 /// Step 1: the sign that makes columns bright (+1) or dark (−1); with polarity = auto, the one whose
-/// LoG peaks on the average of the first 10 frames are stronger (a note says which).
+/// strongest LoG peaks (polarity_score) on the average of the first 10 frames are stronger (a note
+/// says which).
 double choose_polarity(const Movie& movie, const Grid& g, const DetectParams& p, DetectResult& result) {
   if (p.polarity == Polarity::dark) return -1.0;
   if (p.polarity != Polarity::automatic) return 1.0;
@@ -411,7 +420,7 @@ double choose_polarity(const Movie& movie, const Grid& g, const DetectParams& p,
   }
   const double bright = polarity_score(avg, g, p, 1.0), dark = polarity_score(avg, g, p, -1.0);
   const double sign = dark > bright ? -1.0 : 1.0;
-  result.notes.push_back(std::string("polarity auto: ") + (sign > 0 ? "bright" : "dark") + " columns (LoG peak strength bright " +
+  result.notes.push_back(std::string("polarity auto: ") + (sign > 0 ? "bright" : "dark") + " columns (mean LoG strength of the strongest 5% of peaks: bright " +
                          std::to_string(bright) + ", dark " + std::to_string(dark) + ")");
   return sign;
 }

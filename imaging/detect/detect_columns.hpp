@@ -2,8 +2,8 @@
 // Atom-column detection in one movie, frame by frame:
 //   1. polarity: columns are made bright (dark columns — e.g. HRTEM near Scherzer underfocus with
 //      positive Cs — are inverted). `auto` compares, on the average of the first frames, the mean
-//      of the strongest Laplacian-of-Gaussian peaks of the image and of its negative, and takes the
-//      stronger; the choice is reported.
+//      of the strongest 5 % (at least 10) of the Laplacian-of-Gaussian peaks of the image and of its
+//      negative, and takes the stronger; the choice is reported.
 //   2. noise: σ of a pixel from the median absolute difference of horizontally adjacent pixels
 //      (σ = 1.4826 · MAD / √2), propagated through the exact detection filter (its L2 norm).
 //   3. candidates: local maxima of the scale-normalised LoG response −σ_c²∇²(G_σc ∗ G_σd ∗ image)

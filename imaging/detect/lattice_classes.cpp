@@ -37,27 +37,58 @@ std::map<int, std::vector<std::size_t>> by_frame(const std::vector<Column>& cols
 
 double distance(const Column& a, const Column& b) { return std::hypot(a.x_angstrom - b.x_angstrom, a.y_angstrom - b.y_angstrom); }
 
-/// Step 1 for column i among the columns `idx` of its frame: the median distance to its first-shell
-/// neighbours (NaN when fewer than 2 or outside the rock-salt window).
-double column_spacing(const std::vector<Column>& cols, const std::vector<std::size_t>& idx, std::size_t i, double ratio) {
-  std::vector<double> d;
+/// The first shell of column i among the columns `idx` of its frame: its nearest column and those
+/// within ratio × that distance, at most 4 (the square lattice's first shell), nearest first.
+std::vector<std::size_t> first_shell(const std::vector<Column>& cols, const std::vector<std::size_t>& idx, std::size_t i, double ratio) {
+  std::vector<std::pair<double, std::size_t>> d;
   for (std::size_t j : idx) {
-    if (j != i) d.push_back(distance(cols[i], cols[j]));
+    if (j != i) d.emplace_back(distance(cols[i], cols[j]), j);
   }
   std::sort(d.begin(), d.end());
-  std::vector<double> shell;
-  for (std::size_t k = 0; k < d.size() && k < 4 && d[k] <= ratio * d[0]; ++k) shell.push_back(d[k]);
-  if (shell.size() < 2) return kNaN;
-  const double s = exact_median(shell);
-  return s >= kWindowLow && s <= kWindowHigh ? s : kNaN;
+  std::vector<std::size_t> shell;
+  for (std::size_t k = 0; k < d.size() && k < 4 && d[k].first <= ratio * d[0].first; ++k) shell.push_back(d[k].second);
+  return shell;
 }
 
-std::vector<double> column_spacings(const std::vector<Column>& cols, double ratio) {
-  std::vector<double> out(cols.size(), kNaN);
+std::vector<std::vector<std::size_t>> first_shells(const std::vector<Column>& cols, double ratio) {
+  std::vector<std::vector<std::size_t>> out(cols.size());
   for (const auto& [frame, idx] : by_frame(cols)) {
-    for (std::size_t i : idx) out[i] = column_spacing(cols, idx, i, ratio);
+    for (std::size_t i : idx) out[i] = first_shell(cols, idx, i, ratio);
   }
   return out;
+}
+
+/// Step 1: the median distance of each column to its first shell (NaN when fewer than 2 or outside
+/// the rock-salt window).
+std::vector<double> column_spacings(const std::vector<Column>& cols, const std::vector<std::vector<std::size_t>>& shells) {
+  std::vector<double> out(cols.size(), kNaN);
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    if (shells[i].size() < 2) continue;
+    std::vector<double> d;
+    for (std::size_t j : shells[i]) d.push_back(distance(cols[i], cols[j]));
+    const double s = exact_median(d);
+    if (s >= kWindowLow && s <= kWindowHigh) out[i] = s;
+  }
+  return out;
+}
+
+/// The pairs (i, j), i < j, of first-shell neighbours (either way) that both have a spacing.
+std::vector<std::pair<std::size_t, std::size_t>> measured_pairs(const std::vector<std::vector<std::size_t>>& shells, const std::vector<double>& spacing) {
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  for (std::size_t i = 0; i < shells.size(); ++i) {
+    if (!std::isfinite(spacing[i])) continue;
+    for (std::size_t j : shells[i]) {
+      if (std::isfinite(spacing[j])) pairs.emplace_back(std::min(i, j), std::max(i, j));
+    }
+  }
+  std::sort(pairs.begin(), pairs.end());
+  pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+  return pairs;
+}
+
+/// Bayes class of a spacing under the mixture: 1 when the wider component is the more probable.
+int mixture_class(const Mixture2& mix, double s) {
+  return mix.w[1] * mix.density(1, s) > mix.w[0] * mix.density(0, s) ? 1 : 0;
 }
 
 /// Columns without a spacing (klass < 0) take the class of the nearest column of their frame that
@@ -79,8 +110,9 @@ void fill_unmeasured(const std::vector<Column>& cols, std::vector<int>& klass) {
   }
 }
 
-/// Step 3: classes from the mixture (heavy = the wider-spacing component more probable).
-void two_domains(const Mixture2& mix, const std::vector<Column>& cols, LatticeClasses& out) {
+/// Step 3: classes from the mixture (heavy = the wider-spacing component more probable), then the
+/// majority of each measured column and its measured first shell (a tie keeps its own class).
+void two_domains(const Mixture2& mix, const std::vector<Column>& cols, const std::vector<std::vector<std::size_t>>& shells, LatticeClasses& out) {
   out.outcome = LatticeClasses::Outcome::two_domains;
   out.spacing_light_angstrom = mix.m[0];
   out.spacing_heavy_angstrom = mix.m[1];
@@ -90,18 +122,31 @@ void two_domains(const Mixture2& mix, const std::vector<Column>& cols, LatticeCl
     (mix.w[1] * mix.density(1, mid) > mix.w[0] * mix.density(0, mid) ? hi : lo) = mid;
   }
   out.boundary_angstrom = 0.5 * (lo + hi);
-  out.klass.assign(cols.size(), -1);
+  std::vector<int> own(cols.size(), -1);
   for (std::size_t i = 0; i < cols.size(); ++i) {
-    const double s = out.spacing_angstrom[i];
-    if (std::isfinite(s)) out.klass[i] = mix.w[1] * mix.density(1, s) > mix.w[0] * mix.density(0, s) ? 1 : 0;
+    if (std::isfinite(out.spacing_angstrom[i])) own[i] = mixture_class(mix, out.spacing_angstrom[i]);
+  }
+  out.klass = own;
+  std::size_t flipped = 0;
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    if (own[i] < 0) continue;
+    int heavy = own[i], votes = 1;
+    for (std::size_t j : shells[i]) {
+      if (own[j] < 0) continue;
+      heavy += own[j];
+      ++votes;
+    }
+    if (2 * heavy != votes) out.klass[i] = 2 * heavy > votes ? 1 : 0;
+    flipped += out.klass[i] != own[i];
   }
   fill_unmeasured(cols, out.klass);
-  char line[400];
+  char line[600];
   std::snprintf(line, sizeof line,
                 "classes by lattice: two rock-salt domains, projected column spacings %.3f and %.3f Å (NaCl 2.82, NaI 3.235), "
-                "%.2f pooled standard deviations apart; columns whose spacing is more probably the wider one (above %.3f Å) are heavy "
-                "(every column of a NaI domain holds iodide)",
-                mix.m[0], mix.m[1], out.separation, out.boundary_angstrom);
+                "%.2f pooled standard deviations apart, neighbouring columns' classes agree with kappa %.2f; columns whose spacing is "
+                "more probably the wider one (above %.3f Å) are heavy (every column of a NaI domain holds iodide), then the majority of "
+                "each column and its first shell decides (%zu changed)",
+                mix.m[0], mix.m[1], out.separation, out.domain_contrast, out.boundary_angstrom, flipped);
   out.note = line;
 }
 
@@ -176,33 +221,48 @@ double Mixture2::density(int k, double x) const {
   return std::exp(-0.5 * z * z) / (s[k] * std::sqrt(2 * M_PI));
 }
 
-bool fit_mixture2(const std::vector<double>& values, Mixture2& mix) {
+bool fit_mixture2(const std::vector<double>& values, Mixture2& mix, double trim_fraction, double min_sigma) {
   if (values.size() < 4) return false;
   std::vector<double> v = values;
   std::sort(v.begin(), v.end());
-  const double floor_sigma = 1e-3 * std::max(1e-12, v.back() - v.front());
-  mix.m[0] = v[v.size() / 4];
-  mix.m[1] = v[3 * v.size() / 4];
+  const std::size_t n = v.size();
+  const auto trimmed = static_cast<std::size_t>(std::floor(std::clamp(trim_fraction, 0.0, 0.5) * static_cast<double>(n)));
+  const std::size_t kept = n - trimmed;
+  const double floor_sigma = std::max(min_sigma, 1e-3 * std::max(1e-12, v.back() - v.front()));
+  mix.m[0] = v[n / 4];
+  mix.m[1] = v[3 * n / 4];
   mix.s[0] = mix.s[1] = std::max(floor_sigma, 0.5 * (v.back() - v.front()) / 2);
   mix.w[0] = mix.w[1] = 0.5;
-  std::vector<double> r(v.size());
+  std::vector<double> r(n), p(n);
+  std::vector<std::size_t> order(n);
+  std::vector<char> use(n, 1);
   for (int it = 0; it < 200; ++it) {
-    for (std::size_t i = 0; i < v.size(); ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
       const double p0 = mix.w[0] * mix.density(0, v[i]), p1 = mix.w[1] * mix.density(1, v[i]);
+      p[i] = p0 + p1;
       r[i] = p0 + p1 > 0 ? p1 / (p0 + p1) : (v[i] > 0.5 * (mix.m[0] + mix.m[1]) ? 1.0 : 0.0);
     }
+    if (trimmed > 0) {  // leave out the `trimmed` values of lowest mixture density (ties: the later value)
+      for (std::size_t i = 0; i < n; ++i) order[i] = i;
+      const auto more_probable = [&](std::size_t a, std::size_t b) { return p[a] != p[b] ? p[a] > p[b] : a < b; };
+      std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(kept), order.end(), more_probable);
+      for (std::size_t k = 0; k < n; ++k) use[order[k]] = k < kept ? 1 : 0;
+    }
     for (int k = 0; k < 2; ++k) {
-      double n = 0, sum = 0, sum2 = 0;
-      for (std::size_t i = 0; i < v.size(); ++i) {
+      double nk = 0, sum = 0, sum2 = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (!use[i]) continue;
         const double q = k ? r[i] : 1 - r[i];
-        n += q;
+        nk += q;
         sum += q * v[i];
       }
-      if (n < 1e-9) return false;
-      mix.m[k] = sum / n;
-      for (std::size_t i = 0; i < v.size(); ++i) sum2 += (k ? r[i] : 1 - r[i]) * (v[i] - mix.m[k]) * (v[i] - mix.m[k]);
-      mix.s[k] = std::max(floor_sigma, std::sqrt(sum2 / n));
-      mix.w[k] = n / static_cast<double>(v.size());
+      if (nk < 1e-9) return false;
+      mix.m[k] = sum / nk;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (use[i]) sum2 += (k ? r[i] : 1 - r[i]) * (v[i] - mix.m[k]) * (v[i] - mix.m[k]);
+      }
+      mix.s[k] = std::max(floor_sigma, std::sqrt(sum2 / nk));
+      mix.w[k] = nk / static_cast<double>(kept);
     }
   }
   if (mix.m[0] > mix.m[1]) {
@@ -213,16 +273,39 @@ bool fit_mixture2(const std::vector<double>& values, Mixture2& mix) {
   return true;
 }
 
+double class_contrast(const std::vector<int>& klass, const std::vector<std::pair<std::size_t, std::size_t>>& pairs) {
+  std::size_t same = 0, n = 0;
+  std::vector<char> member(klass.size(), 0);
+  for (const auto& [i, j] : pairs) {
+    if (klass[i] < 0 || klass[j] < 0) continue;
+    ++n;
+    same += klass[i] == klass[j];
+    member[i] = member[j] = 1;
+  }
+  std::size_t cols = 0, heavy = 0;
+  for (std::size_t i = 0; i < klass.size(); ++i) {
+    if (!member[i]) continue;
+    ++cols;
+    heavy += klass[i] == 1;
+  }
+  if (n == 0) return kNaN;
+  const double f = static_cast<double>(heavy) / static_cast<double>(cols);
+  const double chance = f * f + (1 - f) * (1 - f);
+  if (chance >= 1) return kNaN;
+  return (static_cast<double>(same) / static_cast<double>(n) - chance) / (1 - chance);
+}
+
 LatticeClasses classify_by_lattice(const std::vector<Column>& cols, const std::vector<Tube>& tubes, const LatticeClassParams& p) {
   LatticeClasses out;
   out.iodide_fraction = kNaN;
-  out.spacing_angstrom = column_spacings(cols, p.neighbour_ratio);
+  const auto shells = first_shells(cols, p.neighbour_ratio);
+  out.spacing_angstrom = column_spacings(cols, shells);
   std::vector<double> measured;
   for (double s : out.spacing_angstrom) {
     if (std::isfinite(s)) measured.push_back(s);
   }
   out.lattice_fraction = cols.empty() ? 0.0 : static_cast<double>(measured.size()) / static_cast<double>(cols.size());
-  char line[300];
+  char line[500];
   if (measured.size() < 4 || out.lattice_fraction < p.min_lattice_fraction) {
     std::snprintf(line, sizeof line, "no rock-salt lattice: %.0f%% of the columns have a first-shell spacing in %.2f-%.2f Å (needs %.0f%%)",
                   100 * out.lattice_fraction, kWindowLow, kWindowHigh, 100 * p.min_lattice_fraction);
@@ -232,12 +315,20 @@ LatticeClasses classify_by_lattice(const std::vector<Column>& cols, const std::v
   const double median = exact_median(measured);
   out.spread_angstrom = robust_sigma(measured, median);
   Mixture2 mix;
-  if (fit_mixture2(measured, mix)) {
+  out.domain_contrast = kNaN;
+  if (fit_mixture2(measured, mix, p.trim_fraction, p.min_sigma_angstrom)) {
     out.separation = (mix.m[1] - mix.m[0]) / std::sqrt(0.5 * (mix.s[0] * mix.s[0] + mix.s[1] * mix.s[1]));
+    std::vector<int> own(cols.size(), -1);
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      if (std::isfinite(out.spacing_angstrom[i])) own[i] = mixture_class(mix, out.spacing_angstrom[i]);
+    }
+    out.domain_contrast = class_contrast(own, measured_pairs(shells, out.spacing_angstrom));
     const bool ordered = std::max(mix.s[0], mix.s[1]) <= p.max_spread_angstrom;
     const bool rock_salt = mix.m[0] >= (1 - p.domain_tolerance) * kSpacingNaCl && mix.m[1] <= (1 + p.domain_tolerance) * kSpacingNaI;
-    if (ordered && rock_salt && out.separation >= p.separation && std::min(mix.w[0], mix.w[1]) >= p.min_weight) {
-      two_domains(mix, cols, out);
+    const bool contrast = mix.m[1] - mix.m[0] >= p.min_composition_contrast * (kSpacingNaI - kSpacingNaCl);
+    const bool domains = out.domain_contrast >= p.min_domain_contrast;  // false for NaN
+    if (ordered && rock_salt && contrast && domains && out.separation >= p.separation && std::min(mix.w[0], mix.w[1]) >= p.min_weight) {
+      two_domains(mix, cols, shells, out);
       return out;
     }
   }
@@ -245,12 +336,16 @@ LatticeClasses classify_by_lattice(const std::vector<Column>& cols, const std::v
     out.outcome = LatticeClasses::Outcome::disordered;
     std::snprintf(line, sizeof line,
                   "no ordered lattice: the projected column spacings (median %.3f Å) spread %.3f Å (robust sigma; a lattice needs <= %.3f) "
-                  "and do not form two ordered domains",
-                  median, out.spread_angstrom, p.max_spread_angstrom);
+                  "and do not form two ordered domains (mixture %.3f / %.3f Å, sigma %.3f / %.3f Å, %.2f pooled sigma apart, kappa %.2f)",
+                  median, out.spread_angstrom, p.max_spread_angstrom, mix.m[0], mix.m[1], mix.s[0], mix.s[1], out.separation,
+                  out.domain_contrast);
     out.note = line;
     return out;
   }
   solid_solution(cols, tubes, median, out);
+  std::snprintf(line, sizeof line, " (not two domains: mixture %.3f / %.3f Å, sigma %.3f / %.3f Å, %.2f pooled sigma apart, kappa %.2f)", mix.m[0],
+                mix.m[1], mix.s[0], mix.s[1], out.separation, out.domain_contrast);
+  out.note += line;
   return out;
 }
 
