@@ -820,7 +820,7 @@ struct PowerTable {
 };
 
 /// The demo's own question calibrated by simulation (validation/topology/RESULTS.md section 7,
-/// demo_calibration.py --full, re-measured 2 Dec 2026 after that day's MD and detection changes): 20 pairs of thermal runs of configs/demo.ini's start that
+/// demo_calibration.py --full, re-measured 2 Dec 2026 with the demo at 4 fs and 10 swap batches per frame): 20 pairs of thermal runs of configs/demo.ini's start that
 /// differ only in their seeds (MD and dose noise; 21 frames, 400 e/Å², 199 permutations), and swap
 /// vs thermal as the demo runs them. Reference data for the reader, not a result of this run.
 struct DemoCalibration {
@@ -832,9 +832,9 @@ struct DemoCalibration {
     std::string run_power; ///< where the run-level p reached its floor
   };
   int null_pairs = 20;
-  std::vector<Row> rows{{"tube interior (detection-free)", 6, 0.005, 0.048, "at every dose 100–4000 e/Å² from 10 frames on (5 frames: from 1000 e/Å²)"},
-                        {"detected columns", 3, 0.070, 0.190, "—"},
-                        {"ground truth (H0 of the iodide, no imaging)", 9, 0.005, 0.048, "from 10 frames on (5 frames: 0.14)"}};
+  std::vector<Row> rows{{"tube interior (detection-free)", 5, 0.005, 0.048, "at every dose 100–4000 e/Å² and every length 5–21 frames"},
+                        {"detected columns", 4, 0.530, 0.762, "—"},
+                        {"ground truth (H0 of the iodide, no imaging)", 12, 0.005, 0.048, "from 5 frames on"}};
 };
 
 /// Why a frame-level p of two MD runs is not a p about mechanisms, and the run-level figures.
