@@ -6,7 +6,7 @@
 # (20,20) tube, 1920 C, 80 Å Coulomb cut-off, 2 fs).
 #   bench/md/bench_md.sh NANOMIX [frames=20] [frame_interval_ps=1]
 # Swaps (--swap): MD with Cl<->I swaps at the demo's settings (configs/demo.ini: swap_biased_drive,
-# 20 swap batches per 1 ps frame, so one LAMMPS `run` per 25 steps) against plain `lmp` doing the
+# 4 fs, 10 swap batches per 1 ps frame, so one LAMMPS `run` per 25 steps) against plain `lmp` doing the
 # same MD steps as one run without swaps (the floor: nanomix's own saved input up to production,
 # then its thermostat and one `run`). nanomix sets LAMMPS up once per frame; the other batches
 # continue with `run ... pre no`, after accepted swaps from forces recomputed in place (no neighbour
