@@ -861,10 +861,10 @@ void demo_calibration_note(Document& doc) {
             rows);
   doc.paragraph("In that calibration a movie of the demo's length and dose tells its two mechanisms apart through the "
                 "detection-free statistic (and so does the ground truth), while the detected columns do not; the frame-level "
-                "p = 0.005 of the interior and of the ground truth is not, by itself, that evidence. It rests on one swap run "
-                "and one thermal run: with other seeds the same comparison has landed at p = 2/21 = 0.095 (one null pair "
-                "beyond it; validation/topology/RESULTS.md section 7), so at this length it sits near the edge of what 20 "
-                "pairs resolve.");
+                "p = 0.005 of the interior and of the ground truth is not, by itself, that evidence. Five more swap/thermal "
+                "pairs with seeds of their own also reach the floor (the demo's is the narrowest margin of the six), while "
+                "against another draw of 20 null pairs the demo's pair landed at p = 2/21 = 0.095 "
+                "(validation/topology/RESULTS.md section 7).");
 }
 
 /// What the tests can detect: measured in validation, not in this run; this run's frames and dose

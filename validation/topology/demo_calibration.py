@@ -35,7 +35,9 @@ Everything is read back from the files nanomix wrote (h5py). Movies, trajectorie
 cached in WORKDIR by name, so a second call reuses them.
 
 Usage: demo_calibration.py NANOMIX WORKDIR [--full] [--fresh] [--results FILE.md] [--pairs N] [--frames K ...]
-       [--doses D ...]
+       [--doses D ...] [--demo-pairs M]
+--demo-pairs M: M more swap-vs-thermal pairs (md seeds 2 … M + 1) given the run-level test against the
+null pairs at the null dose and length: the power of a single demo-like pair.
 Default: 3 null pairs and the swap-vs-thermal pair at 6 frames, 400 e/Å² (a smoke test of the
 machinery, 70-80 s on 2 cores); --full: 20 null pairs at the demo's 21 frames and 400 e/Å², power at
 doses 100 400 1000 4000 and frames 5 10 21 40 (MD of 40 + 2 runs; 40 min on 2 cores, 2 Dec).
@@ -213,6 +215,27 @@ def power_tables(power, doses, frames_list, stats, column, title):
     return lines
 
 
+def demo_pairs_table(pipe, seeds, nulls, frames, dose, pairs, seed1):
+    """Run-level p of more swap-vs-thermal pairs (md seed s for both runs; dose-noise seeds 3000 + 2s,
+    3001 + 2s) against the same null pairs: the power of one demo-like pair, not only of seed 1."""
+    stats = ("interior", "I", "columns")
+    lines = [f"Swap vs thermal, more pairs like the demo's (md seed s for both runs, noise seeds of their own), "
+             f"{dose:g} e/Å², {frames} frames, run-level p against the {pairs} null pairs above (E / the largest null "
+             "pair's E in brackets):", "", "| seed | " + " | ".join(stats) + " |", "|---|" + "---|" * len(stats)]
+    rows = {1: seed1}
+    for sd in seeds:
+        ts, tt = pipe.trajectory(SWAP, sd, frames), pipe.trajectory("thermal", sd, frames)
+        a, b = (ts, pipe.movie(ts, dose, 3000 + 2 * sd)), (tt, pipe.movie(tt, dose, 3001 + 2 * sd))
+        rows[sd] = statistics_of(pipe, a, b, frames, nulls, stats)
+        print(f"demo pair, seed {sd}: " + ", ".join(f"{st} p={v[3]:.3f}" for st, v in rows[sd].items()), flush=True)
+    for sd, res in rows.items():
+        lines.append(f"| {sd}{' (the demo)' if sd == 1 else ''} | " +
+                     " | ".join(f"{res[st][3]:.3f} ({res[st][4] / res[st][5].max():.2f})" for st in stats) + " |")
+    hits = {st: sum(res[st][3] <= ALPHA for res in rows.values()) for st in stats}
+    lines += ["", "Pairs at p <= 0.05: " + ", ".join(f"{st} {hits[st]}/{len(rows)}" for st in stats) + ".", ""]
+    return lines
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("nanomix")
@@ -224,6 +247,10 @@ def main():
     ap.add_argument("--null-frames", type=int, help="frames per movie of the null pairs")
     ap.add_argument("--frames", type=int, nargs="*", help="power: frame counts")
     ap.add_argument("--doses", type=float, nargs="*", help="power: doses (e/Å² per frame)")
+    ap.add_argument("--demo-pairs", type=int, default=0,
+                    help="also this many more swap-vs-thermal pairs with seeds of their own (md seed s for both, s = 2, 3, ...), "
+                         "each given the run-level test against the null pairs at the null dose and length: how often one "
+                         "demo-like pair reaches p <= 0.05 (the power of a single pair)")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                     help="MD runs at once (each `nanomix md` is one process on one core; default: one per core)")
     args = ap.parse_args()
@@ -241,6 +268,8 @@ def main():
     kmax = max(frames_list + [null_frames])
     runs = [("thermal", 100 + 2 * k + side, null_frames) for k in range(pairs) for side in (0, 1)]
     runs += [(SWAP, 1, kmax), ("thermal", 1, kmax)]
+    demo_seeds = list(range(2, 2 + args.demo_pairs))
+    runs += [(m, s, null_frames) for s in demo_seeds for m in (SWAP, "thermal")]
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         list(pool.map(lambda r: pipe.trajectory(*r), runs))
 
@@ -285,6 +314,8 @@ def main():
     truth_row = {(null_dose, k): run_power[(null_dose, k)] for k in run_frames}
     lines += power_tables(truth_row, [null_dose], run_frames, ("I",), lambda v: f"{v[3]:.3f}",
                           f"run-level p ({pairs} null pairs; no imaging, the dose does not enter)")
+    if demo_seeds:
+        lines += demo_pairs_table(pipe, demo_seeds, null_runs(null_dose), null_frames, null_dose, pairs, run_level)
     md_med = np.median(pipe.md_seconds) if pipe.md_seconds else float("nan")
     lines.append(f"({time.time() - t_start:.0f} s; {len(pipe.md_seconds)} MD runs made, median {md_med:.0f} s each.)")
     text = "\n".join(lines)
