@@ -733,13 +733,22 @@ class PlanRunner {
   }
 
   /// Every stage of the plan, in plan order, before any is prepared: which config sections each
-  /// output depends on (a stage may then be prepared whenever its inputs are made).
-  void register_stages(const std::vector<PlannedStage>& stages) {
-    for (const auto& stage : stages) {
-      const StepFiles files = step_files(stage.step, layout_.config());
+  /// output depends on (a stage may then be prepared whenever its inputs are made). Returns, per
+  /// stage, the earlier stages that make its inputs.
+  std::vector<std::vector<std::size_t>> register_stages(const std::vector<PlannedStage>& stages) {
+    std::vector<std::vector<std::size_t>> after(stages.size());
+    std::map<std::string, std::size_t> made_by;
+    for (std::size_t i = 0; i < stages.size(); ++i) {
+      const StepFiles files = step_files(stages[i].step, layout_.config());
+      for (const auto& input : files.inputs)
+        if (auto it = made_by.find(input.second); it != made_by.end()) after[i].push_back(it->second);
       const auto sections = sections_of(files);
-      for (const auto& o : files.outputs) sections_of_output_[o] = sections;
+      for (const auto& o : files.outputs) {
+        sections_of_output_[o] = sections;
+        made_by[o] = i;
+      }
     }
+    return after;
   }
 
   /// Before the stage makes anything: its old stamp and (unless it continues) its old outputs go,
@@ -839,24 +848,13 @@ class PlanRunner {
   std::map<std::string, std::vector<std::string>> sections_of_output_;
 };
 
-/// Runs every stage of the plan (registered with `runner`) and returns their records in plan
-/// order. With `slots` > 0, stages whose inputs are made run in up to `slots` child processes
-/// beside this one ([run] processes).
-std::vector<report::StageRecord> run_plan(const RunPlan& plan, PlanRunner& runner, const RunLayout& layout, int slots) {
+/// Runs every stage of the plan and returns their records in plan order. With `slots` > 0, stages
+/// whose inputs are made run in up to `slots` child processes beside this one ([run] processes).
+std::vector<report::StageRecord> run_plan(const RunPlan& plan, PlanRunner& runner, int slots) {
   const std::size_t n = plan.stages.size();
+  const std::vector<std::vector<std::size_t>> after = runner.register_stages(plan.stages);  // who makes each stage's inputs
   std::optional<StageProcesses> background;
   if (slots > 0) background.emplace(slots, runner.t0());
-  // The stages that make each stage's inputs.
-  std::vector<std::vector<std::size_t>> after(n);
-  {
-    std::map<std::string, std::size_t> made_by;
-    for (std::size_t i = 0; i < n; ++i) {
-      const StepFiles files = step_files(plan.stages[i].step, layout.config());
-      for (const auto& input : files.inputs)
-        if (auto it = made_by.find(input.second); it != made_by.end()) after[i].push_back(it->second);
-      for (const auto& o : files.outputs) made_by[o] = i;
-    }
-  }
   std::vector<std::optional<report::StageRecord>> done(n);
   std::map<std::size_t, PreparedStage> prepared;
   std::vector<bool> released(n, false);
@@ -962,11 +960,10 @@ int run_all(const Invocation& inv) {
   mpi_barrier();
   const RunPlan plan = make_plan(run, inputs, config, layout, resume);
   PlanRunner runner(layout, resolved, resume, inv.quiet);
-  runner.register_stages(plan.stages);
   // Stages run in child processes, beside this one, once their inputs are made, when more than one
   // process may run at once (not under an MPI launcher: there the ranks share each stage instead).
   const int slots = launched_by_mpi_launcher() ? 0 : stage_processes(run) - 1;
-  const std::vector<report::StageRecord> records = run_plan(plan, runner, layout, slots);
+  const std::vector<report::StageRecord> records = run_plan(plan, runner, slots);
   if (mpi_rank() == 0 && run.has("report")) write_report(plan, run, inputs, config, layout, records, inv.quiet);
   return 0;
 }

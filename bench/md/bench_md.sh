@@ -68,17 +68,8 @@ INI
   done
 }
 
-# Appends "wall cpu" of one command to the file $1.
-timed() {
-  local out=$1
-  shift
-  local TIMEFORMAT='%R %U %S'
-  { time "$@" > /dev/null 2>&1; } 2> time.txt
-  awk '{ print $1, $2 + $3 }' time.txt >> "$out"
-}
-median() {  # $1: column (1 wall, 2 cpu) of the file $2
-  sort -g -k"$1" "$2" | awk -v c="$1" '{ v[NR] = $c } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
+# timed, median
+source "$HERE/../lib.sh"
 loop_seconds() { awk '/^Loop time of/ { s += $4; n++ } END { printf "%.3f %d", s, n }' "$1"; }
 
 swap_bench() {

@@ -420,8 +420,10 @@ double choose_polarity(const Movie& movie, const Grid& g, const DetectParams& p,
   }
   const double bright = polarity_score(avg, g, p, 1.0), dark = polarity_score(avg, g, p, -1.0);
   const double sign = dark > bright ? -1.0 : 1.0;
-  result.notes.push_back(std::string("polarity auto: ") + (sign > 0 ? "bright" : "dark") + " columns (mean LoG strength of the strongest 5% of peaks: bright " +
-                         std::to_string(bright) + ", dark " + std::to_string(dark) + ")");
+  char line[200];
+  std::snprintf(line, sizeof line, "polarity auto: %s columns (mean LoG strength of the strongest %.0f%% (at least %zu) of peaks: bright %f, dark %f)",
+                sign > 0 ? "bright" : "dark", 100 * kPolarityTopFraction, kPolarityTopMin, bright, dark);
+  result.notes.push_back(line);
   return sign;
 }
 
@@ -721,7 +723,7 @@ DetectResult detect_columns(const Movie& movie, const DetectParams& p, const std
   const double norm = filter_norm(g, p.column_sigma_angstrom, p.gaussian_sigma_angstrom);
   // Frames over `threads` threads (the executor's in-process loop): each frame's detection reads
   // only the movie and writes only its own partial result; the partials are joined in frame order,
-  // so the result is bitwise the same for any number of threads (tests/imaging/test_detect_columns).
+  // so the result is bitwise the same for any number of threads (tests/detect/test_detect.cpp).
   const std::size_t frames = movie.frame_count();
   std::vector<DetectResult> per_frame(frames);
   parallel_for(

@@ -110,9 +110,19 @@ void fill_unmeasured(const std::vector<Column>& cols, std::vector<int>& klass) {
   }
 }
 
-/// Step 3: classes from the mixture (heavy = the wider-spacing component more probable), then the
-/// majority of each measured column and its measured first shell (a tie keeps its own class).
-void two_domains(const Mixture2& mix, const std::vector<Column>& cols, const std::vector<std::vector<std::size_t>>& shells, LatticeClasses& out) {
+/// Each measured column's class under the mixture (-1 without a spacing).
+std::vector<int> mixture_classes(const Mixture2& mix, const std::vector<double>& spacing) {
+  std::vector<int> own(spacing.size(), -1);
+  for (std::size_t i = 0; i < spacing.size(); ++i) {
+    if (std::isfinite(spacing[i])) own[i] = mixture_class(mix, spacing[i]);
+  }
+  return own;
+}
+
+/// Step 3: classes from the mixture (`own`: heavy = the wider-spacing component more probable),
+/// then the majority of each measured column and its measured first shell (a tie keeps its own class).
+void two_domains(const Mixture2& mix, const std::vector<Column>& cols, const std::vector<std::vector<std::size_t>>& shells,
+                 const std::vector<int>& own, LatticeClasses& out) {
   out.outcome = LatticeClasses::Outcome::two_domains;
   out.spacing_light_angstrom = mix.m[0];
   out.spacing_heavy_angstrom = mix.m[1];
@@ -122,10 +132,6 @@ void two_domains(const Mixture2& mix, const std::vector<Column>& cols, const std
     (mix.w[1] * mix.density(1, mid) > mix.w[0] * mix.density(0, mid) ? hi : lo) = mid;
   }
   out.boundary_angstrom = 0.5 * (lo + hi);
-  std::vector<int> own(cols.size(), -1);
-  for (std::size_t i = 0; i < cols.size(); ++i) {
-    if (std::isfinite(out.spacing_angstrom[i])) own[i] = mixture_class(mix, out.spacing_angstrom[i]);
-  }
   out.klass = own;
   std::size_t flipped = 0;
   for (std::size_t i = 0; i < cols.size(); ++i) {
@@ -318,17 +324,14 @@ LatticeClasses classify_by_lattice(const std::vector<Column>& cols, const std::v
   out.domain_contrast = kNaN;
   if (fit_mixture2(measured, mix, p.trim_fraction, p.min_sigma_angstrom)) {
     out.separation = (mix.m[1] - mix.m[0]) / std::sqrt(0.5 * (mix.s[0] * mix.s[0] + mix.s[1] * mix.s[1]));
-    std::vector<int> own(cols.size(), -1);
-    for (std::size_t i = 0; i < cols.size(); ++i) {
-      if (std::isfinite(out.spacing_angstrom[i])) own[i] = mixture_class(mix, out.spacing_angstrom[i]);
-    }
+    const std::vector<int> own = mixture_classes(mix, out.spacing_angstrom);
     out.domain_contrast = class_contrast(own, measured_pairs(shells, out.spacing_angstrom));
     const bool ordered = std::max(mix.s[0], mix.s[1]) <= p.max_spread_angstrom;
     const bool rock_salt = mix.m[0] >= (1 - p.domain_tolerance) * kSpacingNaCl && mix.m[1] <= (1 + p.domain_tolerance) * kSpacingNaI;
     const bool contrast = mix.m[1] - mix.m[0] >= p.min_composition_contrast * (kSpacingNaI - kSpacingNaCl);
     const bool domains = out.domain_contrast >= p.min_domain_contrast;  // false for NaN
     if (ordered && rock_salt && contrast && domains && out.separation >= p.separation && std::min(mix.w[0], mix.w[1]) >= p.min_weight) {
-      two_domains(mix, cols, shells, out);
+      two_domains(mix, cols, shells, own, out);
       return out;
     }
   }
