@@ -71,9 +71,13 @@ std::string swap_species_commands(const std::vector<int>& to_cl, const std::vect
   // Types carry the masses. Without the scaling and the zeroing each swapped pair changes the
   // ions' momentum by (m_I - m_Cl)(v_a - v_b) and the cluster random-walks along the frictionless
   // tube (measured: 24 Å in 90 ps for 300 ions under swaps at 570 K; with them, 0.0 Å).
+  return set_types_commands(to_cl, type_cl, swap_velocity_factor(chlorine)) +
+         set_types_commands(to_i, type_i, swap_velocity_factor(iodine)) + "velocity ions zero linear\n";
+}
+
+double swap_velocity_factor(int to_z) {
   const double m_cl = element(chlorine).mass_amu, m_i = element(iodine).mass_amu;
-  return set_types_commands(to_cl, type_cl, std::sqrt(m_i / m_cl)) +
-         set_types_commands(to_i, type_i, std::sqrt(m_cl / m_i)) + "velocity ions zero linear\n";
+  return std::stod(lammps_number(to_z == chlorine ? std::sqrt(m_i / m_cl) : std::sqrt(m_cl / m_i)));
 }
 
 std::string lammps_data_file(const Frame& f, const ForceField& ff) {

@@ -64,6 +64,9 @@ std::string unfix_thermostat_commands(const MdParams& params);
 // accepted swaps: velocities scaled by sqrt(m_old / m_new) (each atom keeps its kinetic energy, so a
 // Maxwell distribution at T stays one), then the ions' net linear momentum set to zero.
 std::string swap_species_commands(const std::vector<int>& to_cl, const std::vector<int>& to_i);
+/// The velocity factor swap_species_commands applies to an anion that becomes `to_z` (chlorine or
+/// iodine): √(m_old / m_new) as the commands write it (10 digits), read back.
+double swap_velocity_factor(int to_z);
 
 }  // namespace nanomix::sim
 

@@ -19,16 +19,21 @@ auto make_args_checked(const S&, const Args&... args) {
 #include <atom.h>
 #include <comm.h>
 #include <compute.h>
+#include <domain.h>
+#include <fix.h>
 #include <force.h>
+#include <group.h>
 #include <lammps.h>
 #include <modify.h>
 #include <neighbor.h>
 #include <pair.h>
+#include <timer.h>
 #include <update.h>
 #endif
 
 #include <algorithm>
 #include <cstring>
+#include <exception>
 
 #include "core/error.hpp"
 
@@ -67,7 +72,31 @@ void LammpsSession::command_recorded_as(const std::string& text, const std::stri
   if (lammps_has_error(handle_)) throw RuntimeError("LAMMPS failed on: " + text.substr(0, text.find('\n')));
 }
 
+void LammpsSession::record(const std::string& text) {
+  transcript_ += text;
+  if (!text.empty() && text.back() != '\n') transcript_ += '\n';
+}
+
+void LammpsSession::run_unrecorded(const std::string& text) {
+  lammps_commands_string(handle_, text.c_str());
+  if (lammps_has_error(handle_)) throw RuntimeError("LAMMPS failed on: " + text.substr(0, text.find('\n')));
+}
+
 #if !NANOMIX_LAMMPS_CXX
+bool LammpsSession::can_change_types_in_run(const std::vector<int>&) const { return false; }
+void LammpsSession::run_with_stops(const std::string&, const std::string&, std::int64_t, std::int64_t, std::int64_t,
+                                   const std::function<void(std::int64_t)>&) {
+  throw RuntimeError("internal: run_with_stops needs LAMMPS' C++ classes");
+}
+void LammpsSession::change_types_in_run(const std::vector<int>&, int, double) {
+  throw RuntimeError("internal: change_types_in_run needs LAMMPS' C++ classes");
+}
+void LammpsSession::zero_linear_momentum_in_run(const std::string&) {
+  throw RuntimeError("internal: zero_linear_momentum_in_run needs LAMMPS' C++ classes");
+}
+void LammpsSession::refresh_forces_in_run(const std::vector<int>&, std::int64_t, std::int64_t, const std::vector<int>&) {
+  throw RuntimeError("internal: refresh_forces_in_run needs LAMMPS' C++ classes");
+}
 bool LammpsSession::refresh_forces(const std::vector<int>&, const std::vector<int>&, std::int64_t, std::int64_t,
                                    const std::vector<int>&) {
   return false;
@@ -76,19 +105,18 @@ bool LammpsSession::refresh_forces(const std::vector<int>&, const std::vector<in
 namespace {
 
 /// The cheap form of the refresh, where it is exact: one process without ghost atoms, LAMMPS'
-/// forces and pair energies of this step still those of the old types (energies tallied at this
-/// step, no fix that adds forces), the pair style nanomix's own hybrid of born + coul/cut + lj/cut,
+/// forces of this step still those of the old types (and, with `tally_energy`, its pair energies,
+/// which must then have been tallied at this step; no fix that adds forces), the pair style nanomix's own hybrid of born + coul/cut + lj/cut,
 /// two exchanged types with equal charges per atom (`set type` keeps q, so the Coulomb terms do not
 /// change). Then only the Born and LJ terms of pairs with a changed atom differ: each is taken out
 /// with the old types and put back with the new ones (the pair styles' own single()), O(changed × N)
 /// instead of a full force computation. Returns false (nothing changed) where it does not apply.
 bool pair_terms_of_changed_atoms(LAMMPS_NS::LAMMPS* lmp, const std::vector<int>& exchanged,
-                                 const std::vector<int>& changed_ids, bool energies_current) {
+                                 const std::vector<int>& changed_ids, bool tally_energy) {
   LAMMPS_NS::Atom* atom = lmp->atom;
   LAMMPS_NS::Force* force = lmp->force;
   LAMMPS_NS::Modify* modify = lmp->modify;
   if (lmp->comm->nprocs != 1 || atom->nghost != 0 || exchanged.size() != 2 || changed_ids.empty()) return false;
-  if (!energies_current) return false;
   if (modify->n_pre_force || modify->n_pre_reverse || modify->n_post_force) return false;
   LAMMPS_NS::Pair* born = force->pair_match("born", 1);
   LAMMPS_NS::Pair* lj = force->pair_match("lj/cut", 1);
@@ -133,7 +161,7 @@ bool pair_terms_of_changed_atoms(LAMMPS_NS::LAMMPS* lmp, const std::vector<int>&
       term(i, j, atom->type[i], atom->type[j], rsq, del, +1.0);
     }
   }
-  force->pair->eng_vdwl += de;
+  if (tally_energy) force->pair->eng_vdwl += de;
   return true;
 }
 
@@ -197,7 +225,8 @@ bool LammpsSession::refresh_forces(const std::vector<int>& types_by_id, const st
   update->setupflag = 1;
   update->eflag_global = update->ntimestep;
   if (update->vflag_global == update->ntimestep) update->vflag_global = -1;
-  if (!pair_terms_of_changed_atoms(lmp, exchanged_types, changed_ids, energies_current)) {
+  // The cheap form updates the pair energies by the change: only where they were tallied.
+  if (!energies_current || !pair_terms_of_changed_atoms(lmp, exchanged_types, changed_ids, true)) {
     const int cleared = atom->nlocal + (force->newton ? atom->nghost : 0);
     if (cleared > 0) std::memset(&atom->f[0][0], 0, sizeof(double) * 3 * static_cast<std::size_t>(cleared));
     lmp->modify->setup_pre_force(no_virial);
@@ -217,6 +246,125 @@ bool LammpsSession::refresh_forces(const std::vector<int>& types_by_id, const st
   const int pe = lmp->modify->find_compute("thermo_pe");
   if (pe >= 0) lmp->modify->compute[pe]->compute_scalar();
   return true;
+}
+namespace {
+
+/// nanomix/stops: calls nanomix back at the end of chosen steps of a run (LammpsSession::run_with_stops).
+class StopsFix final : public LAMMPS_NS::Fix {
+ public:
+  StopsFix(LAMMPS_NS::LAMMPS* lmp, int narg, char** arg) : Fix(lmp, narg, arg) { nevery = 1; }
+  int setmask() override { return LAMMPS_NS::FixConst::END_OF_STEP; }
+  void end_of_step() override {
+    const auto step = static_cast<std::int64_t>(update->ntimestep);
+    if (!hook || failure || step < first || step > last || (step - first) % every != 0) return;
+    try {
+      (*hook)(step);
+    } catch (...) {
+      failure = std::current_exception();
+      timer->force_timeout();  // the run ends after this step
+    }
+  }
+  const std::function<void(std::int64_t)>* hook = nullptr;
+  std::int64_t first = 0, every = 1, last = -1;
+  std::exception_ptr failure;
+};
+
+LAMMPS_NS::Fix* create_stops_fix(LAMMPS_NS::LAMMPS* lmp, int narg, char** arg) { return new StopsFix(lmp, narg, arg); }
+
+}  // namespace
+
+bool LammpsSession::can_change_types_in_run(const std::vector<int>& exchanged) const {
+  auto* lmp = static_cast<LAMMPS_NS::LAMMPS*>(handle_);
+  LAMMPS_NS::Force* force = lmp->force;
+  LAMMPS_NS::Modify* modify = lmp->modify;
+  if (lmp->comm->nprocs != 1 || exchanged.size() != 2 || lmp->atom->molecular || force->kspace) return false;
+  if (lmp->domain->xperiodic || lmp->domain->yperiodic || lmp->domain->zperiodic) return false;  // ghost atoms
+  if (modify->n_pre_force || modify->n_pre_reverse || modify->n_post_force) return false;
+  LAMMPS_NS::Pair* born = force->pair_match("born", 1);
+  LAMMPS_NS::Pair* lj = force->pair_match("lj/cut", 1);
+  if (!force->pair || !born || !lj || !force->pair_match("coul/cut", 1) || !born->single_enable || !lj->single_enable) return false;
+  return !force->pair_match("tersoff", 0) && !force->pair_match("airebo", 0);
+}
+
+void LammpsSession::run_with_stops(const std::string& text, const std::string& recorded, std::int64_t first_stop,
+                                   std::int64_t every, std::int64_t last_stop,
+                                   const std::function<void(std::int64_t)>& at_stop) {
+  auto* lmp = static_cast<LAMMPS_NS::LAMMPS*>(handle_);
+  (*lmp->modify->fix_map)["nanomix/stops"] = &create_stops_fix;
+  run_unrecorded("fix nmx_stops all nanomix/stops");
+  auto* fix = static_cast<StopsFix*>(lmp->modify->fix[lmp->modify->find_fix("nmx_stops")]);
+  fix->hook = &at_stop;
+  fix->first = first_stop;
+  fix->every = std::max<std::int64_t>(every, 1);
+  fix->last = last_stop;
+  command_recorded_as(text, recorded);
+  const std::exception_ptr failure = fix->failure;
+  run_unrecorded("unfix nmx_stops");
+  if (failure) std::rethrow_exception(failure);
+}
+
+void LammpsSession::change_types_in_run(const std::vector<int>& ids, int type, double velocity_factor) {
+  auto* lmp = static_cast<LAMMPS_NS::LAMMPS*>(handle_);
+  LAMMPS_NS::Atom* atom = lmp->atom;
+  for (const int id : ids) {
+    const int i = atom->map(id);
+    if (i < 0 || i >= atom->nlocal) throw RuntimeError("internal: atom " + std::to_string(id) + " is not on this process");
+    atom->type[i] = type;
+    for (int k = 0; k < 3; ++k) atom->v[i][k] = atom->v[i][k] * velocity_factor;  // as the variable vx*f
+  }
+}
+
+void LammpsSession::zero_linear_momentum_in_run(const std::string& group) {
+  auto* lmp = static_cast<LAMMPS_NS::LAMMPS*>(handle_);
+  LAMMPS_NS::Group* groups = lmp->group;
+  const int g = groups->find(group);
+  if (g < 0) throw RuntimeError("internal: no LAMMPS group " + group);
+  // As `velocity G zero linear`: the group's centre-of-mass velocity subtracted from its atoms'.
+  const double mass = groups->mass(g);
+  double vcm[3];
+  groups->vcm(g, mass, vcm);
+  LAMMPS_NS::Atom* atom = lmp->atom;
+  const int bit = groups->bitmask[g];
+  for (int i = 0; i < atom->nlocal; ++i) {
+    if (!(atom->mask[i] & bit)) continue;
+    for (int k = 0; k < 3; ++k) atom->v[i][k] -= vcm[k];
+  }
+}
+
+void LammpsSession::refresh_forces_in_run(const std::vector<int>& exchanged, std::int64_t begin_step,
+                                          std::int64_t end_step, const std::vector<int>& changed_ids) {
+  if (changed_ids.empty()) return;
+  auto* lmp = static_cast<LAMMPS_NS::LAMMPS*>(handle_);
+  LAMMPS_NS::Atom* atom = lmp->atom;
+  LAMMPS_NS::Update* update = lmp->update;
+  LAMMPS_NS::Neighbor* neighbor = lmp->neighbor;
+  // The lists were built with per-type-pair cut-offs (see refresh_forces).
+  for (const int t : exchanged) {
+    for (int u = 1; u <= atom->ntypes; ++u) {
+      if (neighbor->cutneighsq[t][u] != neighbor->cutneighsq[exchanged.front()][u])
+        throw RuntimeError("internal: exchanged types with different neighbour cut-offs");
+    }
+  }
+  // The same force step as refresh_forces between runs, its fixes' set-up seeing the same steps.
+  constexpr int no_virial = 0;
+  const int which = update->whichflag;
+  const LAMMPS_NS::bigint first = update->firststep, last = update->laststep, begin = update->beginstep,
+                          end = update->endstep;
+  update->whichflag = 1;
+  update->firststep = update->laststep = update->ntimestep;
+  update->beginstep = begin_step;
+  update->endstep = end_step;
+  update->setupflag = 1;
+  if (update->vflag_global == update->ntimestep) update->vflag_global = -1;
+  if (!pair_terms_of_changed_atoms(lmp, exchanged, changed_ids, false))
+    throw RuntimeError("internal: the in-run force refresh does not apply");
+  lmp->modify->setup(no_virial);
+  update->setupflag = 0;
+  update->whichflag = which;
+  update->firststep = first;
+  update->laststep = last;
+  update->beginstep = begin;
+  update->endstep = end;
 }
 #endif
 

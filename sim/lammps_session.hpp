@@ -7,6 +7,7 @@
 // The Debian LAMMPS is built without C++ exceptions: an error inside LAMMPS ends the process.
 // Callers therefore validate every input before it reaches LAMMPS.
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,33 @@ class LammpsSession {
   /// otherwise all pair forces.
   bool refresh_forces(const std::vector<int>& types_by_id, const std::vector<int>& exchanged_types,
                       std::int64_t begin_step, std::int64_t end_step, const std::vector<int>& changed_ids);
+  /// Text for the transcript alone (commands that ran in another form, e.g. inside a run).
+  void record(const std::string& text);
+
+  /// Whether `run_with_stops` and the in-run type changes below apply: LAMMPS' C++ classes
+  /// reachable, one process, no periodic axis (no ghost atoms), nanomix's pair styles (born,
+  /// coul/cut, lj/cut) without kspace or bonds, no fix adding forces, and the exchanged types with
+  /// the same neighbour cut-offs (LammpsSession::refresh_forces).
+  bool can_change_types_in_run(const std::vector<int>& exchanged_types) const;
+  /// Runs `text` (one `run` command) with `at_stop(step)` called inside it after every step
+  /// first_stop + k·every ≤ last_stop, at the end of the step (after its final integration, where
+  /// a run split there would end). Through nanomix's own fix (style nanomix/stops, defined for this
+  /// run alone and not in the transcript; `recorded` goes to the transcript instead of `text`).
+  /// An exception thrown by `at_stop` stops the run at its next step and is rethrown here.
+  void run_with_stops(const std::string& text, const std::string& recorded, std::int64_t first_stop,
+                      std::int64_t every, std::int64_t last_stop, const std::function<void(std::int64_t)>& at_stop);
+  /// Inside a stop: what `set group G type T` and `velocity G set v_x v_y v_z` with v = v·factor
+  /// do for the atoms `ids` (LAMMPS IDs), with the same arithmetic. Not in the transcript.
+  void change_types_in_run(const std::vector<int>& ids, int type, double velocity_factor);
+  /// Inside a stop: what `velocity GROUP zero linear` does (the group's centre-of-mass velocity
+  /// subtracted from its atoms'). Not in the transcript.
+  void zero_linear_momentum_in_run(const std::string& group);
+  /// Inside a stop, after change_types_in_run: the forces of this step for the new types, as
+  /// refresh_forces computes them between runs (the changed atoms' Born and LJ terms, old out and
+  /// new in, then the fixes' set-up), but without the energies (none were tallied at this step).
+  void refresh_forces_in_run(const std::vector<int>& exchanged_types, std::int64_t begin_step, std::int64_t end_step,
+                             const std::vector<int>& changed_ids);
+
   /// Everything sent so far, as a LAMMPS input script.
   const std::string& transcript() const { return transcript_; }
 
@@ -71,6 +99,8 @@ class LammpsSession {
   int version() const;
 
  private:
+  void run_unrecorded(const std::string& text);
+
   void* handle_ = nullptr;
   std::string transcript_;
 };

@@ -40,6 +40,9 @@ class Drive {
   virtual std::int64_t segments_per_frame() const { return 1; }
   /// True if the drive changes species (the trajectory then stores them per frame).
   virtual bool changes_species() const { return false; }
+  /// True if before_segment only gathers the state and changes species through
+  /// MdSystem::change_species: it can then act inside a LAMMPS run (MdSystem::run_frame).
+  virtual bool acts_in_run() const { return false; }
   /// Further /parameters of a fresh trajectory, after md_mechanism.
   virtual std::vector<TrajectoryParameter> parameters() const { return {}; }
   /// Acts on the system before the segment's MD. system.state() holds the state gathered last

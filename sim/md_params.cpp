@@ -184,6 +184,10 @@ const ParamTable<MdParams>& MdParams::table() {
            "swap_accelerated: Cl<->I swap attempts per frame, in units of the number of anions");
     t.integer("swap_batches_per_frame", &MdParams::swap_batches_per_frame, 5, 1, 10000, "",
               "swap_accelerated: the frame's MD is cut into this many pieces, each after a batch of swaps");
+    t.boolean("swap_batches_in_run", &MdParams::swap_batches_in_run, true,
+              "swap_accelerated: make the batches inside the frame's one LAMMPS run (nanomix stops it after the "
+              "pieces' steps) where LAMMPS allows it (one process, nanomix's pair styles); false: one run per piece, "
+              "as the saved input does. The same trajectory, bitwise");
     t.custom(string_key("", "swap_schedule", "",
                         "swap_biased_drive: Metropolis temperature of the swaps against production time, piecewise "
                         "linear 'time_ps:kelvin, ...' (e.g. '0:520, 60:520, 61:150'); overrides swap_temperature_kelvin"),

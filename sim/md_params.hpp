@@ -49,6 +49,7 @@ struct MdParams {
   double min_start_distance_angstrom = 1.5;
   double swap_sweeps_per_frame = 20;
   std::int64_t swap_batches_per_frame = 5;
+  bool swap_batches_in_run = true;        ///< the batches inside the frame's one LAMMPS run (false: a run per batch)
   bool swap_biased_drive = false;         ///< mechanism = swap_biased_drive: swaps at their own temperature
   double swap_temperature_kelvin = 0;     ///< 0 = the MD temperature
   AnnealSchedule swap_schedule;           ///< swap temperature against production time (empty: not used)

@@ -92,11 +92,7 @@ void produce(const MdPlan& plan, MdSystem& system, Drive& drive, MdRecorder& rec
   Progress progress("md", plan.frames(), quiet);
   progress.update(plan.first_frame());
   for (std::int64_t f = plan.first_frame(); f < plan.frames(); ++f) {
-    for (std::int64_t k = 0; k < plan.segments_per_frame(); ++k) {
-      const Segment segment = plan.segment(f, k);
-      drive.before_segment(system, segment);
-      system.run_segment(segment);
-    }
+    system.run_frame(plan, f, drive);
     system.gather(f);
     stop_if_ions_left(system, recorder, tube, f);
     const FrameSummary summary = recorder.record(system, drive, f);

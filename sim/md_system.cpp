@@ -9,6 +9,7 @@
 #include "core/parallel.hpp"
 #include "core/random.hpp"
 #include "sim/lammps_input.hpp"
+#include "sim/md_drive.hpp"
 
 namespace nanomix::sim {
 
@@ -164,6 +165,72 @@ void MdSystem::run_segment(const Segment& s) {
   changed_ids_.clear();
   if (s.index + 1 == s.count) lmp_.command(unfix_thermostat_commands(p_));
   lammps_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void MdSystem::change_species(const std::vector<int>& to_cl, const std::vector<int>& to_i) {
+  if (to_cl.empty() && to_i.empty()) return;
+  std::vector<int> ids = to_cl;
+  ids.insert(ids.end(), to_i.begin(), to_i.end());
+  const std::string commands = swap_species_commands(to_cl, to_i);
+  if (!in_run_) {
+    lmp_.command(commands);
+    species_changed_ = true;
+    changed_ids_.insert(changed_ids_.end(), ids.begin(), ids.end());
+    return;
+  }
+  lmp_.record(commands);
+  lmp_.change_types_in_run(to_cl, lammps_type_of(chlorine), swap_velocity_factor(chlorine));
+  lmp_.change_types_in_run(to_i, lammps_type_of(iodine), swap_velocity_factor(iodine));
+  lmp_.zero_linear_momentum_in_run("ions");
+  lmp_.refresh_forces_in_run({lammps_type_of(chlorine), lammps_type_of(iodine)}, frame_first_step_, frame_last_step_,
+                             ids);
+  species_changed_ = true;  // for the transcript: this piece is recorded as a run after a refresh
+}
+
+void MdSystem::run_frame(const MdPlan& plan, std::int64_t f, Drive& drive) {
+  const std::int64_t count = plan.segments_per_frame();
+  const Segment first = plan.segment(f, 0);
+  drive.before_segment(*this, first);
+  if (count == 1 || !p_.swap_batches_in_run || !drive.acts_in_run() ||
+      !lmp_.can_change_types_in_run({lammps_type_of(chlorine), lammps_type_of(iodine)})) {
+    run_segment(first);
+    for (std::int64_t k = 1; k < count; ++k) {
+      const Segment segment = plan.segment(f, k);
+      drive.before_segment(*this, segment);
+      run_segment(segment);
+    }
+    return;
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  double at_stops_seconds = 0;
+  lmp_.command(thermostat_fix_commands(p_, first.frame_kelvin_from, first.frame_kelvin_to, first.thermostat_seed));
+  frame_first_step_ = static_cast<std::int64_t>(std::llround(lmp_.thermo("step")));
+  frame_last_step_ = frame_first_step_ + first.steps * count;
+  const std::string start_stop =
+      " start " + std::to_string(frame_first_step_) + " stop " + std::to_string(frame_last_step_);
+  // What a run per segment would send: segment 0 with a full set-up, each later one continuing
+  // (`pre no`), after a force refresh where species changed (recorded as in run_segment).
+  const std::string piece = "run " + std::to_string(first.steps) + start_stop;
+  species_changed_ = false;  // segment 0's changes: the run's full set-up computes their forces
+  changed_ids_.clear();
+  auto at_stop = [&](std::int64_t step) {
+    const auto s0 = std::chrono::steady_clock::now();
+    const std::int64_t k = (step - frame_first_step_) / first.steps;
+    in_run_ = true;
+    species_changed_ = false;
+    drive.before_segment(*this, plan.segment(f, k));
+    in_run_ = false;
+    lmp_.record(species_changed_ ? "# nanomix: forces recomputed in place for the new species, then `pre no`\n" +
+                                       piece + " post no"
+                                 : piece + " pre no post no");
+    species_changed_ = false;
+    at_stops_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
+  };
+  lmp_.run_with_stops("run " + std::to_string(first.steps * count) + start_stop + " post no", piece + " post no",
+                      frame_first_step_ + first.steps, first.steps, frame_last_step_ - first.steps, at_stop);
+  lmp_.command(unfix_thermostat_commands(p_));
+  lammps_seconds_ +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() - at_stops_seconds;
 }
 
 }  // namespace nanomix::sim

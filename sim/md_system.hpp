@@ -53,13 +53,18 @@ class MdSystem {
   /// `run … pre no` (no neighbour build, no new thermostat), after a species change from forces
   /// recomputed for the new species (LammpsSession::refresh_forces).
   void run_segment(const Segment& segment);
-  /// The drive changed atom types in LAMMPS (after `set` commands), its state() holding the new
-  /// species: the next segment must not start from the forces of the old ones.
-  /// `ids`: the atoms (LAMMPS IDs) whose species changed.
-  void species_changed(const std::vector<int>& ids) {
-    species_changed_ = true;
-    changed_ids_.insert(changed_ids_.end(), ids.begin(), ids.end());
-  }
+  /// The MD leading to frame f (f ≥ 1), segment by segment, the drive acting before each. Where
+  /// the drive acts_in_run() (swaps), swap_batches_in_run is on and LAMMPS allows it
+  /// (LammpsSession::can_change_types_in_run), the segments are one LAMMPS run stopped after each
+  /// segment's steps (LammpsSession::run_with_stops) and the drive acts there: the same trajectory
+  /// bitwise as a run per segment, without a run's start and end (thermo output and energies) per
+  /// segment. The transcript records a run per segment either way.
+  void run_frame(const MdPlan& plan, std::int64_t f, class Drive& drive);
+  /// Cl⁻ → I⁻ (`to_i`) and I⁻ → Cl⁻ (`to_cl`) for atoms given by LAMMPS ID, state() already
+  /// holding the new species: in LAMMPS as swap_species_commands does it (types, velocities scaled
+  /// by √(m_old/m_new), the ions' momentum zeroed), then the next segment starts from forces of the
+  /// new species (between runs: refresh_forces before it; inside a run: refresh_forces_in_run now).
+  void change_species(const std::vector<int>& to_cl, const std::vector<int>& to_i);
   /// Seconds spent inside LAMMPS `run` commands.
   double lammps_seconds() const { return lammps_seconds_; }
 
@@ -79,6 +84,8 @@ class MdSystem {
   double lammps_seconds_ = 0;
   bool species_changed_ = false;
   std::vector<int> changed_ids_;  ///< since the last run
+  bool in_run_ = false;           ///< inside run_frame's one run (at a stop)
+  std::int64_t frame_last_step_ = 0;  ///< the step at which the current frame's MD ends
   std::int64_t frame_first_step_ = 0;  ///< the step at which the current frame's MD began
 };
 

@@ -1,6 +1,6 @@
 // The swap drives (mechanism swap_accelerated, and swap_biased_drive): a batch of Metropolis
-// Cl⁻↔I⁻ identity swaps (sim/swap_mc.hpp) before each MD segment, the accepted ones sent to LAMMPS
-// as type changes (swap_species_commands).
+// Cl⁻↔I⁻ identity swaps (sim/swap_mc.hpp) before each MD segment, the accepted ones made in LAMMPS
+// as type changes (MdSystem::change_species).
 #include <cmath>
 #include <vector>
 
@@ -21,6 +21,7 @@ class SwapDrive final : public Drive {
   std::string name() const override { return p_.swap_biased_drive ? "swap_biased_drive" : "swap_accelerated"; }
   std::int64_t segments_per_frame() const override { return p_.swap_batches_per_frame; }
   bool changes_species() const override { return true; }
+  bool acts_in_run() const override { return true; }
 
   // The time axis of a swap run: MD time plus swap sweeps (attempts per anion) between MD pieces.
   std::vector<TrajectoryParameter> parameters() const override {
@@ -55,12 +56,7 @@ class SwapDrive final : public Drive {
       (state.atomic_numbers[i] == chlorine ? to_cl : to_i).push_back(static_cast<int>(i) + 1);
     }
     frame.atomic_numbers = state.atomic_numbers;
-    if (!to_cl.empty() || !to_i.empty()) {
-      system.lammps().command(swap_species_commands(to_cl, to_i));
-      std::vector<int> ids = to_cl;
-      ids.insert(ids.end(), to_i.begin(), to_i.end());
-      system.species_changed(ids);
-    }
+    system.change_species(to_cl, to_i);
   }
 
   /// Accepted / attempted swaps so far.

@@ -32,8 +32,20 @@ struct Distances {
   Eigen::Vector3d lengths;
   std::array<bool, 3> periodic;
 
-  Distances(const Frame& f) : p(f.positions_angstrom), lengths(f.box.lengths_angstrom()), periodic(f.box.periodic) {}
+  bool any_periodic;
+  const double* x;  // row-major: x0 y0 z0 x1 …
+
+  Distances(const Frame& f)
+      : p(f.positions_angstrom),
+        lengths(f.box.lengths_angstrom()),
+        periodic(f.box.periodic),
+        any_periodic(periodic[0] || periodic[1] || periodic[2]),
+        x(f.positions_angstrom.data()) {}
   double squared(int i, int j) const {
+    if (!any_periodic) {
+      const double dx = x[3 * j] - x[3 * i], dy = x[3 * j + 1] - x[3 * i + 1], dz = x[3 * j + 2] - x[3 * i + 2];
+      return dx * dx + dy * dy + dz * dz;
+    }
     double d[3];
     for (int k = 0; k < 3; ++k) {
       d[k] = p(j, k) - p(i, k);
@@ -59,71 +71,116 @@ void check_box(const Box& box, double cut) {
 
 }  // namespace
 
-bool AnionNeighbors::still_valid(const Frame& f, double born_cut, double lj_cut) const {
-  if (builds_ == 0 || born_cut != born_cut_ || lj_cut != lj_cut_) return false;
-  if (f.size() != slot_.size() || f.box.periodic != box_.periodic || f.box.edges_angstrom != box_.edges_angstrom) return false;
-  std::size_t anions = 0;
+namespace {
+enum : char { kind_carbon, kind_anion, kind_other };
+char kind_of(int z) { return z == carbon ? kind_carbon : is_anion(z) ? kind_anion : kind_other; }
+}  // namespace
+
+bool AnionNeighbors::same_system(const Frame& f, double born_cut, double lj_cut) const {
+  if (!built_ || born_cut != born_cut_ || lj_cut != lj_cut_) return false;
+  if (f.size() != kind_.size() || f.box.periodic != box_.periodic || f.box.edges_angstrom != box_.edges_angstrom) return false;
   for (std::size_t i = 0; i < f.size(); ++i) {
-    if (is_anion(f.atomic_numbers[i]) != (slot_[i] >= 0)) return false;
-    anions += slot_[i] >= 0;
+    if (kind_of(f.atomic_numbers[i]) != kind_[i]) return false;
   }
-  if (anions != anions_.size()) return false;
-  const double half_skin2 = 0.25 * skin_angstrom_ * skin_angstrom_;
-  return (f.positions_angstrom - built_at_).rowwise().squaredNorm().maxCoeff() <= half_skin2;
+  return true;
 }
 
-void AnionNeighbors::build(const Frame& f, double born_cut, double lj_cut) {
+void AnionNeighbors::build_carbon_list(const Frame& f, std::size_t a) {
+  const int i = anions_[a];
+  const double list2 = (lj_cut_ + skin_angstrom_) * (lj_cut_ + skin_angstrom_);
+  std::vector<int>& out = carbon_[a];
+  out.clear();
+  const double* x = f.positions_angstrom.data();  // row-major: x0 y0 z0 x1 …
+  const bool periodic = f.box.periodic[0] || f.box.periodic[1] || f.box.periodic[2];
+  if (periodic) {
+    const Distances dist(f);
+    for (const int j : carbons_) {
+      if (dist.squared(i, j) < list2) out.push_back(j);
+    }
+  } else {
+    const double xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2];
+    for (const int j : carbons_) {
+      const double dx = x[3 * j] - xi, dy = x[3 * j + 1] - yi, dz = x[3 * j + 2] - zi;
+      if (dx * dx + dy * dy + dz * dz < list2) out.push_back(j);
+    }
+  }
+  anion_built_at_.row(static_cast<Eigen::Index>(a)) = f.positions_angstrom.row(i);
+  ++carbon_builds_;
+}
+
+void AnionNeighbors::build_ion_lists(const Frame& f) {
+  const double cut2 = born_cut_ * born_cut_;
+  const Distances dist(f);
+  for (std::size_t a = 0; a < anions_.size(); ++a) {
+    cations_[a].clear();
+    partners_[a].clear();
+  }
+  for (std::size_t a = 0; a < anions_.size(); ++a) {
+    const int i = anions_[a];
+    for (const int j : cation_atoms_) {
+      const double d2 = dist.squared(i, j);
+      if (d2 < cut2) cations_[a].push_back({j, std::sqrt(d2)});
+    }
+    for (std::size_t b = a + 1; b < anions_.size(); ++b) {
+      const double d2 = dist.squared(i, anions_[b]);
+      if (d2 < cut2) partners_[a].push_back({static_cast<int>(b), std::sqrt(d2)});
+    }
+  }
+}
+
+void AnionNeighbors::build_all(const Frame& f, double born_cut, double lj_cut) {
   check_box(f.box, std::max(born_cut, lj_cut));
   born_cut_ = born_cut;
   lj_cut_ = lj_cut;
   box_ = f.box;
-  built_at_ = f.positions_angstrom;
+  kind_.resize(f.size());
   anions_.clear();
+  carbons_.clear();
+  cation_atoms_.clear();
   slot_.assign(f.size(), -1);
   for (std::size_t i = 0; i < f.size(); ++i) {
-    if (!is_anion(f.atomic_numbers[i])) continue;
-    slot_[i] = static_cast<int>(anions_.size());
-    anions_.push_back(static_cast<int>(i));
-  }
-  others_.assign(anions_.size(), {});
-  partners_.assign(anions_.size(), {});
-  const double ion_list2 = (born_cut + skin_angstrom_) * (born_cut + skin_angstrom_);
-  const double carbon_list2 = (lj_cut + skin_angstrom_) * (lj_cut + skin_angstrom_);
-  const Distances dist(f);
-  const bool periodic = f.box.periodic[0] || f.box.periodic[1] || f.box.periodic[2];
-  const int n = static_cast<int>(f.size());
-  std::vector<double> list2(f.size());  // squared list radius of each atom as an anion's partner
-  for (std::size_t j = 0; j < f.size(); ++j) list2[j] = f.atomic_numbers[j] == carbon ? carbon_list2 : ion_list2;
-  const double* x = f.positions_angstrom.data();  // row-major: x0 y0 z0 x1 …
-  // Every anion against every atom: O(anions × atoms) squared distances in a flat loop, done
-  // only when the skin runs out (~2.5 ms for the demo's 200 anions and 2320 atoms, about every
-  // second batch; a cell list would not check fewer atoms there, the lists' 14 Å reach spanning
-  // most of the cluster).
-  for (std::size_t a = 0; a < anions_.size(); ++a) {
-    const int i = anions_[a];
-    const double xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2];
-    for (int j = 0; j < n; ++j) {
-      double d2;
-      if (periodic) {
-        d2 = dist.squared(i, j);
-      } else {
-        const double dx = x[3 * j] - xi, dy = x[3 * j + 1] - yi, dz = x[3 * j + 2] - zi;
-        d2 = dx * dx + dy * dy + dz * dz;
-      }
-      if (d2 >= list2[static_cast<std::size_t>(j)] || j == i) continue;
-      const int b = slot_[static_cast<std::size_t>(j)];
-      if (b < 0) {
-        others_[a].push_back(j);
-      } else if (b > static_cast<int>(a)) {
-        partners_[a].push_back(b);
-      }
+    kind_[i] = kind_of(f.atomic_numbers[i]);
+    if (kind_[i] == kind_anion) {
+      slot_[i] = static_cast<int>(anions_.size());
+      anions_.push_back(static_cast<int>(i));
+    } else {
+      (kind_[i] == kind_carbon ? carbons_ : cation_atoms_).push_back(static_cast<int>(i));
     }
   }
-  ++builds_;
+  carbon_reference_.resize(static_cast<Eigen::Index>(carbons_.size()), 3);
+  for (std::size_t c = 0; c < carbons_.size(); ++c)
+    carbon_reference_.row(static_cast<Eigen::Index>(c)) = f.positions_angstrom.row(carbons_[c]);
+  carbon_drift_angstrom_ = 0;
+  anion_built_at_.resize(static_cast<Eigen::Index>(anions_.size()), 3);
+  carbon_.assign(anions_.size(), {});
+  cations_.assign(anions_.size(), {});
+  partners_.assign(anions_.size(), {});
+  built_ = true;
+  for (std::size_t a = 0; a < anions_.size(); ++a) build_carbon_list(f, a);
 }
 
 void AnionNeighbors::update(const Frame& f, double born_cut, double lj_cut) {
-  if (!still_valid(f, born_cut, lj_cut)) build(f, born_cut, lj_cut);
+  if (!same_system(f, born_cut, lj_cut)) {
+    build_all(f, born_cut, lj_cut);
+  } else {
+    // Plain differences: an atom wrapped across a periodic face counts as moved a box length,
+    // which costs a rebuild, never a missed pair.
+    double d2 = 0;
+    for (std::size_t c = 0; c < carbons_.size(); ++c)
+      d2 = std::max(d2, (f.positions_angstrom.row(carbons_[c]) - carbon_reference_.row(static_cast<Eigen::Index>(c)))
+                            .squaredNorm());
+    carbon_drift_angstrom_ = std::max(carbon_drift_angstrom_, std::sqrt(d2));
+    if (2 * carbon_drift_angstrom_ > 0.5 * skin_angstrom_) {
+      build_all(f, born_cut, lj_cut);
+    } else {
+      for (std::size_t a = 0; a < anions_.size(); ++a) {
+        const double moved =
+            (f.positions_angstrom.row(anions_[a]) - anion_built_at_.row(static_cast<Eigen::Index>(a))).norm();
+        if (moved + 2 * carbon_drift_angstrom_ > skin_angstrom_) build_carbon_list(f, a);
+      }
+    }
+  }
+  build_ion_lists(f);
 }
 
 double short_range_energy_ev(const Frame& f, const ForceField& ff, double born_cut, double lj_cut, std::size_t i,
@@ -140,43 +197,6 @@ double short_range_energy_ev(const Frame& f, const ForceField& ff, double born_c
 
 namespace {
 
-/// Pair energies of an anion, as Cl and as I, with a partner that is not an anion (Na, C): the
-/// same values as pair_energy, with the parameters looked up once per partner species.
-class FixedPartners {
- public:
-  FixedPartners(const ForceField& ff, double born_cut, double lj_cut) : ff_(ff), born_cut_(born_cut), lj_cut_(lj_cut) {}
-  std::array<double, 2> operator()(int z, double r) {
-    const Entry& e = entry(z);
-    if (r >= e.cut) return {0.0, 0.0};
-    if (e.lj[0]) return {e.lj[0]->energy_ev(r), e.lj[1]->energy_ev(r)};
-    return {e.born[0]->energy_ev(r), e.born[1]->energy_ev(r)};
-  }
-
- private:
-  struct Entry {
-    int z;
-    double cut;
-    const BornPair* born[2];
-    const LjPair* lj[2];
-  };
-  const Entry& entry(int z) {
-    for (const Entry& e : entries_) {
-      if (e.z == z) return e;
-    }
-    Entry e{z, z == carbon ? lj_cut_ : born_cut_, {nullptr, nullptr}, {nullptr, nullptr}};
-    const int anion_z[2] = {chlorine, iodine};
-    for (int s = 0; s < 2; ++s) {
-      if (z == carbon) e.lj[s] = &ff_.carbon_ion.at(species_pair(anion_z[s], z));
-      else e.born[s] = &ff_.born.at(species_pair(anion_z[s], z));
-    }
-    entries_.push_back(e);
-    return entries_.back();
-  }
-  const ForceField& ff_;
-  double born_cut_, lj_cut_;
-  std::vector<Entry> entries_;
-};
-
 /// Per anion slot a and its own species s (0 = Cl, 1 = I): the fixed part of its short-range
 /// energy (Na and C neighbours, which never change species) and, per anion neighbour b, the pair
 /// energy with b as Cl or as I. An attempt then costs a few table look-ups per anion neighbour
@@ -189,34 +209,60 @@ struct AnionTables {
   std::vector<std::array<double, 2>> fixed;
   std::vector<std::vector<Partner>> partners;
 
-  AnionTables(const Frame& f, const ForceField& ff, double born_cut, double lj_cut, const AnionNeighbors& nb) {
+  AnionTables(const Frame& f, const ForceField& ff, double lj_cut, const AnionNeighbors& nb) {
     const std::vector<int>& anions = nb.anions();
     fixed.assign(anions.size(), {0.0, 0.0});
     partners.assign(anions.size(), {});
     const Distances dist(f);
-    FixedPartners fixed_energy(ff, born_cut, lj_cut);
+    const LjPair* lj[2] = {&ff.carbon_ion.at(species_pair(chlorine, carbon)),
+                           &ff.carbon_ion.at(species_pair(iodine, carbon))};
+    const double lj_cut2 = lj_cut * lj_cut;
+    const double lj_sigma2[2] = {lj[0]->sigma_angstrom * lj[0]->sigma_angstrom, lj[1]->sigma_angstrom * lj[1]->sigma_angstrom};
+    const double lj_4eps[2] = {4 * lj[0]->epsilon_ev, 4 * lj[1]->epsilon_ev};
     const BornPair& cl_cl = ff.born.at(species_pair(chlorine, chlorine));
     const BornPair& cl_i = ff.born.at(species_pair(chlorine, iodine));
     const BornPair& i_i = ff.born.at(species_pair(iodine, iodine));
+    struct Cation {
+      int z;
+      const BornPair* born[2];
+    };
+    std::vector<Cation> cation_pairs;  // the Born parameters of each cation species met, looked up once
+    auto born_with = [&](int z) -> const Cation& {
+      for (const Cation& c : cation_pairs) {
+        if (c.z == z) return c;
+      }
+      cation_pairs.push_back({z, {&ff.born.at(species_pair(chlorine, z)), &ff.born.at(species_pair(iodine, z))}});
+      return cation_pairs.back();
+    };
     for (std::size_t a = 0; a < anions.size(); ++a) {
       const int i = anions[a];
-      for (const int j : nb.others(a)) {
-        const double r = std::sqrt(dist.squared(i, j));
-        const auto e = fixed_energy(f.atomic_numbers[static_cast<std::size_t>(j)], r);
-        fixed[a][0] += e[0];
-        fixed[a][1] += e[1];
+      double e_cl = 0, e_i = 0;
+      for (const int j : nb.carbon(a)) {
+        const double r2 = dist.squared(i, j);
+        if (r2 >= lj_cut2) continue;  // listed within the skin, beyond the cut-off now
+        // LjPair::energy_ev_r2 for both species, 1/r² once.
+        const double inv_r2 = 1 / r2;
+        const double s2_cl = lj_sigma2[0] * inv_r2, s6_cl = s2_cl * s2_cl * s2_cl;
+        const double s2_i = lj_sigma2[1] * inv_r2, s6_i = s2_i * s2_i * s2_i;
+        e_cl += lj_4eps[0] * (s6_cl * s6_cl - s6_cl);
+        e_i += lj_4eps[1] * (s6_i * s6_i - s6_i);
       }
-      for (const int b : nb.anion_partners(a)) {
-        const double r = std::sqrt(dist.squared(i, anions[static_cast<std::size_t>(b)]));
-        if (r >= born_cut) continue;  // listed within the skin, but beyond the cut-off now
+      for (const AnionNeighbors::Near& n : nb.cations(a)) {
+        const Cation& c = born_with(f.atomic_numbers[static_cast<std::size_t>(n.index)]);
+        e_cl += c.born[0]->energy_ev(n.r_angstrom);
+        e_i += c.born[1]->energy_ev(n.r_angstrom);
+      }
+      fixed[a] = {e_cl, e_i};
+      for (const AnionNeighbors::Near& n : nb.anion_partners(a)) {
         // The species pair is unordered: e[s][t] is symmetric, and the same for both anions.
-        Partner p{b, {{0, 0}, {0, 0}}};
+        const double r = n.r_angstrom;
+        Partner p{n.index, {{0, 0}, {0, 0}}};
         p.e[0][0] = cl_cl.energy_ev(r);
         p.e[0][1] = p.e[1][0] = cl_i.energy_ev(r);
         p.e[1][1] = i_i.energy_ev(r);
         partners[a].push_back(p);
         p.b = static_cast<int>(a);
-        partners[static_cast<std::size_t>(b)].push_back(p);
+        partners[static_cast<std::size_t>(n.index)].push_back(p);
       }
     }
   }
@@ -243,7 +289,7 @@ SwapStats swap_anions(Frame& f, const ForceField& ff, double born_cut, double lj
   neighbors.update(f, born_cut, lj_cut);
   const std::vector<int>& anions = neighbors.anions();
   if (anions.size() < 2) return stats;
-  const AnionTables tables(f, ff, born_cut, lj_cut, neighbors);
+  const AnionTables tables(f, ff, lj_cut, neighbors);
   std::vector<int> sp(anions.size());  // current species index of each anion slot (0 = Cl, 1 = I)
   for (std::size_t k = 0; k < anions.size(); ++k) sp[k] = f.atomic_numbers[static_cast<std::size_t>(anions[k])] == chlorine ? 0 : 1;
   std::vector<int> cl, io;  // slots by species

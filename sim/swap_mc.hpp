@@ -19,44 +19,66 @@ struct SwapStats {
   double energy_change_ev = 0;  ///< sum of ΔE of the accepted swaps
 };
 
-/// The neighbour data a swap batch needs, and nothing else: for each anion (Cl or I) the other
-/// ions within the Born cut-off and the carbon within the LJ cut-off, both widened by a skin.
-/// No pair without an anion is looked at (the 1920 carbon of the demo's tube never meet each
-/// other here). The lists stay valid while no atom has moved more than half the skin since they
-/// were built (then every pair within the cut-offs is still listed), so a run of swap batches
-/// between short MD pieces rebuilds them only now and then; every batch still recomputes each
-/// listed pair's distance from the current positions, so ΔE does not depend on when they were built.
+/// The neighbour data a swap batch needs, and nothing else: for each anion (Cl or I) the carbon
+/// within the LJ cut-off and the other ions within the Born cut-off. No pair without an anion is
+/// looked at (the 1920 carbon of the demo's tube never meet each other here).
+/// - Carbon lists (most of the pairs: the tube is most of the atoms) are kept per anion with a
+///   skin: anion a's list holds the carbon within lj_cut + skin of where a was when it was built,
+///   and is rebuilt (a alone, against every carbon) once |Δx_a| + 2·D > skin, D the largest carbon
+///   displacement seen since all lists were last built (all are rebuilt once 2·D > skin / 2). A
+///   pair's distance then changed by at most the skin since its list was built, so every carbon
+///   within the cut-off is listed. A frozen tube (D = 0) keeps an anion's list until the anion
+///   itself has moved a skin: in a solid cluster, rarely.
+/// - Ion lists (Na and other anions, a few hundred atoms) are made anew at every update, within
+///   the Born cut-off exactly, with their distances.
+/// Every batch still computes each listed carbon pair's distance from the current positions, so ΔE
+/// does not depend on when the lists were built.
 class AnionNeighbors {
  public:
   explicit AnionNeighbors(double skin_angstrom = 2.0) : skin_angstrom_(skin_angstrom) {}
 
-  /// Makes the lists valid for `frame` and the cut-offs: rebuilds them (every anion against every
-  /// atom, minimum image along periodic axes) if this is the first call, if the cut-offs, the
-  /// atoms, the set of anions or the box changed, or if an atom moved more than half the skin.
+  /// Makes the lists valid for `frame` and the cut-offs (see the class comment); everything is
+  /// rebuilt on the first call and when the cut-offs, the atoms, the set of anions or the box changed.
   void update(const Frame& frame, double born_cutoff_angstrom, double lj_cutoff_angstrom);
+
+  /// An ion near an anion: its index (atom index for a cation, slot for an anion) and distance.
+  struct Near {
+    int index;
+    double r_angstrom;
+  };
 
   /// Atom indices of the anions (slot order).
   const std::vector<int>& anions() const { return anions_; }
   /// Slot of atom i among the anions, or −1.
   int slot(std::size_t atom) const { return slot_[atom]; }
-  /// Anion slot a's neighbours that are not anions (atom indices) and the anions among its
-  /// neighbours with a larger slot (slots): each anion–anion pair is listed once.
-  const std::vector<int>& others(std::size_t a) const { return others_[a]; }
-  const std::vector<int>& anion_partners(std::size_t a) const { return partners_[a]; }
-  /// Number of builds so far (for tests and benchmarks).
-  std::int64_t builds() const { return builds_; }
+  /// Anion slot a's carbon (atom indices) within the LJ cut-off plus the skin.
+  const std::vector<int>& carbon(std::size_t a) const { return carbon_[a]; }
+  /// Anion slot a's ions that are not anions (atom indices), within the Born cut-off.
+  const std::vector<Near>& cations(std::size_t a) const { return cations_[a]; }
+  /// The anions within the Born cut-off of slot a with a larger slot (slots): each anion–anion
+  /// pair once.
+  const std::vector<Near>& anion_partners(std::size_t a) const { return partners_[a]; }
+  /// Carbon lists built so far, one per anion per build (for tests and benchmarks).
+  std::int64_t carbon_list_builds() const { return carbon_builds_; }
 
  private:
-  bool still_valid(const Frame& frame, double born_cut, double lj_cut) const;
-  void build(const Frame& frame, double born_cut, double lj_cut);
+  bool same_system(const Frame& frame, double born_cut, double lj_cut) const;
+  void build_all(const Frame& frame, double born_cut, double lj_cut);
+  void build_carbon_list(const Frame& frame, std::size_t a);
+  void build_ion_lists(const Frame& frame);
 
   double skin_angstrom_;
   double born_cut_ = -1, lj_cut_ = -1;
+  bool built_ = false;
   Box box_;
-  Positions built_at_;
-  std::vector<int> anions_, slot_;
-  std::vector<std::vector<int>> others_, partners_;
-  std::int64_t builds_ = 0;
+  std::vector<char> kind_;                 // per atom at the last build: carbon, anion or other ion
+  std::vector<int> anions_, slot_, carbons_, cation_atoms_;
+  Positions carbon_reference_;             // carbon positions when all lists were built (one row per carbon)
+  double carbon_drift_angstrom_ = 0;       // D: the largest carbon displacement seen since then
+  Positions anion_built_at_;               // each anion's position when its carbon list was built
+  std::vector<std::vector<int>> carbon_;
+  std::vector<std::vector<Near>> cations_, partners_;
+  std::int64_t carbon_builds_ = 0;
 };
 
 /// Runs `attempts` swap attempts on `frame.atomic_numbers` (changed in place), with neighbour

@@ -118,6 +118,26 @@ print("ok: plain lmp rerun of run.lammps ends at the same energy", last, pe)
 PYEOF
 fi
 
+# Swap batches inside one LAMMPS run per frame (the default, stopped after each piece's steps by
+# nanomix's fix) against one LAMMPS run per batch: the same trajectory bitwise, the same saved input.
+"$NANOMIX" md --config small.ini --out split.h5 --quiet --md.swap_batches_in_run=false; rc=$?
+check "one run per batch exits 0" "[ $rc -eq 0 ]"
+runs_in=$(grep -c '^Loop time' run.log); runs_split=$(grep -c '^Loop time' split.log)
+check "batches inside the frame's run: fewer LAMMPS runs ($runs_in) than one per batch ($runs_split)" "[ $runs_in -lt $runs_split ]"
+stem() { sed -E "s/(^|[ (])$1\.(rerun|data|checkpoint|lammps)/\1T.\2/g" "$1.lammps"; }
+check "the same saved input either way (but for the file names)" "diff <(stem run) <(stem split) > /dev/null"
+"$PY" - <<'PYEOF' || fail=1
+import h5py, numpy as np
+a, b = h5py.File("run.h5", "r"), h5py.File("split.h5", "r")
+for path in ["particles/all/position/value", "particles/all/species/value"]:
+    assert np.array_equal(a[path][:], b[path][:]), path
+sa = a["particles/all/species/value"][:]
+assert (sa != sa[0]).any(), "no swap was accepted: nothing compared"
+for name in ["potential_energy", "temperature", "swap_acceptance", "anion_sro"]:
+    assert np.array_equal(a["observables/" + name + "/value"][:], b["observables/" + name + "/value"][:]), name
+print("ok: swap batches in one run per frame = one run per batch, bitwise (positions, species, observables)")
+PYEOF
+
 # --resume after a kill: run long, kill -9 after the first checkpoint, resume to the same frames.
 # (With a tube vibration, whose phase a resumed run must continue.)
 sed -e 's/^frames = 6/frames = 40/' -e 's/frame_interval_ps = 0.1/frame_interval_ps = 0.2/' small.ini > long.ini

@@ -1,9 +1,9 @@
-// The swap batches' neighbour data (sim/swap_mc.hpp, AnionNeighbors): only anion pairs, built
-// once and reused while no atom moved more than half the skin. Checked against brute force
-// written here: every pair within the cut-offs that involves an anion must be listed, and the ΔE
-// of an accepted swap must equal the change of the total short-range energy summed over all pairs
-// of all atoms (C–C included, for which the force field has no term) — also after the atoms moved
-// without a rebuild, and across a rebuild.
+// The swap batches' neighbour data (sim/swap_mc.hpp, AnionNeighbors): only anion pairs; carbon
+// lists per anion kept while |Δx_anion| + 2·(carbon drift) stays within the skin, ion lists made
+// anew. Checked against brute force written here: every pair within the cut-offs that involves an
+// anion must be listed, and the ΔE of an accepted swap must equal the change of the total
+// short-range energy summed over all pairs of all atoms (C–C included, for which the force field
+// has no term) — also after the atoms moved without a rebuild, and across rebuilds.
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -72,10 +72,11 @@ void check_lists_cover_all_pairs(const Frame& f, const AnionNeighbors& nb) {
   std::set<std::pair<int, int>> listed;  // (atom, atom), both orders
   const auto& anions = nb.anions();
   for (std::size_t a = 0; a < anions.size(); ++a) {
-    for (int j : nb.others(a)) listed.insert({anions[a], j});
-    for (int b : nb.anion_partners(a)) {
-      listed.insert({anions[a], anions[static_cast<std::size_t>(b)]});
-      listed.insert({anions[static_cast<std::size_t>(b)], anions[a]});
+    for (int j : nb.carbon(a)) listed.insert({anions[a], j});
+    for (const auto& n : nb.cations(a)) listed.insert({anions[a], n.index});
+    for (const auto& n : nb.anion_partners(a)) {
+      listed.insert({anions[a], anions[static_cast<std::size_t>(n.index)]});
+      listed.insert({anions[static_cast<std::size_t>(n.index)], anions[a]});
     }
   }
   std::size_t needed = 0, missing = 0, carbon_pairs = 0;
@@ -122,24 +123,36 @@ TEST_CASE("swap neighbour lists: every anion pair within the cut-offs, ΔE equal
   AnionNeighbors nb(2.0);
   Rng rng(11);
   for (int k = 0; k < 5; ++k) check_one_swap(f, ff, nb, rng);
-  CHECK(nb.builds() == 1);  // positions unchanged: built once
+  const auto anions = static_cast<std::int64_t>(nb.anions().size());
+  CHECK(nb.carbon_list_builds() == anions);  // positions unchanged: each carbon list built once
   check_lists_cover_all_pairs(f, nb);
 
-  // Every atom moved by just under half the skin (1 Å): the lists are reused, ΔE still exact.
+  // Moves of `ion_step` for every ion and `carbon_step` for every carbon, random directions.
   Rng move(5);
-  auto shake = [&](double step) {
+  auto shake = [&](double ion_step, double carbon_step) {
     for (Eigen::Index i = 0; i < f.positions_angstrom.rows(); ++i) {
       Eigen::RowVector3d d(move.uniform(-1, 1), move.uniform(-1, 1), move.uniform(-1, 1));
-      f.positions_angstrom.row(i) += step * d.normalized();
+      const bool c = f.atomic_numbers[static_cast<std::size_t>(i)] == carbon;
+      f.positions_angstrom.row(i) += (c ? carbon_step : ion_step) * d.normalized();
     }
   };
-  shake(0.99);
+  // The worst case the rule allows without a rebuild: carbon 0.4 Å (2·D = 0.8), ions 1.1 Å
+  // (1.1 + 0.8 ≤ 2): a pair's distance changed by up to 1.5 Å, within the skin. Still every pair
+  // listed, ΔE exact, nothing rebuilt.
+  shake(1.1, 0.4);
   for (int k = 0; k < 5; ++k) check_one_swap(f, ff, nb, rng);
-  CHECK(nb.builds() == 1);
-  // Further: some atom is now beyond half the skin from where the lists were built: rebuilt.
-  shake(0.99);
+  check_lists_cover_all_pairs(f, nb);
+  CHECK(nb.carbon_list_builds() == anions);
+  // One anion moved 2.5 Å more: its list alone is rebuilt.
+  f.positions_angstrom.row(nb.anions()[3]) += Eigen::RowVector3d(2.5, 0, 0);
   check_one_swap(f, ff, nb, rng);
-  CHECK(nb.builds() == 2);
+  CHECK(nb.carbon_list_builds() == anions + 1);
+  check_lists_cover_all_pairs(f, nb);
+  // The carbon drift passes a quarter of the skin (0.4 Å, then 0.9 Å more: at least 0.5 Å from
+  // where they were): all rebuilt.
+  shake(0.3, 0.9);
+  check_one_swap(f, ff, nb, rng);
+  CHECK(nb.carbon_list_builds() == 2 * anions + 1);
   check_lists_cover_all_pairs(f, nb);
   // A fresh AnionNeighbors per call (the plain overload) gives the same ΔE.
   check_one_swap(f, ff, nb, rng);
