@@ -105,25 +105,65 @@ void AnionNeighbors::build_carbon_list(const Frame& f, std::size_t a) {
     }
   }
   anion_built_at_.row(static_cast<Eigen::Index>(a)) = f.positions_angstrom.row(i);
+  copy_carbon_positions(f, a);
   ++carbon_builds_;
+}
+
+void AnionNeighbors::copy_carbon_positions(const Frame& f, std::size_t a) {
+  std::vector<double>& xyz = carbon_xyz_[a];
+  xyz.clear();
+  if (f.box.periodic[0] || f.box.periodic[1] || f.box.periodic[2]) return;  // minimum images: Distances
+  const std::vector<int>& list = carbon_[a];
+  const std::size_t n = list.size();
+  xyz.resize(3 * n);
+  const double* x = f.positions_angstrom.data();
+  for (std::size_t k = 0; k < n; ++k) {
+    for (int c = 0; c < 3; ++c) xyz[c * n + k] = x[3 * list[k] + c];
+  }
 }
 
 void AnionNeighbors::build_ion_lists(const Frame& f) {
   const double cut2 = born_cut_ * born_cut_;
-  const Distances dist(f);
   for (std::size_t a = 0; a < anions_.size(); ++a) {
     cations_[a].clear();
     partners_[a].clear();
   }
+  // All ions' positions as blocks (cations, then anions in slot order): the squared distances of
+  // one anion to every ion in one loop the compiler vectorises, then the pairs within the cut-off.
+  const std::size_t nc = cation_atoms_.size(), n = nc + anions_.size();
+  ion_x_.resize(n);
+  ion_y_.resize(n);
+  ion_z_.resize(n);
+  ion_r2_.resize(n);
+  auto index = [&](std::size_t k) { return k < nc ? cation_atoms_[k] : anions_[k - nc]; };
+  for (std::size_t k = 0; k < n; ++k) {
+    const auto row = static_cast<Eigen::Index>(index(k));
+    ion_x_[k] = f.positions_angstrom(row, 0);
+    ion_y_[k] = f.positions_angstrom(row, 1);
+    ion_z_[k] = f.positions_angstrom(row, 2);
+  }
+  const bool periodic = f.box.periodic[0] || f.box.periodic[1] || f.box.periodic[2];
+  const Distances dist(f);
+  const double *px = ion_x_.data(), *py = ion_y_.data(), *pz = ion_z_.data();
+  double* r2 = ion_r2_.data();
   for (std::size_t a = 0; a < anions_.size(); ++a) {
     const int i = anions_[a];
-    for (const int j : cation_atoms_) {
-      const double d2 = dist.squared(i, j);
-      if (d2 < cut2) cations_[a].push_back({j, std::sqrt(d2)});
+    const std::size_t self = nc + a;
+    // cations and the anions of larger slots
+    if (periodic) {
+      for (std::size_t k = 0; k < n; ++k) r2[k] = dist.squared(i, index(k));
+    } else {
+      const double xi = px[self], yi = py[self], zi = pz[self];
+      for (std::size_t k = 0; k < n; ++k) {
+        const double dx = px[k] - xi, dy = py[k] - yi, dz = pz[k] - zi;
+        r2[k] = dx * dx + dy * dy + dz * dz;
+      }
     }
-    for (std::size_t b = a + 1; b < anions_.size(); ++b) {
-      const double d2 = dist.squared(i, anions_[b]);
-      if (d2 < cut2) partners_[a].push_back({static_cast<int>(b), std::sqrt(d2)});
+    for (std::size_t k = 0; k < nc; ++k) {
+      if (r2[k] < cut2) cations_[a].push_back({cation_atoms_[k], std::sqrt(r2[k])});
+    }
+    for (std::size_t k = self + 1; k < n; ++k) {
+      if (r2[k] < cut2) partners_[a].push_back({static_cast<int>(k - nc), std::sqrt(r2[k])});
     }
   }
 }
@@ -153,6 +193,8 @@ void AnionNeighbors::build_all(const Frame& f, double born_cut, double lj_cut) {
   carbon_drift_angstrom_ = 0;
   anion_built_at_.resize(static_cast<Eigen::Index>(anions_.size()), 3);
   carbon_.assign(anions_.size(), {});
+  carbon_xyz_.assign(anions_.size(), {});
+  carbon_last_ = carbon_reference_;
   cations_.assign(anions_.size(), {});
   partners_.assign(anions_.size(), {});
   built_ = true;
@@ -173,6 +215,16 @@ void AnionNeighbors::update(const Frame& f, double born_cut, double lj_cut) {
     if (2 * carbon_drift_angstrom_ > 0.5 * skin_angstrom_) {
       build_all(f, born_cut, lj_cut);
     } else {
+      // Carbon that moved since the last update (a vibrating or flexible tube; a frozen one never
+      // does): the lists' copies of their positions are refreshed.
+      bool moved = false;
+      for (std::size_t c = 0; c < carbons_.size() && !moved; ++c)
+        moved = f.positions_angstrom.row(carbons_[c]) != carbon_last_.row(static_cast<Eigen::Index>(c));
+      if (moved) {
+        for (std::size_t c = 0; c < carbons_.size(); ++c)
+          carbon_last_.row(static_cast<Eigen::Index>(c)) = f.positions_angstrom.row(carbons_[c]);
+        for (std::size_t a = 0; a < anions_.size(); ++a) copy_carbon_positions(f, a);
+      }
       for (std::size_t a = 0; a < anions_.size(); ++a) {
         const double moved =
             (f.positions_angstrom.row(anions_[a]) - anion_built_at_.row(static_cast<Eigen::Index>(a))).norm();
@@ -237,16 +289,38 @@ struct AnionTables {
     for (std::size_t a = 0; a < anions.size(); ++a) {
       const int i = anions[a];
       double e_cl = 0, e_i = 0;
-      for (const int j : nb.carbon(a)) {
-        const double r2 = dist.squared(i, j);
-        if (r2 >= lj_cut2) continue;  // listed within the skin, beyond the cut-off now
-        // LjPair::energy_ev_r2 for both species, 1/r² once.
-        const double inv_r2 = 1 / r2;
-        const double s2_cl = lj_sigma2[0] * inv_r2, s6_cl = s2_cl * s2_cl * s2_cl;
-        const double s2_i = lj_sigma2[1] * inv_r2, s6_i = s2_i * s2_i * s2_i;
-        e_cl += lj_4eps[0] * (s6_cl * s6_cl - s6_cl);
-        e_i += lj_4eps[1] * (s6_i * s6_i - s6_i);
+      // LjPair::energy_ev_r2 for both species (1/r² once, 4ε after the sums); pairs listed within
+      // the skin but beyond the cut-off now count 0.
+      double lj_cl = 0, lj_i = 0;
+      const std::vector<double>& xyz = nb.carbon_positions(a);
+      if (!xyz.empty()) {
+        const std::size_t n = xyz.size() / 3;
+        const double *cx = xyz.data(), *cy = cx + n, *cz = cy + n;
+        const double xi = f.positions_angstrom(i, 0), yi = f.positions_angstrom(i, 1), zi = f.positions_angstrom(i, 2);
+#pragma omp simd reduction(+ : lj_cl, lj_i)
+        for (std::size_t k = 0; k < n; ++k) {
+          const double dx = cx[k] - xi, dy = cy[k] - yi, dz = cz[k] - zi;
+          const double r2 = dx * dx + dy * dy + dz * dz;
+          const double inside = r2 < lj_cut2 ? 1.0 : 0.0;
+          const double inv_r2 = 1 / r2;
+          const double s2_cl = lj_sigma2[0] * inv_r2, s6_cl = s2_cl * s2_cl * s2_cl;
+          const double s2_i = lj_sigma2[1] * inv_r2, s6_i = s2_i * s2_i * s2_i;
+          lj_cl += inside * (s6_cl * s6_cl - s6_cl);
+          lj_i += inside * (s6_i * s6_i - s6_i);
+        }
+      } else {
+        for (const int j : nb.carbon(a)) {
+          const double r2 = dist.squared(i, j);
+          if (r2 >= lj_cut2) continue;
+          const double inv_r2 = 1 / r2;
+          const double s2_cl = lj_sigma2[0] * inv_r2, s6_cl = s2_cl * s2_cl * s2_cl;
+          const double s2_i = lj_sigma2[1] * inv_r2, s6_i = s2_i * s2_i * s2_i;
+          lj_cl += s6_cl * s6_cl - s6_cl;
+          lj_i += s6_i * s6_i - s6_i;
+        }
       }
+      e_cl += lj_4eps[0] * lj_cl;
+      e_i += lj_4eps[1] * lj_i;
       for (const AnionNeighbors::Near& n : nb.cations(a)) {
         const Cation& c = born_with(f.atomic_numbers[static_cast<std::size_t>(n.index)]);
         e_cl += c.born[0]->energy_ev(n.r_angstrom);
@@ -267,17 +341,23 @@ struct AnionTables {
     }
   }
 
-  /// Change of anion a's short-range energy when it goes from Cl to I, leaving out slot `skip`
-  /// (`species`: the current species index of every slot).
-  double cl_to_i(int a, int skip, const std::vector<int>& species) const {
-    const auto& fx = fixed[static_cast<std::size_t>(a)];
+  /// Change of anion a's short-range energy when it goes from Cl to I, all its neighbours as they
+  /// are (`species`: the current species index of every slot).
+  double cl_to_i(std::size_t a, const std::vector<int>& species) const {
+    const auto& fx = fixed[a];
     double e = fx[1] - fx[0];
-    for (const auto& n : partners[static_cast<std::size_t>(a)]) {
-      if (n.b == skip) continue;
+    for (const auto& n : partners[a]) {
       const int t = species[static_cast<std::size_t>(n.b)];
       e += n.e[1][t] - n.e[0][t];
     }
     return e;
+  }
+  /// The entry of slot b among slot a's partners, or nullptr.
+  const Partner* find(std::size_t a, int b) const {
+    for (const auto& n : partners[a]) {
+      if (n.b == b) return &n;
+    }
+    return nullptr;
   }
 };
 
@@ -296,18 +376,38 @@ SwapStats swap_anions(Frame& f, const ForceField& ff, double born_cut, double lj
   for (std::size_t k = 0; k < anions.size(); ++k) (sp[k] == 0 ? cl : io).push_back(static_cast<int>(k));
   if (cl.empty() || io.empty()) return stats;
   const double beta = 1 / (units::boltzmann_ev_per_k * kelvin);
+  // h[a]: anion a's energy change on going Cl → I with every neighbour as it is now, kept up to
+  // date as swaps are accepted (rare: the attempt itself then costs O(1) instead of a pass over
+  // both anions' neighbours).
+  std::vector<double> h(anions.size());
+  for (std::size_t k = 0; k < anions.size(); ++k) h[k] = tables.cl_to_i(k, sp);
+  // A neighbour of the swapped anion s changing from species t_old to t_new changes h of each of its
+  // partners by (e[1][t_new] − e[0][t_new]) − (e[1][t_old] − e[0][t_old]).
+  auto neighbour_changed = [&](std::size_t s, int t_old, int t_new) {
+    for (const auto& n : tables.partners[s])
+      h[static_cast<std::size_t>(n.b)] += (n.e[1][t_new] - n.e[0][t_new]) - (n.e[1][t_old] - n.e[0][t_old]);
+  };
+  const Distances dist(f);
+  const double near2 = born_cut * born_cut * (1 + 1e-9);  // a partner lies within the cut-off
   for (std::int64_t t = 0; t < attempts; ++t) {
     ++stats.attempts;
     const std::size_t ci = rng.below(cl.size()), ii = rng.below(io.size());
     const int a = cl[ci], b = io[ii];
-    const int atom_a = anions[static_cast<std::size_t>(a)], atom_b = anions[static_cast<std::size_t>(b)];
-    // The a–b pair is Cl–I before and after: leave it out of both sides.
-    const double de = tables.cl_to_i(a, b, sp) - tables.cl_to_i(b, a, sp);
+    const auto sa = static_cast<std::size_t>(a), sb = static_cast<std::size_t>(b);
+    const int atom_a = anions[sa], atom_b = anions[sb];
+    // a Cl → I plus b I → Cl. The a–b pair is Cl–I before and after: its terms (b as I in h[a],
+    // a as Cl in h[b]) are taken out of both sides.
+    double de = h[sa] - h[sb];
+    if (dist.squared(atom_a, atom_b) < near2) {
+      if (const AnionTables::Partner* n = tables.find(sa, b)) de -= (n->e[1][1] - n->e[0][1]) - (n->e[1][0] - n->e[0][0]);
+    }
     if (de <= 0 || rng.uniform() < std::exp(-beta * de)) {
       f.atomic_numbers[static_cast<std::size_t>(atom_a)] = iodine;
       f.atomic_numbers[static_cast<std::size_t>(atom_b)] = chlorine;
-      sp[static_cast<std::size_t>(a)] = 1;
-      sp[static_cast<std::size_t>(b)] = 0;
+      sp[sa] = 1;
+      sp[sb] = 0;
+      neighbour_changed(sa, 0, 1);
+      neighbour_changed(sb, 1, 0);
       cl[ci] = b;
       io[ii] = a;
       ++stats.accepted;

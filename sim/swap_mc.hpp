@@ -53,6 +53,9 @@ class AnionNeighbors {
   int slot(std::size_t atom) const { return slot_[atom]; }
   /// Anion slot a's carbon (atom indices) within the LJ cut-off plus the skin.
   const std::vector<int>& carbon(std::size_t a) const { return carbon_[a]; }
+  /// In a box without periodic axes: the current positions of carbon(a), as three blocks
+  /// (x of every listed atom, then y, then z), for loops the compiler can vectorise; empty otherwise.
+  const std::vector<double>& carbon_positions(std::size_t a) const { return carbon_xyz_[a]; }
   /// Anion slot a's ions that are not anions (atom indices), within the Born cut-off.
   const std::vector<Near>& cations(std::size_t a) const { return cations_[a]; }
   /// The anions within the Born cut-off of slot a with a larger slot (slots): each anion–anion
@@ -66,6 +69,7 @@ class AnionNeighbors {
   void build_all(const Frame& frame, double born_cut, double lj_cut);
   void build_carbon_list(const Frame& frame, std::size_t a);
   void build_ion_lists(const Frame& frame);
+  void copy_carbon_positions(const Frame& frame, std::size_t a);
 
   double skin_angstrom_;
   double born_cut_ = -1, lj_cut_ = -1;
@@ -77,12 +81,17 @@ class AnionNeighbors {
   double carbon_drift_angstrom_ = 0;       // D: the largest carbon displacement seen since then
   Positions anion_built_at_;               // each anion's position when its carbon list was built
   std::vector<std::vector<int>> carbon_;
+  std::vector<std::vector<double>> carbon_xyz_;
+  Positions carbon_last_;                  // carbon positions at the last update
+  std::vector<double> ion_x_, ion_y_, ion_z_, ion_r2_;  // scratch of build_ion_lists
   std::vector<std::vector<Near>> cations_, partners_;
   std::int64_t carbon_builds_ = 0;
 };
 
 /// Runs `attempts` swap attempts on `frame.atomic_numbers` (changed in place), with neighbour
-/// data kept in `neighbors` (brought up to date first; reuse one across batches).
+/// data kept in `neighbors` (brought up to date first; reuse one across batches). The pair energies
+/// are tabulated once per call; each anion's energy change on going Cl → I is kept and updated when
+/// a swap is accepted, so an attempt costs O(1) and an accepted swap O(neighbours).
 SwapStats swap_anions(Frame& frame, const ForceField& ff, double born_cutoff_angstrom, double lj_cutoff_angstrom,
                       double temperature_kelvin, std::int64_t attempts, Rng& rng, AnionNeighbors& neighbors);
 

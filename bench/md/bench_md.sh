@@ -8,10 +8,11 @@
 # Swaps (--swap): MD with Cl<->I swaps at the demo's settings (configs/demo.ini: swap_biased_drive,
 # 4 fs, 10 swap batches per 1 ps frame, so one LAMMPS `run` per 25 steps) against plain `lmp` doing the
 # same MD steps as one run without swaps (the floor: nanomix's own saved input up to production,
-# then its thermostat and one `run`). nanomix sets LAMMPS up once per frame; the other batches
-# continue with `run ... pre no`, after accepted swaps from forces recomputed in place (no neighbour
-# build; docs/md.md). Also timed: plain `lmp` on nanomix's saved input, which holds the same runs
-# and type changes but must set up fully where nanomix recomputed forces in place, so that
+# then its thermostat and one `run`). nanomix sets LAMMPS up once per frame and makes the frame's
+# batches inside its one run (stopped after each piece's steps; after accepted swaps the forces are
+# recomputed in place, no neighbour build; docs/md.md). Also timed: plain `lmp` on nanomix's saved
+# input, which holds a run per piece and the type changes but must set up fully where nanomix
+# recomputed forces in place, so that
 #   lmp(saved input) - floor  = what the splits would cost with a full set-up after every accepted batch
 #   nanomix - floor           = everything nanomix adds: swap Monte Carlo, force refreshes, per-frame
 #                               set-ups, gathers, observables, H5MD, checkpoints, start-up
@@ -104,10 +105,10 @@ swap_bench() {
   fw=$(median 1 floor.t); fc=$(median 2 floor.t)
   refreshed=$(grep -c '^# nanomix: forces recomputed in place' saved.lammps || true)
   continued=$(grep -c '^run .* pre no' saved.lammps || true)
-  printf 'md swap bench: configs/demo.ini, %d frames = %d MD steps; nanomix in %d LAMMPS runs; medians of %d rounds\n' \
+  printf 'md swap bench: configs/demo.ini, %d frames = %d MD steps; %d pieces (a run each in the saved input); medians of %d rounds\n' \
     "$FRAMES" "$steps" "$runs_saved" "$PAIRS"
-  printf '  nanomix: %d runs continued without set-up (pre no), %d of them after forces recomputed in place for swapped species\n' \
-    "$((continued + refreshed))" "$refreshed"
+  printf '  nanomix: %d LAMMPS runs (one per frame); of its %d pieces, %d continued without set-up, %d of them after forces recomputed in place for swapped species\n' \
+    "$(grep -c '^Loop time' sw.log)" "$runs_saved" "$((continued + refreshed))" "$refreshed"
   printf '  load average %s (start), %s (end), %d cores\n' "$load0" "$load1" "$(nproc)"
   printf '  %-36s %9s %9s %11s %10s\n' "" wall_s cpu_s ratio_wall ratio_cpu
   row() { printf '  %-36s %9.2f %9.2f %11.3f %10.3f\n' "$1" "$2" "$3" "$(awk -v a="$2" -v b="$fw" 'BEGIN{print a/b}')" \

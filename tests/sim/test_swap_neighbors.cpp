@@ -154,6 +154,20 @@ TEST_CASE("swap neighbour lists: every anion pair within the cut-offs, ΔE equal
   check_one_swap(f, ff, nb, rng);
   CHECK(nb.carbon_list_builds() == 2 * anions + 1);
   check_lists_cover_all_pairs(f, nb);
+  // Many accepted swaps in one batch (the attempt's ΔE comes from per-anion sums kept up to date
+  // as swaps are accepted): their ΔE add up to the brute-force change of the total energy.
+  {
+    const double e0 = total_short_range_ev(f, ff);
+    const SwapStats st = swap_anions(f, ff, born_cut, lj_cut, 1e12, 60, rng, nb);
+    REQUIRE(st.accepted == 60);
+    CHECK(st.energy_change_ev == doctest::Approx(total_short_range_ev(f, ff) - e0).epsilon(1e-9).scale(1.0));
+    // At a low temperature most attempts are refused, those accepted still add up.
+    const double e1 = total_short_range_ev(f, ff);
+    const SwapStats cold = swap_anions(f, ff, born_cut, lj_cut, 300, 400, rng, nb);
+    CHECK(cold.accepted > 0);
+    CHECK(cold.accepted < 400);
+    CHECK(cold.energy_change_ev == doctest::Approx(total_short_range_ev(f, ff) - e1).epsilon(1e-9).scale(1.0));
+  }
   // A fresh AnionNeighbors per call (the plain overload) gives the same ΔE.
   check_one_swap(f, ff, nb, rng);
   Frame g = f;
