@@ -12,10 +12,14 @@ FrameEngines::FrameEngines(const ImagingParams& p, const MoviePlan& plan, const 
       mtf(mtf_on_grid(plan.grid, p.mtf)),
       dose(p.dose),
       slices(s),
-      exit_wave(p.exit_wave) {}
+      exit_wave(p.exit_wave) {
+  const double spare_mib = p.max_memory_mib - render_memory_mib(p, plan.grid, plan.frames());
+  const double workers = static_cast<double>(std::max<std::size_t>(1, std::min<std::size_t>(static_cast<std::size_t>(std::max(1, plan.threads)), plan.frames())));
+  if (spare_mib > 0) slice_cache_budget_bytes = static_cast<std::size_t>(spare_mib * 1048576.0 / workers);
+}
 
 FrameKernel::FrameKernel(const FrameEngines& engines)
-    : e_(engines), ws_(engines.multislice.grid()), scratch_(engines.multislice.grid().size()), image_(engines.multislice.grid().size()) {}
+    : e_(engines), ws_(engines.multislice.grid(), engines.slice_cache_budget_bytes), scratch_(engines.multislice.grid().size()), image_(engines.multislice.grid().size()) {}
 
 FrameImages FrameKernel::render(std::size_t frame, const std::vector<const ProjectedSnapshot*>& snapshots) {
   const Grid& g = e_.multislice.grid();

@@ -24,6 +24,9 @@ struct FrameEngines {
   DoseParams dose;
   SliceGeometry slices;
   bool exit_wave = false;  ///< keep the exit wave of each frame's first snapshot
+  /// Per worker, for slice potentials carried over between frames (Multislice::SliceCache): what
+  /// max_memory_mib leaves beyond render_memory_mib, shared among the plan's workers.
+  std::size_t slice_cache_budget_bytes = 0;
 };
 
 /// One frame's pixels (standard layout, grid.size() each).

@@ -1,5 +1,6 @@
 #include "imaging/multislice.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/units.hpp"
@@ -33,6 +34,51 @@ void Multislice::slice_potential(const std::vector<SliceAtom>& atoms, float* v) 
     add_atom_potential(v, grid_.nx, grid_.ny, grid_.dx_angstrom, grid_.dy_angstrom, tables_[static_cast<std::size_t>(a.table)],
                        a.x_angstrom, a.y_angstrom);
   }
+}
+
+void Multislice::slice_potential(std::size_t index, const std::vector<SliceAtom>& atoms, Workspace& ws) const {
+  float* v = ws.potential.data();
+  const std::size_t n = grid_.size();
+  if (ws.cache_budget_bytes == 0) {
+    slice_potential(atoms, v);
+    return;
+  }
+  if (ws.slices.size() <= index) ws.slices.resize(index + 1);
+  SliceCache& c = ws.slices[index];
+  auto add = [&](std::size_t from, std::size_t to) {
+    for (std::size_t k = from; k < to; ++k) {
+      const SliceAtom& a = atoms[k];
+      add_atom_potential(v, grid_.nx, grid_.ny, grid_.dx_angstrom, grid_.dy_angstrom,
+                         tables_[static_cast<std::size_t>(a.table)], a.x_angstrom, a.y_angstrom);
+    }
+  };
+  // How many atoms, from the first, this slice shares with the last frame's. The cache holds the
+  // sum of the first c.prefix of them; while every frame shares at least those, they are the same
+  // atoms as when it was made.
+  const std::size_t shared = static_cast<std::size_t>(
+      std::mismatch(atoms.begin(), atoms.end(), c.previous.begin(), c.previous.end()).first - atoms.begin());
+  std::size_t start = 0;
+  if (c.prefix > 0 && c.prefix <= shared) {
+    std::copy(c.potential.begin(), c.potential.end(), v);
+    start = c.prefix;
+  } else {
+    std::fill(v, v + n, 0.0f);
+    c.prefix = 0;
+  }
+  add(start, shared);
+  if (shared > c.prefix) {  // a longer shared run than the cache holds: keep its sum instead
+    const std::size_t bytes = n * sizeof(float);
+    if (c.potential.empty() && ws.cache_bytes + bytes <= ws.cache_budget_bytes) {
+      c.potential.resize(n);
+      ws.cache_bytes += bytes;
+    }
+    if (!c.potential.empty()) {
+      std::copy(v, v + n, c.potential.begin());
+      c.prefix = shared;
+    }
+  }
+  add(shared, atoms.size());
+  c.previous = atoms;
 }
 
 namespace {
@@ -86,14 +132,15 @@ void Multislice::exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) co
   const cfloat* prop = propagator_.data();
   bool plane = true;  // ψ is still exactly the incident plane wave
   const float sigma = static_cast<float>(sigma_);
-  for (const auto& slice : specimen.slices) {
+  for (std::size_t index = 0; index < specimen.slices.size(); ++index) {
+    const auto& slice = specimen.slices[index];
     if (plane && slice.empty()) continue;  // a plane wave crosses empty space unchanged
     if (plane) {
       for (std::size_t i = 0; i < n; ++i) wave[i] = cfloat(1.0f, 0.0f);
       plane = false;
     }
     if (!slice.empty()) {
-      slice_potential(slice, v);
+      slice_potential(index, slice, ws);
       transmit(wave, v, sigma, n);
     }
     fft_.forward_transposed(wave, spec);

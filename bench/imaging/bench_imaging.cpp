@@ -46,7 +46,8 @@ double median(std::vector<double> v) {
 }
 
 /// A (20,20) carbon nanotube (radius 13.56 Å) along z with a 400-ion rock-salt cluster inside, in a
-/// cell of `w` × `w` × `length` Å (beam along x, so the image is y × z); atoms jittered by 0.1 Å.
+/// cell of `w` × `w` × `length` Å (beam along x, so the image is y × z); atoms jittered by 0.1 Å,
+/// the tube's once (a frozen tube), the ions in every frame.
 std::vector<Frame> tube_movie(double w, double length, int frames, std::mt19937_64& rng) {
   Frame f;
   f.box = Box::orthorhombic(w, w, length, {false, false, true});
@@ -76,9 +77,17 @@ std::vector<Frame> tube_movie(double w, double length, int frames, std::mt19937_
   f.atomic_numbers = z;
   std::normal_distribution<double> jitter(0, 0.1);
   std::vector<Frame> out;
+  // The tube's carbon jittered once and then the same in every frame (nanomix md's default tube is
+  // rigid and frozen: its carbon never move), the ions anew in every frame.
+  for (Eigen::Index a = 0; a < f.positions_angstrom.rows(); ++a) {
+    if (f.atomic_numbers[static_cast<std::size_t>(a)] != 6) continue;
+    for (int d = 0; d < 3; ++d) f.positions_angstrom(a, d) += jitter(rng);
+    f.positions_angstrom(a, 2) = std::fmod(f.positions_angstrom(a, 2) + length, length);
+  }
   for (int m = 0; m < frames; ++m) {
     Frame g = f;
     for (Eigen::Index a = 0; a < g.positions_angstrom.rows(); ++a) {
+      if (g.atomic_numbers[static_cast<std::size_t>(a)] == 6) continue;
       for (int d = 0; d < 3; ++d) g.positions_angstrom(a, d) += jitter(rng);
       g.positions_angstrom(a, 2) = std::fmod(g.positions_angstrom(a, 2) + length, length);
     }

@@ -10,6 +10,7 @@
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/frame.hpp"
+#include "core/random.hpp"
 #include "imaging/ctf.hpp"
 #include "imaging/detector.hpp"
 #include "imaging/electron.hpp"
@@ -170,6 +171,53 @@ TEST_CASE("propagation conserves the norm of a band-limited wave") {
   after *= static_cast<double>(g.size());
   CHECK(before / static_cast<double>(g.size()) == doctest::Approx(norm).epsilon(1e-5));
   CHECK(after / static_cast<double>(g.size()) <= 1.0 + 1e-5);
+}
+
+TEST_CASE("slice potentials carried over between frames give the same floats as summed anew") {
+  // Frames of a slice whose first atoms stay (a frozen tube's carbon) while the rest move; one frame
+  // moves a "carbon" atom (the shared run shortens), one drops atoms, one is empty. The exit wave
+  // through a cached workspace must equal, bitwise, the one through a workspace without cache, and
+  // the cache must have been used (an atom computed once less is the only way the floats could
+  // differ, so the check also needs the frames that reuse it).
+  Grid g{96, 80, 0.15, 0.15};
+  RadialPotentialOptions o;
+  Multislice ms(g, 80, 1.0, {make_radial_potential(ScatteringTable::kirkland().at(6), o),
+                              make_radial_potential(ScatteringTable::kirkland().at(53), o)});
+  Multislice::Workspace cached(g, 1 << 24), plain(g);
+  Rng rng(3);
+  std::vector<SliceAtom> carbon;
+  for (int k = 0; k < 40; ++k) carbon.push_back({rng.uniform(0, 14.4), rng.uniform(0, 12), 0});
+  auto frame = [&](int m) {
+    SlicedSpecimen spec;
+    spec.slices.resize(3);
+    for (int s = 0; s < 3; ++s) {
+      std::vector<SliceAtom>& a = spec.slices[static_cast<std::size_t>(s)];
+      if (m == 5 && s == 1) continue;  // an empty slice
+      a.assign(carbon.begin() + 10 * s, carbon.begin() + 10 * s + 14);
+      if (m == 3 && s == 0) a[6].x_angstrom += 0.01;  // a "carbon" moved: the shared run is 6 atoms
+      if (m == 4 && s == 2) a.resize(5);              // fewer atoms than the cached run
+      for (int i = 0; i < 3; ++i) a.push_back({rng.uniform(0, 14.4), rng.uniform(0, 12), 1});  // ions move
+    }
+    return spec;
+  };
+  for (int m = 0; m < 8; ++m) {
+    const SlicedSpecimen spec = frame(m);
+    ms.exit_spectrum(spec, cached);
+    ms.exit_spectrum(spec, plain);
+    CHECK(std::equal(cached.psi.data(), cached.psi.data() + g.size(), plain.psi.data()));
+    CHECK(std::equal(cached.potential.begin(), cached.potential.end(), plain.potential.begin()));
+  }
+  REQUIRE(cached.slices.size() == 3);
+  CHECK(cached.slices[0].prefix == 14);  // frames 6–7 share all 14 again
+  CHECK(cached.cache_bytes == 3 * g.size() * sizeof(float));
+  CHECK(plain.cache_bytes == 0);
+  // A budget smaller than one slice: nothing is cached, the same floats.
+  Multislice::Workspace tight(g, g.size() * sizeof(float) - 1);
+  const SlicedSpecimen spec = frame(7);
+  ms.exit_spectrum(spec, tight);
+  ms.exit_spectrum(spec, plain);
+  CHECK(std::equal(tight.psi.data(), tight.psi.data() + g.size(), plain.psi.data()));
+  CHECK(tight.cache_bytes == 0);
 }
 
 TEST_CASE("aberration function: defocus sign, Scherzer form, gradient") {
