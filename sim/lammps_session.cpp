@@ -165,6 +165,51 @@ bool pair_terms_of_changed_atoms(LAMMPS_NS::LAMMPS* lmp, const std::vector<int>&
   return true;
 }
 
+/// While it lives, LAMMPS' update holds what a dynamics set-up at the current step would see,
+/// inside a run [begin_step, end_step] (whichflag, first and last step = now, the ramp's start and
+/// stop: a fix's setup() reads them, a Nosé–Hoover target is 0/0 without them; the virial marked as
+/// not tallied); the values before come back after.
+class SetupSteps {
+ public:
+  SetupSteps(LAMMPS_NS::Update* u, std::int64_t begin_step, std::int64_t end_step)
+      : u_(u), which_(u->whichflag), first_(u->firststep), last_(u->laststep), begin_(u->beginstep), end_(u->endstep) {
+    u->whichflag = 1;
+    u->firststep = u->laststep = u->ntimestep;
+    u->beginstep = begin_step;
+    u->endstep = end_step;
+    u->setupflag = 1;
+    if (u->vflag_global == u->ntimestep) u->vflag_global = -1;
+  }
+  ~SetupSteps() {
+    u_->setupflag = 0;
+    u_->whichflag = which_;
+    u_->firststep = first_;
+    u_->laststep = last_;
+    u_->beginstep = begin_;
+    u_->endstep = end_;
+  }
+  SetupSteps(const SetupSteps&) = delete;
+  SetupSteps& operator=(const SetupSteps&) = delete;
+
+ private:
+  LAMMPS_NS::Update* u_;
+  int which_;
+  LAMMPS_NS::bigint first_, last_, begin_, end_;
+};
+
+/// The neighbour lists were built with per-type-pair cut-offs: they still hold every pair the new
+/// types need only if the exchanged types have the same cut-off against every type.
+bool same_neighbour_cutoffs(LAMMPS_NS::LAMMPS* lmp, const std::vector<int>& exchanged) {
+  const int ntypes = lmp->atom->ntypes;
+  for (const int t : exchanged) {
+    if (t < 1 || t > ntypes) return false;
+    for (int u = 1; u <= ntypes; ++u) {
+      if (lmp->neighbor->cutneighsq[t][u] != lmp->neighbor->cutneighsq[exchanged.front()][u]) return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 bool LammpsSession::refresh_forces(const std::vector<int>& types_by_id, const std::vector<int>& exchanged_types,
@@ -187,19 +232,9 @@ bool LammpsSession::refresh_forces(const std::vector<int>& types_by_id, const st
     if (t < 1 || t > atom->ntypes) ok = 0;
     if (i < atom->nlocal && atom->type[i] != t) ok = 0;  // `set` was not sent: nanomix and LAMMPS disagree
   }
-  // The neighbour list was built with per-type-pair cut-offs: it still holds every pair the new
-  // types need only if the exchanged types have the same cut-off against every type. (nanomix's
-  // input gives Cl and I the same sub-styles with global cut-offs, so they do; the hybrid style's
-  // per-style skip lists then select the same pairs too.)
-  for (const int t : exchanged_types) {
-    if (t < 1 || t > atom->ntypes) {
-      ok = 0;
-      continue;
-    }
-    for (int u = 1; u <= atom->ntypes && ok; ++u) {
-      if (neighbor->cutneighsq[t][u] != neighbor->cutneighsq[exchanged_types.front()][u]) ok = 0;
-    }
-  }
+  // (nanomix's input gives Cl and I the same sub-styles with global cut-offs, so they have the
+  // same neighbour cut-offs; the hybrid style's per-style skip lists then select the same pairs too.)
+  if (!same_neighbour_cutoffs(lmp, exchanged_types)) ok = 0;
   int all_ok = 0;  // every rank takes the same branch (the force step below is collective)
   MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, lmp->world);
   if (!all_ok) return false;
@@ -211,36 +246,21 @@ bool LammpsSession::refresh_forces(const std::vector<int>& types_by_id, const st
   // thermo line reads them), the virial marked as not tallied (no nanomix thermo output uses it;
   // a compute that did would stop with LAMMPS' error instead of reading an old one).
   constexpr int energy_global = 1, no_virial = 0;
-  // Between runs LAMMPS keeps whichflag and the run's steps at 0; a fix's setup() (run only for
-  // dynamics) reads the ramp's start and stop (without them a Nosé–Hoover target is 0/0), so they
-  // are those of the run that follows while it runs, and LAMMPS' between-runs values after.
   const bool energies_current = update->eflag_global == update->ntimestep;  // this step's, of the old types
-  const int which = update->whichflag;
-  const LAMMPS_NS::bigint first = update->firststep, last = update->laststep, begin = update->beginstep,
-                          end = update->endstep;
-  update->whichflag = 1;
-  update->firststep = update->laststep = update->ntimestep;
-  update->beginstep = begin_step;
-  update->endstep = end_step;
-  update->setupflag = 1;
-  update->eflag_global = update->ntimestep;
-  if (update->vflag_global == update->ntimestep) update->vflag_global = -1;
-  // The cheap form updates the pair energies by the change: only where they were tallied.
-  if (!energies_current || !pair_terms_of_changed_atoms(lmp, exchanged_types, changed_ids, true)) {
-    const int cleared = atom->nlocal + (force->newton ? atom->nghost : 0);
-    if (cleared > 0) std::memset(&atom->f[0][0], 0, sizeof(double) * 3 * static_cast<std::size_t>(cleared));
-    lmp->modify->setup_pre_force(no_virial);
-    force->pair->compute(energy_global, no_virial);
-    lmp->modify->setup_pre_reverse(energy_global, no_virial);
-    if (force->newton) lmp->comm->reverse_comm();
+  {
+    const SetupSteps steps(update, begin_step, end_step);
+    update->eflag_global = update->ntimestep;
+    // The cheap form updates the pair energies by the change: only where they were tallied.
+    if (!energies_current || !pair_terms_of_changed_atoms(lmp, exchanged_types, changed_ids, true)) {
+      const int cleared = atom->nlocal + (force->newton ? atom->nghost : 0);
+      if (cleared > 0) std::memset(&atom->f[0][0], 0, sizeof(double) * 3 * static_cast<std::size_t>(cleared));
+      lmp->modify->setup_pre_force(no_virial);
+      force->pair->compute(energy_global, no_virial);
+      lmp->modify->setup_pre_reverse(energy_global, no_virial);
+      if (force->newton) lmp->comm->reverse_comm();
+    }
+    lmp->modify->setup(no_virial);
   }
-  lmp->modify->setup(no_virial);
-  update->setupflag = 0;
-  update->whichflag = which;
-  update->firststep = first;
-  update->laststep = last;
-  update->beginstep = begin;
-  update->endstep = end;
   // Between runs LAMMPS answers the thermo keyword pe from its compute's value at this step, which
   // the last run's final thermo line left for the old species: recompute it.
   const int pe = lmp->modify->find_compute("thermo_pe");
@@ -335,36 +355,14 @@ void LammpsSession::refresh_forces_in_run(const std::vector<int>& exchanged, std
                                           std::int64_t end_step, const std::vector<int>& changed_ids) {
   if (changed_ids.empty()) return;
   auto* lmp = static_cast<LAMMPS_NS::LAMMPS*>(handle_);
-  LAMMPS_NS::Atom* atom = lmp->atom;
-  LAMMPS_NS::Update* update = lmp->update;
-  LAMMPS_NS::Neighbor* neighbor = lmp->neighbor;
-  // The lists were built with per-type-pair cut-offs (see refresh_forces).
-  for (const int t : exchanged) {
-    for (int u = 1; u <= atom->ntypes; ++u) {
-      if (neighbor->cutneighsq[t][u] != neighbor->cutneighsq[exchanged.front()][u])
-        throw RuntimeError("internal: exchanged types with different neighbour cut-offs");
-    }
-  }
-  // The same force step as refresh_forces between runs, its fixes' set-up seeing the same steps.
+  if (!same_neighbour_cutoffs(lmp, exchanged)) throw RuntimeError("internal: exchanged types with different neighbour cut-offs");
+  // The same force step as refresh_forces between runs, its fixes' set-up seeing the same steps,
+  // without energies.
   constexpr int no_virial = 0;
-  const int which = update->whichflag;
-  const LAMMPS_NS::bigint first = update->firststep, last = update->laststep, begin = update->beginstep,
-                          end = update->endstep;
-  update->whichflag = 1;
-  update->firststep = update->laststep = update->ntimestep;
-  update->beginstep = begin_step;
-  update->endstep = end_step;
-  update->setupflag = 1;
-  if (update->vflag_global == update->ntimestep) update->vflag_global = -1;
+  const SetupSteps steps(lmp->update, begin_step, end_step);
   if (!pair_terms_of_changed_atoms(lmp, exchanged, changed_ids, false))
     throw RuntimeError("internal: the in-run force refresh does not apply");
   lmp->modify->setup(no_virial);
-  update->setupflag = 0;
-  update->whichflag = which;
-  update->firststep = first;
-  update->laststep = last;
-  update->beginstep = begin;
-  update->endstep = end;
 }
 #endif
 
