@@ -22,11 +22,6 @@ double LjPair::energy_ev(double r) const {
   return 4 * epsilon_ev * (s6 * s6 - s6);
 }
 
-double LjPair::energy_ev_r2(double r2) const {
-  const double s2 = sigma_angstrom * sigma_angstrom / r2, s6 = s2 * s2 * s2;
-  return 4 * epsilon_ev * (s6 * s6 - s6);
-}
-
 double ShellParams::polarisability_angstrom3() const {
   return 14.399645 * shell_e * shell_e / spring_ev_per_angstrom2;  // e²/(4πε0) = 14.399645 eV Å
 }

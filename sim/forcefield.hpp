@@ -18,8 +18,6 @@ struct BornPair {
 struct LjPair {
   double epsilon_ev = 0, sigma_angstrom = 1;
   double energy_ev(double r_angstrom) const;
-  /// The same from the squared distance (no square root: the swap tables call this ~10⁵ times a batch).
-  double energy_ev_r2(double r2_angstrom2) const;
 };
 
 /// Pair key with the smaller atomic number first.

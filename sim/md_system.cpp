@@ -133,16 +133,29 @@ void MdSystem::reload_checkpoint(std::int64_t step, std::int64_t frame_index) {
   gather(frame_index);
 }
 
-void MdSystem::run_segment(const Segment& s) {
-  const auto t0 = std::chrono::steady_clock::now();
-  if (s.index == 0) {
-    lmp_.command(thermostat_fix_commands(p_, s.frame_kelvin_from, s.frame_kelvin_to, s.thermostat_seed));
-    frame_first_step_ = static_cast<std::int64_t>(std::llround(lmp_.thermo("step")));
-  }
+void MdSystem::start_frame(const Segment& first) {
+  lmp_.command(thermostat_fix_commands(p_, first.frame_kelvin_from, first.frame_kelvin_to, first.thermostat_seed));
+  frame_first_step_ = static_cast<std::int64_t>(std::llround(lmp_.thermo("step")));
+  frame_last_step_ = frame_first_step_ + first.steps * first.count;
+}
+
+std::string MdSystem::piece_run(const Segment& s) const {
   // The fix's target ramps from frame_kelvin_from at `start` to frame_kelvin_to at `stop`: over
   // segment k exactly the per-segment ramp kelvin_from → kelvin_to of the plan.
-  const std::string run = "run " + std::to_string(s.steps) + " start " + std::to_string(frame_first_step_) +
-                          " stop " + std::to_string(frame_first_step_ + s.steps * s.count);
+  return "run " + std::to_string(s.steps) + " start " + std::to_string(frame_first_step_) + " stop " +
+         std::to_string(frame_last_step_);
+}
+
+// Plain lmp has no command for the force refresh: the saved input sets up fully instead (the same
+// physics; not bitwise the same arithmetic: neighbour lists rebuilt, atoms sorted).
+std::string MdSystem::refreshed_piece_record(const std::string& run) {
+  return "# nanomix: forces recomputed in place for the new species, then `pre no`\n" + run + " post no";
+}
+
+void MdSystem::run_segment(const Segment& s) {
+  const auto t0 = std::chrono::steady_clock::now();
+  if (s.index == 0) start_frame(s);
+  const std::string run = piece_run(s);
   if (s.index == 0) {
     lmp_.command(run + " post no");  // a new thermostat (and after a checkpoint a new LAMMPS state): full set-up
   } else if (!species_changed_) {
@@ -151,12 +164,8 @@ void MdSystem::run_segment(const Segment& s) {
     std::vector<int> types(frame_.size());
     for (std::size_t i = 0; i < types.size(); ++i) types[i] = lammps_type_of(frame_.atomic_numbers[i]);
     if (lmp_.refresh_forces(types, {lammps_type_of(chlorine), lammps_type_of(iodine)}, frame_first_step_,
-                           frame_first_step_ + s.steps * s.count, changed_ids_)) {
-      // Plain lmp has no command for the force refresh: the saved input sets up fully instead
-      // (the same physics; not bitwise the same arithmetic: neighbour lists rebuilt, atoms sorted).
-      lmp_.command_recorded_as(run + " pre no post no",
-                               "# nanomix: forces recomputed in place for the new species, then `pre no`\n" + run +
-                                   " post no");
+                           frame_last_step_, changed_ids_)) {
+      lmp_.command_recorded_as(run + " pre no post no", refreshed_piece_record(run));
     } else {
       lmp_.command(run + " post no");
     }
@@ -203,14 +212,10 @@ void MdSystem::run_frame(const MdPlan& plan, std::int64_t f, Drive& drive) {
   }
   const auto t0 = std::chrono::steady_clock::now();
   double at_stops_seconds = 0;
-  lmp_.command(thermostat_fix_commands(p_, first.frame_kelvin_from, first.frame_kelvin_to, first.thermostat_seed));
-  frame_first_step_ = static_cast<std::int64_t>(std::llround(lmp_.thermo("step")));
-  frame_last_step_ = frame_first_step_ + first.steps * count;
-  const std::string start_stop =
-      " start " + std::to_string(frame_first_step_) + " stop " + std::to_string(frame_last_step_);
+  start_frame(first);
   // What a run per segment would send: segment 0 with a full set-up, each later one continuing
   // (`pre no`), after a force refresh where species changed (recorded as in run_segment).
-  const std::string piece = "run " + std::to_string(first.steps) + start_stop;
+  const std::string piece = piece_run(first);
   species_changed_ = false;  // segment 0's changes: the run's full set-up computes their forces
   changed_ids_.clear();
   auto at_stop = [&](std::int64_t step) {
@@ -220,13 +225,12 @@ void MdSystem::run_frame(const MdPlan& plan, std::int64_t f, Drive& drive) {
     species_changed_ = false;
     drive.before_segment(*this, plan.segment(f, k));
     in_run_ = false;
-    lmp_.record(species_changed_ ? "# nanomix: forces recomputed in place for the new species, then `pre no`\n" +
-                                       piece + " post no"
-                                 : piece + " pre no post no");
-    species_changed_ = false;
+    lmp_.record(species_changed_ ? refreshed_piece_record(piece) : piece + " pre no post no");
     at_stops_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - s0).count();
   };
-  lmp_.run_with_stops("run " + std::to_string(first.steps * count) + start_stop + " post no", piece + " post no",
+  const std::string whole = "run " + std::to_string(first.steps * count) + " start " + std::to_string(frame_first_step_) +
+                            " stop " + std::to_string(frame_last_step_) + " post no";
+  lmp_.run_with_stops(whole, piece + " post no",
                       frame_first_step_ + first.steps, first.steps, frame_last_step_ - first.steps, at_stop);
   lmp_.command(unfix_thermostat_commands(p_));
   lammps_seconds_ +=

@@ -70,6 +70,12 @@ class MdSystem {
 
  private:
   void run(std::int64_t steps);
+  /// Before a frame's first segment: its thermostat fix, and the frame's first and last steps.
+  void start_frame(const Segment& first);
+  /// `run N start A stop B` of one segment (the thermostat's ramp spans the frame).
+  std::string piece_run(const Segment& segment) const;
+  /// What the transcript records for a piece that LAMMPS continued after refreshed forces.
+  static std::string refreshed_piece_record(const std::string& run);
   void vibrate(std::int64_t from_step);
 
   const MdParams& p_;

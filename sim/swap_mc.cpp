@@ -69,11 +69,9 @@ void check_box(const Box& box, double cut) {
   }
 }
 
-}  // namespace
-
-namespace {
 enum : char { kind_carbon, kind_anion, kind_other };
 char kind_of(int z) { return z == carbon ? kind_carbon : is_anion(z) ? kind_anion : kind_other; }
+
 }  // namespace
 
 bool AnionNeighbors::same_system(const Frame& f, double born_cut, double lj_cut) const {
@@ -90,19 +88,9 @@ void AnionNeighbors::build_carbon_list(const Frame& f, std::size_t a) {
   const double list2 = (lj_cut_ + skin_angstrom_) * (lj_cut_ + skin_angstrom_);
   std::vector<int>& out = carbon_[a];
   out.clear();
-  const double* x = f.positions_angstrom.data();  // row-major: x0 y0 z0 x1 …
-  const bool periodic = f.box.periodic[0] || f.box.periodic[1] || f.box.periodic[2];
-  if (periodic) {
-    const Distances dist(f);
-    for (const int j : carbons_) {
-      if (dist.squared(i, j) < list2) out.push_back(j);
-    }
-  } else {
-    const double xi = x[3 * i], yi = x[3 * i + 1], zi = x[3 * i + 2];
-    for (const int j : carbons_) {
-      const double dx = x[3 * j] - xi, dy = x[3 * j + 1] - yi, dz = x[3 * j + 2] - zi;
-      if (dx * dx + dy * dy + dz * dz < list2) out.push_back(j);
-    }
+  const Distances dist(f);
+  for (const int j : carbons_) {
+    if (dist.squared(i, j) < list2) out.push_back(j);
   }
   anion_built_at_.row(static_cast<Eigen::Index>(a)) = f.positions_angstrom.row(i);
   copy_carbon_positions(f, a);
@@ -206,21 +194,20 @@ void AnionNeighbors::update(const Frame& f, double born_cut, double lj_cut) {
     build_all(f, born_cut, lj_cut);
   } else {
     // Plain differences: an atom wrapped across a periodic face counts as moved a box length,
-    // which costs a rebuild, never a missed pair.
+    // which costs a rebuild, never a missed pair. `moved`: carbon that moved since the last update
+    // (a vibrating or flexible tube; a frozen one never does).
     double d2 = 0;
-    for (std::size_t c = 0; c < carbons_.size(); ++c)
-      d2 = std::max(d2, (f.positions_angstrom.row(carbons_[c]) - carbon_reference_.row(static_cast<Eigen::Index>(c)))
-                            .squaredNorm());
+    bool moved = false;
+    for (std::size_t c = 0; c < carbons_.size(); ++c) {
+      const auto row = f.positions_angstrom.row(carbons_[c]);
+      d2 = std::max(d2, (row - carbon_reference_.row(static_cast<Eigen::Index>(c))).squaredNorm());
+      moved = moved || row != carbon_last_.row(static_cast<Eigen::Index>(c));
+    }
     carbon_drift_angstrom_ = std::max(carbon_drift_angstrom_, std::sqrt(d2));
     if (2 * carbon_drift_angstrom_ > 0.5 * skin_angstrom_) {
       build_all(f, born_cut, lj_cut);
     } else {
-      // Carbon that moved since the last update (a vibrating or flexible tube; a frozen one never
-      // does): the lists' copies of their positions are refreshed.
-      bool moved = false;
-      for (std::size_t c = 0; c < carbons_.size() && !moved; ++c)
-        moved = f.positions_angstrom.row(carbons_[c]) != carbon_last_.row(static_cast<Eigen::Index>(c));
-      if (moved) {
+      if (moved) {  // the lists' copies of the carbon positions are refreshed
         for (std::size_t c = 0; c < carbons_.size(); ++c)
           carbon_last_.row(static_cast<Eigen::Index>(c)) = f.positions_angstrom.row(carbons_[c]);
         for (std::size_t a = 0; a < anions_.size(); ++a) copy_carbon_positions(f, a);
@@ -251,8 +238,7 @@ namespace {
 
 /// Per anion slot a and its own species s (0 = Cl, 1 = I): the fixed part of its short-range
 /// energy (Na and C neighbours, which never change species) and, per anion neighbour b, the pair
-/// energy with b as Cl or as I. An attempt then costs a few table look-ups per anion neighbour
-/// instead of a pair-potential evaluation per neighbour atom.
+/// energy with b as Cl or as I: every pair potential evaluated once per batch.
 struct AnionTables {
   struct Partner {
     int b;           // slot of the neighbouring anion
@@ -289,9 +275,17 @@ struct AnionTables {
     for (std::size_t a = 0; a < anions.size(); ++a) {
       const int i = anions[a];
       double e_cl = 0, e_i = 0;
-      // LjPair::energy_ev_r2 for both species (1/r² once, 4ε after the sums); pairs listed within
-      // the skin but beyond the cut-off now count 0.
+      // LjPair::energy_ev for both species from r² (1/r² once, 4ε after the sums); pairs listed
+      // within the skin but beyond the cut-off now count 0.
       double lj_cl = 0, lj_i = 0;
+      auto lj_terms = [&](double r2, double& cl, double& io) {
+        const double inside = r2 < lj_cut2 ? 1.0 : 0.0;
+        const double inv_r2 = 1 / r2;
+        const double s2_cl = lj_sigma2[0] * inv_r2, s6_cl = s2_cl * s2_cl * s2_cl;
+        const double s2_i = lj_sigma2[1] * inv_r2, s6_i = s2_i * s2_i * s2_i;
+        cl += inside * (s6_cl * s6_cl - s6_cl);
+        io += inside * (s6_i * s6_i - s6_i);
+      };
       const std::vector<double>& xyz = nb.carbon_positions(a);
       if (!xyz.empty()) {
         const std::size_t n = xyz.size() / 3;
@@ -300,24 +294,10 @@ struct AnionTables {
 #pragma omp simd reduction(+ : lj_cl, lj_i)
         for (std::size_t k = 0; k < n; ++k) {
           const double dx = cx[k] - xi, dy = cy[k] - yi, dz = cz[k] - zi;
-          const double r2 = dx * dx + dy * dy + dz * dz;
-          const double inside = r2 < lj_cut2 ? 1.0 : 0.0;
-          const double inv_r2 = 1 / r2;
-          const double s2_cl = lj_sigma2[0] * inv_r2, s6_cl = s2_cl * s2_cl * s2_cl;
-          const double s2_i = lj_sigma2[1] * inv_r2, s6_i = s2_i * s2_i * s2_i;
-          lj_cl += inside * (s6_cl * s6_cl - s6_cl);
-          lj_i += inside * (s6_i * s6_i - s6_i);
+          lj_terms(dx * dx + dy * dy + dz * dz, lj_cl, lj_i);
         }
-      } else {
-        for (const int j : nb.carbon(a)) {
-          const double r2 = dist.squared(i, j);
-          if (r2 >= lj_cut2) continue;
-          const double inv_r2 = 1 / r2;
-          const double s2_cl = lj_sigma2[0] * inv_r2, s6_cl = s2_cl * s2_cl * s2_cl;
-          const double s2_i = lj_sigma2[1] * inv_r2, s6_i = s2_i * s2_i * s2_i;
-          lj_cl += s6_cl * s6_cl - s6_cl;
-          lj_i += s6_i * s6_i - s6_i;
-        }
+      } else {  // periodic: minimum images
+        for (const int j : nb.carbon(a)) lj_terms(dist.squared(i, j), lj_cl, lj_i);
       }
       e_cl += lj_4eps[0] * lj_cl;
       e_i += lj_4eps[1] * lj_i;
