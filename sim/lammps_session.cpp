@@ -111,17 +111,27 @@ namespace {
 /// change). Then only the Born and LJ terms of pairs with a changed atom differ: each is taken out
 /// with the old types and put back with the new ones (the pair styles' own single()), O(changed × N)
 /// instead of a full force computation. Returns false (nothing changed) where it does not apply.
+/// The set-up the cheap refresh needs, apart from the atoms: one process, two exchanged types,
+/// nanomix's pair styles (born, coul/cut and lj/cut with single(), no many-body carbon), no fix
+/// that adds forces.
+bool pair_terms_apply(LAMMPS_NS::LAMMPS* lmp, const std::vector<int>& exchanged) {
+  LAMMPS_NS::Force* force = lmp->force;
+  LAMMPS_NS::Modify* modify = lmp->modify;
+  if (lmp->comm->nprocs != 1 || exchanged.size() != 2) return false;
+  if (modify->n_pre_force || modify->n_pre_reverse || modify->n_post_force) return false;
+  LAMMPS_NS::Pair* born = force->pair_match("born", 1);
+  LAMMPS_NS::Pair* lj = force->pair_match("lj/cut", 1);
+  if (!force->pair || !born || !lj || !force->pair_match("coul/cut", 1) || !born->single_enable || !lj->single_enable) return false;
+  return !force->pair_match("tersoff", 0) && !force->pair_match("airebo", 0);
+}
+
 bool pair_terms_of_changed_atoms(LAMMPS_NS::LAMMPS* lmp, const std::vector<int>& exchanged,
                                  const std::vector<int>& changed_ids, bool tally_energy) {
   LAMMPS_NS::Atom* atom = lmp->atom;
   LAMMPS_NS::Force* force = lmp->force;
-  LAMMPS_NS::Modify* modify = lmp->modify;
-  if (lmp->comm->nprocs != 1 || atom->nghost != 0 || exchanged.size() != 2 || changed_ids.empty()) return false;
-  if (modify->n_pre_force || modify->n_pre_reverse || modify->n_post_force) return false;
+  if (atom->nghost != 0 || changed_ids.empty() || !pair_terms_apply(lmp, exchanged)) return false;
   LAMMPS_NS::Pair* born = force->pair_match("born", 1);
   LAMMPS_NS::Pair* lj = force->pair_match("lj/cut", 1);
-  if (!born || !lj || !force->pair_match("coul/cut", 1) || !born->single_enable || !lj->single_enable) return false;
-  if (force->pair_match("tersoff", 0) || force->pair_match("airebo", 0)) return false;
   const int n = atom->nlocal;
   std::vector<char> changed(static_cast<std::size_t>(n), 0);
   std::vector<int> local;
@@ -295,15 +305,9 @@ LAMMPS_NS::Fix* create_stops_fix(LAMMPS_NS::LAMMPS* lmp, int narg, char** arg) {
 
 bool LammpsSession::can_change_types_in_run(const std::vector<int>& exchanged) const {
   auto* lmp = static_cast<LAMMPS_NS::LAMMPS*>(handle_);
-  LAMMPS_NS::Force* force = lmp->force;
-  LAMMPS_NS::Modify* modify = lmp->modify;
-  if (lmp->comm->nprocs != 1 || exchanged.size() != 2 || lmp->atom->molecular || force->kspace) return false;
+  if (lmp->atom->molecular || lmp->force->kspace) return false;
   if (lmp->domain->xperiodic || lmp->domain->yperiodic || lmp->domain->zperiodic) return false;  // ghost atoms
-  if (modify->n_pre_force || modify->n_pre_reverse || modify->n_post_force) return false;
-  LAMMPS_NS::Pair* born = force->pair_match("born", 1);
-  LAMMPS_NS::Pair* lj = force->pair_match("lj/cut", 1);
-  if (!force->pair || !born || !lj || !force->pair_match("coul/cut", 1) || !born->single_enable || !lj->single_enable) return false;
-  return !force->pair_match("tersoff", 0) && !force->pair_match("airebo", 0);
+  return pair_terms_apply(lmp, exchanged);
 }
 
 void LammpsSession::run_with_stops(const std::string& text, const std::string& recorded, std::int64_t first_stop,
