@@ -28,12 +28,17 @@ Multislice::Multislice(const Grid& grid, double voltage_kv, double dz, std::vect
   }
 }
 
-void Multislice::slice_potential(const std::vector<SliceAtom>& atoms, float* v) const {
-  std::fill(v, v + grid_.size(), 0.0f);
-  for (const auto& a : atoms) {
+void Multislice::add_atoms(const std::vector<SliceAtom>& atoms, std::size_t from, std::size_t to, float* v) const {
+  for (std::size_t k = from; k < to; ++k) {
+    const SliceAtom& a = atoms[k];
     add_atom_potential(v, grid_.nx, grid_.ny, grid_.dx_angstrom, grid_.dy_angstrom, tables_[static_cast<std::size_t>(a.table)],
                        a.x_angstrom, a.y_angstrom);
   }
+}
+
+void Multislice::slice_potential(const std::vector<SliceAtom>& atoms, float* v) const {
+  std::fill(v, v + grid_.size(), 0.0f);
+  add_atoms(atoms, 0, atoms.size(), v);
 }
 
 void Multislice::slice_potential(std::size_t index, const std::vector<SliceAtom>& atoms, Workspace& ws) const {
@@ -45,13 +50,6 @@ void Multislice::slice_potential(std::size_t index, const std::vector<SliceAtom>
   }
   if (ws.slices.size() <= index) ws.slices.resize(index + 1);
   SliceCache& c = ws.slices[index];
-  auto add = [&](std::size_t from, std::size_t to) {
-    for (std::size_t k = from; k < to; ++k) {
-      const SliceAtom& a = atoms[k];
-      add_atom_potential(v, grid_.nx, grid_.ny, grid_.dx_angstrom, grid_.dy_angstrom,
-                         tables_[static_cast<std::size_t>(a.table)], a.x_angstrom, a.y_angstrom);
-    }
-  };
   // How many atoms, from the first, this slice shares with the last frame's. The cache holds the
   // sum of the first c.prefix of them; while every frame shares at least those, they are the same
   // atoms as when it was made.
@@ -65,7 +63,7 @@ void Multislice::slice_potential(std::size_t index, const std::vector<SliceAtom>
     std::fill(v, v + n, 0.0f);
     c.prefix = 0;
   }
-  add(start, shared);
+  add_atoms(atoms, start, shared, v);
   if (shared > c.prefix) {  // a longer shared run than the cache holds: keep its sum instead
     const std::size_t bytes = n * sizeof(float);
     if (c.potential.empty() && ws.cache_bytes + bytes <= ws.cache_budget_bytes) {
@@ -77,7 +75,7 @@ void Multislice::slice_potential(std::size_t index, const std::vector<SliceAtom>
       c.prefix = shared;
     }
   }
-  add(shared, atoms.size());
+  add_atoms(atoms, shared, atoms.size(), v);
   c.previous = atoms;
 }
 

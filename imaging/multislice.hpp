@@ -76,6 +76,9 @@ class Multislice {
   const std::vector<RadialPotential>& tables() const { return tables_; }
 
  private:
+  /// Atoms [from, to) of a slice added to `v`, in their order.
+  void add_atoms(const std::vector<SliceAtom>& atoms, std::size_t from, std::size_t to, float* v) const;
+
   Grid grid_;
   double lambda_;
   double sigma_;
