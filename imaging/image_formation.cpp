@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "imaging/kernels.hpp"
+
 namespace nanomix::imaging {
 
 namespace {
@@ -23,17 +25,14 @@ void add_image_intensity(const Grid& grid, const Fft2d& fft, const FftBuffer& ex
     for (std::size_t i = 0; i < n; ++i) intensity[i] += scale;
     return;
   }
+  const kernels::Table& k = kernels::best();
   for (std::size_t p = 0; p < lens.h.size(); ++p) {
     const cfloat* h = lens.h[p].data();
     cfloat* w = work.data();
-    for (std::size_t i = 0; i < n; ++i) {  // w = exit·h in plain real arithmetic (vectorises)
-      const float a = exit[i].real(), b = exit[i].imag(), c = h[i].real(), d = h[i].imag();
-      w[i] = cfloat(a * c - b * d, a * d + b * c);
-    }
+    k.multiply_into(w, exit.data(), h, n);  // w = exit·h
     cfloat* out = image_scratch(n);
     fft.backward_transposed(w, out);
-    const double s = scale * lens.weights[p];
-    for (std::size_t i = 0; i < n; ++i) intensity[i] += s * static_cast<double>(std::norm(out[i]));
+    k.add_norm(intensity, out, scale * lens.weights[p], n);  // intensity += s·|out|²
   }
 }
 

@@ -5,6 +5,7 @@
 
 #include "core/units.hpp"
 #include "imaging/electron.hpp"
+#include "imaging/kernels.hpp"
 
 namespace nanomix::imaging {
 
@@ -79,48 +80,6 @@ void Multislice::slice_potential(std::size_t index, const std::vector<SliceAtom>
   c.previous = atoms;
 }
 
-namespace {
-
-/// ψ ← ψ·exp(iσv) over n pixels. sin and cos of the phase by a branch-free polynomial that the
-/// compiler vectorises (libm's sincosf per pixel cost as much as the FFTs): φ = σv reduced to
-/// r ∈ [−π, π] in double (nearest multiple of 2π by the 1.5·2^52 trick; |φ| ≪ 2^51), sin and cos of r/4 by their Taylor series (|r/4| ≤ π/4: terms to r⁹ and
-/// r¹⁰, error < 1e-10), then the double-angle formulas twice. Error < 1e-9, far below float rounding;
-/// the same arithmetic on every thread and rank. v = 0 gives exactly 1.
-void transmit(cfloat* wave, const float* v, float sigma, std::size_t n) {
-  constexpr double two_pi = 2 * units::pi, inv_two_pi = 1 / (2 * units::pi);
-  auto* w = reinterpret_cast<float*>(wave);
-  for (std::size_t i = 0; i < n; ++i) {
-    const double phi = static_cast<double>(sigma * v[i]);
-    constexpr double round_magic = 6755399441055744.0;  // 1.5·2^52: adding and subtracting it rounds to an integer
-    const double r = phi - two_pi * ((phi * inv_two_pi + round_magic) - round_magic);
-    const double x = 0.25 * r, x2 = x * x;
-    double s = x * (1 + x2 * (-1.0 / 6 + x2 * (1.0 / 120 + x2 * (-1.0 / 5040 + x2 * (1.0 / 362880)))));
-    double c = 1 + x2 * (-0.5 + x2 * (1.0 / 24 + x2 * (-1.0 / 720 + x2 * (1.0 / 40320 + x2 * (-1.0 / 3628800)))));
-    for (int k = 0; k < 2; ++k) {
-      const double s2 = 2 * s * c, c2 = c * c - s * s;
-      s = s2;
-      c = c2;
-    }
-    const float cf = static_cast<float>(c), sf = static_cast<float>(s);
-    const float re = w[2 * i], im = w[2 * i + 1];
-    w[2 * i] = re * cf - im * sf;
-    w[2 * i + 1] = re * sf + im * cf;
-  }
-}
-
-/// a ← a·b elementwise (plain real arithmetic: no NaN/Inf recovery branch, so it vectorises).
-void multiply(cfloat* a, const cfloat* b, std::size_t n) {
-  auto* x = reinterpret_cast<float*>(a);
-  const auto* y = reinterpret_cast<const float*>(b);
-  for (std::size_t i = 0; i < n; ++i) {
-    const float re = x[2 * i] * y[2 * i] - x[2 * i + 1] * y[2 * i + 1];
-    const float im = x[2 * i] * y[2 * i + 1] + x[2 * i + 1] * y[2 * i];
-    x[2 * i] = re;
-    x[2 * i + 1] = im;
-  }
-}
-
-}  // namespace
 
 void Multislice::exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) const {
   const std::size_t n = grid_.size();
@@ -130,6 +89,7 @@ void Multislice::exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) co
   const cfloat* prop = propagator_.data();
   bool plane = true;  // ψ is still exactly the incident plane wave
   const float sigma = static_cast<float>(sigma_);
+  const kernels::Table& k = kernels::best();
   for (std::size_t index = 0; index < specimen.slices.size(); ++index) {
     const auto& slice = specimen.slices[index];
     if (plane && slice.empty()) continue;  // a plane wave crosses empty space unchanged
@@ -139,10 +99,10 @@ void Multislice::exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) co
     }
     if (!slice.empty()) {
       slice_potential(index, slice, ws);
-      transmit(wave, v, sigma, n);
+      k.transmit(wave, v, sigma, n);
     }
     fft_.forward_transposed(wave, spec);
-    multiply(spec, prop, n);
+    k.multiply(spec, prop, n);
     // The next slice needs ψ in real space; after the last one the spectrum is what we want.
     if (&slice != &specimen.slices.back()) fft_.backward_transposed(spec, wave);
   }

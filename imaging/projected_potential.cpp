@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/units.hpp"
+#include "imaging/kernels.hpp"
 
 namespace nanomix::imaging {
 
@@ -58,37 +59,7 @@ RadialPotential make_radial_potential(const ScatteringParameters& p, const Radia
 
 void add_atom_potential(float* v, int nx, int ny, double dx, double dy, const RadialPotential& table, double x,
                         double y) {
-  const double rc = table.cutoff_angstrom;
-  const int i0 = static_cast<int>(std::ceil((x - rc) / dx)), i1 = static_cast<int>(std::floor((x + rc) / dx));
-  const int j0 = static_cast<int>(std::ceil((y - rc) / dy)), j1 = static_cast<int>(std::floor((y + rc) / dy));
-  const float rc2 = static_cast<float>(rc * rc);
-  const float inv_step = static_cast<float>(1.0 / table.step_angstrom);
-  const float* tab = table.values.data();
-  const int last = static_cast<int>(table.values.size()) - 2;
-  auto wrap = [](int k, int n) { return ((k % n) + n) % n; };
-  for (int ju = j0; ju <= j1; ++ju) {
-    const float ry = static_cast<float>(ju * dy - y);
-    const float ry2 = ry * ry;
-    if (ry2 >= rc2) continue;
-    float* row = v + static_cast<std::size_t>(wrap(ju, ny)) * static_cast<std::size_t>(nx);
-    // Only the chord of the disc on this row (one pixel of margin; the test below decides).
-    const double half = std::sqrt(std::max(0.0, rc * rc - static_cast<double>(ry2)));
-    const int a0 = std::max(i0, static_cast<int>(std::ceil((x - half) / dx)) - 1);
-    const int a1 = std::min(i1, static_cast<int>(std::floor((x + half) / dx)) + 1);
-    int i = wrap(a0, nx);
-    for (int iu = a0; iu <= a1; ++iu) {
-      const float rx = static_cast<float>(iu * dx - x);
-      const float r2 = rx * rx + ry2;
-      if (r2 < rc2) {
-        const float s = std::sqrt(r2) * inv_step;
-        int k = static_cast<int>(s);
-        if (k > last) k = last;
-        const float f = s - static_cast<float>(k);
-        row[i] += tab[k] + f * (tab[k + 1] - tab[k]);
-      }
-      if (++i == nx) i = 0;
-    }
-  }
+  kernels::best().add_atom_potential(v, nx, ny, dx, dy, table, x, y);  // imaging/kernels.cpp
 }
 
 }  // namespace nanomix::imaging
