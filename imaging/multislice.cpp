@@ -67,12 +67,10 @@ void Multislice::slice_potential(std::size_t index, const std::vector<SliceAtom>
   add_atoms(atoms, start, shared, v);
   if (shared > c.prefix) {  // a longer shared run than the cache holds: keep its sum instead
     const std::size_t bytes = n * sizeof(float);
-    if (c.potential.empty() && ws.cache_bytes + bytes <= ws.cache_budget_bytes) {
-      c.potential.resize(n);
-      ws.cache_bytes += bytes;
-    }
-    if (!c.potential.empty()) {
-      std::copy(v, v + n, c.potential.begin());
+    const bool room = c.potential.empty() && ws.cache_bytes + bytes <= ws.cache_budget_bytes;
+    if (room) ws.cache_bytes += bytes;
+    if (room || !c.potential.empty()) {
+      c.potential.assign(v, v + n);  // a first allocation is filled by the copy, not zeroed first
       c.prefix = shared;
     }
   }
