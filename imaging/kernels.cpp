@@ -9,9 +9,11 @@
 #include "core/units.hpp"
 
 // One body per kernel (always inlined), instantiated by NANOMIX_KERNELS for each instruction set:
-// the vectoriser then widens the same scalar operations to that set's registers. Neither target set
-// includes FMA, and this file is compiled with -ffp-contract=off (imaging/CMakeLists.txt) as well, so
-// no multiply and add are ever fused into one rounding.
+// the vectoriser then widens the same scalar operations to that set's registers. AVX2 alone has no
+// FMA; GCC's AVX-512F target does, and this file is compiled with -ffp-contract=off
+// (imaging/CMakeLists.txt) so that no multiply and add are fused into one rounding — which GCC 12
+// still does for the complex product's vectorised pattern (see table_avx512). test_kernels checks
+// every variant against the baseline, bit for bit.
 
 namespace nanomix::imaging::kernels {
 

@@ -2,8 +2,8 @@
 // The frame's per-pixel loops (transmission, propagator and lens products, |ψ|² sums, projected
 // potentials), compiled for the x86-64 baseline (SSE2) and again for AVX2 and AVX-512F; the widest
 // the CPU has is chosen once, at run time. Every variant does the same IEEE operations in the same
-// order on each pixel (elementwise loops, no reductions; imaging/CMakeLists.txt compiles kernels.cpp
-// with -ffp-contract=off, so no fused multiply–add), so they give the same bits: results stay
+// order on each pixel (elementwise loops, no reductions, no fused multiply–add: kernels.cpp), so
+// they give the same bits: results stay
 // bitwise identical across threads, ranks, runs and machines. tests/imaging/test_kernels.cpp
 // compares every variant the CPU has against the baseline, bit for bit.
 #include <cstddef>
