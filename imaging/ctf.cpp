@@ -109,6 +109,16 @@ int focal_points_for(const Grid& g, const OpticsParams& p) {
   return static_cast<int>(std::clamp(std::ceil(a * a - 1e-9), 2.0, 16.0));
 }
 
+cfloat LensTransfer::at(std::size_t n, std::size_t index) const {
+  std::size_t offset = 0;
+  for (const auto& [begin, end] : runs) {
+    if (index < begin) break;
+    if (index < end) return h[n][offset + (index - begin)];
+    offset += end - begin;
+  }
+  return cfloat(0.0f, 0.0f);
+}
+
 LensTransfer make_lens_transfer(const Grid& g, const OpticsParams& p) {
   p.validate();
   const double lambda = wavelength_angstrom(p.voltage_kv);
@@ -128,27 +138,38 @@ LensTransfer make_lens_transfer(const Grid& g, const OpticsParams& p) {
     out.defocus_angstrom.push_back(p.defocus_angstrom);
     out.weights.push_back(1.0);
   }
-  for (double df : out.defocus_angstrom) {
-    std::vector<cfloat> h(g.size());
+  // The frequencies transferred at all: not beyond the band limit or the aperture, nor (defocus
+  // sum) where N Gauss–Hermite points no longer resolve the defocus phase πλk²Δ√2·x, i.e. above
+  // √(2N): there E_t < exp(−N/2) and the quadrature would alias, so those frequencies are cut.
+  auto transferred = [&](int i, int j) {
+    const double kx = g.kx(i), ky = g.ky(j);
+    const double k = std::sqrt(kx * kx + ky * ky);
+    if (k > kmax || k > kap) return false;
+    return !(integrate && units::pi * lambda * k * k * p.focal_spread_angstrom * std::sqrt(2.0) > std::sqrt(2.0 * points));
+  };
+  out.grid_size = g.size();
+  for (int i = 0; i < g.nx; ++i) {
     for (int j = 0; j < g.ny; ++j) {
-      for (int i = 0; i < g.nx; ++i) {
+      if (!transferred(i, j)) continue;
+      const std::size_t index = transposed_index(g, i, j);
+      if (!out.runs.empty() && out.runs.back().second == index) {
+        ++out.runs.back().second;
+      } else {
+        out.runs.emplace_back(index, index + 1);
+      }
+    }
+  }
+  for (double df : out.defocus_angstrom) {
+    std::vector<cfloat> h;
+    for (const auto& [begin, end] : out.runs) {
+      for (std::size_t index = begin; index < end; ++index) {
+        const int i = static_cast<int>(index / static_cast<std::size_t>(g.ny)), j = static_cast<int>(index % static_cast<std::size_t>(g.ny));
         const double kx = g.kx(i), ky = g.ky(j);
         const double k = std::sqrt(kx * kx + ky * ky);
-        cfloat& v = h[transposed_index(g, i, j)];
-        if (k > kmax || k > kap) {
-          v = 0;
-          continue;
-        }
-        // N Gauss–Hermite points resolve the defocus phase πλk²Δ√2·x only while it stays below √(2N);
-        // beyond, where E_t < exp(−N/2), the quadrature would alias: cut those frequencies.
-        if (integrate && units::pi * lambda * k * k * p.focal_spread_angstrom * std::sqrt(2.0) > std::sqrt(2.0 * points)) {
-          v = 0;
-          continue;
-        }
         double env = spatial_envelope(p, lambda, kx, ky);
         if (!integrate) env *= temporal_envelope(p, lambda, k);
         const double chi = aberration_phase(p, lambda, kx, ky, df - p.defocus_angstrom);
-        v = cfloat(static_cast<float>(env * std::cos(chi)), static_cast<float>(-env * std::sin(chi)));
+        h.emplace_back(static_cast<float>(env * std::cos(chi)), static_cast<float>(-env * std::sin(chi)));
       }
     }
     out.h.push_back(std::move(h));

@@ -27,9 +27,14 @@ void add_image_intensity(const Grid& grid, const Fft2d& fft, const FftBuffer& ex
   }
   const kernels::Table& k = kernels::best();
   for (std::size_t p = 0; p < lens.h.size(); ++p) {
-    const cfloat* h = lens.h[p].data();
+    // w = exit·H_p: the products on the transferred frequencies, 0 elsewhere.
     cfloat* w = work.data();
-    k.multiply_into(w, exit.data(), h, n);  // w = exit·h
+    std::fill(w, w + n, cfloat(0.0f, 0.0f));
+    const cfloat* h = lens.h[p].data();
+    for (const auto& [begin, end] : lens.runs) {
+      k.multiply_into(w + begin, exit.data() + begin, h, end - begin);
+      h += end - begin;
+    }
     cfloat* out = image_scratch(n);
     fft.backward_transposed(w, out);
     k.add_norm(intensity, out, scale * lens.weights[p], n);  // intensity += s·|out|²

@@ -120,7 +120,7 @@ double render_memory_mib(const ImagingParams& p, const Grid& g, std::size_t fram
   const int threads = resolve_threads(p.threads);
   const double points = focal_points_for(g, p.optics);
   const double per_worker = npix * (8 + 8 + 4 + 8 + 8 + 8 + 8);  // ψ, wave, potential, work, 2 FFT scratch, intensity
-  const double shared = npix * (8 + 4 + 8 * points);             // propagator, MTF, lens transfer
+  const double shared = npix * (8 + 4 + 8 * points);             // propagator, MTF, lens transfer (a bound: stored only where it transfers)
   const double movie = npix * static_cast<double>(frames) * (12 + (p.exit_wave ? 8 : 0));
   return mib(shared + per_worker * std::min<double>(threads, static_cast<double>(frames)) + movie);
 }

@@ -259,6 +259,68 @@ TEST_CASE("aberration function: defocus sign, Scherzer form, gradient") {
   CHECK(s4 == doctest::Approx(3 * std::sqrt(3.14159265358979) / 4));
 }
 
+TEST_CASE("the lens transfer is stored only where it transfers: equal to the full H_n written out") {
+  // 0.05 Å pixels with the defocus sum (its cut at k ≈ 1 Å⁻¹ leaves ~1 % of the grid); 0.3 Å pixels
+  // with the envelope, cut by the band limit (1.0 Å⁻¹, where H is still ~1e-3) or by an aperture
+  // (0.6 Å⁻¹); astigmatism and coma so that H is not symmetric.
+  struct Case {
+    double pixel;
+    TemporalCoherence mode;
+    double aperture_mrad;
+  };
+  for (const Case c : {Case{0.05, TemporalCoherence::defocus_sum, 0.0}, Case{0.3, TemporalCoherence::envelope, 0.0},
+                       Case{0.3, TemporalCoherence::envelope, 25.0}}) {
+    const Grid g{90, 64, c.pixel, c.pixel * 1.1};
+    OpticsParams o;
+    o.voltage_kv = 80;
+    o.defocus_angstrom = 30;
+    o.cs_angstrom = 1e4;
+    o.focal_spread_angstrom = 30;
+    o.source_semiangle_mrad = 0.1;
+    o.c12_angstrom = 15;
+    o.phi12_deg = 20;
+    o.c21_angstrom = 2000;
+    o.phi21_deg = -35;
+    o.temporal_coherence = c.mode;
+    o.aperture_mrad = c.aperture_mrad;
+    const LensTransfer lens = make_lens_transfer(g, o);
+    const double l = wavelength_angstrom(o.voltage_kv);
+    const int points = static_cast<int>(lens.h.size());
+    std::size_t stored = 0, previous_end = 0;
+    for (const auto& [begin, end] : lens.runs) {
+      CHECK(begin >= previous_end);
+      CHECK(end > begin);
+      CHECK(end <= g.size());
+      previous_end = end;
+      stored += end - begin;
+    }
+    for (const auto& h : lens.h) CHECK(h.size() == stored);
+    std::size_t nonzero = 0;
+    for (int n = 0; n < points; ++n) {
+      for (int i = 0; i < g.nx; ++i) {
+        for (int j = 0; j < g.ny; ++j) {
+          // Written out: band limit, aperture, the defocus sum's cut, then env·exp(−iχ).
+          const double kx = g.kx(i), ky = g.ky(j), k = std::hypot(kx, ky);
+          bool cut = k > g.band_limit() || (c.aperture_mrad > 0 && k > c.aperture_mrad * 1e-3 / l);
+          if (c.mode == TemporalCoherence::defocus_sum)
+            cut = cut || 3.14159265358979 * l * k * k * o.focal_spread_angstrom * std::sqrt(2.0) > std::sqrt(2.0 * points);
+          std::complex<double> ref = 0;
+          if (!cut) {
+            double env = spatial_envelope(o, l, kx, ky);
+            if (c.mode == TemporalCoherence::envelope) env *= temporal_envelope(o, l, k);
+            ref = env * std::exp(std::complex<double>(0, -aberration_phase(o, l, kx, ky, lens.defocus_angstrom[static_cast<std::size_t>(n)] - o.defocus_angstrom)));
+          }
+          const cfloat got = lens.at(static_cast<std::size_t>(n), transposed_index(g, i, j));
+          CHECK(std::abs(std::complex<double>(got) - ref) < 2e-7);
+          if (got != cfloat(0.0f, 0.0f)) ++nonzero;
+        }
+      }
+    }
+    CHECK(nonzero > 0);
+    MESSAGE("pixel " << c.pixel << " Å: " << stored << " of " << g.size() << " frequencies stored per H_n, " << points << " H_n");
+  }
+}
+
 TEST_CASE("MTF: parametric half point, table interpolation, normalisation") {
   MtfParams m;
   m.kind = MtfParams::Kind::parametric;
