@@ -147,7 +147,6 @@ LensTransfer make_lens_transfer(const Grid& g, const OpticsParams& p) {
     if (k > kmax || k > kap) return false;
     return !(integrate && units::pi * lambda * k * k * p.focal_spread_angstrom * std::sqrt(2.0) > std::sqrt(2.0 * points));
   };
-  out.grid_size = g.size();
   for (int i = 0; i < g.nx; ++i) {
     for (int j = 0; j < g.ny; ++j) {
       if (!transferred(i, j)) continue;

@@ -69,7 +69,6 @@ void gauss_hermite(int n, std::vector<double>& nodes, std::vector<double>& weigh
 /// sum's cut, the same for every n): elsewhere every H_n is 0. At 0.05 Å pixels the defocus sum's
 /// cut leaves ~1 % of the grid.
 struct LensTransfer {
-  std::size_t grid_size = 0;                                ///< nx·ny
   std::vector<std::pair<std::size_t, std::size_t>> runs;    ///< [begin, end) of the transferred frequencies, increasing
   std::vector<std::vector<cfloat>> h;                       ///< H_n on the runs, one run after the other
   std::vector<double> weights;
