@@ -83,8 +83,6 @@ NANOMIX_INLINE void multiply_into_body(cfloat* out, const cfloat* a, const cfloa
   }
 }
 
-NANOMIX_INLINE void multiply_body(cfloat* a, const cfloat* b, std::size_t n) { multiply_into_body(a, a, b, n); }
-
 NANOMIX_INLINE void add_norm_body(double* __restrict sum, const cfloat* w, double scale, std::size_t n) {
   const auto* x = reinterpret_cast<const float*>(w);
   for (std::size_t i = 0; i < n; ++i) {
@@ -146,31 +144,32 @@ NANOMIX_INLINE void add_atom_potential_body(float* v, int nx, int ny, double dx,
                                         double x, double y) {                                                               \
     add_atom_potential_body(v, nx, ny, dx, dy, table, x, y);                                                                \
   }
-#define NANOMIX_PRODUCT_KERNELS(SUFFIX, ATTR)                                                                             \
-  ATTR void multiply_##SUFFIX(cfloat* a, const cfloat* b, std::size_t n) { multiply_body(a, b, n); }                      \
+#define NANOMIX_PRODUCT_KERNEL(SUFFIX, ATTR)                                                                             \
   ATTR void multiply_into_##SUFFIX(cfloat* out, const cfloat* a, const cfloat* b, std::size_t n) {                          \
     multiply_into_body(out, a, b, n);                                                                                       \
   }
 
 NANOMIX_KERNELS(baseline, )
-NANOMIX_PRODUCT_KERNELS(baseline, )
+NANOMIX_PRODUCT_KERNEL(baseline, )
 #if defined(__x86_64__) && defined(__GNUC__)
 #define NANOMIX_HAVE_WIDE_KERNELS 1
 NANOMIX_KERNELS(avx2, __attribute__((target("avx2"))))
-NANOMIX_PRODUCT_KERNELS(avx2, __attribute__((target("avx2"))))
+NANOMIX_PRODUCT_KERNEL(avx2, __attribute__((target("avx2"))))
 NANOMIX_KERNELS(avx512, __attribute__((target("avx512f"))))
 #endif
 
-const Table table_baseline{transmit_baseline, multiply_baseline, multiply_into_baseline, add_norm_baseline,
-                           add_atom_potential_baseline};
+const Table table_baseline{transmit_baseline, multiply_into_baseline, add_norm_baseline, add_atom_potential_baseline};
 #ifdef NANOMIX_HAVE_WIDE_KERNELS
-const Table table_avx2{transmit_avx2, multiply_avx2, multiply_into_avx2, add_norm_avx2, add_atom_potential_avx2};
-// The complex products from the AVX2 build: for AVX-512F, GCC 12 vectorises them with vfmaddsub (a
+const Table table_avx2{transmit_avx2, multiply_into_avx2, add_norm_avx2, add_atom_potential_avx2};
+// The complex product from the AVX2 build: for AVX-512F, GCC 12 vectorises them with vfmaddsub (a
 // fused multiply–add: other bits) even under -ffp-contract=off and target "no-fma"
-// (tests/imaging/test_kernels.cpp finds it). They are memory-bound, so the wider registers would
+// (tests/imaging/test_kernels.cpp finds it). It is memory-bound, so the wider registers would
 // gain little.
-const Table table_avx512{transmit_avx512, multiply_avx2, multiply_into_avx2, add_norm_avx512, add_atom_potential_avx512};
+const Table table_avx512{transmit_avx512, multiply_into_avx2, add_norm_avx512, add_atom_potential_avx512};
 #endif
+#undef NANOMIX_KERNELS
+#undef NANOMIX_PRODUCT_KERNEL
+#undef NANOMIX_INLINE
 
 }  // namespace
 

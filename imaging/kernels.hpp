@@ -19,9 +19,7 @@ enum class Isa { baseline, avx2, avx512 };
 struct Table {
   /// ψ ← ψ·exp(iσv) over n pixels (pixels with v = 0 are left exactly as they are).
   void (*transmit)(cfloat* wave, const float* v, float sigma, std::size_t n);
-  /// a ← a·b elementwise.
-  void (*multiply)(cfloat* a, const cfloat* b, std::size_t n);
-  /// out ← a·b elementwise.
+  /// out ← a·b elementwise (out may be a).
   void (*multiply_into)(cfloat* out, const cfloat* a, const cfloat* b, std::size_t n);
   /// sum[i] += scale·|w[i]|² (in double).
   void (*add_norm)(double* sum, const cfloat* w, double scale, std::size_t n);

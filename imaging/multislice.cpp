@@ -78,7 +78,6 @@ void Multislice::slice_potential(std::size_t index, const std::vector<SliceAtom>
   c.previous = atoms;
 }
 
-
 void Multislice::exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) const {
   const std::size_t n = grid_.size();
   cfloat* spec = ws.psi.data();
@@ -100,7 +99,7 @@ void Multislice::exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) co
       k.transmit(wave, v, sigma, n);
     }
     fft_.forward_transposed(wave, spec);
-    k.multiply(spec, prop, n);
+    k.multiply_into(spec, spec, prop, n);
     // The next slice needs ψ in real space; after the last one the spectrum is what we want.
     if (&slice != &specimen.slices.back()) fft_.backward_transposed(spec, wave);
   }
