@@ -4,6 +4,55 @@
 
 namespace nanomix {
 
+namespace {
+// std::mt19937_64's parameters (C++ [rand.predef]): word 64 bits, n = 312, m = 156, r = 31.
+constexpr int kM = 156;
+constexpr std::uint64_t kMatrix = 0xB5026F5AA96619E9ULL;        // a
+constexpr std::uint64_t kUpper = ~std::uint64_t{0} << 31;       // the top w − r bits
+constexpr std::uint64_t kLower = ~kUpper;                       // the low r bits
+constexpr std::uint64_t kInit = 6364136223846793005ULL;         // f, of the seeding recurrence
+
+/// One step of the twist: the new state word from words k (top bits), k + 1 (low bits) and k + m.
+inline std::uint64_t twist(std::uint64_t xk, std::uint64_t xk1, std::uint64_t xkm) {
+  const std::uint64_t y = (xk & kUpper) | (xk1 & kLower);
+  return xkm ^ (y >> 1) ^ ((std::uint64_t{0} - (y & 1)) & kMatrix);  // the branch-free "y odd ? a : 0"
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define NANOMIX_MT_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define NANOMIX_MT_CLONES
+#endif
+
+/// The block update and tempering (integer operations only: every clone gives the same bits).
+NANOMIX_MT_CLONES void mt_refill(std::uint64_t* x, std::uint64_t* out, int n) {
+  // Word k reads the old words k + 1 and k + m (not yet overwritten), so each loop vectorises.
+  for (int k = 0; k < n - kM; ++k) x[k] = twist(x[k], x[k + 1], x[k + kM]);
+  for (int k = n - kM; k < n - 1; ++k) x[k] = twist(x[k], x[k + 1], x[k + kM - n]);
+  x[n - 1] = twist(x[n - 1], x[0], x[kM - 1]);
+  for (int k = 0; k < n; ++k) {  // tempering: u = 29, d, s = 17, b, t = 37, c, l = 43
+    std::uint64_t z = x[k];
+    z ^= (z >> 29) & 0x5555555555555555ULL;
+    z ^= (z << 17) & 0x71D67FFFEDA60000ULL;
+    z ^= (z << 37) & 0xFFF7EEE000000000ULL;
+    out[k] = z ^ (z >> 43);
+  }
+}
+#undef NANOMIX_MT_CLONES
+}  // namespace
+
+Mt19937_64::Mt19937_64(std::uint64_t seed) {
+  state_[0] = seed;
+  for (int i = 1; i < kN; ++i) {
+    state_[i] = kInit * (state_[i - 1] ^ (state_[i - 1] >> 62)) + static_cast<std::uint64_t>(i);
+  }
+}
+
+void Mt19937_64::refill() {
+  mt_refill(state_, out_, kN);
+  next_ = 0;
+}
+
 double Rng::normal() {
   // Box–Muller; u1 in (0, 1] so the logarithm is finite.
   const double u1 = 1.0 - uniform();
