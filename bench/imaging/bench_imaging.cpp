@@ -5,7 +5,9 @@
 // side, 0.15 Å pixels, as configs/demo.ini) and a 1536 × 512 grid of 0.05 Å pixels. Each case runs a
 // movie of `frames` frames (default 21) with exact partial coherence (the default: images summed over
 // the focal spread) and with the envelope approximation (the cost of a coherent frame: one lens
-// transfer); every figure is the median of `runs` runs (no best-of).
+// transfer). The floor and the two movies are timed in turn, `runs` rounds (after a warm-up): the
+// ratios are each round's against its own floor, and every figure is a median over rounds (no
+// best-of).
 // Usage: bench_imaging [threads=1] [runs=5] [frames=21] [case=all|demo|1536]
 #include <fftw3.h>
 
@@ -98,40 +100,54 @@ std::vector<Frame> tube_movie(double w, double length, int frames, std::mt19937_
   return out;
 }
 
-/// Median seconds of `2 × slices` bare FFTs (forward, backward per slice) with FFTW_MEASURE 2D plans;
-/// one scaling pass per slice keeps the numbers finite (the multislice has its propagator there).
-double measured_fft_floor(int nx, int ny, int slices, int runs) {
-  const std::size_t n = static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny);
-  fftwf_complex* a = fftwf_alloc_complex(n);
-  fftwf_init_threads();
-  fftwf_plan_with_nthreads(1);
-  fftwf_plan f = fftwf_plan_dft_2d(ny, nx, a, a, FFTW_FORWARD, FFTW_MEASURE);
-  fftwf_plan b = fftwf_plan_dft_2d(ny, nx, a, a, FFTW_BACKWARD, FFTW_MEASURE);
-  std::mt19937_64 rng(5);
-  std::uniform_real_distribution<float> u(-1, 1);
-  for (std::size_t i = 0; i < n; ++i) a[i][0] = u(rng), a[i][1] = u(rng);
-  const float scale = 1.0f / static_cast<float>(n);
-  std::vector<double> t;
-  bool finite = true;
-  for (int r = 0; r <= runs; ++r) {  // run 0 warms up
-    const double t0 = now_seconds();
-    for (int s = 0; s < slices; ++s) {
-      fftwf_execute(f);
-      fftwf_execute(b);
-      for (std::size_t i = 0; i < n; ++i) a[i][0] *= scale, a[i][1] *= scale;
+/// The floor: `2 × slices` bare FFTs (forward, backward per slice) with FFTW_MEASURE 2D plans on the
+/// frame's grid; one scaling pass per slice keeps the numbers finite (the multislice has its
+/// propagator there). Planned once; each call of `seconds_per_frame` times `frames` frames' worth.
+class FftFloor {
+ public:
+  FftFloor(int nx, int ny, int slices) : n_(static_cast<std::size_t>(nx) * static_cast<std::size_t>(ny)), slices_(slices) {
+    a_ = fftwf_alloc_complex(n_);
+    fftwf_init_threads();
+    fftwf_plan_with_nthreads(1);
+    f_ = fftwf_plan_dft_2d(ny, nx, a_, a_, FFTW_FORWARD, FFTW_MEASURE);
+    b_ = fftwf_plan_dft_2d(ny, nx, a_, a_, FFTW_BACKWARD, FFTW_MEASURE);
+    std::mt19937_64 rng(5);
+    std::uniform_real_distribution<float> u(-1, 1);
+    for (std::size_t i = 0; i < n_; ++i) a_[i][0] = u(rng), a_[i][1] = u(rng);
+    seconds_per_frame(1);  // warm-up
+  }
+  ~FftFloor() {
+    bool finite = true;
+    for (std::size_t i = 0; i < n_; ++i) finite = finite && std::isfinite(a_[i][0]) && std::isfinite(a_[i][1]);
+    fftwf_destroy_plan(f_);
+    fftwf_destroy_plan(b_);
+    fftwf_free(a_);
+    if (!finite) {
+      std::printf("bench: the FFT floor's data is not finite\n");
+      std::exit(1);
     }
-    if (r > 0) t.push_back(now_seconds() - t0);
   }
-  for (std::size_t i = 0; i < n; ++i) finite = finite && std::isfinite(a[i][0]) && std::isfinite(a[i][1]);
-  fftwf_destroy_plan(f);
-  fftwf_destroy_plan(b);
-  fftwf_free(a);
-  if (!finite) {
-    std::printf("bench: the FFT floor's data is not finite\n");
-    std::exit(1);
+  FftFloor(const FftFloor&) = delete;
+  FftFloor& operator=(const FftFloor&) = delete;
+  double seconds_per_frame(std::size_t frames) {
+    const float scale = 1.0f / static_cast<float>(n_);
+    const double t0 = now_seconds();
+    for (std::size_t m = 0; m < frames; ++m) {
+      for (int s = 0; s < slices_; ++s) {
+        fftwf_execute(f_);
+        fftwf_execute(b_);
+        for (std::size_t i = 0; i < n_; ++i) a_[i][0] *= scale, a_[i][1] *= scale;
+      }
+    }
+    return (now_seconds() - t0) / static_cast<double>(frames);
   }
-  return median(t);
-}
+
+ private:
+  std::size_t n_;
+  int slices_;
+  fftwf_complex* a_ = nullptr;
+  fftwf_plan f_ = nullptr, b_ = nullptr;
+};
 
 void run_case(const char* name, const std::vector<Frame>& movie, ImagingParams p, int threads, int runs) {
   p.threads = threads;
@@ -143,30 +159,39 @@ void run_case(const char* name, const std::vector<Frame>& movie, ImagingParams p
   p.optics.source_semiangle_mrad = 0.1;
   p.dose.dose_e_per_angstrom2 = 400;
   auto src = SnapshotSource::frames(movie, name);
-  auto frame_time = [&](bool envelope, RenderResult& last) {
+  auto render = [&](bool envelope, RenderResult& last) {
     ImagingParams q = p;
     if (envelope) q.optics.temporal_coherence = TemporalCoherence::envelope;
-    std::vector<double> t;
-    for (int r = 0; r < runs; ++r) {
-      const double t0 = now_seconds();
-      last = render_movie(q, src);
-      t.push_back((now_seconds() - t0) / static_cast<double>(last.intensity.frame_count()));
-    }
-    return median(t);
+    const double t0 = now_seconds();
+    last = render_movie(q, src);
+    return (now_seconds() - t0) / static_cast<double>(last.intensity.frame_count());
   };
+  // Rounds of floor, exact movie, envelope movie, in turn: each round's ratios are taken against its
+  // own floor (the load of a shared machine drifts between rounds, less within one), and the figures
+  // are the medians over rounds of the times and of the ratios. Round 0 warms up and is not counted.
   RenderResult exact, envelope;
-  const double t_exact = frame_time(false, exact);
-  const double t_env = frame_time(true, envelope);
-  const double floor = measured_fft_floor(exact.grid.nx, exact.grid.ny, exact.slice_count, runs);
+  render(false, exact);
   const std::size_t frames = exact.intensity.frame_count();
-  std::printf("case %s: %d x %d pixels of %.3f Å, %d slices, %zu atoms, %zu frames, %d thread(s), medians of %d runs\n", name,
+  FftFloor fft_floor(exact.grid.nx, exact.grid.ny, exact.slice_count);
+  std::vector<double> floors, exacts, envs, r_exact, r_env, r_exact_env;
+  for (int r = 0; r < runs; ++r) {
+    floors.push_back(fft_floor.seconds_per_frame(frames));
+    exacts.push_back(render(false, exact));
+    envs.push_back(render(true, envelope));
+    r_exact.push_back(exacts.back() / floors.back());
+    r_env.push_back(envs.back() / floors.back());
+    r_exact_env.push_back(exacts.back() / envs.back());
+  }
+  const double floor = median(floors), t_exact = median(exacts), t_env = median(envs);
+  std::printf("case %s: %d x %d pixels of %.3f Å, %d slices, %zu atoms, %zu frames, %d thread(s), medians of %d rounds\n", name,
               exact.grid.nx, exact.grid.ny, exact.grid.dx_angstrom, exact.slice_count, movie[0].size(), frames, threads, runs);
   std::printf("  floor: %d bare FFTs (FFTW_MEASURE 2D plans) per frame:  %8.1f ms\n", 2 * exact.slice_count, 1e3 * floor);
-  std::printf("  frame, envelope approximation (coherent cost):      %8.1f ms   ratio to floor %.2f (goal <= 1.5)\n", 1e3 * t_env,
-              t_env / floor);
-  std::printf("  frame, exact partial coherence (default, %zu points): %8.1f ms   ratio to floor %.2f\n", exact.focal_defocus_angstrom.size(),
-              1e3 * t_exact, t_exact / floor);
-  std::printf("  ratio exact / envelope frame: %.2f (goal <= 1.5)\n", t_exact / t_env);
+  std::printf("  frame, envelope approximation (coherent cost):      %8.1f ms   ratio to floor %.2f (goal <= 1.5; rounds %.2f-%.2f)\n",
+              1e3 * t_env, median(r_env), *std::min_element(r_env.begin(), r_env.end()), *std::max_element(r_env.begin(), r_env.end()));
+  std::printf("  frame, exact partial coherence (default, %zu points): %8.1f ms   ratio to floor %.2f (rounds %.2f-%.2f)\n",
+              exact.focal_defocus_angstrom.size(), 1e3 * t_exact, median(r_exact), *std::min_element(r_exact.begin(), r_exact.end()),
+              *std::max_element(r_exact.begin(), r_exact.end()));
+  std::printf("  ratio exact / envelope frame: %.2f (goal <= 1.5)\n", median(r_exact_env));
   // Every transform the frame does, at the floor's time per transform: the multislice's 2 per slice
   // less the last slice's backward one, one inverse per lens term (16 defocus points, or 1 for the
   // envelope) and the camera MTF's forward and inverse.
@@ -174,7 +199,8 @@ void run_case(const char* name, const std::vector<Frame>& movie, ImagingParams p
   auto all_ffts = [&](std::size_t lens_terms) { return 2.0 * exact.slice_count - 1 + static_cast<double>(lens_terms) + 2; };
   const double n_env = all_ffts(1), n_exact = all_ffts(exact.focal_defocus_angstrom.size());
   std::printf("  against every FFT the frame does (same plans): envelope %.0f FFTs, %.1f ms, ratio %.2f; exact %.0f FFTs, %.1f ms, ratio %.2f\n",
-              n_env, 1e3 * per_fft * n_env, t_env / (per_fft * n_env), n_exact, 1e3 * per_fft * n_exact, t_exact / (per_fft * n_exact));
+              n_env, 1e3 * per_fft * n_env, median(r_env) * 2.0 * exact.slice_count / n_env, n_exact, 1e3 * per_fft * n_exact,
+              median(r_exact) * 2.0 * exact.slice_count / n_exact);
 }
 
 }  // namespace
