@@ -3,6 +3,7 @@
 #include <fftw3.h>
 
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <new>
 #include <string>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "imaging/kernels.hpp"
 
 namespace nanomix::imaging {
 
@@ -24,6 +26,10 @@ cfloat* thread_scratch(std::size_t n) {
   thread_local FftBuffer buf;
   if (buf.size() < n) buf = FftBuffer(n);
   return buf.data();
+}
+
+void run(fftwf_plan plan, cfloat* in, cfloat* out) {
+  fftwf_execute_dft(plan, reinterpret_cast<fftwf_complex*>(in), reinterpret_cast<fftwf_complex*>(out));
 }
 }  // namespace
 
@@ -49,9 +55,14 @@ struct Fft2d::Impl {
   fftwf_plan x_forward = nullptr, x_backward = nullptr, y_forward = nullptr, y_backward = nullptr;
   // Transposes (FFTW rank-0 transforms: copies, no arithmetic) of ny rows of nx into nx rows of ny
   // and back. A copy is exact whatever algorithm does it, so these are planned with FFTW_MEASURE
-  // (about 3x faster than ESTIMATE's or a tiled loop's at 1536 x 512) without costing the bitwise
-  // identity across threads, ranks and runs that the transforms' fixed plans keep.
+  // (about 3x faster than ESTIMATE's or a scalar tiled loop's at 1536 x 512) without costing the
+  // bitwise identity across threads, ranks and runs that the transforms' fixed plans keep.
   fftwf_plan yx_to_xy = nullptr, xy_to_yx = nullptr;
+  // Whether each transpose is done by kernels::best().transpose (SIMD register blocks) instead: the
+  // faster of the two, timed at construction for one thread (a copy: the same bits either way; the
+  // register blocks win ~2x on grids that fit in cache, FFTW's buffered tiles on large
+  // power-of-two strides).
+  bool own_yx_to_xy = false, own_xy_to_yx = false;
 };
 
 Fft2d::Fft2d(int nx, int ny, int threads) : impl_(std::make_unique<Impl>()), nx_(nx), ny_(ny) {
@@ -82,6 +93,38 @@ Fft2d::Fft2d(int nx, int ny, int threads) : impl_(std::make_unique<Impl>()), nx_
       !impl_->xy_to_yx) {
     throw RuntimeError("FFTW could not plan a " + std::to_string(nx) + " x " + std::to_string(ny) + " transform");
   }
+  if (threads <= 1) {
+    // The faster transpose: medians of 5 timings each, taken in turn.
+    const auto transpose_kernel = kernels::best().transpose;
+    auto own_is_faster = [&](fftwf_plan plan, int rows, int cols) {
+      using clock = std::chrono::steady_clock;
+      std::vector<double> fftw_s, own_s;
+      for (int r = 0; r < 5; ++r) {
+        auto t0 = clock::now();
+        fftwf_execute_dft(plan, i, o);
+        auto t1 = clock::now();
+        transpose_kernel(in.data(), static_cast<std::size_t>(cols), rows, cols, out.data(), static_cast<std::size_t>(rows));
+        auto t2 = clock::now();
+        fftw_s.push_back(std::chrono::duration<double>(t1 - t0).count());
+        own_s.push_back(std::chrono::duration<double>(t2 - t1).count());
+      }
+      std::nth_element(fftw_s.begin(), fftw_s.begin() + 2, fftw_s.end());
+      std::nth_element(own_s.begin(), own_s.begin() + 2, own_s.end());
+      return own_s[2] < fftw_s[2];
+    };
+    impl_->own_yx_to_xy = own_is_faster(impl_->yx_to_xy, ny, nx);
+    impl_->own_xy_to_yx = own_is_faster(impl_->xy_to_yx, nx, ny);
+  }
+}
+
+void Fft2d::transpose_yx_to_xy(cfloat* in, cfloat* out) const {
+  if (impl_->own_yx_to_xy) kernels::best().transpose(in, static_cast<std::size_t>(nx_), ny_, nx_, out, static_cast<std::size_t>(ny_));
+  else run(impl_->yx_to_xy, in, out);
+}
+
+void Fft2d::transpose_xy_to_yx(cfloat* in, cfloat* out) const {
+  if (impl_->own_xy_to_yx) kernels::best().transpose(in, static_cast<std::size_t>(ny_), nx_, ny_, out, static_cast<std::size_t>(nx_));
+  else run(impl_->xy_to_yx, in, out);
 }
 
 Fft2d::~Fft2d() {
@@ -92,34 +135,29 @@ Fft2d::~Fft2d() {
   }
 }
 
-namespace {
-void run(fftwf_plan plan, cfloat* in, cfloat* out) {
-  fftwf_execute_dft(plan, reinterpret_cast<fftwf_complex*>(in), reinterpret_cast<fftwf_complex*>(out));
-}
-}  // namespace
 
 // Each half: 1D batch (in → out), transpose (out → in), 1D batch (in → out).
 void Fft2d::forward_transposed(cfloat* in, cfloat* out) const {
   run(impl_->x_forward, in, out);
-  run(impl_->yx_to_xy, out, in);
+  transpose_yx_to_xy(out, in);
   run(impl_->y_forward, in, out);
 }
 
 void Fft2d::backward_transposed(cfloat* in, cfloat* out) const {
   run(impl_->y_backward, in, out);
-  run(impl_->xy_to_yx, out, in);
+  transpose_xy_to_yx(out, in);
   run(impl_->x_backward, in, out);
 }
 
 void Fft2d::forward(cfloat* data) const {
   cfloat* t = thread_scratch(static_cast<std::size_t>(nx_) * static_cast<std::size_t>(ny_));
   forward_transposed(data, t);
-  run(impl_->xy_to_yx, t, data);
+  transpose_xy_to_yx(t, data);
 }
 
 void Fft2d::backward(cfloat* data) const {
   cfloat* t = thread_scratch(static_cast<std::size_t>(nx_) * static_cast<std::size_t>(ny_));
-  run(impl_->yx_to_xy, data, t);
+  transpose_yx_to_xy(data, t);
   backward_transposed(t, data);
 }
 

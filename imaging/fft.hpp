@@ -1,7 +1,8 @@
 #pragma once
 // 2D complex FFTs in single precision (FFTW3f), as a fixed plan: a 2D transform is a batch of
-// contiguous 1D transforms along x (one per row), a cache-blocked transpose, and a batch of
-// contiguous 1D transforms along y, each batch out of place. The 1D batches are planned with FFTW_ESTIMATE, whose choice
+// contiguous 1D transforms along x (one per row), a cache-blocked transpose (FFTW's timed plan or
+// SIMD register blocks, whichever the constructor times faster: a copy, the same bits), and a batch
+// of contiguous 1D transforms along y, each batch out of place. The 1D batches are planned with FFTW_ESTIMATE, whose choice
 // depends only on the sizes (never on timings): every thread, rank and run executes the same
 // arithmetic, so results are bitwise identical across them. Timed planning (FFTW_MEASURE) of the 2D
 // transform could choose different algorithms in different processes; this decomposition runs
@@ -62,6 +63,9 @@ class Fft2d {
   int ny() const { return ny_; }
 
  private:
+  /// ny rows of nx → nx rows of ny, and back (out of place; by the faster of FFTW's plan and ours).
+  void transpose_yx_to_xy(cfloat* in, cfloat* out) const;
+  void transpose_xy_to_yx(cfloat* in, cfloat* out) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
   int nx_ = 0, ny_ = 0;

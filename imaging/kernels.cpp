@@ -6,6 +6,13 @@
 #include <cstdlib>
 #include <cstring>
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
+
 #include "core/units.hpp"
 
 // One body per kernel (always inlined), instantiated by NANOMIX_KERNELS for each instruction set:
@@ -137,6 +144,63 @@ NANOMIX_INLINE void add_atom_potential_body(float* v, int nx, int ny, double dx,
   }
 }
 
+/// out[c·ds + r] = in[r·ss + c] for r < rows, c < cols (8-byte elements: a copy, so every variant
+/// gives the same bits). What the vector blocks leave (the last rows and columns), one by one.
+NANOMIX_INLINE void transpose_edges(const std::uint64_t* src, std::size_t ss, int rows, int cols, std::uint64_t* dst,
+                                    std::size_t ds, int rows_done, int cols_done) {
+  for (int r = 0; r < rows; ++r) {
+    for (int c = r < rows_done ? cols_done : 0; c < cols; ++c) {
+      dst[static_cast<std::size_t>(c) * ds + static_cast<std::size_t>(r)] = src[static_cast<std::size_t>(r) * ss + static_cast<std::size_t>(c)];
+    }
+  }
+}
+
+/// 2 × 2 blocks of SSE2 registers (the x86-64 baseline).
+void transpose_baseline(const cfloat* in, std::size_t ss, int rows, int cols, cfloat* out, std::size_t ds) {
+  const auto* src = reinterpret_cast<const std::uint64_t*>(in);
+  auto* dst = reinterpret_cast<std::uint64_t*>(out);
+#ifdef __SSE2__
+  const int r2 = rows & ~1, c2 = cols & ~1;
+  for (int r = 0; r < r2; r += 2) {
+    for (int c = 0; c < c2; c += 2) {
+      const auto* a = reinterpret_cast<const double*>(src + static_cast<std::size_t>(r) * ss + static_cast<std::size_t>(c));
+      const __m128d x = _mm_loadu_pd(a), y = _mm_loadu_pd(a + ss);
+      auto* b = reinterpret_cast<double*>(dst + static_cast<std::size_t>(c) * ds + static_cast<std::size_t>(r));
+      _mm_storeu_pd(b, _mm_unpacklo_pd(x, y));
+      _mm_storeu_pd(b + ds, _mm_unpackhi_pd(x, y));
+    }
+  }
+#else
+  const int r2 = 0, c2 = 0;
+#endif
+  transpose_edges(src, ss, rows, cols, dst, ds, r2, c2);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+/// 4 × 4 blocks of AVX registers (unpacks and lane permutes).
+__attribute__((target("avx2"))) void transpose_avx2(const cfloat* in, std::size_t ss, int rows, int cols, cfloat* out,
+                                                    std::size_t ds) {
+  const auto* src = reinterpret_cast<const std::uint64_t*>(in);
+  auto* dst = reinterpret_cast<std::uint64_t*>(out);
+  const int r4 = rows & ~3, c4 = cols & ~3;
+  for (int r = 0; r < r4; r += 4) {
+    for (int c = 0; c < c4; c += 4) {
+      const auto* a = reinterpret_cast<const double*>(src + static_cast<std::size_t>(r) * ss + static_cast<std::size_t>(c));
+      const __m256d x0 = _mm256_loadu_pd(a), x1 = _mm256_loadu_pd(a + ss), x2 = _mm256_loadu_pd(a + 2 * ss),
+                    x3 = _mm256_loadu_pd(a + 3 * ss);
+      const __m256d t0 = _mm256_unpacklo_pd(x0, x1), t1 = _mm256_unpackhi_pd(x0, x1), t2 = _mm256_unpacklo_pd(x2, x3),
+                    t3 = _mm256_unpackhi_pd(x2, x3);
+      auto* b = reinterpret_cast<double*>(dst + static_cast<std::size_t>(c) * ds + static_cast<std::size_t>(r));
+      _mm256_storeu_pd(b, _mm256_permute2f128_pd(t0, t2, 0x20));
+      _mm256_storeu_pd(b + ds, _mm256_permute2f128_pd(t1, t3, 0x20));
+      _mm256_storeu_pd(b + 2 * ds, _mm256_permute2f128_pd(t0, t2, 0x31));
+      _mm256_storeu_pd(b + 3 * ds, _mm256_permute2f128_pd(t1, t3, 0x31));
+    }
+  }
+  transpose_edges(src, ss, rows, cols, dst, ds, r4, c4);
+}
+#endif
+
 #define NANOMIX_KERNELS(SUFFIX, ATTR)                                                                                     \
   ATTR void transmit_##SUFFIX(cfloat* wave, const float* v, float sigma, std::size_t n) { transmit_body(wave, v, sigma, n); } \
   ATTR void add_norm_##SUFFIX(double* sum, const cfloat* w, double scale, std::size_t n) { add_norm_body(sum, w, scale, n); } \
@@ -158,14 +222,16 @@ NANOMIX_PRODUCT_KERNEL(avx2, __attribute__((target("avx2"))))
 NANOMIX_KERNELS(avx512, __attribute__((target("avx512f"))))
 #endif
 
-const Table table_baseline{transmit_baseline, multiply_into_baseline, add_norm_baseline, add_atom_potential_baseline};
+const Table table_baseline{transmit_baseline, multiply_into_baseline, add_norm_baseline, add_atom_potential_baseline,
+                            transpose_baseline};
 #ifdef NANOMIX_HAVE_WIDE_KERNELS
-const Table table_avx2{transmit_avx2, multiply_into_avx2, add_norm_avx2, add_atom_potential_avx2};
+const Table table_avx2{transmit_avx2, multiply_into_avx2, add_norm_avx2, add_atom_potential_avx2, transpose_avx2};
 // The complex product from the AVX2 build: for AVX-512F, GCC 12 vectorises them with vfmaddsub (a
 // fused multiply–add: other bits) even under -ffp-contract=off and target "no-fma"
 // (tests/imaging/test_kernels.cpp finds it). It is memory-bound, so the wider registers would
 // gain little.
-const Table table_avx512{transmit_avx512, multiply_into_avx2, add_norm_avx512, add_atom_potential_avx512};
+// The transpose too: a copy, and AVX-512's wider blocks would stride over more cache lines.
+const Table table_avx512{transmit_avx512, multiply_into_avx2, add_norm_avx512, add_atom_potential_avx512, transpose_avx2};
 #endif
 #undef NANOMIX_KERNELS
 #undef NANOMIX_PRODUCT_KERNEL

@@ -1,6 +1,6 @@
 #pragma once
 // The frame's per-pixel loops (transmission, propagator and lens products, |ψ|² sums, projected
-// potentials), compiled for the x86-64 baseline (SSE2) and again for AVX2 and AVX-512F; the widest
+// potentials; and a block transpose), compiled for the x86-64 baseline (SSE2) and again for AVX2 and AVX-512F; the widest
 // the CPU has is chosen once, at run time. Every variant does the same IEEE operations in the same
 // order on each pixel (elementwise loops, no reductions, no fused multiply–add: kernels.cpp), so
 // they give the same bits: results stay
@@ -25,6 +25,9 @@ struct Table {
   void (*add_norm)(double* sum, const cfloat* w, double scale, std::size_t n);
   /// add_atom_potential (projected_potential.hpp).
   void (*add_atom_potential)(float* v, int nx, int ny, double dx, double dy, const RadialPotential& table, double x, double y);
+  /// out[c·out_stride + r] = in[r·in_stride + c] for r < rows, c < cols: the transposed copy of a
+  /// rows × cols block (Fft2d's transposes where it is faster than FFTW's: a copy, the same bits).
+  void (*transpose)(const cfloat* in, std::size_t in_stride, int rows, int cols, cfloat* out, std::size_t out_stride);
 };
 
 /// The widest instruction set this CPU runs.
