@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
 
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -98,19 +99,20 @@ NANOMIX_INLINE void add_norm_body(double* __restrict sum, const cfloat* w, doubl
   }
 }
 
-/// One contiguous run of a row: pixels iu = iu0 .. iu0 + m − 1 (unwrapped index) at row[0 .. m).
-/// Pixels beyond the cutoff add exactly 0 (their radius is clamped so the table read stays in range).
-NANOMIX_INLINE void potential_run(float* __restrict row, int iu0, int m, double dx, double x, float ry2, float rc2,
-                                  float inv_step, const float* __restrict tab, int last) {
+/// One contiguous run of a row: pixels at row[0 .. m), whose squared x distances to the atom are
+/// rx2[0 .. m). Pixels beyond the cutoff add exactly 0 (their radius is clamped so the table read
+/// stays in range). The interpolation's differences come from the table (slope[k] = tab[k + 1] −
+/// tab[k], the same float subtraction done once).
+NANOMIX_INLINE void potential_run(float* __restrict row, const float* __restrict rx2, int m, float ry2, float rc2,
+                                  float inv_step, const float* __restrict tab, const float* __restrict slope, int last) {
   for (int t = 0; t < m; ++t) {
-    const float rx = static_cast<float>(static_cast<double>(iu0 + t) * dx - x);
-    const float r2 = rx * rx + ry2;
+    const float r2 = rx2[t] + ry2;
     const bool in = r2 < rc2;
     const float s = std::sqrt(in ? r2 : 0.0f) * inv_step;
     int k = static_cast<int>(s);
     if (k > last) k = last;
     const float f = s - static_cast<float>(k);
-    const float value = tab[k] + f * (tab[k + 1] - tab[k]);
+    const float value = tab[k] + f * slope[k];
     row[t] += in ? value : 0.0f;
   }
 }
@@ -120,10 +122,20 @@ NANOMIX_INLINE void add_atom_potential_body(float* v, int nx, int ny, double dx,
   const double rc = table.cutoff_angstrom;
   const int i0 = static_cast<int>(std::ceil((x - rc) / dx)), i1 = static_cast<int>(std::floor((x + rc) / dx));
   const int j0 = static_cast<int>(std::ceil((y - rc) / dy)), j1 = static_cast<int>(std::floor((y + rc) / dy));
+  if (i1 < i0) return;
   const float rc2 = static_cast<float>(rc * rc);
   const float inv_step = static_cast<float>(1.0 / table.step_angstrom);
   const float* tab = table.values.data();
+  const float* slope = table.slopes.data();
   const int last = static_cast<int>(table.values.size()) - 2;
+  // The squared x distance of every column of the disc (unwrapped index i0 + t), computed once per
+  // atom rather than once per pixel: rx in double, rounded to float, squared in float.
+  thread_local std::vector<float> rx2;
+  rx2.resize(static_cast<std::size_t>(i1 - i0 + 1));
+  for (int iu = i0; iu <= i1; ++iu) {
+    const float rx = static_cast<float>(static_cast<double>(iu) * dx - x);
+    rx2[static_cast<std::size_t>(iu - i0)] = rx * rx;
+  }
   auto wrap = [](int k, int n) { return ((k % n) + n) % n; };
   for (int ju = j0; ju <= j1; ++ju) {
     const float ry = static_cast<float>(ju * dy - y);
@@ -138,7 +150,7 @@ NANOMIX_INLINE void add_atom_potential_body(float* v, int nx, int ny, double dx,
     for (int iu = a0; iu <= a1;) {
       const int i = wrap(iu, nx);
       const int m = std::min(a1 - iu + 1, nx - i);
-      potential_run(row + i, iu, m, dx, x, ry2, rc2, inv_step, tab, last);
+      potential_run(row + i, rx2.data() + (iu - i0), m, ry2, rc2, inv_step, tab, slope, last);
       iu += m;
     }
   }

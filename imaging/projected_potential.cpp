@@ -54,6 +54,8 @@ RadialPotential make_radial_potential(const ScatteringParameters& p, const Radia
     if (r > taper_start) v *= 0.5 * (1 + std::cos(units::pi * (r - taper_start) / (rc - taper_start)));
     t.values[k] = static_cast<float>(v);
   }
+  t.slopes.assign(t.values.size(), 0.0f);
+  for (std::size_t k = 0; k + 1 < t.values.size(); ++k) t.slopes[k] = t.values[k + 1] - t.values[k];
   return t;
 }
 

@@ -20,6 +20,7 @@ struct RadialPotential {
   double cutoff_angstrom = 0;  ///< r_c: zero beyond
   double core_angstrom = 0;    ///< r_min: the disc mean inside
   std::vector<float> values;   ///< v_z(k·step) (tapered) in V·Å, k = 0..n, with values[n] = 0 (padding)
+  std::vector<float> slopes;   ///< values[k + 1] − values[k] (in float; the last 0), same length as values
 
   /// The tabulated v_z(r) in V·Å (linear interpolation; 0 beyond the cutoff).
   double operator()(double r_angstrom) const;
