@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "imaging/kernels.hpp"
 
 namespace nanomix::imaging {
@@ -36,6 +37,7 @@ void run(fftwf_plan plan, cfloat* in, cfloat* out) {
 FftBuffer::FftBuffer(std::size_t n) : n_(n) {
   data_ = reinterpret_cast<cfloat*>(fftwf_alloc_complex(n));
   if (!data_ && n) throw std::bad_alloc();
+  prefault(data_, n * sizeof(cfloat));
   for (std::size_t i = 0; i < n; ++i) data_[i] = 0;
 }
 FftBuffer::~FftBuffer() { fftwf_free(data_); }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/memory.hpp"
 #include "imaging/image_formation.hpp"
 
 namespace nanomix::imaging {
@@ -35,10 +36,11 @@ FrameImages FrameKernel::render(std::size_t frame, const std::vector<const Proje
     }
     add_image_intensity(g, fft, ws_.psi, e_.lens, 1.0 / static_cast<double>(snapshots.size()), scratch_, image_.data());
   }
-  out.intensity.assign(image_.begin(), image_.end());  // double → float, pixel by pixel
+  resize_prefaulted(out.intensity, npix);
+  std::copy(image_.begin(), image_.end(), out.intensity.begin());  // double → float, pixel by pixel
   apply_mtf(g, fft, e_.mtf, scratch_, image_);
-  out.expected_counts.resize(npix);
-  out.counts.resize(npix);
+  resize_prefaulted(out.expected_counts, npix);
+  resize_prefaulted(out.counts, npix);
   expose(g, e_.dose, frame, image_, out.expected_counts.data(), out.counts.data());
   return out;
 }

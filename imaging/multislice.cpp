@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/memory.hpp"
 #include "core/units.hpp"
 #include "imaging/electron.hpp"
 #include "imaging/kernels.hpp"
@@ -70,7 +71,11 @@ void Multislice::slice_potential(std::size_t index, const std::vector<SliceAtom>
     const bool room = c.potential.empty() && ws.cache_bytes + bytes <= ws.cache_budget_bytes;
     if (room) ws.cache_bytes += bytes;
     if (room || !c.potential.empty()) {
-      c.potential.assign(v, v + n);  // a first allocation is filled by the copy, not zeroed first
+      if (c.potential.empty()) {  // a first allocation: mapped at once, filled by the copy (not zeroed first)
+        c.potential.reserve(n);
+        prefault(c.potential.data(), bytes);
+      }
+      c.potential.assign(v, v + n);
       c.prefix = shared;
     }
   }

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <cmath>
 #include <fstream>
@@ -11,6 +12,7 @@
 #include "core/error.hpp"
 #include "core/h5md.hpp"
 #include "core/hdf5_util.hpp"
+#include "core/memory.hpp"
 #include "core/neighbors.hpp"
 #include "core/random.hpp"
 #include "core/xyz.hpp"
@@ -290,4 +292,17 @@ TEST_CASE("random streams: reproducible, distinct per purpose, Poisson moments")
     CHECK(std::abs(m - mean) < 4 * std::sqrt(mean / n));
     CHECK(std::abs(var - mean) < 4 * std::sqrt((2 * mean * mean + mean) / n));
   }
+}
+
+TEST_CASE("resize_prefaulted: the contents of resize, on storage mapped at once") {
+  std::vector<float> v{1.5f, -2.0f, 3.25f};
+  resize_prefaulted(v, 1u << 20);  // 4 MB: above prefault's threshold
+  REQUIRE(v.size() == (1u << 20));
+  CHECK(v[0] == 1.5f);
+  CHECK(v[1] == -2.0f);
+  CHECK(v[2] == 3.25f);
+  CHECK(std::all_of(v.begin() + 3, v.end(), [](float x) { return x == 0.0f; }));
+  resize_prefaulted(v, 2);  // shrinking keeps the first elements
+  CHECK(v == std::vector<float>{1.5f, -2.0f});
+  prefault(nullptr, 1u << 22);  // nothing to do, no crash
 }
