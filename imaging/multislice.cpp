@@ -43,12 +43,12 @@ void Multislice::slice_potential(const std::vector<SliceAtom>& atoms, float* v) 
   add_atoms(atoms, 0, atoms.size(), v);
 }
 
-void Multislice::slice_potential(std::size_t index, const std::vector<SliceAtom>& atoms, Workspace& ws) const {
+const float* Multislice::slice_potential(std::size_t index, const std::vector<SliceAtom>& atoms, Workspace& ws) const {
   float* v = ws.potential.data();
   const std::size_t n = grid_.size();
   if (ws.cache_budget_bytes == 0) {
     slice_potential(atoms, v);
-    return;
+    return v;
   }
   if (ws.slices.size() <= index) ws.slices.resize(index + 1);
   SliceCache& c = ws.slices[index];
@@ -58,6 +58,10 @@ void Multislice::slice_potential(std::size_t index, const std::vector<SliceAtom>
   const std::size_t shared = static_cast<std::size_t>(
       std::mismatch(atoms.begin(), atoms.end(), c.previous.begin(), c.previous.end()).first - atoms.begin());
   std::size_t start = 0;
+  if (c.prefix > 0 && c.prefix == atoms.size() && shared == atoms.size()) {  // the cache holds them all: no copy
+    c.previous = atoms;
+    return c.potential.data();
+  }
   if (c.prefix > 0 && c.prefix <= shared) {
     std::copy(c.potential.begin(), c.potential.end(), v);
     start = c.prefix;
@@ -81,13 +85,13 @@ void Multislice::slice_potential(std::size_t index, const std::vector<SliceAtom>
   }
   add_atoms(atoms, shared, atoms.size(), v);
   c.previous = atoms;
+  return v;
 }
 
 void Multislice::exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) const {
   const std::size_t n = grid_.size();
   cfloat* spec = ws.psi.data();
   cfloat* wave = ws.wave.data();
-  float* v = ws.potential.data();
   const cfloat* prop = propagator_.data();
   bool plane = true;  // ψ is still exactly the incident plane wave
   const float sigma = static_cast<float>(sigma_);
@@ -100,8 +104,7 @@ void Multislice::exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) co
       plane = false;
     }
     if (!slice.empty()) {
-      slice_potential(index, slice, ws);
-      k.transmit(wave, v, sigma, n);
+      k.transmit(wave, slice_potential(index, slice, ws), sigma, n);
     }
     fft_.forward_transposed(wave, spec);
     k.multiply_into(spec, spec, prop, n);

@@ -66,8 +66,9 @@ class Multislice {
   void exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) const;
   /// The projected potential of one slice (V·Å) into `v` (zeroed first).
   void slice_potential(const std::vector<SliceAtom>& atoms, float* v) const;
-  /// The same, through the workspace's cache of slice `index` (SliceCache): the same floats.
-  void slice_potential(std::size_t index, const std::vector<SliceAtom>& atoms, Workspace& ws) const;
+  /// The same, through the workspace's cache of slice `index` (SliceCache): the same floats, in
+  /// ws.potential, or in the cache itself (returned; no copy) when it holds every atom of the slice.
+  const float* slice_potential(std::size_t index, const std::vector<SliceAtom>& atoms, Workspace& ws) const;
 
   const Grid& grid() const { return grid_; }
   const Fft2d& fft() const { return fft_; }

@@ -175,7 +175,8 @@ TEST_CASE("propagation conserves the norm of a band-limited wave") {
 
 TEST_CASE("slice potentials carried over between frames give the same floats as summed anew") {
   // Frames of a slice whose first atoms stay (a frozen tube's carbon) while the rest move; one frame
-  // moves a "carbon" atom (the shared run shortens), one drops atoms, one is empty. The exit wave
+  // moves a "carbon" atom (the shared run shortens), one drops atoms, one is empty, the last two
+  // hold only the frozen atoms in one slice (the cache serves it without a copy). The exit wave
   // through a cached workspace must equal, bitwise, the one through a workspace without cache, and
   // the cache must have been used (an atom computed once less is the only way the floats could
   // differ, so the check also needs the frames that reuse it).
@@ -196,6 +197,7 @@ TEST_CASE("slice potentials carried over between frames give the same floats as 
       a.assign(carbon.begin() + 10 * s, carbon.begin() + 10 * s + 14);
       if (m == 3 && s == 0) a[6].x_angstrom += 0.01;  // a "carbon" moved: the shared run is 6 atoms
       if (m == 4 && s == 2) a.resize(5);              // fewer atoms than the cached run
+      if (m >= 6 && s == 0) continue;  // only the frozen atoms: the cache is used as it is, not copied
       for (int i = 0; i < 3; ++i) a.push_back({rng.uniform(0, 14.4), rng.uniform(0, 12), 1});  // ions move
     }
     return spec;
