@@ -137,7 +137,7 @@ TEST_CASE("kernels: the block transpose of every variant is the transposed copy"
   std::mt19937 rng(5);
   // Odd and even shapes (the register blocks' edges), strides wider than the block (a block of a
   // larger array, as Fft2d does not need but the contract allows).
-  for (auto [rows, cols] : {std::array<int, 2>{1, 1}, {3, 5}, {8, 12}, {37, 22}, {64, 33}}) {
+  for (auto [rows, cols] : {std::array<int, 2>{1, 1}, {3, 5}, {8, 12}, {37, 22}, {64, 33}, {70, 101}}) {
     const std::size_t in_stride = static_cast<std::size_t>(cols) + 3, out_stride = static_cast<std::size_t>(rows) + 1;
     const auto in = random_wave(static_cast<std::size_t>(rows) * in_stride, rng);
     std::vector<cfloat> expected(static_cast<std::size_t>(cols) * out_stride, cfloat(-7.0f, 7.0f));
