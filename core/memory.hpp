@@ -14,17 +14,15 @@ namespace nanomix {
 /// Maps the whole pages inside [data, data + bytes) now (see above).
 void prefault(void* data, std::size_t bytes);
 
-/// v.resize(n) for a vector that is about to be filled: its new storage is prefaulted first.
+/// v.reserve(n), with new storage prefaulted (to be filled by assign or push_back: no zero fill).
 template <class T>
-void resize_prefaulted(std::vector<T>& v, std::size_t n) {
-  if (n > v.capacity()) {
-    std::vector<T> fresh;
-    fresh.reserve(n);
-    prefault(fresh.data(), n * sizeof(T));
-    fresh.assign(v.begin(), v.end());
-    v.swap(fresh);
-  }
-  v.resize(n);
+void reserve_prefaulted(std::vector<T>& v, std::size_t n) {
+  if (n <= v.capacity()) return;
+  std::vector<T> fresh;
+  fresh.reserve(n);
+  prefault(fresh.data(), n * sizeof(T));
+  fresh.assign(v.begin(), v.end());
+  v.swap(fresh);
 }
 
 }  // namespace nanomix

@@ -6,6 +6,7 @@
 
 #include "core/atomic_file.hpp"
 #include "core/error.hpp"
+#include "core/memory.hpp"
 #include "core/random.hpp"
 
 namespace nanomix::imaging {
@@ -103,17 +104,21 @@ void apply_mtf(const Grid& g, const Fft2d& fft, const std::vector<float>& mtf, F
   for (std::size_t i = 0; i < n; ++i) image[i] = w[i].real();
 }
 
-void expose(const Grid& g, const DoseParams& d, std::uint64_t frame, const std::vector<double>& image, float* expected,
-            float* counts) {
+void expose(const Grid& g, const DoseParams& d, std::uint64_t frame, const std::vector<double>& image,
+            std::vector<float>& expected, std::vector<float>& counts) {
   const double per_pixel = d.dose_e_per_angstrom2 * g.dx_angstrom * g.dy_angstrom;
   Rng rng(d.seed, RandomPurpose::dose_noise, frame);
   const std::size_t n = g.size();
+  expected.clear();
+  counts.clear();
+  reserve_prefaulted(expected, n);
+  reserve_prefaulted(counts, n);
   for (std::size_t i = 0; i < n; ++i) {
     const double mean = per_pixel * (image[i] > 0 ? image[i] : 0.0);
-    expected[i] = static_cast<float>(d.gain_counts_per_electron * mean);
+    expected.push_back(static_cast<float>(d.gain_counts_per_electron * mean));
     double c = d.gain_counts_per_electron * static_cast<double>(rng.poisson(mean));
     if (d.read_noise_counts > 0) c += d.read_noise_counts * rng.normal();
-    counts[i] = static_cast<float>(c);
+    counts.push_back(static_cast<float>(c));
   }
 }
 

@@ -47,7 +47,8 @@ struct DoseParams {
 };
 
 /// expected[i] = gain · dose · dx · dy · max(0, image[i]); counts[i] sampled as above for `frame`.
+/// Both are replaced by one value per pixel (new storage prefaulted, never zero-filled first).
 void expose(const Grid& grid, const DoseParams& dose, std::uint64_t frame, const std::vector<double>& image,
-            float* expected, float* counts);
+            std::vector<float>& expected, std::vector<float>& counts);
 
 }  // namespace nanomix::imaging

@@ -36,12 +36,10 @@ FrameImages FrameKernel::render(std::size_t frame, const std::vector<const Proje
     }
     add_image_intensity(g, fft, ws_.psi, e_.lens, 1.0 / static_cast<double>(snapshots.size()), scratch_, image_.data());
   }
-  resize_prefaulted(out.intensity, npix);
-  std::copy(image_.begin(), image_.end(), out.intensity.begin());  // double → float, pixel by pixel
+  reserve_prefaulted(out.intensity, npix);
+  out.intensity.assign(image_.begin(), image_.end());  // double → float, pixel by pixel
   apply_mtf(g, fft, e_.mtf, scratch_, image_);
-  resize_prefaulted(out.expected_counts, npix);
-  resize_prefaulted(out.counts, npix);
-  expose(g, e_.dose, frame, image_, out.expected_counts.data(), out.counts.data());
+  expose(g, e_.dose, frame, image_, out.expected_counts, out.counts);
   return out;
 }
 

@@ -343,12 +343,14 @@ TEST_CASE("dose noise depends on seed and frame only") {
   DoseParams d;
   d.dose_e_per_angstrom2 = 40;
   std::vector<double> img(g.size(), 1.0);
-  std::vector<float> e1(g.size()), c1(g.size()), e2(g.size()), c2(g.size()), c3(g.size());
-  expose(g, d, 3, img, e1.data(), c1.data());
-  expose(g, d, 3, img, e2.data(), c2.data());
+  std::vector<float> e1, c1, e2, c2, c3(5, -1.0f);  // c3: old contents are replaced
+  expose(g, d, 3, img, e1, c1);
+  expose(g, d, 3, img, e2, c2);
   CHECK(c1 == c2);
+  REQUIRE(c1.size() == g.size());
   CHECK(e1[0] == doctest::Approx(10.0f));
-  expose(g, d, 4, img, e2.data(), c3.data());
+  expose(g, d, 4, img, e2, c3);
+  REQUIRE(c3.size() == g.size());
   CHECK(c1 != c3);
 }
 
