@@ -137,7 +137,6 @@ Fft2d::~Fft2d() {
   }
 }
 
-
 // Each half: 1D batch (in → out), transpose (out → in), 1D batch (in → out).
 void Fft2d::forward_transposed(cfloat* in, cfloat* out) const {
   run(impl_->x_forward, in, out);

@@ -75,10 +75,7 @@ const float* Multislice::slice_potential(std::size_t index, const std::vector<Sl
     const bool room = c.potential.empty() && ws.cache_bytes + bytes <= ws.cache_budget_bytes;
     if (room) ws.cache_bytes += bytes;
     if (room || !c.potential.empty()) {
-      if (c.potential.empty()) {  // a first allocation: mapped at once, filled by the copy (not zeroed first)
-        c.potential.reserve(n);
-        prefault(c.potential.data(), bytes);
-      }
+      reserve_prefaulted(c.potential, n);  // a first allocation is mapped at once and filled by the copy
       c.potential.assign(v, v + n);
       c.prefix = shared;
     }
