@@ -156,12 +156,13 @@ NANOMIX_INLINE void add_atom_potential_body(float* v, int nx, int ny, double dx,
   }
 }
 
-/// out[c·ds + r] = in[r·ss + c] for r < rows, c < cols (8-byte elements: a copy, so every variant
-/// gives the same bits). What the vector blocks leave (the last rows and columns), one by one.
-NANOMIX_INLINE void transpose_edges(const std::uint64_t* src, std::size_t ss, int rows, int cols, std::uint64_t* dst,
-                                    std::size_t ds, int rows_done, int cols_done) {
-  for (int r = 0; r < rows; ++r) {
-    for (int c = r < rows_done ? cols_done : 0; c < cols; ++c) {
+/// out[c·ds + r] = in[r·ss + c] (8-byte elements: a copy, so every variant gives the same bits),
+/// element by element, over rows [r0, r1) × columns [c0, c1) less the block [r0, rb) × [c0, cb)
+/// that vector blocks have done.
+NANOMIX_INLINE void transpose_rest(const std::uint64_t* src, std::size_t ss, std::uint64_t* dst, std::size_t ds, int r0,
+                                   int r1, int c0, int c1, int rb, int cb) {
+  for (int r = r0; r < r1; ++r) {
+    for (int c = r < rb ? cb : c0; c < c1; ++c) {
       dst[static_cast<std::size_t>(c) * ds + static_cast<std::size_t>(r)] = src[static_cast<std::size_t>(r) * ss + static_cast<std::size_t>(c)];
     }
   }
@@ -185,7 +186,7 @@ void transpose_baseline(const cfloat* in, std::size_t ss, int rows, int cols, cf
 #else
   const int r2 = 0, c2 = 0;
 #endif
-  transpose_edges(src, ss, rows, cols, dst, ds, r2, c2);
+  transpose_rest(src, ss, dst, ds, 0, rows, 0, cols, r2, c2);
 }
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -211,11 +212,7 @@ __attribute__((target("avx2"))) void transpose_region(const std::uint64_t* src, 
                     reinterpret_cast<double*>(dst + static_cast<std::size_t>(c) * ds + static_cast<std::size_t>(r)), ds);
     }
   }
-  for (int r = r0; r < r1; ++r) {
-    for (int c = r < r4 ? c4 : c0; c < c1; ++c) {
-      dst[static_cast<std::size_t>(c) * ds + static_cast<std::size_t>(r)] = src[static_cast<std::size_t>(r) * ss + static_cast<std::size_t>(c)];
-    }
-  }
+  transpose_rest(src, ss, dst, ds, r0, r1, c0, c1, r4, c4);
 }
 
 /// AVX2: 32 × 32 tiles, each transposed by 4 × 4 register blocks into a buffer on the stack and
