@@ -34,6 +34,19 @@ void run(fftwf_plan plan, cfloat* in, cfloat* out) {
 }
 }  // namespace
 
+KxBand band_rows(const Grid& g) {
+  const double kmax2 = g.band_limit() * g.band_limit();
+  KxBand b;
+  while (b.low_end < g.nx && g.kx(b.low_end) * g.kx(b.low_end) <= kmax2) ++b.low_end;
+  b.high_begin = g.nx;
+  while (b.high_begin > b.low_end && g.kx(b.high_begin - 1) * g.kx(b.high_begin - 1) <= kmax2) --b.high_begin;
+  // kx·kx grows from row 0 to row (nx − 1)/2 and falls after it: the rows between are all outside.
+  for (int i = b.low_end; i < b.high_begin; ++i) {
+    if (g.kx(i) * g.kx(i) <= kmax2) throw RuntimeError("band_rows: the band's rows are not two runs");
+  }
+  return b;
+}
+
 FftBuffer::FftBuffer(std::size_t n) : n_(n) {
   data_ = reinterpret_cast<cfloat*>(fftwf_alloc_complex(n));
   if (!data_ && n) throw std::bad_alloc();
@@ -65,9 +78,15 @@ struct Fft2d::Impl {
   // copy: the same bits either way). On this project's machines ours is ~2x faster at demo size and
   // at 1536 x 512; the timing keeps FFTW's where a CPU or a grid says otherwise.
   bool own_yx_to_xy = false, own_xy_to_yx = false;
+  // The y batches over the band's rows only, [0, low_end) and [high_begin, nx) (null where a run is
+  // empty, or where the band is every row): the same transforms as y_forward's and y_backward's.
+  fftwf_plan y_forward_low = nullptr, y_forward_high = nullptr, y_backward_low = nullptr, y_backward_high = nullptr;
 };
 
-Fft2d::Fft2d(int nx, int ny, int threads) : impl_(std::make_unique<Impl>()), nx_(nx), ny_(ny) {
+Fft2d::Fft2d(int nx, int ny, int threads) : Fft2d(nx, ny, threads, KxBand{}) {}
+
+Fft2d::Fft2d(int nx, int ny, int threads, KxBand band) : impl_(std::make_unique<Impl>()), nx_(nx), ny_(ny), band_(band) {
+  if (band_.low_end < 0 || band_.high_begin > nx || band_.low_end >= band_.high_begin) band_ = KxBand{nx, nx};  // every row
   std::lock_guard<std::mutex> lock(planner_mutex());
   static bool threads_ready = fftwf_init_threads() != 0;
   if (threads_ready) fftwf_plan_with_nthreads(threads > 1 ? threads : 1);
@@ -91,6 +110,24 @@ Fft2d::Fft2d(int nx, int ny, int threads) : impl_(std::make_unique<Impl>()), nx_
   impl_->x_backward = batch(nx, ny, FFTW_BACKWARD);
   impl_->y_forward = batch(ny, nx, FFTW_FORWARD);
   impl_->y_backward = batch(ny, nx, FFTW_BACKWARD);
+  const int lo = band_.low_end, hi = band_.high_begin;
+  if (lo < hi) {
+    auto rows = [&](int first, int count, int sign) {
+      const std::size_t at = static_cast<std::size_t>(first) * static_cast<std::size_t>(ny);
+      return fftwf_plan_many_dft(1, &ny, count, i + at, nullptr, 1, ny, o + at, nullptr, 1, ny, sign,
+                                 FFTW_ESTIMATE | FFTW_DESTROY_INPUT);
+    };
+    if (lo > 0) {
+      impl_->y_forward_low = rows(0, lo, FFTW_FORWARD);
+      impl_->y_backward_low = rows(0, lo, FFTW_BACKWARD);
+      if (!impl_->y_forward_low || !impl_->y_backward_low) throw RuntimeError("FFTW could not plan the band's transforms");
+    }
+    if (hi < nx) {
+      impl_->y_forward_high = rows(hi, nx - hi, FFTW_FORWARD);
+      impl_->y_backward_high = rows(hi, nx - hi, FFTW_BACKWARD);
+      if (!impl_->y_forward_high || !impl_->y_backward_high) throw RuntimeError("FFTW could not plan the band's transforms");
+    }
+  }
   if (!impl_->x_forward || !impl_->x_backward || !impl_->y_forward || !impl_->y_backward || !impl_->yx_to_xy ||
       !impl_->xy_to_yx) {
     throw RuntimeError("FFTW could not plan a " + std::to_string(nx) + " x " + std::to_string(ny) + " transform");
@@ -132,7 +169,8 @@ void Fft2d::transpose_xy_to_yx(cfloat* in, cfloat* out) const {
 Fft2d::~Fft2d() {
   std::lock_guard<std::mutex> lock(planner_mutex());
   for (fftwf_plan q : {impl_->x_forward, impl_->x_backward, impl_->y_forward, impl_->y_backward, impl_->yx_to_xy,
-                        impl_->xy_to_yx}) {
+                        impl_->xy_to_yx, impl_->y_forward_low, impl_->y_forward_high, impl_->y_backward_low,
+                        impl_->y_backward_high}) {
     if (q) fftwf_destroy_plan(q);
   }
 }
@@ -147,6 +185,47 @@ void Fft2d::forward_transposed(cfloat* in, cfloat* out) const {
 void Fft2d::backward_transposed(cfloat* in, cfloat* out) const {
   run(impl_->y_backward, in, out);
   transpose_xy_to_yx(out, in);
+  run(impl_->x_backward, in, out);
+}
+
+void Fft2d::forward_transposed_band(cfloat* in, cfloat* out) const {
+  const int lo = band_.low_end, hi = band_.high_begin;
+  if (lo >= hi) {
+    forward_transposed(in, out);
+    return;
+  }
+  const std::size_t ny = static_cast<std::size_t>(ny_), at = static_cast<std::size_t>(hi) * ny;
+  run(impl_->x_forward, in, out);
+  if (impl_->own_yx_to_xy) {  // only the band's columns
+    const auto t = kernels::best().transpose;
+    if (lo > 0) t(out, static_cast<std::size_t>(nx_), ny_, lo, in, ny);
+    if (hi < nx_) t(out + hi, static_cast<std::size_t>(nx_), ny_, nx_ - hi, in + at, ny);
+  } else {
+    run(impl_->yx_to_xy, out, in);
+  }
+  if (impl_->y_forward_low) run(impl_->y_forward_low, in, out);
+  if (impl_->y_forward_high) run(impl_->y_forward_high, in + at, out + at);
+  std::fill(out + static_cast<std::size_t>(lo) * ny, out + at, cfloat(0.0f, 0.0f));
+}
+
+void Fft2d::backward_transposed_band(cfloat* in, cfloat* out) const {
+  const int lo = band_.low_end, hi = band_.high_begin;
+  if (lo >= hi) {
+    backward_transposed(in, out);
+    return;
+  }
+  const std::size_t nx = static_cast<std::size_t>(nx_), ny = static_cast<std::size_t>(ny_), at = static_cast<std::size_t>(hi) * ny;
+  if (impl_->y_backward_low) run(impl_->y_backward_low, in, out);
+  if (impl_->y_backward_high) run(impl_->y_backward_high, in + at, out + at);
+  if (impl_->own_xy_to_yx) {  // the band's rows into their columns; zeros in the others
+    const auto t = kernels::best().transpose;
+    if (lo > 0) t(out, ny, lo, ny_, in, nx);
+    if (hi < nx_) t(out + at, ny, nx_ - hi, ny_, in + hi, nx);
+    for (std::size_t j = 0; j < ny; ++j) std::fill(in + j * nx + static_cast<std::size_t>(lo), in + j * nx + static_cast<std::size_t>(hi), cfloat(0.0f, 0.0f));
+  } else {
+    std::fill(out + static_cast<std::size_t>(lo) * ny, out + at, cfloat(0.0f, 0.0f));
+    run(impl_->xy_to_yx, out, in);
+  }
   run(impl_->x_backward, in, out);
 }
 

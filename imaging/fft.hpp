@@ -15,6 +15,14 @@
 // spectrum between the two halves of a slice and so saves a transpose per transform.
 // Plans are made once per grid, under a process-wide lock (only fftwf_execute* is thread-safe), and
 // executed on any buffer from FftBuffer (same alignment).
+//
+// Band-limited transforms. The multislice and the lens never carry a frequency beyond the band
+// limit (grid.hpp: 2/3 Nyquist), so whole rows of the transposed spectrum — the kx with
+// kx² > k_band² — are zero in every spectrum they transform back, and are multiplied by zero in
+// every spectrum they make. `forward_transposed_band` and `backward_transposed_band` skip the 1D
+// transforms (and transposed copies) of those rows: about a third of the rows of the y batches, a
+// sixth of a 2D transform's arithmetic. The kept rows run the same FFTW_ESTIMATE codelets as in the
+// full batch (tests/imaging/test_imaging.cpp compares them bit by bit); the skipped ones are zeros.
 #include <cstddef>
 #include <memory>
 
@@ -43,11 +51,22 @@ class FftBuffer {
   std::size_t n_ = 0;
 };
 
+/// The rows of the transposed spectrum that band-limited transforms keep: kx indices [0, low_end)
+/// and [high_begin, nx), i.e. the kx with kx·kx ≤ k_band·k_band in double precision, the test of
+/// the propagator and the lens (every frequency they transfer lies in these rows).
+struct KxBand {
+  int low_end = 0;
+  int high_begin = 0;
+};
+KxBand band_rows(const Grid& g);
+
 /// Forward (e^{−2πi k·r}) and backward (e^{+2πi k·r}, unnormalised) 2D transforms.
 class Fft2d {
  public:
-  /// `threads` FFTW threads per transform (1 = none).
+  /// `threads` FFTW threads per transform (1 = none). The band-limited transforms keep the rows of
+  /// `band` (default: all rows, so that they equal the full ones).
   Fft2d(int nx, int ny, int threads = 1);
+  Fft2d(int nx, int ny, int threads, KxBand band);
   ~Fft2d();
   Fft2d(const Fft2d&) = delete;
   Fft2d& operator=(const Fft2d&) = delete;
@@ -59,6 +78,12 @@ class Fft2d {
   void forward_transposed(cfloat* in, cfloat* out) const;
   /// Transposed spectrum `in` (overwritten) → real space in the standard layout in `out`.
   void backward_transposed(cfloat* in, cfloat* out) const;
+  /// As forward_transposed, but only the band's rows of the spectrum are computed; the others are
+  /// set to zero (the spectrum multiplied by the band's indicator).
+  void forward_transposed_band(cfloat* in, cfloat* out) const;
+  /// As backward_transposed for a spectrum that is zero outside the band's rows (they are not read).
+  void backward_transposed_band(cfloat* in, cfloat* out) const;
+  const KxBand& band() const { return band_; }
   int nx() const { return nx_; }
   int ny() const { return ny_; }
 
@@ -69,6 +94,7 @@ class Fft2d {
   struct Impl;
   std::unique_ptr<Impl> impl_;
   int nx_ = 0, ny_ = 0;
+  KxBand band_;
 };
 
 /// Index of frequency (i, j) in the transposed spectral layout of an nx × ny grid.

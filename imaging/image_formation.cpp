@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/error.hpp"
 #include "imaging/kernels.hpp"
 
 namespace nanomix::imaging {
@@ -26,6 +27,11 @@ void add_image_intensity(const Grid& grid, const Fft2d& fft, const FftBuffer& ex
     return;
   }
   const kernels::Table& k = kernels::best();
+  const std::size_t low = static_cast<std::size_t>(fft.band().low_end) * static_cast<std::size_t>(grid.ny),
+                    high = static_cast<std::size_t>(fft.band().high_begin) * static_cast<std::size_t>(grid.ny);
+  for (const auto& [begin, end] : lens.runs) {
+    if (end > low && begin < high) throw RuntimeError("add_image_intensity: the lens transfers frequencies outside the transform's band");
+  }
   for (std::size_t p = 0; p < lens.h.size(); ++p) {
     // w = exit·H_p: the products on the transferred frequencies, 0 elsewhere.
     cfloat* w = work.data();
@@ -36,7 +42,8 @@ void add_image_intensity(const Grid& grid, const Fft2d& fft, const FftBuffer& ex
       h += end - begin;
     }
     cfloat* out = image_scratch(n);
-    fft.backward_transposed(w, out);
+    // The lens transfers nothing beyond the band limit (ctf.cpp), so no row outside the band.
+    fft.backward_transposed_band(w, out);
     k.add_norm(intensity, out, scale * lens.weights[p], n);  // intensity += s·|out|²
   }
 }
@@ -44,7 +51,7 @@ void add_image_intensity(const Grid& grid, const Fft2d& fft, const FftBuffer& ex
 void exit_wave_from_spectrum(const Fft2d& fft, const FftBuffer& exit, FftBuffer& wave) {
   cfloat* t = image_scratch(exit.size());
   std::copy(exit.data(), exit.data() + exit.size(), t);
-  fft.backward_transposed(t, wave.data());
+  fft.backward_transposed_band(t, wave.data());  // the multislice's spectra are zero outside the band
 }
 
 }  // namespace nanomix::imaging

@@ -17,13 +17,14 @@ Multislice::Multislice(const Grid& grid, double voltage_kv, double dz, std::vect
       sigma_(interaction_parameter_rad_per_volt_angstrom(voltage_kv)),
       tables_(std::move(tables)),
       propagator_(grid.size()),
-      fft_(grid.nx, grid.ny, fft_threads) {
+      fft_(grid.nx, grid.ny, fft_threads, band_rows(grid)) {
   const double kmax2 = grid.band_limit() * grid.band_limit();
   const double norm = 1.0 / static_cast<double>(grid.size());
   for (int j = 0; j < grid.ny; ++j) {
     for (int i = 0; i < grid.nx; ++i) {
       const double k2 = grid.k2(i, j);
       const double phase = -units::pi * lambda_ * dz * k2;
+      // k2 ≥ kx·kx in floating point: every row outside band_rows(grid) is zero (fft.hpp).
       propagator_[transposed_index(grid, i, j)] =
           k2 <= kmax2 ? cfloat(static_cast<float>(norm * std::cos(phase)), static_cast<float>(norm * std::sin(phase))) : cfloat(0);
     }
@@ -93,6 +94,9 @@ void Multislice::exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) co
   bool plane = true;  // ψ is still exactly the incident plane wave
   const float sigma = static_cast<float>(sigma_);
   const kernels::Table& k = kernels::best();
+  // The spectrum's rows outside the band stay zero (the band-limited transforms skip them).
+  const std::size_t low = static_cast<std::size_t>(fft_.band().low_end) * static_cast<std::size_t>(grid_.ny),
+                    high = static_cast<std::size_t>(fft_.band().high_begin) * static_cast<std::size_t>(grid_.ny);
   for (std::size_t index = 0; index < specimen.slices.size(); ++index) {
     const auto& slice = specimen.slices[index];
     if (plane && slice.empty()) continue;  // a plane wave crosses empty space unchanged
@@ -103,10 +107,11 @@ void Multislice::exit_spectrum(const SlicedSpecimen& specimen, Workspace& ws) co
     if (!slice.empty()) {
       k.transmit(wave, slice_potential(index, slice, ws), sigma, n);
     }
-    fft_.forward_transposed(wave, spec);
-    k.multiply_into(spec, spec, prop, n);
+    fft_.forward_transposed_band(wave, spec);
+    k.multiply_into(spec, spec, prop, low);
+    k.multiply_into(spec + high, spec + high, prop + high, n - high);
     // The next slice needs ψ in real space; after the last one the spectrum is what we want.
-    if (&slice != &specimen.slices.back()) fft_.backward_transposed(spec, wave);
+    if (&slice != &specimen.slices.back()) fft_.backward_transposed_band(spec, wave);
   }
   if (plane) {
     for (std::size_t i = 0; i < n; ++i) spec[i] = cfloat(0.0f, 0.0f);
